@@ -1,0 +1,79 @@
+/**
+ * The transport interface: how the engine reaches a host. Implemented by `local` (src/transport/local.ts)
+ * and `ssh` (src/transport/ssh.ts). Modules never see a transport directly: they go through the
+ * ModuleContext, which adds become, environment and logging.
+ */
+import type { ExecCommand, Secret } from '../command';
+
+export interface BecomeOptions {
+  method: 'sudo' | 'su';
+  /** Target user; default root. */
+  user: string;
+  /** Fed on stdin, never on the command line. */
+  password?: Secret;
+  /** Extra flags for the become method, e.g. `-H -S -n`. */
+  flags?: string;
+}
+
+export interface ExecOptions {
+  /** Fed to the command's stdin, then stdin is closed. */
+  stdin?: string | Buffer;
+  /** Exported in the environment of the command. */
+  env?: Record<string, string>;
+  /** Working directory (`cd DIR &&` before the command). */
+  cwd?: string;
+  become?: BecomeOptions;
+  /** Kill the command after this long; the result then has `timedOut: true`. */
+  timeoutMs?: number;
+  /** Cap of captured bytes per stream (default 16 MiB); beyond it output is dropped and `truncated` set. */
+  maxOutput?: number;
+  /** Live output, for `-v`. */
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit code, or null when killed by a signal. */
+  code: number | null;
+  signal: string | null;
+  durationMs: number;
+  timedOut?: boolean;
+  truncated?: boolean;
+}
+
+export interface PutOptions {
+  mode?: number;
+  owner?: string;
+  group?: string;
+  become?: BecomeOptions;
+}
+
+export interface PutResult {
+  /** False when the remote file already had this exact content (SHA-256) and mode/owner: nothing written. */
+  changed: boolean;
+  sha256: string;
+}
+
+export interface Transport {
+  /** The inventory hostname this transport serves. */
+  readonly host: string;
+  /** Open the connection (idempotent). Throws ConnectError when the host cannot be reached. */
+  connect(): Promise<void>;
+  /** Run a command through `/bin/sh -c` on the target. A non-zero exit is a result, not an exception. */
+  exec(cmd: ExecCommand, opts?: ExecOptions): Promise<ExecResult>;
+  /** Write a file atomically: temp file in the destination directory, mode/owner, then rename. */
+  put(remotePath: string, content: Buffer, opts?: PutOptions): Promise<PutResult>;
+  /** Read a whole file. Throws when it does not exist or cannot be read. */
+  get(remotePath: string, opts?: { become?: BecomeOptions }): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** What a transport needs to know about a host: its resolved variables (ansible_host, ansible_port ...). */
+export interface TransportHost {
+  name: string;
+  vars: Record<string, unknown>;
+}
+
+export type TransportFactory = (host: TransportHost) => Transport;
