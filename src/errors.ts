@@ -12,7 +12,7 @@ export const ExitCode = {
   INVALID_INPUT: 4,
   BAD_OPTIONS: 5,
   /** `--check --detailed-exitcode`: no failure, but changes are pending. */
-  CHANGES_PENDING: 8,
+  CHANGES_PENDING: 10,
   INTERRUPTED: 99,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
