@@ -1,0 +1,266 @@
+/**
+ * The local transport (`ansible_connection=local`, implicit localhost): commands run through `/bin/sh -c`
+ * on the controller, files are written atomically with node:fs. Becoming another user than the current one
+ * wraps the command with sudo/su; become to the user we already are runs directly.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fsp, constants as fsc } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { quote, sh, type ExecCommand } from '../command';
+import { putScript, sha256 } from './file-transfer';
+import type {
+  BecomeOptions,
+  ExecOptions,
+  ExecResult,
+  PutOptions,
+  PutResult,
+  Transport,
+  TransportHost,
+} from './types';
+
+const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
+
+/** Collects one output stream up to a byte cap. */
+class Capture {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(private cap: number) {}
+  add(chunk: Buffer): void {
+    const room = this.cap - this.size;
+    if (room <= 0) {
+      if (chunk.length) this.truncated = true;
+      return;
+    }
+    if (chunk.length > room) {
+      this.chunks.push(chunk.subarray(0, room));
+      this.size += room;
+      this.truncated = true;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+export interface LocalTransportOptions {
+  /** Default environment base (default: process.env). */
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+export class LocalTransport implements Transport {
+  readonly host: string;
+  private readonly baseEnv: NodeJS.ProcessEnv;
+  private readonly me = os.userInfo();
+
+  constructor(host: string | TransportHost = 'localhost', opts: LocalTransportOptions = {}) {
+    this.host = typeof host === 'string' ? host : host.name;
+    this.baseEnv = opts.baseEnv ?? process.env;
+  }
+
+  async connect(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  /** True when become names the user we already run as: no wrapping needed. */
+  private isSelf(become: BecomeOptions | undefined): boolean {
+    if (!become) return true;
+    const user = become.user || 'root';
+    return (
+      user === this.me.username || user === String(this.me.uid) || (user === 'root' && this.me.uid === 0)
+    );
+  }
+
+  async exec(cmd: ExecCommand, opts: ExecOptions = {}): Promise<ExecResult> {
+    let script = cmd.script;
+    if (opts.cwd !== undefined) script = sh`cd ${opts.cwd} || exit 1`.script + '\n' + script;
+    let stdin: Buffer | undefined =
+      opts.stdin === undefined
+        ? undefined
+        : Buffer.isBuffer(opts.stdin)
+          ? opts.stdin
+          : Buffer.from(opts.stdin);
+    if (!this.isSelf(opts.become)) {
+      const wrapped = wrapLocalBecome(script, opts.become!);
+      script = wrapped.script;
+      if (wrapped.stdinPrefix) stdin = Buffer.concat([wrapped.stdinPrefix, stdin ?? Buffer.alloc(0)]);
+    }
+    const cap = opts.maxOutput ?? DEFAULT_MAX_OUTPUT;
+    const started = performance.now();
+    return new Promise<ExecResult>((resolve) => {
+      const child = spawn('/bin/sh', ['-c', script], {
+        env: { ...this.baseEnv, ...(opts.env ?? {}) },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        // Own process group, so a timeout kills the command's children too.
+        detached: true,
+      });
+      const out = new Capture(cap);
+      const err = new Capture(cap);
+      let timedOut = false;
+      let timer: NodeJS.Timeout | undefined;
+      const killGroup = (sig: NodeJS.Signals): void => {
+        try {
+          if (child.pid) process.kill(-child.pid, sig);
+        } catch {
+          /* already gone */
+        }
+      };
+      if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          killGroup('SIGTERM');
+          setTimeout(() => killGroup('SIGKILL'), 500).unref();
+        }, opts.timeoutMs);
+      }
+      child.stdout.on('data', (b: Buffer) => {
+        out.add(b);
+        opts.onStdout?.(b.toString('utf8'));
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        err.add(b);
+        opts.onStderr?.(b.toString('utf8'));
+      });
+      child.stdin.on('error', () => {
+        /* the command did not read its stdin (EPIPE): not an error */
+      });
+      if (stdin) child.stdin.end(stdin);
+      else child.stdin.end();
+      let settled = false;
+      const finish = (code: number | null, signal: NodeJS.Signals | null, extraErr = ''): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        const r: ExecResult = {
+          stdout: out.text(),
+          stderr: err.text() + extraErr,
+          code,
+          signal,
+          durationMs: Math.round(performance.now() - started),
+        };
+        if (timedOut) r.timedOut = true;
+        if (out.truncated || err.truncated) r.truncated = true;
+        resolve(r);
+      };
+      child.on('error', (e) => finish(127, null, `remediate: cannot run /bin/sh: ${e.message}\n`));
+      child.on('close', (code, signal) => finish(code, signal));
+    });
+  }
+
+  async put(remotePath: string, content: Buffer, opts: PutOptions = {}): Promise<PutResult> {
+    const digest = sha256(content);
+    if (!this.isSelf(opts.become)) {
+      const r = await this.exec(putScript(remotePath, digest, opts), { stdin: content, become: opts.become });
+      if (r.code !== 0) throw new Error(`${this.host}: cannot write ${remotePath}: ${r.stderr.trim()}`);
+      return { changed: r.stdout.trim().split('\n').pop() !== 'unchanged', sha256: digest };
+    }
+    const uid = opts.owner === undefined ? undefined : await resolveId(opts.owner, 'user');
+    const gid = opts.group === undefined ? undefined : await resolveId(opts.group, 'group');
+    const existing = await fsp.stat(remotePath).catch(() => undefined);
+    if (existing?.isFile()) {
+      const same =
+        (opts.mode === undefined || (existing.mode & 0o7777) === (opts.mode & 0o7777)) &&
+        (uid === undefined || existing.uid === uid) &&
+        (gid === undefined || existing.gid === gid) &&
+        existing.size === content.length &&
+        sha256(await fsp.readFile(remotePath)) === digest;
+      if (same) return { changed: false, sha256: digest };
+    }
+    const dir = path.dirname(remotePath);
+    const tmp = path.join(
+      dir,
+      `.${path.basename(remotePath)}.remediate-${randomBytes(6).toString('hex')}.tmp`,
+    );
+    let fh: fsp.FileHandle | undefined;
+    try {
+      fh = await fsp.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600);
+      await fh.writeFile(content);
+      const mode = opts.mode ?? (existing ? existing.mode : 0o666 & ~currentUmask());
+      await fh.chmod(mode & 0o7777);
+      const wantUid = uid ?? (existing && this.me.uid === 0 ? existing.uid : undefined);
+      const wantGid = gid ?? (existing && this.me.uid === 0 ? existing.gid : undefined);
+      if (wantUid !== undefined || wantGid !== undefined) await fh.chown(wantUid ?? -1, wantGid ?? -1);
+      // chown clears setuid/setgid bits: set the mode again.
+      if (wantUid !== undefined || wantGid !== undefined) await fh.chmod(mode & 0o7777);
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+      await fsp.rename(tmp, remotePath);
+    } catch (e) {
+      await fh?.close().catch(() => undefined);
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    await syncDir(dir);
+    return { changed: true, sha256: digest };
+  }
+
+  async get(remotePath: string, opts: { become?: BecomeOptions } = {}): Promise<Buffer> {
+    if (this.isSelf(opts.become)) return fsp.readFile(remotePath);
+    const r = await this.exec(sh`cat -- ${remotePath}`, { become: opts.become });
+    if (r.code !== 0) throw new Error(`${this.host}: cannot read ${remotePath}: ${r.stderr.trim()}`);
+    return Buffer.from(r.stdout, 'utf8');
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const dh = await fsp.open(dir, fsc.O_RDONLY).catch(() => undefined);
+  if (!dh) return;
+  await dh.sync().catch(() => undefined);
+  await dh.close().catch(() => undefined);
+}
+
+function currentUmask(): number {
+  // process.umask() without arguments is deprecated but still the only way to read it; 0o022 is the default.
+  try {
+    const m = process.umask(0o022);
+    process.umask(m);
+    return m;
+  } catch {
+    return 0o022;
+  }
+}
+
+const idCache = new Map<string, number>();
+
+/** A user or group name (or number) to its numeric id on this machine. */
+async function resolveId(name: string, kind: 'user' | 'group'): Promise<number> {
+  if (/^\d+$/.test(name)) return Number(name);
+  const key = `${kind}:${name}`;
+  const hit = idCache.get(key);
+  if (hit !== undefined) return hit;
+  const t = new LocalTransport();
+  const cmd = kind === 'user' ? sh`id -u -- ${name}` : sh`getent group -- ${name} | cut -d: -f3`;
+  const r = await t.exec(cmd);
+  const id = Number(r.stdout.trim());
+  if (r.code !== 0 || r.stdout.trim() === '' || !Number.isInteger(id)) {
+    throw new Error(`no such ${kind}: ${name}`);
+  }
+  idCache.set(key, id);
+  return id;
+}
+
+/**
+ * Wrap a script to run as another user on this machine. (Area 5's shared `become.ts` is the long-term home
+ * of this; sudo reads the password from the first stdin line with `-S`, su needs root to skip the prompt.)
+ */
+export function wrapLocalBecome(
+  script: string,
+  become: BecomeOptions,
+): { script: string; stdinPrefix?: Buffer } {
+  const user = become.user || 'root';
+  if (become.method === 'su') {
+    return { script: `su -s /bin/sh ${quote(user)} -c ${quote(script)}` };
+  }
+  const flags = become.flags ?? '-H';
+  if (become.password) {
+    return {
+      script: `sudo ${flags} -S -p '' -u ${quote(user)} -- /bin/sh -c ${quote(script)}`,
+      stdinPrefix: Buffer.from(become.password.reveal() + '\n'),
+    };
+  }
+  return { script: `sudo ${flags} -n -u ${quote(user)} -- /bin/sh -c ${quote(script)}` };
+}
