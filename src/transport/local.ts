@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp, constants as fsc } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { quote, sh, type ExecCommand } from '../command';
+import { execCommand, sh, type ExecCommand } from '../command';
+import { BecomeDriver, prepareScript, wrapBecome } from './become';
 import { putScript, sha256 } from './file-transfer';
 import type {
   BecomeOptions,
@@ -77,23 +78,23 @@ export class LocalTransport implements Transport {
 
   async exec(cmd: ExecCommand, opts: ExecOptions = {}): Promise<ExecResult> {
     let script = cmd.script;
-    if (opts.cwd !== undefined) script = sh`cd ${opts.cwd} || exit 1`.script + '\n' + script;
-    let stdin: Buffer | undefined =
-      opts.stdin === undefined
-        ? undefined
-        : Buffer.isBuffer(opts.stdin)
-          ? opts.stdin
-          : Buffer.from(opts.stdin);
+    let env = { ...this.baseEnv, ...(opts.env ?? {}) };
+    const stdin = opts.stdin;
+    let wrapped: ReturnType<typeof wrapBecome> | undefined;
     if (!this.isSelf(opts.become)) {
-      const wrapped = wrapLocalBecome(script, opts.become!);
-      script = wrapped.script;
-      if (wrapped.stdinPrefix) stdin = Buffer.concat([wrapped.stdinPrefix, stdin ?? Buffer.alloc(0)]);
+      // sudo resets the environment: exports and cd go inside the wrapper (area 5's shared become.ts).
+      const inner = prepareScript(script, { env: opts.env, cwd: opts.cwd });
+      wrapped = wrapBecome(execCommand(inner, inner), opts.become!);
+      script = wrapped.command.script;
+      env = { ...this.baseEnv };
+    } else if (opts.cwd !== undefined) {
+      script = sh`cd ${opts.cwd} || exit 1`.script + '\n' + script;
     }
     const cap = opts.maxOutput ?? DEFAULT_MAX_OUTPUT;
     const started = performance.now();
-    return new Promise<ExecResult>((resolve) => {
+    return new Promise<ExecResult>((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', script], {
-        env: { ...this.baseEnv, ...(opts.env ?? {}) },
+        env,
         stdio: ['pipe', 'pipe', 'pipe'],
         // Own process group, so a timeout kills the command's children too.
         detached: true,
@@ -120,20 +121,40 @@ export class LocalTransport implements Transport {
         out.add(b);
         opts.onStdout?.(b.toString('utf8'));
       });
+      const driver = wrapped
+        ? new BecomeDriver(wrapped, opts.become!.password, stdin, {
+            write: (d) => child.stdin.write(d),
+            end: () => child.stdin.end(),
+            abort: () => killGroup('SIGKILL'),
+          })
+        : undefined;
       child.stderr.on('data', (b: Buffer) => {
+        if (driver) {
+          const mine = driver.filter(b.toString('utf8'));
+          if (!mine) return;
+          b = Buffer.from(mine);
+        }
         err.add(b);
         opts.onStderr?.(b.toString('utf8'));
       });
       child.stdin.on('error', () => {
         /* the command did not read its stdin (EPIPE): not an error */
       });
-      if (stdin) child.stdin.end(stdin);
-      else child.stdin.end();
+      // With become, the driver writes stdin once the escalation succeeded.
+      if (!driver) child.stdin.end(stdin);
       let settled = false;
       const finish = (code: number | null, signal: NodeJS.Signals | null, extraErr = ''): void => {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
+        if (driver && !timedOut) {
+          try {
+            driver.finish();
+          } catch (e) {
+            reject(e);
+            return;
+          }
+        }
         const r: ExecResult = {
           stdout: out.text(),
           stderr: err.text() + extraErr,
@@ -241,26 +262,4 @@ async function resolveId(name: string, kind: 'user' | 'group'): Promise<number> 
   }
   idCache.set(key, id);
   return id;
-}
-
-/**
- * Wrap a script to run as another user on this machine. (Area 5's shared `become.ts` is the long-term home
- * of this; sudo reads the password from the first stdin line with `-S`, su needs root to skip the prompt.)
- */
-export function wrapLocalBecome(
-  script: string,
-  become: BecomeOptions,
-): { script: string; stdinPrefix?: Buffer } {
-  const user = become.user || 'root';
-  if (become.method === 'su') {
-    return { script: `su -s /bin/sh ${quote(user)} -c ${quote(script)}` };
-  }
-  const flags = become.flags ?? '-H';
-  if (become.password) {
-    return {
-      script: `sudo ${flags} -S -p '' -u ${quote(user)} -- /bin/sh -c ${quote(script)}`,
-      stdinPrefix: Buffer.from(become.password.reveal() + '\n'),
-    };
-  }
-  return { script: `sudo ${flags} -n -u ${quote(user)} -- /bin/sh -c ${quote(script)}` };
 }

@@ -81,8 +81,20 @@ test('become to the current user runs directly', async () => {
 
 test('become to another user (su as root)', async () => {
   if (os.userInfo().uid !== 0) return;
-  const r = await t.exec(script('id -un'), { become: { method: 'su', user: 'nobody' } });
-  assert.is(r.stdout.trim(), 'nobody');
+  const r = await t.exec(script('id -un; echo "$FOO"; pwd; cat; echo e >&2'), {
+    become: { method: 'su', user: 'nobody' },
+    env: { FOO: 'x y' },
+    cwd: '/',
+    stdin: 'from-stdin\n',
+  });
+  assert.is(r.stdout, 'nobody\nx y\n/\nfrom-stdin\n');
+  assert.is(r.stderr, 'e\n');
+  assert.is(r.code, 0);
+  let err: unknown;
+  await t
+    .exec(script('true'), { become: { method: 'su', user: 'no-such-user-xyz' } })
+    .catch((e) => (err = e));
+  assert.match(String(err), /become failed/);
 });
 
 test('put writes atomically, reports unchanged for identical content, sets mode', async () => {
