@@ -64,6 +64,11 @@ export interface ModuleContext {
   invalidateFacts(keyPrefix?: string): void;
   /** Render a Jinja2 template string with the task's variables (plus `extra`). */
   render(template: string, extra?: Vars): string;
+  /**
+   * Evaluate a bare Jinja2 expression (`assert`'s `that:`, `debug`'s `var:`) with the task's variables,
+   * native result. Optional for older runners; modules that need it fail clearly without it.
+   */
+  evaluate?(expr: string, extra?: Vars): unknown;
   /** Debug output at -v / -vv. */
   log(msg: string, level?: 1 | 2 | 3): void;
   warn(msg: string): void;
