@@ -1,0 +1,146 @@
+/**
+ * Ansible's YAML inventory format: top-level group names mapping to `{hosts, vars, children}`, hosts
+ * mapping to their vars (or null), children nesting groups the same way. Parsed with the `yaml` package
+ * (YAML 1.1 like Ansible's PyYAML: `yes`/`no` are booleans), so errors carry file:line:col.
+ */
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { InventoryError } from '../errors';
+import type { InventoryData } from './inventory-data';
+import { expandHostRange, HostRangeError, splitHostPort } from './host-ranges';
+import type { Vars } from './types';
+
+interface Ctx {
+  file: string;
+  doc: Document;
+  lc: LineCounter;
+  inv: InventoryData;
+}
+
+function locOf(ctx: Ctx, node: Node | null | undefined, offset = 0) {
+  const pos = node?.range ? ctx.lc.linePos(node.range[0] + offset) : { line: 1, col: 1 };
+  return { file: ctx.file, line: pos.line, col: pos.col };
+}
+
+function fail(ctx: Ctx, node: Node | null | undefined, msg: string, hint?: string): never {
+  throw new InventoryError(msg, locOf(ctx, node), { hint });
+}
+
+function keyName(ctx: Ctx, key: unknown): string {
+  if (isScalar(key) && key.value !== null && typeof key.value !== 'object') return String(key.value);
+  fail(ctx, key as Node, 'expected a plain name as the key');
+}
+
+/** Parse a YAML vars file (host_vars/group_vars) to a mapping; errors located. */
+export function parseYamlVars(text: string, file: string): Vars {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false });
+  const ctx = { file, doc, lc } as Ctx;
+  throwYamlErrors(ctx);
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return {};
+  if (!isMap(doc.contents))
+    fail(ctx, doc.contents, 'a vars file must be a mapping of variable names to values');
+  return doc.toJS({ maxAliasCount: 1000 }) as Vars;
+}
+
+function throwYamlErrors(ctx: Ctx): void {
+  const e = ctx.doc.errors[0];
+  if (!e) return;
+  const pos = ctx.lc.linePos(e.pos[0]);
+  throw new InventoryError(
+    e.message.split('\n')[0]!,
+    { file: ctx.file, line: pos.line, col: pos.col },
+    { hint: 'fix the YAML syntax (indentation, quoting, ":" after keys)' },
+  );
+}
+
+function groupEntry(ctx: Ctx, name: string, nameNode: Node, value: unknown): void {
+  const inv = ctx.inv;
+  if (/[\s:[\]]/.test(name) || name === '')
+    fail(ctx, nameNode, `invalid group name "${name}"`, 'group names have no spaces, colons or brackets');
+  inv.addGroup(name);
+  if (value === null || value === undefined || (isScalar(value) && value.value === null)) return;
+  if (!isMap(value))
+    fail(ctx, value as Node, `group "${name}" must be a mapping with hosts, vars and/or children`);
+  for (const pair of value.items) {
+    const section = keyName(ctx, pair.key);
+    const body = pair.value as Node | null;
+    if (body === null || (isScalar(body) && body.value === null)) continue;
+    if (section !== 'hosts' && section !== 'vars' && section !== 'children')
+      fail(
+        ctx,
+        pair.key as Node,
+        `unexpected key "${section}" in group "${name}"`,
+        'a group has only "hosts", "vars" and "children"',
+      );
+    if (isScalar(body) && typeof body.value === 'string' && section !== 'vars') {
+      // `hosts: web1` is allowed as shorthand for a one-entry mapping
+      if (section === 'hosts') hostEntry(ctx, name, body.value, body, null);
+      else {
+        const cyc = inv.addChild(name, body.value);
+        if (cyc) fail(ctx, body, cyc);
+      }
+      continue;
+    }
+    if (!isMap(body))
+      fail(ctx, body, `"${section}" of group "${name}" must be a mapping, not a ${typeof body.toJSON()}`);
+    if (section === 'vars') {
+      inv.setGroupVars(name, body.toJS(ctx.doc, { maxAliasCount: 1000 }) as Vars);
+    } else if (section === 'children') {
+      for (const p of body.items) {
+        const child = keyName(ctx, p.key);
+        groupEntry(ctx, child, p.key as Node, p.value);
+        const cyc = inv.addChild(name, child);
+        if (cyc) fail(ctx, p.key as Node, cyc);
+      }
+    } else {
+      for (const p of body.items) hostEntry(ctx, name, keyName(ctx, p.key), p.key as Node, p.value);
+    }
+  }
+}
+
+function hostEntry(ctx: Ctx, group: string, pattern: string, keyNode: Node, value: unknown): void {
+  const { host, port } = splitHostPort(pattern);
+  let names: string[];
+  try {
+    names = expandHostRange(host);
+  } catch (e) {
+    if (e instanceof HostRangeError) {
+      const loc = locOf(ctx, keyNode, e.offset);
+      throw new InventoryError(e.message, loc);
+    }
+    throw e;
+  }
+  let vars: Vars = {};
+  if (value !== null && value !== undefined && !(isScalar(value) && value.value === null)) {
+    if (!isMap(value))
+      fail(ctx, value as Node, `host "${pattern}" must map to its variables (a mapping) or nothing`);
+    vars = value.toJS(ctx.doc, { maxAliasCount: 1000 }) as Vars;
+  }
+  if (port !== undefined) vars = { ansible_port: port, ...vars };
+  for (const n of names) {
+    ctx.inv.addHost(n, group, ctx.file);
+    if (Object.keys(vars).length) ctx.inv.setHostVars(n, vars);
+  }
+}
+
+/** Parse YAML (or JSON) inventory text into `inv`. */
+export function parseYamlInventory(text: string, file: string, inv: InventoryData): void {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false });
+  const ctx: Ctx = { file, doc, lc, inv };
+  throwYamlErrors(ctx);
+  const top = doc.contents;
+  if (top === null || (isScalar(top) && top.value === null)) return;
+  if (!isMap(top)) fail(ctx, top, 'a YAML inventory must be a mapping of group names', 'start with "all:"');
+  for (const pair of top.items) {
+    const name = keyName(ctx, pair.key);
+    if (name === 'plugin')
+      fail(
+        ctx,
+        pair.key as Node,
+        'inventory plugins are not supported',
+        'list hosts and groups in YAML or INI',
+      );
+    groupEntry(ctx, name, pair.key as Node, pair.value);
+  }
+}
