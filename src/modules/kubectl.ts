@@ -1,0 +1,177 @@
+/**
+ * `kubectl`: run the target's kubectl on a manifest or a resource. Honest "changed": `create` and `delete`
+ * look first (`kubectl get -f --ignore-not-found`) and change only what is missing / present; `recreate`
+ * (delete then create, so pods start afresh) is always a change; `apply` asks `kubectl diff` first;
+ * `wait` and `get` never change anything.
+ */
+import { z } from 'zod';
+import { sh, type ExecCommand } from '../command';
+import { CommandError, ModuleError } from '../errors';
+import type { ExecResult } from '../transport/types';
+import { defineModule, type ModuleContext } from './types';
+
+const args = z
+  .object({
+    state: z
+      .enum(['apply', 'create', 'delete', 'recreate', 'wait', 'get'])
+      .describe(
+        'What to do: apply/create/delete/recreate a manifest, wait for a condition, get resources as facts.',
+      ),
+    src: z.string().min(1).optional().describe('Manifest file (or directory) on the target.'),
+    kind: z.string().min(1).optional().describe('Resource kind for wait/get (pod, deployment...).'),
+    name: z.string().min(1).optional().describe('Resource name for wait/get.'),
+    namespace: z.string().min(1).optional().describe('Namespace (-n).'),
+    selector: z.string().min(1).optional().describe('Label selector (-l) for wait/get.'),
+    condition: z.string().default('Ready').describe('wait: condition to wait for (--for=condition=X).'),
+    timeout: z.coerce.number().int().min(1).default(120).describe('wait: seconds to wait.'),
+    kubeconfig: z.string().min(1).optional().describe('Kubeconfig file on the target.'),
+    kubectl: z.string().min(1).default('kubectl').describe('kubectl binary on the target.'),
+  })
+  .refine((a) => !['apply', 'create', 'delete', 'recreate'].includes(a.state) || a.src, {
+    message: 'this state needs src (a manifest file on the target)',
+    path: ['src'],
+  })
+  .refine((a) => !['wait', 'get'].includes(a.state) || a.kind || a.src, {
+    message: 'wait/get need kind (with name or selector) or src',
+    path: ['kind'],
+  });
+
+type Args = z.infer<typeof args>;
+
+function base(a: Args): ExecCommand {
+  const flags = [
+    ...(a.kubeconfig ? ['--kubeconfig', a.kubeconfig] : []),
+    ...(a.namespace ? ['-n', a.namespace] : []),
+  ];
+  return sh`${a.kubectl} ${flags}`;
+}
+
+function target(a: Args): ExecCommand {
+  if (a.src && !a.kind) return sh`-f ${a.src}`;
+  const words = [a.kind!, ...(a.name ? [a.name] : []), ...(a.selector ? ['-l', a.selector] : [])];
+  return sh`${words}`;
+}
+
+/** The commands each state runs (for previews and apply). */
+export function kubectlCommands(a: Args): Record<string, ExecCommand> {
+  const k = base(a);
+  return {
+    existing: sh`${k} get -f ${a.src ?? ''} -o name --ignore-not-found`,
+    create: sh`${k} create -f ${a.src ?? ''}`,
+    delete: sh`${k} delete -f ${a.src ?? ''} --ignore-not-found --wait=true`,
+    apply: sh`${k} apply -f ${a.src ?? ''}`,
+    diff: sh`${k} diff -f ${a.src ?? ''}`,
+    wait: sh`${k} wait --for=${`condition=${a.condition}`} ${target(a)} --timeout=${`${a.timeout}s`}`,
+    get: sh`${k} get ${target(a)} -o json`,
+  };
+}
+
+type Facts = {
+  existing?: string[];
+  diff?: 'same' | 'differs' | 'unknown';
+  got?: unknown;
+  waited?: ExecResult;
+};
+
+function lines(s: string): string[] {
+  return s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+async function must(ctx: ModuleContext, cmd: ExecCommand): Promise<ExecResult> {
+  return ctx.run(cmd);
+}
+
+export default defineModule({
+  name: 'kubectl',
+  aliases: ['k8s_kubectl'],
+  description: 'kubectl apply/create/delete/recreate a manifest, wait for a condition, get resources.',
+  args,
+  async probe(ctx, a): Promise<Facts> {
+    const c = kubectlCommands(a);
+    switch (a.state) {
+      case 'create':
+      case 'delete':
+        return { existing: lines((await must(ctx, c.existing!)).stdout) };
+      case 'apply': {
+        const r = await ctx.exec(c.diff!);
+        return { diff: r.code === 0 ? 'same' : r.code === 1 ? 'differs' : 'unknown' };
+      }
+      case 'get': {
+        const r = await must(ctx, c.get!);
+        try {
+          return { got: JSON.parse(r.stdout) };
+        } catch {
+          throw new ModuleError(`kubectl get did not print JSON: ${r.stdout.slice(0, 200)}`);
+        }
+      }
+      case 'wait':
+        // Waiting is read-only but only meaningful after a real change: not in check mode.
+        return ctx.check ? {} : { waited: await ctx.exec(c.wait!, { timeoutMs: (a.timeout + 15) * 1000 }) };
+      default:
+        return {};
+    }
+  },
+  plan(a, f) {
+    const c = kubectlCommands(a);
+    const src = a.src ?? '';
+    switch (a.state) {
+      case 'create':
+        return f.existing!.length === 0
+          ? { changes: [{ describe: `kubectl create -f ${src}`, commands: [c.create!] }] }
+          : { changes: [], result: { resources: f.existing } };
+      case 'delete':
+        return f.existing!.length > 0
+          ? { changes: [{ describe: `kubectl delete ${f.existing!.join(' ')}`, commands: [c.delete!] }] }
+          : { changes: [], result: { resources: [] } };
+      case 'recreate':
+        return {
+          changes: [
+            {
+              describe: `kubectl delete -f ${src} && kubectl create -f ${src}`,
+              commands: [c.delete!, c.create!],
+            },
+          ],
+        };
+      case 'apply':
+        if (f.diff === 'same') return { changes: [], result: { diff: false } };
+        return {
+          changes: [{ describe: `kubectl apply -f ${src}`, commands: [c.apply!] }],
+          unknownInCheck: f.diff === 'unknown',
+        };
+      case 'get':
+        return { changes: [], result: { resources: f.got } };
+      case 'wait': {
+        if (!f.waited) return { changes: [], unknownInCheck: true };
+        const w = f.waited;
+        if (w.code !== 0) {
+          throw new ModuleError(
+            `kubectl wait --for=condition=${a.condition} ${a.kind ?? src}${a.name ? ` ${a.name}` : ''}` +
+              `${a.selector ? ` -l ${a.selector}` : ''}${a.namespace ? ` -n ${a.namespace}` : ''} ` +
+              `did not succeed within ${a.timeout}s: ${(w.stderr || w.stdout).trim().split('\n').slice(-2).join(' / ')}`,
+            { hint: 'look at `kubectl describe` / `kubectl logs` of the resource on the host' },
+          );
+        }
+        return { changes: [], result: { stdout: w.stdout } };
+      }
+    }
+  },
+  async apply(ctx, a, p) {
+    const out: string[] = [];
+    for (const ch of p.changes) {
+      for (const cmd of ch.commands ?? []) {
+        if (cmd.kind !== 'exec') continue;
+        const r = await ctx.exec(cmd);
+        if (r.code !== 0)
+          throw new CommandError(ctx.host, cmd.display, r.code, r.signal, r.stderr, r.durationMs);
+        out.push(r.stdout.trim());
+      }
+    }
+    const stdout = out.filter(Boolean).join('\n');
+    // apply without a usable `kubectl diff`: only "configured"/"created" lines are a change.
+    if (a.state === 'apply' && !/\b(configured|created)\b/.test(stdout)) return { stdout, changed: false };
+    return { stdout };
+  },
+});

@@ -1,0 +1,181 @@
+/**
+ * `tls_check`: a TLS handshake to an address, verified against a CA file for a given IP address or host
+ * name; from the target (`openssl s_client`, the default) or from the controller (Node's tls). Returns
+ * `verified` and the verification error text, plus the SANs of the certificate the server actually
+ * serves. Retries on its own (`retries`, `delay`). Read-only: never a change; a failed check fails the
+ * task unless `fail_on_error: false`.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+import { z } from 'zod';
+import { sh } from '../command';
+import { ModuleError } from '../errors';
+import type { ExecResult } from '../transport/types';
+import { parseCertificate, splitPem } from '../x509/cert';
+import { isIp, normalizeIp } from '../x509/sans';
+import { defineModule, type ModuleContext } from './types';
+
+const args = z
+  .object({
+    host: z.string().min(1).describe('Address to connect to (from where the check runs).'),
+    port: z.coerce.number().int().min(1).max(65535).default(6443).describe('TCP port.'),
+    ca_file: z
+      .string()
+      .min(1)
+      .describe(
+        'CA certificate file to verify against (on the target; on the controller with from: controller).',
+      ),
+    verify_ip: z
+      .string()
+      .optional()
+      .describe('IP address the certificate must be valid for (e.g. the Service VIP).'),
+    verify_hostname: z
+      .string()
+      .optional()
+      .describe('DNS name the certificate must be valid for (also sent as SNI).'),
+    from: z.enum(['target', 'controller']).default('target').describe('Where the handshake starts.'),
+    retries: z.coerce.number().int().min(0).default(0).describe('Extra attempts after a failed one.'),
+    delay: z.coerce.number().min(0).default(2).describe('Seconds between attempts.'),
+    timeout: z.coerce.number().min(1).default(10).describe('Seconds one handshake may take.'),
+    fail_on_error: z.boolean().default(true).describe('Fail the task when verification does not pass.'),
+  })
+  .refine((a) => a.verify_ip === undefined || isIp(a.verify_ip), {
+    message: 'verify_ip must be an IP address',
+    path: ['verify_ip'],
+  });
+
+type Args = z.infer<typeof args>;
+
+export interface TlsOutcome {
+  verified: boolean;
+  /** openssl's verify return code (0 = ok), or -1 when no handshake took place. */
+  verify_code: number;
+  /** Verification error text ('' when verified). */
+  error: string;
+  /** SANs of the certificate the server presented, when one was seen. */
+  served_sans?: string[];
+  served_serial?: string;
+  served_fingerprint_sha256?: string;
+}
+
+/** Read what `openssl s_client -verify_return_error` printed. */
+export function parseSClient(r: Pick<ExecResult, 'stdout' | 'stderr' | 'code' | 'timedOut'>): TlsOutcome {
+  const out: TlsOutcome = { verified: false, verify_code: -1, error: '' };
+  const code = /Verify return code: (\d+) \(([^)]*)\)/.exec(r.stdout);
+  const verr = /verify error:num=(\d+):(.*)/.exec(r.stderr);
+  const pem = splitPem(r.stdout)[0];
+  if (pem) {
+    try {
+      const c = parseCertificate(pem, 'served certificate');
+      out.served_sans = [...c.sans.ip.map((i) => `IP:${i}`), ...c.sans.dns.map((d) => `DNS:${d}`)];
+      out.served_serial = c.serial;
+      out.served_fingerprint_sha256 = c.fingerprintSha256;
+    } catch {
+      /* an unparsable served certificate is reported through the verify result */
+    }
+  }
+  if (code) out.verify_code = Number(code[1]);
+  if (verr) {
+    out.verify_code = Number(verr[1]);
+    out.error = verr[2]!.trim();
+  } else if (code && code[1] !== '0') out.error = code[2]!;
+  out.verified = r.code === 0 && out.verify_code === 0;
+  if (!out.verified && !out.error) {
+    const refused = /Connection refused|connect:errno=\d+|No route to host|Network is unreachable/i.exec(
+      r.stderr,
+    );
+    if (r.timedOut) out.error = 'handshake timed out';
+    else if (refused) out.error = `cannot connect: ${refused[0]}`;
+    else out.error = r.stderr.trim().split('\n').slice(-1)[0] || `openssl s_client exit ${r.code}`;
+  }
+  return out;
+}
+
+async function checkFromTarget(ctx: ModuleContext, a: Args): Promise<TlsOutcome> {
+  const verify = [
+    ...(a.verify_ip ? ['-verify_ip', a.verify_ip] : []),
+    ...(a.verify_hostname ? ['-verify_hostname', a.verify_hostname, '-servername', a.verify_hostname] : []),
+  ];
+  const cmd = sh`openssl s_client -connect ${`${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`} -CAfile ${a.ca_file} ${verify} -verify_return_error </dev/null`;
+  const r = await ctx.exec(cmd, { timeoutMs: a.timeout * 1000 });
+  return parseSClient(r);
+}
+
+async function checkFromController(ctx: ModuleContext, a: Args): Promise<TlsOutcome> {
+  const ca = await readFile(path.resolve(ctx.playbookDir, a.ca_file));
+  return new Promise((resolve) => {
+    let served: tls.PeerCertificate | undefined;
+    const done = (o: TlsOutcome) => {
+      clearTimeout(timer);
+      sock.destroy();
+      if (served?.subjectaltname) {
+        o.served_sans = served.subjectaltname.split(/,\s*/).map((s) => s.replace(/^IP Address:/, 'IP:'));
+        o.served_serial = served.serialNumber.toLowerCase().replace(/^0+(?=.)/, '');
+        o.served_fingerprint_sha256 = served.fingerprint256.replace(/:/g, '').toLowerCase();
+      }
+      resolve(o);
+    };
+    const sock = tls.connect({
+      host: a.host,
+      port: a.port,
+      ca,
+      servername: a.verify_hostname && !isIp(a.verify_hostname) ? a.verify_hostname : undefined,
+      checkServerIdentity: (_h, cert) => {
+        served = cert;
+        const name = a.verify_ip ? normalizeIp(a.verify_ip) : a.verify_hostname;
+        return name ? tls.checkServerIdentity(name, cert) : undefined;
+      },
+    });
+    const timer = setTimeout(
+      () => done({ verified: false, verify_code: -1, error: 'handshake timed out' }),
+      a.timeout * 1000,
+    );
+    sock.once('secureConnect', () => done({ verified: true, verify_code: 0, error: '' }));
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      served ??= (sock.getPeerCertificate?.() as tls.PeerCertificate | undefined) || undefined;
+      done({ verified: false, verify_code: -1, error: e.message });
+    });
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+}
+
+export default defineModule({
+  name: 'tls_check',
+  description: 'TLS handshake verified against a CA for an IP or name, from the target or the controller.',
+  args,
+  async probe(ctx, a): Promise<TlsOutcome & { attempts: number }> {
+    let attempts = 0;
+    for (;;) {
+      attempts++;
+      const o = a.from === 'controller' ? await checkFromController(ctx, a) : await checkFromTarget(ctx, a);
+      if (o.verified || attempts > a.retries || ctx.signal.aborted) return { ...o, attempts };
+      ctx.log(`tls_check ${a.host}:${a.port} attempt ${attempts}: ${o.error}`, 1);
+      await sleep(a.delay * 1000, ctx.signal);
+    }
+  },
+  plan(a, o) {
+    const what = a.verify_ip ?? a.verify_hostname ?? a.host;
+    const result = { ...o, address: `${a.host}:${a.port}`, verified_for: what, ok: o.verified };
+    if (!o.verified && a.fail_on_error) {
+      throw new ModuleError(
+        `TLS to ${a.host}:${a.port} does not verify for ${what} against ${a.ca_file}: ${o.error}` +
+          (o.served_sans ? ` (served SANs: ${o.served_sans.join(', ')})` : ''),
+        {
+          data: result,
+          hint: 'the server presents a certificate that does not cover this address, or is down',
+        },
+      );
+    }
+    return { changes: [], result };
+  },
+  async apply() {
+    return {};
+  },
+});

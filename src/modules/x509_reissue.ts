@@ -1,0 +1,251 @@
+/**
+ * `x509_reissue`: re-issue a serving certificate (kube-apiserver) with the SANs it needs, reusing its key
+ * and signing with the cluster CA — only when the current one lacks a wanted SAN (or is about to expire).
+ *
+ * probe: the PEMs of cert and CA, and the public-key hashes of key and CA key (computed on the target).
+ * plan:  refuses (ModuleError, in --check too) when the key does not match the cert, the cert does not
+ *        verify against the CA, or the CA key is missing; otherwise the semantic SAN diff, e.g.
+ *        `SAN +IP:10.254.0.1 -IP:172.16.0.1 (key reused, CA kube01-ca)`.
+ * apply: private temp dir (umask 077), csr.conf rendered from the template, `openssl req` with the existing
+ *        key, `openssl x509 -req` signed by the CA; the new certificate is verified (CA signature, exact
+ *        SANs, key match) before a timestamped backup is kept and the new one is moved into place.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { raw, sh } from '../command';
+import { ModuleError } from '../errors';
+import { certFileFact, keyHashFact } from '../facts/x509';
+import { isCurrentlyValid, isSignedBy, parseCertificate, type CertInfo, type SanSet } from '../x509/cert';
+import { checkCanSign, checkServingPair, type PkiFacts, type PkiPaths } from '../x509/preconditions';
+import { describeSanDiff, diffSans, sameSans, sanTokens, wantedApiserverSans } from '../x509/sans';
+import type { ModuleContext } from './types';
+import { defineModule } from './types';
+import { apiserverSanArgs } from './x509_sans';
+
+const args = z.object({
+  cert: z
+    .string()
+    .min(1)
+    .describe('Serving certificate to re-issue (PEM), e.g. /etc/pki/tls/kube01/server.crt.'),
+  key: z.string().min(1).describe('Its private key; reused, never read by the controller.'),
+  ca_cert: z.string().min(1).describe('CA certificate that signs it.'),
+  ca_key: z.string().min(1).describe('CA private key (stays on the target).'),
+  ...apiserverSanArgs,
+  csr_template: z
+    .string()
+    .min(1)
+    .default('templates/csr.conf.j2')
+    .describe(
+      'Jinja2 csr.conf template on the controller, relative to the playbook directory (or its parent).',
+    ),
+  days: z.coerce.number().int().min(1).default(3650).describe('Validity of the new certificate in days.'),
+  renew_before_days: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('Also re-issue when the certificate expires within this many days.'),
+  backup_dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Where the timestamped backup goes (default: next to cert).'),
+});
+
+type Args = z.infer<typeof args>;
+
+interface Facts extends PkiFacts {
+  template: { path: string; text: string };
+}
+
+interface State {
+  wanted: SanSet;
+  csrConf: string;
+  serial: string;
+  keySha256: string;
+  caPem: string;
+  previousSerial: string;
+}
+
+function paths(a: Args): PkiPaths {
+  return { cert: a.cert, key: a.key, caCert: a.ca_cert, caKey: a.ca_key };
+}
+
+/** Find the template: absolute, or relative to the playbook dir, its templates/, or its parent. */
+export function resolveTemplate(playbookDir: string, p: string): string {
+  const candidates = path.isAbsolute(p)
+    ? [p]
+    : [path.join(playbookDir, p), path.join(playbookDir, 'templates', p), path.join(playbookDir, '..', p)];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) {
+    throw new ModuleError(`csr_template ${p} not found (looked in ${candidates.join(', ')})`);
+  }
+  return found;
+}
+
+function parse(pem: string, src: string): CertInfo {
+  return parseCertificate(pem, src);
+}
+
+/** The openssl steps of apply, for previews and for apply itself. */
+export function reissueCommands(a: Args, tmp: string, serial: string) {
+  return {
+    mktemp: sh`umask 077 && mktemp -d "\${TMPDIR:-/tmp}/remediate-x509.XXXXXX"`,
+    sign: sh`cd ${tmp} && openssl req -new -key ${a.key} -out server.csr -config csr.conf ${raw('&&')} openssl x509 -req -in server.csr -CA ${a.ca_cert} -CAkey ${a.ca_key} -set_serial ${`0x${serial}`} -days ${a.days} -extensions v3_ext -extfile csr.conf -out server.crt`,
+    verify: sh`openssl verify -CAfile ${a.ca_cert} ${`${tmp}/server.crt`}`,
+    read: sh`cat ${`${tmp}/server.crt`}`,
+    cleanup: sh`rm -rf ${tmp}`,
+  };
+}
+
+export function installCommand(cert: string, backup: string, newCert: string) {
+  const staged = `${cert}.remediate-new`;
+  // cp -p keeps mode and owner for both the backup and the staged file; mv is the atomic replace.
+  return sh`cp -p ${cert} ${backup} && cp -p ${cert} ${staged} && cat ${newCert} > ${staged} && mv -f ${staged} ${cert} && cmp -s ${newCert} ${cert}`;
+}
+
+function stamp(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+export default defineModule({
+  name: 'x509_reissue',
+  aliases: ['apiserver_cert'],
+  description:
+    'Re-issue a serving certificate with the wanted SANs, same key, same CA; verified before it replaces the old one.',
+  args,
+  async probe(ctx, a): Promise<Facts> {
+    const tpl = resolveTemplate(ctx.playbookDir, a.csr_template);
+    return {
+      cert: await ctx.fact(certFileFact(a.cert)),
+      key: await ctx.fact(keyHashFact(a.key)),
+      caCert: await ctx.fact(certFileFact(a.ca_cert)),
+      caKey: await ctx.fact(keyHashFact(a.ca_key)),
+      template: { path: tpl, text: readFileSync(tpl, 'utf8') },
+    };
+  },
+  plan(a, f, ctx) {
+    const { cert, ca, keySha256 } = checkServingPair(f, paths(a), parse);
+    const wanted = wantedApiserverSans({
+      serviceCidr: a.service_cidr,
+      nodeIps: a.node_ip,
+      hostnames: a.hostname,
+      clusterDomain: a.cluster_domain,
+      extraSans: a.extra_sans,
+    });
+    const d = diffSans(cert.sans, wanted);
+    const now = new Date();
+    const expiring = !isCurrentlyValid(cert, now, a.renew_before_days);
+    const result = {
+      cert: a.cert,
+      serial: cert.serial,
+      not_after: cert.notAfter,
+      sans: sanTokens(cert.sans),
+      wanted: sanTokens(wanted),
+      missing: d.missing,
+      stale: d.stale,
+      ca: ca.subjectCN || ca.subject,
+    };
+    if (d.covered && !expiring) return { changes: [], result };
+    checkCanSign(f, paths(a), ca, now);
+    const serialBytes = randomBytes(16);
+    serialBytes[0]! &= 0x7f;
+    const serial = serialBytes.toString('hex');
+    const o = /(?:^|, )O=([^,]*)/.exec(cert.subject)?.[1] ?? '';
+    const csrConf = ctx.render(f.template.text, {
+      csr_common_name: cert.subjectCN || 'kube-apiserver',
+      csr_organization: o,
+      csr_dns: wanted.dns,
+      csr_ip: wanted.ip,
+    });
+    const why = [
+      d.covered ? `renew: expires ${cert.notAfter}` : describeSanDiff(d),
+      `(key reused, CA ${ca.subjectCN || ca.subject})`,
+    ].join(' ');
+    const preview = reissueCommands(a, '$TMP', serial);
+    return {
+      changes: [
+        {
+          describe: why,
+          diff: {
+            path: `${a.cert} (SANs)`,
+            before: sanTokens(cert.sans).join('\n') + '\n',
+            after: sanTokens(wanted).join('\n') + '\n',
+          },
+          commands: [
+            preview.mktemp,
+            { kind: 'upload', dest: '$TMP/csr.conf', content: Buffer.from(csrConf), mode: 0o600 },
+            preview.sign,
+            preview.verify,
+            installCommand(a.cert, `${a.cert}.<timestamp>.bak`, '$TMP/server.crt'),
+            preview.cleanup,
+          ],
+        },
+      ],
+      state: { wanted, csrConf, serial, keySha256, caPem: ca.pem, previousSerial: cert.serial },
+      result,
+    };
+  },
+  async apply(ctx, a, p) {
+    const s = p.state as State;
+    const tmp = (await ctx.run(reissueCommands(a, '', s.serial).mktemp)).stdout.trim();
+    if (!/^\/\S+remediate-x509\.\w+$/.test(tmp))
+      throw new ModuleError(`mktemp printed ${JSON.stringify(tmp)}`);
+    const c = reissueCommands(a, tmp, s.serial);
+    try {
+      await ctx.put(`${tmp}/csr.conf`, Buffer.from(s.csrConf), { mode: 0o600 });
+      await ctx.run(c.sign);
+      const fresh = await verifyNew(ctx, a, s, c);
+      const dir = a.backup_dir ?? path.posix.dirname(a.cert);
+      const backup = path.posix.join(dir, `${path.posix.basename(a.cert)}.${stamp(new Date())}.bak`);
+      await ctx.run(installCommand(a.cert, backup, `${tmp}/server.crt`));
+      ctx.invalidateFacts('x509:');
+      return {
+        cert: a.cert,
+        backup,
+        serial: fresh.serial,
+        previous_serial: s.previousSerial,
+        not_after: fresh.notAfter,
+        sans: sanTokens(fresh.sans),
+      };
+    } finally {
+      await ctx.exec(c.cleanup).catch(() => undefined);
+    }
+  },
+});
+
+/** The new certificate must verify against the CA, carry exactly the wanted SANs and match the key. */
+async function verifyNew(
+  ctx: ModuleContext,
+  a: Args,
+  s: State,
+  c: ReturnType<typeof reissueCommands>,
+): Promise<CertInfo> {
+  const v = await ctx.exec(c.verify);
+  const pem = (await ctx.run(c.read)).stdout;
+  const fresh = parseCertificate(pem, 'new certificate');
+  const problems: string[] = [];
+  if (v.code !== 0 || !/: OK\s*$/.test(v.stdout))
+    problems.push(`openssl verify: ${(v.stderr || v.stdout).trim()}`);
+  if (!isSignedBy(fresh.pem, s.caPem)) problems.push('not signed by the CA');
+  if (!sameSans(fresh.sans, s.wanted)) {
+    problems.push(
+      `SANs ${sanTokens(fresh.sans).join(',')} differ from wanted ${sanTokens(s.wanted).join(',')}`,
+    );
+  }
+  if (fresh.publicKeySha256 !== s.keySha256) problems.push(`its public key is not that of ${a.key}`);
+  if (problems.length) {
+    throw new ModuleError(
+      `new certificate failed verification: ${problems.join('; ')}; ${a.cert} was left in place`,
+      {
+        hint: 'check csr_template (alt_names, v3_ext) and the CA files',
+      },
+    );
+  }
+  return fresh;
+}
