@@ -1,24 +1,209 @@
-/** Jinja2 templating through nunjucks, with Ansible's filters and tests. Owned by the template area. */
+/**
+ * Jinja2 templating through nunjucks, with Ansible's filters and tests, StrictUndefined and native types.
+ * One nunjucks Environment per Templar; compiled templates are cached (LRU by source string) because the
+ * runner renders the same strings for every host of a fleet.
+ */
+import * as nunjucks from 'nunjucks';
+import { TemplateError } from '../errors';
 import type { Vars } from '../inventory/types';
 import type { Condition } from '../playbook/types';
+import { registerFilters } from './filters';
+import { templateGet } from './python-methods';
+import { strictTransform, type NjNode } from './strict-transform';
+import { registerTests } from './tests';
+import { pyStr, toBool, truthy } from './values';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const njParser = require('nunjucks/src/parser') as {
+  parse(src: string, extensions: unknown[], opts: unknown): NjNode;
+};
+const njCompiler = require('nunjucks/src/compiler') as {
+  Compiler: new (name: string, throwOnUndefined: boolean) => { compile(n: NjNode): void; getCode(): string };
+};
+const njTransformer = require('nunjucks/src/transformer') as {
+  transform(n: NjNode, asyncFilters: string[], name: string): NjNode;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The value of `omit`: a module arg rendered to exactly this is dropped by the runner (Ansible's `default(omit)`). */
+export const OMIT = '__omit_place_holder__remediate__';
+
+interface Compiled {
+  tmpl: nunjucks.Template;
+  native: boolean;
+}
+
+export interface TemplarOptions {
+  /** Compiled templates kept (LRU). Default 2000. */
+  cacheSize?: number;
+}
+
+const UNDEFINED_HINT = 'define it (vars, inventory, -e) or use `| default(...)` / `is defined`';
+
+/** Find our own TemplateError inside the errors nunjucks wraps around it. */
+function unwrap(err: unknown): unknown {
+  let e: unknown = err;
+  for (let i = 0; i < 10 && e; i++) {
+    if (e instanceof TemplateError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** "Template render error: (unknown path) [Line 1, Column 5]\n  Error: msg" → "msg (line 1, col 5)" */
+function cleanMessage(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  const pos = /\[Line (\d+), Column (\d+)\]/.exec(raw);
+  const body = raw
+    .replace(/^\([^)]*\)(\s*\[Line \d+(, Column \d+)?\])?\s*/, '')
+    .replace(/^\s*(Error|TypeError|RangeError|Template render error):\s*/, '')
+    .trim();
+  return pos ? `${body} (line ${pos[1]}, col ${pos[2]})` : body;
+}
 
 export class Templar {
+  private readonly env: nunjucks.Environment;
+  private readonly cache = new Map<string, Compiled>();
+  private readonly cacheSize: number;
+  /** Value captured by `__rm_capture` during the current native render. */
+  private captured: unknown;
+  /** Compilations done (for tests and benchmarks of the cache). */
+  compiles = 0;
+
+  constructor(opts: TemplarOptions = {}) {
+    this.cacheSize = opts.cacheSize ?? 2000;
+    this.env = new nunjucks.Environment(null, {
+      autoescape: false,
+      trimBlocks: true,
+      lstripBlocks: false,
+      // keeps the original error (our TemplateError) as `cause` of nunjucks' wrapper
+      dev: true,
+    });
+    this.env.addGlobal('__rm_var', (v: unknown, name: string) => {
+      if (v === undefined) throw new TemplateError(`'${name}' is undefined`, name, { hint: UNDEFINED_HINT });
+      return v;
+    });
+    this.env.addGlobal('__rm_get', (obj: unknown, key: unknown, strict: boolean, desc: string) => {
+      if (obj === undefined || obj === null) {
+        if (!strict) return undefined;
+        if (obj === undefined)
+          throw new TemplateError(`'${desc}' is undefined`, desc, { hint: UNDEFINED_HINT });
+        throw new TemplateError(
+          `'${desc}' is None and has no attribute '${String(key)}'`,
+          `${desc}.${String(key)}`,
+        );
+      }
+      const v = templateGet(obj, key);
+      if (v === undefined && strict) {
+        const what = typeof key === 'number' ? `no item ${key}` : `no attribute '${String(key)}'`;
+        throw new TemplateError(`'${desc}' has ${what}`, `${desc}.${String(key)}`, { hint: UNDEFINED_HINT });
+      }
+      return v;
+    });
+    this.env.addGlobal('__rm_str', (v: unknown) => pyStr(v));
+    this.env.addGlobal('__rm_capture', (v: unknown) => {
+      this.captured = v;
+      return '';
+    });
+    this.env.addGlobal('omit', OMIT);
+    this.env.addGlobal('lookup', (kind: string, ...args: unknown[]) => {
+      if (kind === 'env') return process.env[String(args[0])] ?? '';
+      throw new Error(`lookup('${kind}') is not supported (only 'env')`);
+    });
+    registerFilters(this.env);
+    registerTests(this.env);
+  }
+
+  private compile(src: string): Compiled {
+    const hit = this.cache.get(src);
+    if (hit) {
+      this.cache.delete(src);
+      this.cache.set(src, hit);
+      return hit;
+    }
+    let compiled: Compiled;
+    try {
+      const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
+      const ast = njParser.parse(src, env.extensionsList, env.opts);
+      const { native } = strictTransform(ast);
+      const c = new njCompiler.Compiler('template', false);
+      c.compile(njTransformer.transform(ast, [], 'template'));
+      const props = new Function(c.getCode())() as unknown;
+      const tmpl = new nunjucks.Template(
+        { type: 'code', obj: props } as unknown as string,
+        this.env,
+        undefined,
+        true,
+      );
+      compiled = { tmpl, native };
+    } catch (err) {
+      throw new TemplateError(
+        `template syntax error in ${JSON.stringify(src)}: ${cleanMessage(err)}`,
+        undefined,
+        {
+          hint: 'check the Jinja2 syntax: balanced {{ }}, quotes and parentheses',
+        },
+      );
+    }
+    this.compiles++;
+    this.cache.set(src, compiled);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    return compiled;
+  }
+
+  /** Render a template source; native value for a single `{{ expr }}`, else a string. */
+  private run(src: string, vars: Vars, native: boolean): unknown {
+    const c = this.compile(src);
+    const saved = this.captured;
+    this.captured = undefined;
+    try {
+      const out = c.tmpl.render(vars);
+      if (!c.native) return out;
+      return native ? this.captured : pyStr(this.captured);
+    } catch (err) {
+      const ours = unwrap(err);
+      if (ours) throw ours;
+      throw new TemplateError(`${cleanMessage(err)} in ${JSON.stringify(src)}`, undefined, { cause: err });
+    } finally {
+      this.captured = saved;
+    }
+  }
+
   /** Render any value deeply: strings with `{{ }}` are rendered; a string that is one `{{ expr }}` keeps its native type. */
   render(value: unknown, vars: Vars): unknown {
-    throw new Error(`Templar.render(${typeof value}, ${Object.keys(vars).length}): not implemented yet`);
+    if (typeof value === 'string') return Templar.isTemplated(value) ? this.run(value, vars, true) : value;
+    if (Array.isArray(value)) return value.map((v) => this.render(v, vars));
+    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        out[Templar.isTemplated(k) ? this.renderString(k, vars) : k] = this.render(v, vars);
+      }
+      return out;
+    }
+    return value;
   }
+
   /** Render a template to a string (the `template` module, names). */
   renderString(template: string, vars: Vars): string {
-    throw new Error(`Templar.renderString(${template}, ${Object.keys(vars).length}): not implemented yet`);
+    if (!Templar.isTemplated(template)) return template;
+    return this.run(template, vars, false) as string;
   }
+
   /** Evaluate a bare expression (`when:`, `until:`, `that:`), native result. */
   evaluate(expr: string, vars: Vars): unknown {
-    throw new Error(`Templar.evaluate(${expr}, ${Object.keys(vars).length}): not implemented yet`);
+    const src = Templar.isTemplated(expr) ? expr : `{{ ${expr} }}`;
+    return this.run(src, vars, true);
   }
+
   /** Evaluate a condition to a boolean with Jinja2 truthiness. */
   condition(c: Condition, vars: Vars): boolean {
-    throw new Error(`Templar.condition(${String(c)}, ${Object.keys(vars).length}): not implemented yet`);
+    if (typeof c === 'boolean') return c;
+    const v = this.evaluate(c, vars);
+    // `when: "{{ flag }}"` where flag renders "false": Ansible reads the string as a boolean.
+    if (typeof v === 'string' && Templar.isTemplated(c)) return toBool(v);
+    return truthy(v);
   }
+
   /** Does the string contain `{{`, `{%` or `{#`? */
   static isTemplated(s: string): boolean {
     return /\{\{|\{%|\{#/.test(s);

@@ -1,0 +1,181 @@
+/**
+ * Compile-time rewrite of a nunjucks AST for Ansible's StrictUndefined semantics and native types:
+ *
+ * - a variable used as a value (`{{ x }}`, `x + 1`, `if x`) compiles to `__rm_var(x, "x")`, which throws
+ *   `'x' is undefined` — except under `is defined` / `is undefined` and as the subject of `default`/`d`/
+ *   `mandatory`, where undefined flows through;
+ * - `a.b` / `a[0]` compile to `__rm_get(a, "b", strict, "a")`: Python methods and negative indexes, and
+ *   `'a' has no attribute 'b'` in strict positions;
+ * - `{{ expr }}` output goes through `__rm_str` (Python str(): True, None, ['a']) or, when the template is one
+ *   expression, `__rm_capture` (keeps the native value);
+ * - `True`, `False`, `None` are literals, as in Jinja2.
+ */
+// nunjucks ships no types for its parser and AST; this is the part we use.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nunjucksNodes = require('nunjucks/src/nodes') as NodeModule;
+
+export interface NjNode {
+  typename: string;
+  lineno: number;
+  colno: number;
+  fields: string[];
+  value?: unknown;
+  children?: NjNode[];
+  [field: string]: unknown;
+}
+type NodeCtor = new (lineno: number, colno: number, ...fields: unknown[]) => NjNode;
+interface NodeModule {
+  Node: NodeCtor;
+  [name: string]: NodeCtor;
+}
+
+/** Filters whose subject may be undefined. */
+const SOFT_FILTERS = new Set(['default', 'd', 'mandatory']);
+/** Tests whose subject may be undefined. */
+const SOFT_TESTS = new Set(['defined', 'undefined']);
+const LITERAL_SYMBOLS: Record<string, unknown> = { True: true, False: false, None: null };
+/** Nodes whose insides we leave alone (template inheritance and extensions are not used for values). */
+const OPAQUE = new Set([
+  'Import',
+  'FromImport',
+  'Include',
+  'Extends',
+  'Super',
+  'CallExtension',
+  'CallExtensionAsync',
+  'TemplateData',
+  'Literal',
+]);
+
+function isNode(v: unknown): v is NjNode {
+  return v instanceof nunjucksNodes.Node;
+}
+
+function lit(at: NjNode, value: unknown): NjNode {
+  return new nunjucksNodes.Literal(at.lineno, at.colno, value);
+}
+
+function call(at: NjNode, fn: string, args: NjNode[]): NjNode {
+  return new nunjucksNodes.FunCall(
+    at.lineno,
+    at.colno,
+    new nunjucksNodes.Symbol(at.lineno, at.colno, fn),
+    new nunjucksNodes.NodeList(at.lineno, at.colno, args),
+  );
+}
+
+/** A readable name for an expression, for error messages: `a.b[0]`. */
+export function describeNode(n: NjNode): string {
+  if (n.typename === 'Symbol') return String(n.value);
+  if (n.typename === 'LookupVal') {
+    const target = describeNode(n.target as NjNode);
+    const val = n.val as NjNode;
+    if (val.typename === 'Literal') {
+      return typeof val.value === 'string' && /^[A-Za-z_]\w*$/.test(val.value)
+        ? `${target}.${val.value}`
+        : `${target}[${JSON.stringify(val.value)}]`;
+    }
+    return `${target}[${describeNode(val)}]`;
+  }
+  if (n.typename === 'Literal') return JSON.stringify(n.value);
+  return 'expression';
+}
+
+function testName(right: NjNode): string {
+  const name = (right.name as NjNode | undefined) ?? right;
+  return String(name.value);
+}
+
+function txGeneric(node: NjNode): NjNode {
+  for (const f of node.fields) {
+    const v = node[f];
+    if (isNode(v)) node[f] = tx(v, true);
+    else if (Array.isArray(v)) node[f] = v.map((c: unknown) => (isNode(c) ? tx(c, true) : c));
+  }
+  return node;
+}
+
+/** Rewrite an expression or statement; `hard` = an undefined value here is an error. */
+function tx(node: NjNode, hard: boolean): NjNode {
+  if (OPAQUE.has(node.typename)) return node;
+  switch (node.typename) {
+    case 'Symbol': {
+      const name = String(node.value);
+      if (name in LITERAL_SYMBOLS) return lit(node, LITERAL_SYMBOLS[name]);
+      return hard ? call(node, '__rm_var', [node, lit(node, name)]) : node;
+    }
+    case 'LookupVal': {
+      const target = tx(node.target as NjNode, hard);
+      const val = tx(node.val as NjNode, true);
+      return call(node, '__rm_get', [
+        target,
+        val,
+        lit(node, hard),
+        lit(node, describeNode(node.target as NjNode)),
+      ]);
+    }
+    case 'Filter':
+    case 'FilterAsync': {
+      const name = String((node.name as NjNode).value);
+      const args = node.args as NjNode;
+      args.children = (args.children ?? []).map((c, i) => tx(c, !(i === 0 && SOFT_FILTERS.has(name))));
+      return node;
+    }
+    case 'Is': {
+      const right = node.right as NjNode;
+      node.left = tx(node.left as NjNode, !SOFT_TESTS.has(testName(right)));
+      if (right.typename === 'FunCall') right.args = tx(right.args as NjNode, true);
+      return node;
+    }
+    case 'FunCall': {
+      const name = node.name as NjNode;
+      if (name.typename !== 'Symbol') node.name = tx(name, true);
+      node.args = tx(node.args as NjNode, true);
+      return node;
+    }
+    case 'Pair': {
+      const key = node.key as NjNode;
+      if (key.typename !== 'Symbol') node.key = tx(key, true);
+      node.value = tx(node.value as NjNode, true);
+      return node;
+    }
+    case 'For':
+    case 'AsyncEach':
+    case 'AsyncAll':
+      node.arr = tx(node.arr as NjNode, true);
+      if (isNode(node.body)) node.body = tx(node.body, true);
+      if (isNode(node.else_)) node.else_ = tx(node.else_, true);
+      return node;
+    case 'Set':
+      if (isNode(node.value)) node.value = tx(node.value, true);
+      if (isNode(node.body)) node.body = tx(node.body, true);
+      return node;
+    case 'Macro':
+    case 'Caller':
+      if (isNode(node.body)) node.body = tx(node.body, true);
+      return node;
+    case 'Output':
+      node.children = (node.children ?? []).map((c) =>
+        c.typename === 'TemplateData' ? c : call(c, '__rm_str', [tx(c, true)]),
+      );
+      return node;
+    default:
+      return txGeneric(node);
+  }
+}
+
+/**
+ * Rewrite a parsed template in place. Returns whether it is a single `{{ expr }}` (then its value is
+ * captured natively through `__rm_capture` instead of printed).
+ */
+export function strictTransform(root: NjNode): { native: boolean } {
+  const kids = root.children ?? [];
+  const only = kids.length === 1 && kids[0].typename === 'Output' ? (kids[0].children ?? []) : [];
+  if (only.length === 1 && only[0].typename !== 'TemplateData') {
+    const expr = tx(only[0], true);
+    (kids[0].children as NjNode[])[0] = call(expr, '__rm_capture', [expr]);
+    return { native: true };
+  }
+  tx(root, true);
+  return { native: false };
+}

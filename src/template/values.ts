@@ -1,0 +1,112 @@
+/** Python/Jinja2 value semantics the templating needs: truthiness, str(), repr(), keyword arguments. */
+import { isSecret } from '../command';
+
+export type Dict = Record<string, unknown>;
+
+export function isDict(v: unknown): v is Dict {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || isSecret(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Jinja2 truthiness: empty string/list/dict, 0, none, false are false. */
+export function truthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (isDict(v)) return Object.keys(v).length > 0;
+  return Boolean(v);
+}
+
+/** Python repr() of a value, as Ansible shows lists and dicts inside strings. */
+export function pyRepr(v: unknown): string {
+  if (typeof v === 'string')
+    return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (isDict(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
+  return pyStr(v);
+}
+
+/** Python str() of a value: what `{{ x }}` prints inside a larger string. */
+export function pyStr(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
+  if (Array.isArray(v) || isDict(v)) return pyRepr(v);
+  return String(v);
+}
+
+/** Ansible's `bool` filter. */
+export function toBool(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v === 1;
+  if (typeof v === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.trim().toLowerCase());
+  return false;
+}
+
+/** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */
+export function splitKwargs(args: unknown[]): { pos: unknown[]; kw: Dict } {
+  const last = args[args.length - 1];
+  if (isDict(last) && last.__keywords === true) {
+    const kw: Dict = { ...last };
+    delete kw.__keywords;
+    return { pos: args.slice(0, -1), kw };
+  }
+  return { pos: args, kw: {} };
+}
+
+/** Python-style equality: deep for lists and dicts. */
+export function pyEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => pyEqual(x, b[i]));
+  if (isDict(a) && isDict(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && pyEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** A list from any iterable value (Python list()): strings → characters, dicts → keys. */
+export function toList(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  if (v instanceof Set || v instanceof Map) return [...v.keys()];
+  if (isDict(v)) return Object.keys(v);
+  if (v === undefined || v === null) return [];
+  throw new Error(`${pyStr(v)} is not iterable`);
+}
+
+/** Python sort order: numbers and strings compared as such. */
+export function pyCompare(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const c = pyCompare(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
+  const sa = pyStr(a);
+  const sb = pyStr(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Attribute path lookup (`map(attribute='a.b')`, `selectattr('a.0')`). */
+export function getAttrPath(v: unknown, path: string): unknown {
+  let cur: unknown = v;
+  for (const part of path.split('.')) {
+    if (cur === undefined || cur === null) return undefined;
+    if (Array.isArray(cur) && /^-?\d+$/.test(part)) {
+      const i = Number(part);
+      cur = cur[i < 0 ? cur.length + i : i];
+    } else if (typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, part)) {
+      cur = (cur as Dict)[part];
+    } else return undefined;
+  }
+  return cur;
+}
