@@ -1,6 +1,7 @@
 /** Chooses a transport for a host from its variables (`ansible_connection`: local | ssh). */
 import { ConnectError } from '../errors';
 import { LocalTransport } from './local';
+import { createSshTransportFactory } from './ssh';
 import type { Transport, TransportFactory, TransportHost } from './types';
 
 export interface TransportFactoryOptions {
@@ -13,7 +14,18 @@ export interface TransportFactoryOptions {
   /** `--private-key` / `-u` defaults. */
   privateKey?: string;
   user?: string;
+  /** known_hosts file to read first and to record accept-new keys in (default ~/.ssh/known_hosts). */
+  knownHostsFile?: string;
+  /** Warnings for the user (host key checking off, new host key recorded, reconnecting). */
+  onWarning?: (msg: string) => void;
+  /** Prompt for the passphrase of an encrypted private key. */
+  askPassphrase?: (keyFile: string) => Promise<import('../command').Secret | undefined>;
+  /** Transport debug lines (-vvvv). */
+  debug?: (msg: string) => void;
 }
+
+/** A TransportFactory whose connections the runner closes once, at the end of the run. */
+export type ClosableTransportFactory = TransportFactory & { closeAll(): Promise<void> };
 
 const IMPLICIT_LOCAL = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -33,14 +45,17 @@ export function connectionType(host: TransportHost): 'local' | 'ssh' {
   return IMPLICIT_LOCAL.has(host.name) ? 'local' : 'ssh';
 }
 
-export function createTransportFactory(opts: TransportFactoryOptions = {}): TransportFactory {
-  return (host: TransportHost): Transport => {
+export function createTransportFactory(opts: TransportFactoryOptions = {}): ClosableTransportFactory {
+  if (opts.hostKeyChecking === 'off')
+    opts.onWarning?.('host key checking is OFF: host identities are not verified');
+  // Pool state (one connection per host, shared bastions) lives in this closure, not in globals.
+  const ssh = createSshTransportFactory(opts);
+  const factory = ((host: TransportHost): Transport => {
     if (connectionType(host) === 'local') return new LocalTransport(host);
-    // ssh: area 5 wires its SshTransport here, e.g. `return new SshTransport(host, opts);`
-    throw new ConnectError(host.name, 'the ssh transport is not available in this build', {
-      hint: `set ansible_connection=local for local hosts (options: ${Object.keys(opts).join(', ') || 'none'})`,
-    });
-  };
+    return ssh(host);
+  }) as ClosableTransportFactory;
+  factory.closeAll = () => ssh.closeAll();
+  return factory;
 }
 
 export { LocalTransport } from './local';

@@ -1,0 +1,225 @@
+/**
+ * One authenticated ssh2 connection: TCP (or a stream forwarded through a jump host), host-key check
+ * against known_hosts, authentication in OpenSSH's order (ssh-agent keys, identity files, then
+ * keyboard-interactive / password), Nagle off, keepalives. Errors become ConnectError with the reason
+ * and a hint; `retryable` says whether trying again could help (refused, reset, timeout) or not
+ * (authentication, host key).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Client, utils, type AnyAuthMethod, type AuthenticationType } from 'ssh2';
+import type { Secret } from '../command';
+import { ConnectError } from '../errors';
+import type { SshEndpoint } from './ssh-config';
+import { fingerprint, KnownHosts, keyTypeOf, type HostKeyVerdict } from './ssh-known-hosts';
+
+export class SshConnectError extends ConnectError {
+  constructor(
+    host: string,
+    message: string,
+    /** Trying again may help (refused, reset, timeout, dropped by MaxStartups). */
+    public retryable: boolean,
+    opts: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(host, message, opts);
+  }
+}
+
+export interface ConnectHooks {
+  /** The known_hosts store for these files (shared, so accept-new writes are seen by later hosts). */
+  knownHosts(files: string[]): KnownHosts;
+  warn?(msg: string): void;
+  /** Passphrase prompt for an encrypted key without a configured passphrase. */
+  askPassphrase?(keyFile: string): Promise<Secret | undefined>;
+  /** ssh2 debug lines (never contain secrets). */
+  debug?(msg: string): void;
+}
+
+function describe(e: SshEndpoint): string {
+  return `${e.user}@${e.hostname}:${e.port}`;
+}
+
+async function authMethods(
+  e: SshEndpoint,
+  hooks: ConnectHooks,
+): Promise<{ methods: AnyAuthMethod[]; tried: string[] }> {
+  const methods: AnyAuthMethod[] = [];
+  const tried: string[] = [];
+  const username = e.user;
+  const sock = process.env.SSH_AUTH_SOCK;
+  if (sock && !e.identitiesOnly && existsSync(sock)) {
+    methods.push({ type: 'agent', username, agent: sock });
+    tried.push('ssh-agent');
+  }
+  for (const file of e.identityFiles) {
+    if (!existsSync(file)) continue;
+    const data = readFileSync(file);
+    let passphrase = e.passphrase?.reveal();
+    let parsed = utils.parseKey(data, passphrase);
+    if (
+      parsed instanceof Error &&
+      /encrypted|passphrase/i.test(parsed.message) &&
+      !passphrase &&
+      hooks.askPassphrase
+    ) {
+      passphrase = (await hooks.askPassphrase(file))?.reveal();
+      if (passphrase) parsed = utils.parseKey(data, passphrase);
+    }
+    if (parsed instanceof Error) {
+      hooks.debug?.(`skipping key ${file}: ${parsed.message}`);
+      tried.push(
+        `key ${file} (unusable: ${/encrypted|passphrase/i.test(parsed.message) ? 'encrypted, no passphrase' : 'unreadable'})`,
+      );
+      continue;
+    }
+    methods.push({ type: 'publickey', username, key: data, passphrase });
+    tried.push(`key ${file}`);
+  }
+  if (e.password) {
+    const password = e.password.reveal();
+    methods.push({
+      type: 'keyboard-interactive',
+      username,
+      prompt: (_n, _i, _l, prompts, finish) => finish(prompts.map(() => password)),
+    });
+    methods.push({ type: 'password', username, password });
+    tried.push('password');
+  }
+  return { methods, tried };
+}
+
+export interface OpenOptions {
+  /** A stream to run SSH over (from a jump host's forwardOut) instead of TCP. */
+  sock?: Duplex;
+  /** Name for messages (inventory host or bastion alias). */
+  label: string;
+}
+
+function hostKeyMessage(e: SshEndpoint, v: HostKeyVerdict, blob: Buffer): { msg: string; hint: string } {
+  const fp = `${keyTypeOf(blob)} ${fingerprint(blob)}`;
+  const name = e.hostKeyAlias ?? e.hostname;
+  if (v.status === 'changed')
+    return {
+      msg: `host key for ${name}:${e.port} has CHANGED (server offers ${fp}; ${v.line.file}:${v.line.line} has a different key) — possible man-in-the-middle attack`,
+      hint: `if the host was really reinstalled, remove the old key: ssh-keygen -R '${e.port === 22 ? name : `[${name}]:${e.port}`}' -f ${v.line.file}`,
+    };
+  if (v.status === 'revoked')
+    return {
+      msg: `host key ${fp} of ${name}:${e.port} is REVOKED (${v.line.file}:${v.line.line})`,
+      hint: 'the host presents a revoked key: do not connect',
+    };
+  return {
+    msg: `host key for ${name}:${e.port} is unknown (server offers ${fp}) and host key checking is strict`,
+    hint: `verify the fingerprint, then add it (ssh-keyscan -p ${e.port} ${e.hostname} >> ${e.knownHostsFiles[0]}) or run with --host-key-checking accept-new`,
+  };
+}
+
+/** Open and authenticate one SSH connection. */
+export async function openSshConnection(
+  e: SshEndpoint,
+  hooks: ConnectHooks,
+  opts: OpenOptions,
+): Promise<Client> {
+  const { methods, tried } = await authMethods(e, hooks);
+  if (methods.length === 0) {
+    throw new SshConnectError(opts.label, `no authentication method available for ${describe(e)}`, false, {
+      hint: 'set ansible_ssh_private_key_file / --private-key, start ssh-agent (SSH_AUTH_SOCK), or set ansible_password',
+    });
+  }
+  const client = new Client();
+  let hostKeyProblem: { msg: string; hint: string } | undefined;
+  let authFailed = false;
+  const verifier = (blob: Buffer): boolean => {
+    if (e.hostKeyChecking === 'off') return true;
+    const kh = hooks.knownHosts(e.knownHostsFiles);
+    const name = e.hostKeyAlias ?? e.hostname;
+    const v = kh.verify(name, e.port, blob);
+    if (v.status === 'ok') return true;
+    if (v.status === 'unknown' && e.hostKeyChecking === 'accept-new') {
+      const file = kh.add(name, e.port, blob);
+      hooks.warn?.(
+        `${opts.label}: recorded new host key ${keyTypeOf(blob)} ${fingerprint(blob)} for ${name}:${e.port} in ${file}`,
+      );
+      return true;
+    }
+    hostKeyProblem = hostKeyMessage(e, v, blob);
+    return false;
+  };
+  const queue = [...methods];
+  const authHandler = (
+    left: AuthenticationType[] | null,
+    _partial: boolean | null,
+    next: (m: AnyAuthMethod | false) => void,
+  ) => {
+    while (queue.length) {
+      const m = queue.shift()!;
+      const serverName = m.type === 'agent' ? 'publickey' : m.type;
+      if (!left || left.includes(serverName as AuthenticationType)) return next(m);
+    }
+    authFailed = true;
+    next(false);
+  };
+  return new Promise<Client>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: Error & { level?: string; code?: string }) => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      if (hostKeyProblem)
+        return reject(
+          new SshConnectError(opts.label, hostKeyProblem.msg, false, { hint: hostKeyProblem.hint }),
+        );
+      if (authFailed || err.level === 'client-authentication')
+        return reject(
+          new SshConnectError(
+            opts.label,
+            `authentication failed for ${describe(e)} (tried: ${tried.join(', ') || 'nothing'})`,
+            false,
+            {
+              hint: 'check the user, the key (ansible_ssh_private_key_file), ssh-agent, or the password',
+            },
+          ),
+        );
+      const msg = err.message || String(err);
+      const timeout = err.level === 'client-timeout' || /timed out/i.test(msg);
+      reject(
+        new SshConnectError(
+          opts.label,
+          `cannot connect to ${describe(e)}: ${timeout ? `timed out after ${e.connectTimeoutMs} ms` : msg}`,
+          true,
+          {
+            hint: timeout
+              ? 'is the host up and the port reachable? raise ConnectTimeout / --timeout'
+              : 'is sshd running and reachable on that address and port?',
+            cause: err,
+          },
+        ),
+      );
+    };
+    client.on('ready', () => {
+      if (settled) return;
+      settled = true;
+      resolve(client);
+    });
+    client.on('error', fail);
+    client.on('close', () =>
+      fail(new Error('connection closed by the server during the handshake (MaxStartups?)')),
+    );
+    const sockOpt = opts.sock as unknown as Socket | undefined;
+    client.connect({
+      host: opts.sock ? undefined : e.hostname,
+      port: opts.sock ? undefined : e.port,
+      sock: sockOpt,
+      username: e.user,
+      readyTimeout: e.connectTimeoutMs,
+      keepaliveInterval: e.keepaliveIntervalMs,
+      keepaliveCountMax: e.keepaliveCountMax,
+      hostVerifier: verifier,
+      authHandler: authHandler as never,
+      debug: hooks.debug,
+    });
+    // Nagle costs ~40 ms per exec on an open connection (a forwarded stream has no socket of its own).
+    if (!opts.sock) client.setNoDelay(true);
+  });
+}

@@ -1,0 +1,194 @@
+/**
+ * Running one command as a channel on an open ssh2 connection: `/bin/sh -c SCRIPT` (environment and
+ * chdir inside the script, since sshd only accepts the AcceptEnv list), stdin, stdout/stderr captured
+ * separately with a size cap and streamed live, timeouts, become (sudo/su) through the BecomeDriver.
+ * Channels are counted per connection; when sshd refuses one (MaxSessions) the limit is lowered to what
+ * the server accepted and the command waits for a free slot instead of failing.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { Client, ClientChannel } from 'ssh2';
+import { execCommand, quote, type ExecCommand } from '../command';
+import { ConnectError } from '../errors';
+import { BecomeDriver, prepareScript, wrapBecome } from './become';
+import type { Gate } from './ssh-pool';
+import type { ExecOptions } from './types';
+
+export interface RawExecResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number | null;
+  signal: string | null;
+  durationMs: number;
+  timedOut?: boolean;
+  truncated?: boolean;
+}
+
+/** The channel or the connection died before the command reported its exit: it may have run. */
+export class ChannelLostError extends ConnectError {}
+
+const DEFAULT_CAP = 16 * 1024 * 1024;
+
+function isSessionRefusal(err: Error): boolean {
+  return /open failed|administratively prohibited|Channel open failure/i.test(err.message);
+}
+
+/** Open an exec channel, waiting for a session slot; lowers the slot limit when sshd refuses. */
+export async function openChannel(
+  host: string,
+  client: Client,
+  sessions: Gate,
+  commandLine: string,
+  pty: boolean,
+): Promise<{ channel: ClientChannel; release: () => void }> {
+  for (;;) {
+    const release = await sessions.acquire();
+    try {
+      const channel = await new Promise<ClientChannel>((resolve, reject) => {
+        client.exec(commandLine, pty ? { pty: { term: 'dumb', cols: 200, rows: 24 } } : {}, (err, ch) =>
+          err ? reject(err) : resolve(ch),
+        );
+      });
+      return { channel, release };
+    } catch (err) {
+      const others = sessions.inUse - 1;
+      release();
+      if (err instanceof Error && isSessionRefusal(err) && others > 0) {
+        // sshd's MaxSessions is lower than our limit: use what it accepts and queue.
+        sessions.setLimit(others);
+        continue;
+      }
+      throw new ChannelLostError(host, `cannot open a session channel: ${(err as Error).message}`, {
+        hint: 'the connection may be broken, or sshd refuses sessions (MaxSessions 0?)',
+        cause: err,
+      });
+    }
+  }
+}
+
+/** Run a command on a channel of `client`. Non-zero exit is a result; a lost channel is a ChannelLostError. */
+export async function execOnChannel(
+  host: string,
+  client: Client,
+  sessions: Gate,
+  cmd: ExecCommand,
+  opts: ExecOptions = {},
+): Promise<RawExecResult> {
+  const started = Date.now();
+  const inner = execCommand(prepareScript(cmd.script, opts), prepareScript(cmd.display, opts));
+  const wrapped = opts.become ? wrapBecome(inner, opts.become) : undefined;
+  const script = wrapped ? wrapped.command.script : inner.script;
+  const display = wrapped ? wrapped.command.display : inner.display;
+  const commandLine = `/bin/sh -c ${quote(script)}`;
+  const { channel, release } = await openChannel(host, client, sessions, commandLine, !!wrapped?.needsPty);
+  const cap = opts.maxOutput ?? DEFAULT_CAP;
+  return new Promise<RawExecResult>((resolve, reject) => {
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let errText = '';
+    let truncated = false;
+    let code: number | null = null;
+    let signal: string | null = null;
+    let exited = false;
+    let timedOut = false;
+    let abortReason: string | undefined;
+    const outDec = new StringDecoder('utf8');
+    const errDec = new StringDecoder('utf8');
+    const driver = wrapped
+      ? new BecomeDriver(wrapped, opts.become!.password, opts.stdin, {
+          write: (d) => channel.write(d),
+          end: () => channel.end(),
+          abort: (reason) => {
+            abortReason = reason;
+            channel.signal('KILL');
+            channel.close();
+          },
+        })
+      : undefined;
+    const onErrText = (s: string) => {
+      if (!s) return;
+      if (errText.length + s.length > cap) {
+        truncated = true;
+        s = s.slice(0, Math.max(0, cap - errText.length));
+      }
+      errText += s;
+      opts.onStderr?.(s);
+    };
+    const onOutText = (buf: Buffer) => {
+      if (outBytes + buf.length > cap) {
+        truncated = true;
+        buf = buf.subarray(0, Math.max(0, cap - outBytes));
+      }
+      outBytes += buf.length;
+      out.push(buf);
+      if (opts.onStdout) opts.onStdout(outDec.write(buf));
+    };
+    channel.on('data', (d: Buffer) => {
+      if (driver && wrapped!.needsPty && !driver.succeeded) {
+        const rest = driver.filter(d.toString('utf8'));
+        if (rest) onOutText(Buffer.from(rest));
+        return;
+      }
+      onOutText(d);
+    });
+    channel.stderr.on('data', (d: Buffer) => {
+      const s = errDec.write(d);
+      onErrText(driver ? driver.filter(s) : s);
+    });
+    channel.on('exit', (c: number | null, sig?: string) => {
+      exited = true;
+      if (typeof c === 'number') code = c;
+      else {
+        code = null;
+        signal = sig ? `SIG${String(sig).replace(/^SIG/, '')}` : 'SIGKILL';
+      }
+    });
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            channel.signal('KILL');
+            channel.close();
+          }, opts.timeoutMs)
+        : undefined;
+    const onClientGone = () => channel.destroy();
+    client.once('close', onClientGone);
+    channel.on('close', () => {
+      if (timer) clearTimeout(timer);
+      client.removeListener('close', onClientGone);
+      release();
+      const durationMs = Date.now() - started;
+      if (driver && !driver.succeeded && !timedOut) {
+        try {
+          driver.finish();
+        } catch (e) {
+          (e as Error).message = `${host}: ${(e as Error).message}`;
+          return reject(e);
+        }
+      }
+      if (!exited && !timedOut && !abortReason) {
+        return reject(
+          new ChannelLostError(
+            host,
+            `connection lost while running: ${display} (it may or may not have completed)`,
+            {
+              hint: 'the task is failed and not retried because it may have changed something; check the host and re-run',
+            },
+          ),
+        );
+      }
+      resolve({
+        stdout: Buffer.concat(out),
+        stderr: errText + errDec.end(),
+        code: timedOut ? null : code,
+        signal: timedOut ? 'SIGKILL' : signal,
+        durationMs,
+        ...(timedOut ? { timedOut: true } : {}),
+        ...(truncated ? { truncated: true } : {}),
+      });
+    });
+    if (!driver) {
+      if (opts.stdin !== undefined && opts.stdin.length > 0) channel.write(opts.stdin);
+      channel.end();
+    }
+  });
+}

@@ -1,0 +1,196 @@
+/**
+ * Connection setup for a run: one connection per bastion shared by every host behind it, handshakes
+ * paced per server so sshd's MaxStartups (10:30:100 by default) never drops a large fleet's connections,
+ * retries with exponential backoff for transient failures (refused, reset, timeout, dropped), none for
+ * authentication or host-key failures. All state lives in the pool object (one per transport factory),
+ * never in globals, so two runs in one process share nothing.
+ */
+import type { Duplex } from 'node:stream';
+import type { Client } from 'ssh2';
+import type { Secret } from '../command';
+import { endpointKey, type SshEndpoint, type SshResolveDefaults } from './ssh-config';
+import { openSshConnection, SshConnectError, type ConnectHooks } from './ssh-connection';
+import { KnownHosts } from './ssh-known-hosts';
+
+export interface SshPoolOptions extends SshResolveDefaults {
+  /** Extra attempts after a transient connect failure (default 3). */
+  connectRetries?: number;
+  /** First backoff delay; doubles each attempt (default 300 ms). */
+  retryDelayMs?: number;
+  /** Concurrent unauthenticated handshakes per server (default 8, under MaxStartups' 10). */
+  maxHandshakesPerServer?: number;
+  /** Concurrent handshakes in total (default 64). */
+  maxHandshakes?: number;
+  /** Channels per connection before sshd's MaxSessions refuses (default 10; lowered on refusal). */
+  maxSessions?: number;
+  onWarning?: (msg: string) => void;
+  askPassphrase?: (keyFile: string) => Promise<Secret | undefined>;
+  debug?: (msg: string) => void;
+}
+
+/** A counting semaphore, FIFO. Its limit can be lowered while in use (MaxSessions discovered late). */
+export class Gate {
+  private active = 0;
+  private waiters: (() => void)[] = [];
+  constructor(public limit: number) {}
+  get inUse(): number {
+    return this.active;
+  }
+  async acquire(): Promise<() => void> {
+    if (this.active < this.limit) this.active++;
+    else await new Promise<void>((r) => this.waiters.push(r)); // the releaser counted us in
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.wake();
+    };
+  }
+  private wake(): void {
+    while (this.waiters.length && this.active < this.limit) {
+      this.active++;
+      this.waiters.shift()!();
+    }
+  }
+  setLimit(n: number): void {
+    this.limit = Math.max(1, n);
+    this.wake();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class SshPool {
+  private readonly bastions = new Map<string, Promise<Client>>();
+  private readonly stores = new Map<string, KnownHosts>();
+  private readonly gates = new Map<string, Gate>();
+  private readonly total: Gate;
+  private readonly clients = new Set<Client>();
+  private closed = false;
+  readonly hooks: ConnectHooks;
+
+  constructor(readonly opts: SshPoolOptions = {}) {
+    this.total = new Gate(opts.maxHandshakes ?? 64);
+    this.hooks = {
+      knownHosts: (files) => {
+        const k = files.join('\0');
+        let s = this.stores.get(k);
+        if (!s) this.stores.set(k, (s = new KnownHosts(files)));
+        return s;
+      },
+      warn: opts.onWarning,
+      askPassphrase: opts.askPassphrase,
+      debug: opts.debug,
+    };
+  }
+
+  private gate(key: string): Gate {
+    let g = this.gates.get(key);
+    if (!g) this.gates.set(key, (g = new Gate(this.opts.maxHandshakesPerServer ?? 8)));
+    return g;
+  }
+
+  /** Connect to an endpoint (through its jump hosts), with pacing and retries. */
+  async connect(label: string, e: SshEndpoint): Promise<Client> {
+    if (this.closed) throw new SshConnectError(label, 'the run is over: connections are closed', false);
+    const via = e.jumps.length ? await this.hop(e.jumps, e.jumps.length - 1, label) : undefined;
+    return this.withRetries(label, e, via);
+  }
+
+  /** The shared connection to jumps[i] (through jumps[0..i-1]). */
+  private hop(jumps: SshEndpoint[], i: number, label: string): Promise<Client> {
+    const e: SshEndpoint = { ...jumps[i]!, jumps: jumps.slice(0, i) };
+    const key = endpointKey(e);
+    let p = this.bastions.get(key);
+    if (!p) {
+      const alias = `${e.alias} (jump host for ${label})`;
+      p = (async () => {
+        const via = i > 0 ? await this.hop(jumps, i - 1, label) : undefined;
+        const c = await this.withRetries(alias, e, via);
+        const forget = () => {
+          if (this.bastions.get(key) === p) this.bastions.delete(key);
+        };
+        c.on('close', forget);
+        c.on('error', forget);
+        return c;
+      })();
+      this.bastions.set(key, p);
+      p.catch(() => {
+        if (this.bastions.get(key) === p) this.bastions.delete(key);
+      });
+    }
+    return p;
+  }
+
+  private forward(via: Client, e: SshEndpoint, label: string): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      via.forwardOut('127.0.0.1', 0, e.hostname, e.port, (err, stream) => {
+        if (err)
+          reject(
+            new SshConnectError(
+              label,
+              `jump host cannot reach ${e.hostname}:${e.port}: ${err.message}`,
+              true,
+              {
+                hint: 'check the address from the bastion, and AllowTcpForwarding on the bastion',
+              },
+            ),
+          );
+        else resolve(stream);
+      });
+    });
+  }
+
+  private async withRetries(label: string, e: SshEndpoint, via?: Client): Promise<Client> {
+    const retries = this.opts.connectRetries ?? 3;
+    const base = this.opts.retryDelayMs ?? 300;
+    // Pace per server as seen from where we connect: the jump host's view when tunnelled.
+    const serverKey = `${via ? endpointKey({ ...e, hostname: '', port: 0 }) + '>' : ''}${e.hostname}:${e.port}`;
+    for (let attempt = 0; ; attempt++) {
+      const releaseTotal = await this.total.acquire();
+      const release = await this.gate(serverKey).acquire();
+      try {
+        const sock = via ? await this.forward(via, e, label) : undefined;
+        const c = await openSshConnection(e, this.hooks, { sock, label });
+        this.clients.add(c);
+        c.on('close', () => this.clients.delete(c));
+        if (this.closed) {
+          c.end();
+          throw new SshConnectError(label, 'the run is over: connections are closed', false);
+        }
+        return c;
+      } catch (err) {
+        const retryable = err instanceof SshConnectError && err.retryable;
+        if (!retryable || attempt >= retries || this.closed) throw err;
+        this.hooks.debug?.(
+          `${label}: connect attempt ${attempt + 1} failed (${(err as Error).message}); retrying`,
+        );
+      } finally {
+        release();
+        releaseTotal();
+      }
+      await sleep(base * 2 ** attempt * (0.75 + Math.random() / 2));
+    }
+  }
+
+  /** Close every connection this pool opened (targets and bastions). */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    const all = [...this.clients];
+    await Promise.all(
+      all.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, 2000);
+            c.once('close', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            c.end();
+          }),
+      ),
+    );
+    this.bastions.clear();
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The `ssh` transport of one host: one ssh2 connection for the whole run (from the factory's pool),
+ * commands as channels on it, files over SFTP on the same connection. A connection that drops between
+ * tasks is reopened once for the next task; a host that cannot be reached stays unreachable for the rest
+ * of the run (every call fails fast with the first reason). A command whose channel died is failed with
+ * the reason and never retried.
+ */
+import type { Client, SFTPWrapper } from 'ssh2';
+import type { ExecCommand } from '../command';
+import { ConnectError } from '../errors';
+import { resolveSshEndpoint, type SshEndpoint } from './ssh-config';
+import { ChannelLostError, execOnChannel, type RawExecResult } from './ssh-exec';
+import { Gate, type SshPool } from './ssh-pool';
+import { getFile, putFile, type TransferHost } from './ssh-transfer';
+import type {
+  BecomeOptions,
+  ExecOptions,
+  ExecResult,
+  PutOptions,
+  PutResult,
+  Transport,
+  TransportHost,
+} from './types';
+
+export class SshTransport implements Transport, TransferHost {
+  readonly host: string;
+  private endpoint?: SshEndpoint;
+  private conn?: Client;
+  private connecting?: Promise<Client>;
+  private sessions: Gate;
+  private everConnected = false;
+  private reconnectAllowed = false;
+  private dead?: ConnectError;
+  private noSftp = false;
+  private closed = false;
+
+  constructor(
+    private readonly th: TransportHost,
+    private readonly pool: SshPool,
+  ) {
+    this.host = th.name;
+    this.sessions = new Gate(pool.opts.maxSessions ?? 10);
+  }
+
+  /** Where this host is reached (resolved lazily: ssh_config errors surface at connect time). */
+  resolve(): SshEndpoint {
+    if (!this.endpoint) this.endpoint = resolveSshEndpoint(this.th.name, this.th.vars, this.pool.opts);
+    return this.endpoint;
+  }
+
+  async connect(): Promise<void> {
+    await this.client();
+  }
+
+  async client(): Promise<Client> {
+    if (this.conn) return this.conn;
+    if (this.dead) throw this.dead;
+    if (this.closed) throw new ConnectError(this.host, 'transport is closed');
+    if (!this.connecting) {
+      if (this.everConnected) {
+        if (!this.reconnectAllowed)
+          throw new ConnectError(this.host, 'connection lost and already reconnected once');
+        this.reconnectAllowed = false;
+        this.pool.opts.onWarning?.(`${this.host}: connection lost; reconnecting once`);
+      }
+      this.connecting = (async () => {
+        try {
+          const c = await this.pool.connect(this.host, this.resolve());
+          this.conn = c;
+          this.everConnected = true;
+          this.sessions = new Gate(this.sessions.limit);
+          const gone = () => {
+            if (this.conn !== c) return;
+            this.conn = undefined;
+            // One reconnection per drop, for the next task.
+            this.reconnectAllowed = true;
+          };
+          c.on('close', gone);
+          c.on('error', gone);
+          return c;
+        } catch (e) {
+          if (e instanceof ConnectError) this.dead = e;
+          throw e;
+        } finally {
+          this.connecting = undefined;
+        }
+      })();
+    }
+    return this.connecting;
+  }
+
+  async execRaw(cmd: ExecCommand, opts: ExecOptions = {}): Promise<RawExecResult> {
+    const c = await this.client();
+    try {
+      return await execOnChannel(this.host, c, this.sessions, cmd, opts);
+    } catch (e) {
+      if (e instanceof ChannelLostError && this.conn === c) {
+        // The connection is probably gone; make sure the next task reconnects instead of reusing it.
+        c.end();
+      }
+      throw e;
+    }
+  }
+
+  async exec(cmd: ExecCommand, opts: ExecOptions = {}): Promise<ExecResult> {
+    const r = await this.execRaw(cmd, opts);
+    return { ...r, stdout: r.stdout.toString('utf8') };
+  }
+
+  async sftp(): Promise<{ sftp: SFTPWrapper; release: () => void } | undefined> {
+    if (this.noSftp) return undefined;
+    const c = await this.client();
+    const release = await this.sessions.acquire();
+    try {
+      const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+        c.sftp((err, s) => (err ? reject(err) : resolve(s))),
+      );
+      let done = false;
+      return {
+        sftp,
+        release: () => {
+          if (done) return;
+          done = true;
+          sftp.end();
+          release();
+        },
+      };
+    } catch (e) {
+      release();
+      if (/subsystem|sftp/i.test((e as Error).message)) {
+        this.noSftp = true;
+        this.pool.opts.debug?.(`${this.host}: no SFTP subsystem, using exec-based transfer`);
+        return undefined;
+      }
+      throw new ChannelLostError(this.host, `cannot open an SFTP session: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  put(remotePath: string, content: Buffer, opts?: PutOptions): Promise<PutResult> {
+    return putFile(this, remotePath, content, opts);
+  }
+
+  get(remotePath: string, opts?: { become?: BecomeOptions }): Promise<Buffer> {
+    return getFile(this, remotePath, opts?.become);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const c = this.conn;
+    this.conn = undefined;
+    if (!c) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 2000);
+      c.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      c.end();
+    });
+  }
+}
