@@ -1,0 +1,83 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { InventoryError } from '../../src/errors';
+import { InventoryData } from '../../src/inventory/inventory-data';
+import { parseYamlInventory, parseYamlVars } from '../../src/inventory/yaml-parser';
+
+function parse(text: string): InventoryData {
+  const inv = new InventoryData();
+  parseYamlInventory(text, 'inv.yml', inv);
+  return inv.finalize();
+}
+
+function where(text: string): string {
+  try {
+    parse(text);
+  } catch (e) {
+    assert.instance(e, InventoryError);
+    const l = (e as InventoryError).loc!;
+    return `${l.line}:${l.col} ${(e as Error).message}`;
+  }
+  throw new Error('expected an InventoryError');
+}
+
+test('all: hosts, vars, children (nested), ranges and ports', () => {
+  const inv = parse(`
+all:
+  vars:
+    ansible_user: root
+    enabled: yes
+  hosts:
+    bastion:
+  children:
+    masters:
+      hosts:
+        kube[01:02]:
+          cert_dir: /etc/pki/tls
+        kube03:2222:
+      vars:
+        role: master
+      children:
+        canary:
+          hosts:
+            kube01:
+    workers:
+      hosts: node1
+`);
+  assert.equal([...inv.hosts.keys()], ['bastion', 'kube01', 'kube02', 'kube03', 'node1']);
+  assert.equal(inv.groups.get('ungrouped')!.hosts, ['bastion']);
+  assert.equal(inv.groupHosts('masters'), ['kube01', 'kube02', 'kube03']);
+  const v = inv.hostVars('kube01');
+  assert.is(v.ansible_user, 'root');
+  assert.is(v.enabled, true, 'YAML 1.1 like PyYAML: yes is a boolean');
+  assert.is(v.cert_dir, '/etc/pki/tls');
+  assert.is(v.role, 'master');
+  assert.equal(v.group_names, ['canary', 'masters']);
+  assert.is(inv.hostVars('kube03').ansible_port, 2222);
+  assert.equal(inv.groupHosts('workers'), ['node1']);
+});
+
+test('top-level groups other than all; empty groups and hosts', () => {
+  const inv = parse('web:\n  hosts:\n    w1:\n    w2: {}\ndb:\n');
+  assert.equal(inv.groupHosts('web'), ['w1', 'w2']);
+  assert.ok(inv.groups.has('db'));
+  assert.equal(inv.groups.get('all')!.children.sort(), ['db', 'ungrouped', 'web']);
+});
+
+test('errors carry line:col from the YAML source', () => {
+  assert.match(where('all:\n  hosts:\n    h1:\n  hostz:\n    h2:\n'), /^4:3 .*unexpected key "hostz"/);
+  assert.match(where('all:\n  hosts:\n    h1: [1, 2]\n'), /^3:9 .*host "h1" must map/);
+  assert.match(where('all:\n  children:\n    web:\n      hosts: 5\n'), /^4:14 /);
+  assert.match(where('all:\n  hosts:\n    h[5:1]:\n'), /^3:6 .*begin <= end/);
+  assert.match(where('all:\n  hosts:\n  h1: : :\n'), /^\d+:\d+ /);
+  assert.match(where('- a\n- b\n'), /^1:1 .*mapping of group names/);
+  assert.match(where('plugin: aws_ec2\n'), /^1:1 .*plugins are not supported/);
+});
+
+test('vars files: mapping or empty; anything else is located', () => {
+  assert.equal(parseYamlVars('a: 1\nb: [x]\n', 'v.yml'), { a: 1, b: ['x'] });
+  assert.equal(parseYamlVars('', 'v.yml'), {});
+  assert.throws(() => parseYamlVars('- 1\n', 'v.yml'), /v\.yml:1:1: a vars file must be a mapping/);
+});
+
+test.run();
