@@ -1,0 +1,108 @@
+/**
+ * Generic file facts: one `stat -c` (+ `sha256sum`) exec per path, GNU coreutils and busybox compatible,
+ * and a file's content (base64 over the wire, so binary files survive).
+ */
+import { sh } from '../command';
+import { ModuleError } from '../errors';
+import type { Fact } from './types';
+
+export interface FileStat {
+  exists: boolean;
+  isdir: boolean;
+  isreg: boolean;
+  islnk: boolean;
+  /** Permission bits as a 4-digit octal string, e.g. `0644` (Ansible's form). */
+  mode?: string;
+  uid?: number;
+  gid?: number;
+  /** User/group names (`UNKNOWN` when the id has no name). */
+  pw_name?: string;
+  gr_name?: string;
+  size?: number;
+  /** Seconds since the epoch. */
+  mtime?: number;
+  inode?: number;
+  /** SHA-256 hex of a regular file's content (only when asked for). */
+  checksum?: string;
+  /** For a symbolic link: where it points. */
+  lnk_source?: string;
+}
+
+export interface FileStatOptions {
+  /** Follow a symbolic link at `path` (stat what it points to). Default false. */
+  follow?: boolean;
+  /** Compute the SHA-256 of a regular file. Default true. */
+  checksum?: boolean;
+}
+
+/** Cache keys start with `file:<path>` so `ctx.invalidateFacts('file:' + path)` drops every fact on it. */
+export function fileStat(path: string, opts: FileStatOptions = {}): Fact<FileStat> {
+  const follow = opts.follow ?? false;
+  const checksum = opts.checksum ?? true;
+  const L = follow ? '-L' : '';
+  const script = sh`p=${path}; L=${L}; c=${checksum ? 1 : 0}
+if [ -e "$p" ] || [ -L "$p" ]; then
+  stat $L -c 'S %a %u %g %s %Y %i %U %G %F' -- "$p" || exit 1
+  if [ "$c" = 1 ] && [ -f "$p" ] && [ -r "$p" ]; then printf 'C %s\n' "$(sha256sum < "$p" | cut -d' ' -f1)"; fi
+  if [ -L "$p" ]; then printf 'L %s\n' "$(readlink -- "$p")"; fi
+else
+  echo MISSING
+fi`;
+  return {
+    key: `file:${path}:stat:${follow ? 'L' : ''}${checksum ? 'C' : ''}`,
+    command: script,
+    parse: (stdout, r) => parseStat(path, stdout, r.code, r.stderr),
+  };
+}
+
+export function parseStat(path: string, stdout: string, code: number | null, stderr = ''): FileStat {
+  if (code !== 0) throw new ModuleError(`cannot stat ${path}: ${stderr.trim() || `exit ${code}`}`);
+  const lines = stdout.split('\n');
+  if (lines[0] === 'MISSING') return { exists: false, isdir: false, isreg: false, islnk: false };
+  const s = lines.find((l) => l.startsWith('S '));
+  if (!s)
+    throw new ModuleError(`cannot stat ${path}: unexpected output ${JSON.stringify(stdout.slice(0, 200))}`);
+  const [, mode, uid, gid, size, mtime, inode, user, group, ...typeWords] = s.split(' ');
+  const type = typeWords.join(' ');
+  const st: FileStat = {
+    exists: true,
+    isdir: type === 'directory',
+    isreg: type.startsWith('regular'),
+    islnk: type === 'symbolic link',
+    mode: parseInt(mode!, 8).toString(8).padStart(4, '0'),
+    uid: Number(uid),
+    gid: Number(gid),
+    pw_name: user,
+    gr_name: group,
+    size: Number(size),
+    mtime: Number(mtime),
+    inode: Number(inode),
+  };
+  const c = lines.find((l) => l.startsWith('C '));
+  if (c) st.checksum = c.slice(2).trim();
+  const l = lines.find((x) => x.startsWith('L '));
+  if (l) st.lnk_source = l.slice(2);
+  return st;
+}
+
+export interface FileContent {
+  exists: boolean;
+  /** Content of a regular file (empty when it does not exist). */
+  content: Buffer;
+}
+
+/** The whole content of a regular file; `exists: false` when there is no such file. */
+export function fileContent(path: string): Fact<FileContent> {
+  return {
+    key: `file:${path}:content`,
+    command: sh`if [ -f ${path} ]; then echo FILE; base64 < ${path} || exit 1; else echo MISSING; fi`,
+    parse: (stdout, r) => {
+      if (r.code !== 0) throw new ModuleError(`cannot read ${path}: ${r.stderr.trim() || `exit ${r.code}`}`);
+      const nl = stdout.indexOf('\n');
+      const head = nl < 0 ? stdout : stdout.slice(0, nl);
+      if (head === 'MISSING') return { exists: false, content: Buffer.alloc(0) };
+      if (head !== 'FILE') throw new ModuleError(`cannot read ${path}: unexpected output`);
+      return { exists: true, content: Buffer.from(stdout.slice(nl + 1).replace(/\s+/g, ''), 'base64') };
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/** `file`: a path's state (file, directory, absent, touch, link, hard) and its mode/owner/group. */
+import { z } from 'zod';
+import { sh, type ExecCommand } from '../command';
+import { ModuleError } from '../errors';
+import { fileStat, type FileStat } from '../facts/file';
+import { withAliases } from './arg-aliases';
+import { attrArgs, attrChanges, attrCommands } from './file-attrs';
+import { defineModule, type Change } from './types';
+
+const args = withAliases(
+  z
+    .object({
+      path: z.string().min(1).describe('Path on the target (aliases: dest, name)'),
+      state: z
+        .enum(['file', 'directory', 'absent', 'touch', 'link', 'hard'])
+        .optional()
+        .describe(
+          'file: must exist; directory: created with parents; absent: removed (recursively); touch: created or times updated; link/hard: a symbolic/hard link to src',
+        ),
+      src: z.string().optional().describe('Target of the link (state link or hard)'),
+      force: z
+        .boolean()
+        .default(false)
+        .describe('For links: replace an existing file that is not the wanted link'),
+      recurse: z
+        .boolean()
+        .default(false)
+        .describe('For directories: apply mode/owner/group to everything inside too'),
+      modification_time: z
+        .enum(['preserve', 'now'])
+        .optional()
+        .describe('touch: preserve keeps times of an existing file (then touch is idempotent)'),
+      access_time: z
+        .enum(['preserve', 'now'])
+        .optional()
+        .describe('touch: like modification_time, for the access time'),
+      ...attrArgs,
+    })
+    .strict(),
+  { dest: 'path', name: 'path' },
+);
+
+type Args = z.infer<typeof args>;
+
+interface Facts {
+  stat: FileStat;
+  /** For state=hard: the source's stat. */
+  src?: FileStat;
+}
+
+export default defineModule<typeof args, Facts, ExecCommand[]>({
+  name: 'file',
+  description: 'Manage a path: file, directory, symbolic/hard link or absent, with mode/owner/group',
+  args,
+  async probe(ctx, a) {
+    const stat = await ctx.fact(fileStat(a.path, { checksum: false }));
+    const facts: Facts = { stat };
+    if (state(a, stat) === 'hard' && a.src) facts.src = await ctx.fact(fileStat(a.src, { checksum: false }));
+    return facts;
+  },
+  plan(a, f) {
+    const st = f.stat;
+    const want = state(a, st);
+    const p = a.path;
+    const cmds: ExecCommand[] = [];
+    const changes: Change[] = [];
+    const add = (describe: string, ...c: ExecCommand[]) => {
+      changes.push({ describe, commands: c });
+      cmds.push(...c);
+    };
+    const attrs = () => {
+      for (const c of attrChanges(p, st.exists ? st : undefined, a))
+        add(c.describe, ...(c.commands as ExecCommand[]));
+      if (
+        a.recurse &&
+        want === 'directory' &&
+        (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
+      ) {
+        // Cannot tell cheaply whether every entry already matches: recurse is always applied when asked.
+        add(`apply mode/owner/group recursively under ${p}`, ...recurseCommands(p, a));
+      }
+    };
+    switch (want) {
+      case 'absent':
+        if (st.exists) add(`remove ${p}${st.isdir ? ' (recursively)' : ''}`, sh`rm -rf -- ${p}`);
+        break;
+      case 'directory':
+        if (st.exists && !st.isdir) {
+          throw new ModuleError(`${p} exists and is not a directory`, {
+            hint: 'remove it first (state: absent)',
+          });
+        }
+        if (!st.exists) add(`create directory ${p}`, sh`mkdir -p -- ${p}`, ...attrCommands(p, a));
+        else attrs();
+        break;
+      case 'file':
+        if (!st.exists) {
+          throw new ModuleError(`file ${p} is absent, cannot continue`, {
+            hint: 'use state: touch to create an empty file',
+            data: { path: p, state: 'absent' },
+          });
+        }
+        attrs();
+        break;
+      case 'touch': {
+        const preserve = a.modification_time === 'preserve' && a.access_time === 'preserve';
+        if (!st.exists) add(`create empty file ${p}`, sh`touch -- ${p}`, ...attrCommands(p, a));
+        else {
+          if (!preserve) add(`update the times of ${p}`, sh`touch -- ${p}`);
+          attrs();
+        }
+        break;
+      }
+      case 'link': {
+        if (!a.src)
+          throw new ModuleError('state=link needs src', { hint: 'src: the path the link points to' });
+        if (st.islnk && st.lnk_source === a.src) {
+          for (const c of attrChanges(p, st, { owner: a.owner, group: a.group })) {
+            add(c.describe, ...attrCommands(p, { owner: a.owner, group: a.group }, { noDeref: true }));
+          }
+          break;
+        }
+        if (st.exists && !st.islnk && !a.force) {
+          throw new ModuleError(`${p} exists and is not a symbolic link`, {
+            hint: 'set force: true to replace it',
+          });
+        }
+        const rm = st.exists && !st.islnk ? [sh`rm -rf -- ${p}`] : [];
+        add(
+          st.islnk ? `repoint link ${p}: ${st.lnk_source} → ${a.src}` : `create link ${p} → ${a.src}`,
+          ...rm,
+          sh`ln -sfn -- ${a.src} ${p}`,
+          ...attrCommands(p, { owner: a.owner, group: a.group }, { noDeref: true }),
+        );
+        break;
+      }
+      case 'hard': {
+        if (!a.src) throw new ModuleError('state=hard needs src', { hint: 'src: the file to link to' });
+        if (!f.src?.exists) throw new ModuleError(`src ${a.src} does not exist`);
+        if (st.exists && st.inode === f.src.inode) {
+          attrs();
+          break;
+        }
+        if (st.exists && !a.force && !st.isreg) {
+          throw new ModuleError(`${p} exists and is not a regular file`, {
+            hint: 'set force: true to replace it',
+          });
+        }
+        add(`create hard link ${p} → ${a.src}`, sh`ln -f -- ${a.src} ${p}`, ...attrCommands(p, a));
+        break;
+      }
+    }
+    return { changes, state: cmds, result: { path: p, state: want } };
+  },
+  async apply(ctx, a, plan) {
+    for (const cmd of plan.state ?? []) await ctx.run(cmd);
+    ctx.invalidateFacts(`file:${a.path}:`);
+    return { path: a.path };
+  },
+});
+
+function state(a: Args, st: FileStat): NonNullable<Args['state']> {
+  if (a.state) return a.state;
+  if (a.src) return 'link';
+  return st.isdir ? 'directory' : 'file';
+}
+
+function recurseCommands(p: string, a: Args): ExecCommand[] {
+  const out: ExecCommand[] = [];
+  if (a.owner !== undefined) out.push(sh`chown -R ${a.owner} -- ${p}`);
+  if (a.group !== undefined) out.push(sh`chgrp -R ${a.group} -- ${p}`);
+  if (a.mode !== undefined) out.push(sh`chmod -R ${String(a.mode).replace(/^0o/, '')} -- ${p}`);
+  return out;
+}

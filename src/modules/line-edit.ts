@@ -1,0 +1,86 @@
+/**
+ * The pure text edit behind `lineinfile`, following Ansible's rules: with `regexp`, the last matching line
+ * is replaced (or, for absent, every matching line removed); without a match the line is inserted after
+ * the last line matching `insertafter` (default EOF) or before the last line matching `insertbefore`
+ * (`BOF` = at the top; `firstmatch` picks the first match instead); a line already present verbatim is left
+ * alone. An edited file always ends with a newline; its line ending (LF or CRLF) is kept.
+ */
+import { ModuleError } from '../errors';
+
+export interface LineEditArgs {
+  line?: string;
+  regexp?: string;
+  search_string?: string;
+  state: 'present' | 'absent';
+  insertafter?: string;
+  insertbefore?: string;
+  firstmatch: boolean;
+}
+
+export interface LineEdit {
+  content: string;
+  changed: boolean;
+  msg: string;
+  /** Lines removed (state=absent). */
+  found?: number;
+}
+
+function compile(re: string, what: string): RegExp {
+  try {
+    return new RegExp(re);
+  } catch (e) {
+    throw new ModuleError(`invalid ${what} ${JSON.stringify(re)}: ${(e as Error).message}`);
+  }
+}
+
+export function editLines(text: string, a: LineEditArgs): LineEdit {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
+  const join = (ls: string[]) => (ls.length === 0 ? '' : ls.join(eol) + eol);
+  const re = a.regexp !== undefined ? compile(a.regexp, 'regexp') : undefined;
+  const matches = (l: string): boolean =>
+    re ? re.test(l) : a.search_string !== undefined ? l.includes(a.search_string) : false;
+
+  if (a.state === 'absent') {
+    const kept = lines.filter((l) => !(matches(l) || (!re && a.search_string === undefined && l === a.line)));
+    const found = lines.length - kept.length;
+    if (found === 0) return { content: text, changed: false, msg: '', found };
+    return { content: join(kept), changed: true, msg: `${found} line(s) removed`, found };
+  }
+
+  if (a.line === undefined) throw new ModuleError('line is required with state=present');
+  const line = a.line;
+  if (re || a.search_string !== undefined) {
+    let idx = -1;
+    for (let i = 0; i < lines.length; i++) {
+      if (matches(lines[i]!)) {
+        idx = i;
+        if (a.firstmatch) break;
+      }
+    }
+    if (idx >= 0) {
+      if (lines[idx] === line) return { content: text, changed: false, msg: '' };
+      const out = [...lines];
+      out[idx] = line;
+      return { content: join(out), changed: true, msg: 'line replaced' };
+    }
+  }
+  if (lines.includes(line)) return { content: text, changed: false, msg: '' };
+
+  let at = lines.length;
+  if (a.insertbefore !== undefined) {
+    if (a.insertbefore === 'BOF') at = 0;
+    else {
+      const r = compile(a.insertbefore, 'insertbefore');
+      const hits = lines.flatMap((l, i) => (r.test(l) ? [i] : []));
+      if (hits.length) at = a.firstmatch ? hits[0]! : hits[hits.length - 1]!;
+    }
+  } else if (a.insertafter !== undefined && a.insertafter !== 'EOF') {
+    const r = compile(a.insertafter, 'insertafter');
+    const hits = lines.flatMap((l, i) => (r.test(l) ? [i] : []));
+    if (hits.length) at = (a.firstmatch ? hits[0]! : hits[hits.length - 1]!) + 1;
+  }
+  const out = [...lines];
+  out.splice(at, 0, line);
+  return { content: join(out), changed: true, msg: 'line added' };
+}

@@ -1,0 +1,110 @@
+/** `lineinfile`: make sure one line is in a file (or is not), replacing a matching line; diffable. */
+import { z } from 'zod';
+import { ModuleError } from '../errors';
+import { fileContent, fileStat, type FileStat } from '../facts/file';
+import { withAliases } from './arg-aliases';
+import { attrArgs, attrChanges, backupCommand, backupPath, parseMode } from './file-attrs';
+import { editLines } from './line-edit';
+import { defineModule, type Change } from './types';
+
+const args = withAliases(
+  z
+    .object({
+      path: z.string().min(1).describe('The file to edit (aliases: dest, destfile, name)'),
+      line: z.string().optional().describe('The line to have in the file (state=present)'),
+      regexp: z
+        .string()
+        .optional()
+        .describe(
+          'Regular expression: the last matching line is replaced (present) or every match removed (absent)',
+        ),
+      search_string: z.string().optional().describe('Literal string instead of regexp'),
+      state: z.enum(['present', 'absent']).default('present').describe('Whether the line should be there'),
+      insertafter: z
+        .string()
+        .optional()
+        .describe('EOF (default) or a regexp: insert after the last matching line'),
+      insertbefore: z.string().optional().describe('BOF or a regexp: insert before the last matching line'),
+      firstmatch: z
+        .boolean()
+        .default(false)
+        .describe('Use the first match of insertafter/insertbefore/regexp instead of the last'),
+      create: z.boolean().default(false).describe('Create the file when it does not exist (state=present)'),
+      backup: z.boolean().default(false).describe('Keep a copy of the old file as PATH.<timestamp>~'),
+      ...attrArgs,
+    })
+    .strict(),
+  { dest: 'path', destfile: 'path', name: 'path' },
+);
+
+interface Facts {
+  stat: FileStat;
+  content: string;
+}
+interface State {
+  content?: string;
+}
+
+export default defineModule<typeof args, Facts, State>({
+  name: 'lineinfile',
+  description: 'Ensure a line is present in (or absent from) a text file, replacing a matching line',
+  args,
+  async probe(ctx, a) {
+    const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
+    if (stat.exists && !stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
+    const content = stat.exists ? (await ctx.fact(fileContent(a.path))).content.toString('utf8') : '';
+    return { stat, content };
+  },
+  plan(a, f, ctx) {
+    parseMode(a.mode);
+    if (a.regexp !== undefined && a.search_string !== undefined) {
+      throw new ModuleError('give either regexp or search_string, not both');
+    }
+    if (a.insertafter !== undefined && a.insertbefore !== undefined) {
+      throw new ModuleError('give either insertafter or insertbefore, not both');
+    }
+    if (!f.stat.exists) {
+      if (a.state === 'absent') return { changes: [], result: { msg: 'file not present', path: a.path } };
+      if (!a.create) {
+        throw new ModuleError(`Destination ${a.path} does not exist !`, {
+          hint: 'set create: true to create it',
+          data: { rc: 257 },
+        });
+      }
+    }
+    const edit = editLines(f.content, a);
+    const changes: Change[] = [];
+    const state: State = {};
+    if (edit.changed || !f.stat.exists) {
+      state.content = edit.content;
+      changes.push({
+        describe: f.stat.exists ? `${edit.msg} in ${a.path}` : `create ${a.path} with the line`,
+        diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after: edit.content },
+      });
+    }
+    changes.push(...attrChanges(a.path, f.stat.exists ? f.stat : undefined, a));
+    const result: Record<string, unknown> = { msg: edit.msg, path: a.path };
+    if (edit.found !== undefined) result.found = edit.found;
+    return { changes, state, result };
+  },
+  async apply(ctx, a, plan, f) {
+    const result: Record<string, unknown> = { ...(plan.result ?? {}) };
+    if (plan.state?.content !== undefined) {
+      if (a.backup && f.stat.exists) {
+        const b = backupPath(a.path);
+        await ctx.run(backupCommand(a.path, b));
+        result.backup = b;
+      }
+      await ctx.put(a.path, Buffer.from(plan.state.content, 'utf8'), {
+        mode: parseMode(a.mode),
+        owner: a.owner,
+        group: a.group,
+      });
+    } else {
+      for (const c of plan.changes)
+        for (const cmd of c.commands ?? []) if (cmd.kind === 'exec') await ctx.run(cmd);
+    }
+    ctx.invalidateFacts(`file:${a.path}:`);
+    return result;
+  },
+});

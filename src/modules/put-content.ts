@@ -1,0 +1,151 @@
+/**
+ * What copy and template share: put a content at `dest` on the target. Probe stats the destination
+ * (and reads it for `--diff`); plan compares SHA-256 and mode/owner/group; apply backs up, uploads
+ * atomically (ctx.put) or only fixes attributes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { ModuleError } from '../errors';
+import { fileContent, fileStat, type FileStat } from '../facts/file';
+import { sha256 } from '../transport/file-transfer';
+import {
+  attrArgs,
+  attrChanges,
+  backupCommand,
+  backupPath,
+  diffText,
+  parseMode,
+  type AttrArgs,
+} from './file-attrs';
+import type { Change, ModuleContext, ModuleResult, Plan } from './types';
+
+export const putArgs = {
+  dest: z
+    .string()
+    .min(1)
+    .describe('Absolute path of the file on the target (a directory: the source file name is appended)'),
+  ...attrArgs,
+  backup: z
+    .boolean()
+    .default(false)
+    .describe('Keep a copy of the old file as DEST.<timestamp>~ before replacing it'),
+  force: z
+    .boolean()
+    .default(true)
+    .describe('Replace a file whose content differs; false: only create missing files'),
+};
+
+export interface PutArgs extends AttrArgs {
+  dest: string;
+  backup: boolean;
+  force: boolean;
+}
+
+export interface PutFacts {
+  content: Buffer;
+  /** dest resolved (a directory dest gets the source's base name). */
+  dest: string;
+  stat: FileStat;
+  /** Current content, for `--diff` only. */
+  before?: Buffer;
+}
+
+export interface PutState {
+  writeContent: boolean;
+}
+
+/** Find a controller-side source file: absolute, else under the playbook dir's `sub` folder, else the playbook dir. */
+export function findSource(ctx: ModuleContext, src: string, sub: 'files' | 'templates'): string {
+  if (path.isAbsolute(src)) {
+    if (fs.existsSync(src)) return src;
+  } else {
+    for (const cand of [path.join(ctx.playbookDir, sub, src), path.join(ctx.playbookDir, src)]) {
+      if (fs.existsSync(cand)) return cand;
+    }
+  }
+  throw new ModuleError(`could not find ${sub === 'files' ? 'src' : 'template'} file ${src}`, {
+    hint: `paths are relative to the playbook directory or its ${sub}/ folder (${ctx.playbookDir})`,
+  });
+}
+
+export async function probePut(
+  ctx: ModuleContext,
+  a: PutArgs,
+  content: Buffer,
+  srcName: string | undefined,
+): Promise<PutFacts> {
+  let dest = a.dest;
+  if (srcName && dest.endsWith('/')) dest = path.posix.join(dest, srcName);
+  let stat = await ctx.fact(fileStat(dest, { follow: true }));
+  if (stat.isdir) {
+    if (!srcName) throw new ModuleError(`dest ${dest} is a directory`, { hint: 'name the file in dest' });
+    dest = path.posix.join(dest, srcName);
+    stat = await ctx.fact(fileStat(dest, { follow: true }));
+  }
+  const facts: PutFacts = { content, dest, stat };
+  if (
+    ctx.diff &&
+    !ctx.noLog &&
+    stat.isreg &&
+    stat.checksum !== sha256(content) &&
+    (stat.size ?? 0) < 512 * 1024
+  ) {
+    facts.before = (await ctx.fact(fileContent(dest))).content;
+  }
+  return facts;
+}
+
+export function planPut(a: PutArgs, f: PutFacts, ctx: ModuleContext, secret = false): Plan<PutState> {
+  parseMode(a.mode);
+  const checksum = sha256(f.content);
+  const result = { dest: f.dest, checksum, size: f.content.length };
+  if (f.stat.exists && !f.stat.isreg) {
+    throw new ModuleError(`dest ${f.dest} exists and is not a regular file`, {
+      hint: 'remove it or pick another dest',
+    });
+  }
+  const changes: Change[] = [];
+  let writeContent = false;
+  const hideDiff = ctx.noLog || secret;
+  const after = hideDiff ? undefined : diffText(f.content);
+  if (!f.stat.exists) {
+    writeContent = true;
+    changes.push({
+      describe: `create ${f.dest} (${f.content.length} bytes)`,
+      diff: after === undefined ? undefined : { path: f.dest, before: '', after },
+    });
+  } else if (f.stat.checksum !== checksum && a.force) {
+    writeContent = true;
+    const before = f.before ? diffText(f.before) : undefined;
+    changes.push({
+      describe: `update content of ${f.dest} (sha256 ${f.stat.checksum?.slice(0, 12)} → ${checksum.slice(0, 12)})`,
+      diff: after === undefined || before === undefined ? undefined : { path: f.dest, before, after },
+    });
+  }
+  // A new or rewritten file gets its attributes from the upload; otherwise fix them in place.
+  changes.push(...attrChanges(f.dest, f.stat.exists ? f.stat : undefined, a));
+  return { changes, state: { writeContent }, result };
+}
+
+export async function applyPut(
+  ctx: ModuleContext,
+  a: PutArgs,
+  plan: Plan<PutState>,
+  f: PutFacts,
+): Promise<ModuleResult> {
+  const result: ModuleResult = { ...(plan.result ?? {}) };
+  if (a.backup && f.stat.exists && plan.state?.writeContent) {
+    const backup = backupPath(f.dest);
+    await ctx.run(backupCommand(f.dest, backup));
+    result.backup_file = backup;
+  }
+  if (plan.state?.writeContent) {
+    await ctx.put(f.dest, f.content, { mode: parseMode(a.mode), owner: a.owner, group: a.group });
+  } else {
+    for (const c of plan.changes)
+      for (const cmd of c.commands ?? []) if (cmd.kind === 'exec') await ctx.run(cmd);
+  }
+  ctx.invalidateFacts(`file:${f.dest}:`);
+  return result;
+}
