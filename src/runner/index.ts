@@ -1,14 +1,259 @@
 /** The runner: plays × hosts, waves, forks, handlers, block/rescue, loops, retries. Owned by the runner area. */
-import type { Inventory } from '../inventory/types';
-import type { Playbook } from '../playbook/types';
+import path from 'node:path';
+import { ExitCode, formatLoc } from '../errors';
+import type { HostCounts, RunEvent } from '../events';
+import type { Inventory, Vars } from '../inventory/types';
+import type { Play, Playbook } from '../playbook/types';
+import type { Transport } from '../transport/types';
+import { LockstepBarrier, Semaphore, type StepInfo } from './concurrency';
+import { HostState } from './host-state';
+import { defaultRunnerOptions } from './options';
+import type { RunShared, WaveRun } from './play-context';
+import { walkHost } from './play-walker';
 import type { RunnerOptions, RunSummary } from './types';
+import { groupsMap, makeHostvars, type PlayScope } from './variables';
+import { planWaves } from './wave-planner';
+
+export { defaultRunnerOptions } from './options';
+export type { RunnerOptions, RunSummary, Clock, TemplarLike, ModuleLookup, RunnerLoader } from './types';
 
 export async function runPlaybook(
   playbook: Playbook,
   inventory: Inventory,
-  opts: RunnerOptions,
+  options: RunnerOptions,
 ): Promise<RunSummary> {
-  throw new Error(
-    `runPlaybook(${playbook.file}, ${inventory.hosts.size}, ${opts.forks}): not implemented yet`,
-  );
+  const opts = { ...defaultRunnerOptions(), ...stripUndefined(options) } as RunnerOptions;
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  if (opts.signal) {
+    if (opts.signal.aborted) abort.abort();
+    else opts.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  const now = () => opts.clock.now();
+  const emit = (e: RunEvent) => {
+    try {
+      opts.emit(e);
+    } catch {
+      // a reporter that throws must not break the run
+    }
+  };
+  const hosts = new Map<string, HostState>();
+  let local: Promise<Transport> | undefined;
+  const shared: RunShared = {
+    opts,
+    templar: opts.templar!,
+    modules: opts.modules!,
+    loader: opts.loader!,
+    playbook,
+    inventory,
+    hosts,
+    localTransport: () => {
+      if (!local) {
+        local = (async () => {
+          const t = opts.transportFactory({ name: 'localhost', vars: { ansible_connection: 'local' } });
+          await t.connect();
+          return t;
+        })();
+        local.catch(() => {});
+      }
+      return local;
+    },
+    forks: new Semaphore(opts.forks),
+    signal: abort.signal,
+    emit,
+    now,
+  };
+  const started = now();
+  emit({ kind: 'run-start', time: started, playbook: playbook.file, check: opts.check, diff: opts.diff });
+  let interrupted = false;
+  try {
+    for (const play of playbook.plays) {
+      if (abort.signal.aborted) break;
+      await runPlay(shared, play);
+    }
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'AbortError')) throw e;
+  } finally {
+    interrupted = abort.signal.aborted;
+    opts.signal?.removeEventListener('abort', onAbort);
+    await Promise.all([...hosts.values()].map((h) => h.close()));
+    if (local) await local.then((t) => t.close()).catch(() => {});
+  }
+  const counts: Record<string, HostCounts> = {};
+  for (const [name, h] of hosts) counts[name] = { ...h.counts };
+  emit({ kind: 'recap', time: now(), hosts: counts, durationMs: now() - started });
+  const failedHosts = [...hosts.values()].filter((h) => h.counts.failed > 0).map((h) => h.name);
+  const unreachableHosts = [...hosts.values()]
+    .filter((h) => h.unreachable || h.counts.unreachable > 0)
+    .map((h) => h.name);
+  const changed = [...hosts.values()].some((h) => h.counts.changed > 0);
+  let exitCode: number = ExitCode.OK;
+  if (interrupted) exitCode = ExitCode.INTERRUPTED;
+  else if (failedHosts.length) exitCode = ExitCode.TASK_FAILED;
+  else if (unreachableHosts.length) exitCode = ExitCode.UNREACHABLE;
+  else if (opts.detailedExitCode && opts.check && changed) exitCode = ExitCode.CHANGES_PENDING;
+  emit({ kind: 'run-end', time: now(), exitCode });
+  return { exitCode, hosts: counts, failedHosts, unreachableHosts, changed };
 }
+
+async function runPlay(shared: RunShared, play: Play): Promise<void> {
+  const { opts, inventory } = shared;
+  let selected = inventory.select(play.hosts);
+  if (opts.limit) {
+    const limit = new Set(inventory.select(opts.limit));
+    selected = selected.filter((h) => limit.has(h));
+  }
+  for (const name of selected) {
+    if (!shared.hosts.has(name)) shared.hosts.set(name, new HostState(name, inventory.hostVars(name)));
+  }
+  // hosts that failed or became unreachable in an earlier play sit the rest of the run out
+  const playHosts = selected.filter((h) => {
+    const s = shared.hosts.get(h)!;
+    return !s.failed && !s.unreachable;
+  });
+  const name = playName(shared, play);
+  if (playHosts.length === 0) {
+    shared.emit({ kind: 'play-start', time: shared.now(), play: name, hosts: [] });
+    shared.emit({
+      kind: 'warning',
+      time: shared.now(),
+      msg: `${formatLoc(play.loc)}: no hosts matched '${play.hosts}'${opts.limit ? ` with --limit ${opts.limit}` : ''}, skipping the play`,
+    });
+    shared.emit({ kind: 'play-end', time: shared.now(), play: name });
+    return;
+  }
+  const baseVars: Vars = { ...play.vars };
+  const varsFilesVars = await loadVarsFiles(shared, play, baseVars);
+  const waves = planWaves(playHosts, play.serial);
+  let stopPlay = false;
+  for (let i = 0; i < waves.length && !stopPlay && !shared.signal.aborted; i++) {
+    const waveHosts = waves[i]!;
+    shared.emit({
+      kind: 'play-start',
+      time: shared.now(),
+      play: name,
+      hosts: waveHosts,
+      ...(waves.length > 1 ? { wave: { index: i + 1, count: waves.length } } : {}),
+    });
+    const wave = makeWave(shared, play, name, waveHosts, playHosts, varsFilesVars);
+    await Promise.all(
+      waveHosts.map(async (h) => {
+        const hr = { state: shared.hosts.get(h)!, ended: false, occurrences: new Map<object, number>() };
+        try {
+          await walkHost(wave, hr);
+        } finally {
+          wave.leave(h);
+        }
+      }),
+    );
+    if (wave.stopped) stopPlay = true;
+    if (play.maxFailPercentage !== undefined && failedPercent(wave) > play.maxFailPercentage) stopPlay = true;
+    if (!stopPlay && waveHosts.every((h) => shared.hosts.get(h)!.failed || shared.hosts.get(h)!.unreachable))
+      stopPlay = true;
+    shared.emit({ kind: 'play-end', time: shared.now(), play: name });
+  }
+}
+
+function failedPercent(wave: WaveRun): number {
+  return (wave.failedHosts.size / Math.max(1, wave.waveHosts.length)) * 100;
+}
+
+function makeWave(
+  shared: RunShared,
+  play: Play,
+  name: string,
+  waveHosts: string[],
+  playHosts: string[],
+  varsFilesVars: Vars,
+): WaveRun & { leave(h: string): void } {
+  const scope: PlayScope = {
+    inventory: shared.inventory,
+    hosts: shared.hosts,
+    playVars: play.vars,
+    varsFilesVars,
+    extraVars: shared.opts.extraVars,
+    magic: {},
+  };
+  scope.magic = {
+    groups: groupsMap(shared.inventory),
+    hostvars: makeHostvars(scope),
+    play_hosts: waveHosts,
+    ansible_play_hosts: waveHosts,
+    ansible_play_batch: waveHosts,
+    ansible_play_hosts_all: playHosts,
+    ansible_play_name: name,
+    ansible_check_mode: shared.opts.check,
+    ansible_diff_mode: shared.opts.diff,
+    ansible_verbosity: shared.opts.verbosity,
+    ansible_run_tags: shared.opts.tags.length ? shared.opts.tags : ['all'],
+    ansible_skip_tags: shared.opts.skipTags,
+    playbook_dir: shared.playbook.dir,
+    ansible_forks: shared.opts.forks,
+  };
+  const started = new Set<object>();
+  const emitStart = (info: StepInfo, hosts: string[]) =>
+    shared.emit({
+      kind: 'task-start',
+      time: shared.now(),
+      play: name,
+      task: info.name,
+      loc: info.loc,
+      hosts,
+      ...(info.handler ? { handler: true } : {}),
+    });
+  const barrier =
+    play.strategy === 'linear'
+      ? new LockstepBarrier(waveHosts, (groups) => {
+          for (const g of groups) emitStart(g.info, g.hosts);
+        })
+      : undefined;
+  const wave: WaveRun & { leave(h: string): void } = {
+    shared,
+    play,
+    scope,
+    waveHosts,
+    failedHosts: new Set(),
+    stopped: false,
+    runOnce: new Map(),
+    sync: async (host, info) => {
+      if (barrier) return barrier.arrive(host, info);
+      if (info && !started.has(info.key)) {
+        started.add(info.key);
+        emitStart(info, [host]);
+      }
+    },
+    hostFailed(host, anyErrorsFatal) {
+      wave.failedHosts.add(host);
+      if (anyErrorsFatal) wave.stopped = true;
+      if (play.maxFailPercentage !== undefined && failedPercent(wave) > play.maxFailPercentage)
+        wave.stopped = true;
+    },
+    leave(h) {
+      barrier?.leave(h);
+    },
+  };
+  return wave;
+}
+
+function playName(shared: RunShared, play: Play): string {
+  try {
+    return String(shared.templar.render(play.name, { ...play.vars, ...shared.opts.extraVars }));
+  } catch {
+    return play.name;
+  }
+}
+
+async function loadVarsFiles(shared: RunShared, play: Play, vars: Vars): Promise<Vars> {
+  const out: Vars = {};
+  for (const f of play.varsFiles) {
+    const file = String(shared.templar.render(f, { ...vars, ...out, ...shared.opts.extraVars }));
+    Object.assign(out, await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file)));
+  }
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export type { Inventory };

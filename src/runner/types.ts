@@ -28,6 +28,14 @@ export interface RunnerOptions {
   becomePassword?: BecomeOptions['password'];
   /** Ctrl-C. */
   signal?: AbortSignal;
+  /** `--check --detailed-exitcode`: exit 10 when something would change and nothing failed. */
+  detailedExitCode?: boolean;
+  /** Module registry seam (unit tests pass fake modules). Default: `findModule`. */
+  modules?: ModuleLookup;
+  /** Templar seam. Default: `new Templar()` from src/template. */
+  templar?: TemplarLike;
+  /** Loader seam for include_tasks / vars_files. Default: src/playbook. */
+  loader?: RunnerLoader;
 }
 
 export interface RunSummary {
@@ -38,4 +46,27 @@ export interface RunSummary {
   failedHosts: string[];
   unreachableHosts: string[];
   changed: boolean;
+}
+
+/** What the runner needs from the templar (src/template `Templar`); a seam so unit tests can swap it. */
+export interface TemplarLike {
+  render(value: unknown, vars: Vars): unknown;
+  renderString(template: string, vars: Vars): string;
+  evaluate(expr: string, vars: Vars): unknown;
+  condition(c: import('../playbook/types').Condition, vars: Vars): boolean;
+}
+
+/** Looks a module up by name (short, FQCN or alias). Default: `findModule` from src/modules. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ModuleLookup = (
+  name: string,
+) => import('../modules/types').ModuleDefinition<any, any, any> | undefined;
+
+/** File loading the runner does at run time (include_tasks, vars_files). Default: src/playbook. */
+export interface RunnerLoader {
+  loadTaskFile(
+    file: string,
+    includedFrom?: import('../errors').SourceLoc,
+  ): Promise<import('../playbook/types').Task[]>;
+  loadVarsFile(file: string): Promise<Vars>;
 }

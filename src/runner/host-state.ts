@@ -1,0 +1,51 @@
+/** What the runner keeps per host for a whole run: counts, variables set at run time, the connection. */
+import type { HostCounts } from '../events';
+import type { Vars } from '../inventory/types';
+import type { Transport, TransportFactory } from '../transport/types';
+import { FactsCache } from './facts-cache';
+
+export function emptyCounts(): HostCounts {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+}
+
+export class HostState {
+  readonly counts: HostCounts = emptyCounts();
+  /** Gathered facts promoted to variables (`ansible_facts`, `ansible_hostname`, ...). */
+  facts: Vars = {};
+  /** set_fact and registered variables. */
+  readonly dynamicVars: Vars = {};
+  readonly factsCache = new FactsCache();
+  /** Failed (not rescued) in this run: excluded from later plays. */
+  failed = false;
+  unreachable = false;
+  /** Handler names/topics notified and not yet run. */
+  readonly notified = new Set<string>();
+  private transport?: Promise<Transport>;
+
+  constructor(
+    readonly name: string,
+    readonly inventoryVars: Vars,
+  ) {}
+
+  /** Connect lazily, once per run; a failed connection stays failed (never retried silently). */
+  connection(factory: TransportFactory, vars: Vars): Promise<Transport> {
+    if (!this.transport) {
+      this.transport = (async () => {
+        const t = factory({ name: this.name, vars });
+        await t.connect();
+        return t;
+      })();
+      this.transport.catch(() => {});
+    }
+    return this.transport;
+  }
+
+  async close(): Promise<void> {
+    if (!this.transport) return;
+    try {
+      await (await this.transport).close();
+    } catch {
+      // the connection never opened, or closing failed: nothing to release
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/** Runner defaults in one place: real clock, forks 50, the real transport factory, no-op emit. */
+import { loadTaskFile, loadVarsFile } from '../playbook/index';
+import { findModule } from '../modules/index';
+import { Templar } from '../template/index';
+import { createTransportFactory } from '../transport/index';
+import type { Clock, RunnerLoader, RunnerOptions } from './types';
+
+/** The wall clock; `sleep` rejects with an AbortError as soon as `signal` aborts. */
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError());
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(abortError());
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+export function abortError(): Error {
+  const e = new Error('interrupted');
+  e.name = 'AbortError';
+  return e;
+}
+
+export const defaultLoader: RunnerLoader = { loadTaskFile, loadVarsFile };
+
+export function defaultRunnerOptions(partial: Partial<RunnerOptions> = {}): RunnerOptions {
+  return {
+    transportFactory: partial.transportFactory ?? createTransportFactory(),
+    clock: realClock,
+    emit: () => {},
+    check: false,
+    diff: false,
+    tags: [],
+    skipTags: [],
+    extraVars: {},
+    forks: 50,
+    forceHandlers: false,
+    verbosity: 0,
+    detailedExitCode: false,
+    modules: findModule,
+    templar: new Templar(),
+    loader: defaultLoader,
+    ...stripUndefined(partial),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

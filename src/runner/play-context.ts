@@ -1,0 +1,104 @@
+/** Shared state of one play wave and one host within it, used by the walker and the task executor. */
+import type { RunEvent, TaskStatus } from '../events';
+import type { Inventory, Vars } from '../inventory/types';
+import type { Play, Playbook, TaskCommon } from '../playbook/types';
+import type { Transport } from '../transport/types';
+import type { Semaphore, StepInfo } from './concurrency';
+import type { HostState } from './host-state';
+import type { ModuleLookup, RunnerLoader, RunnerOptions, TemplarLike } from './types';
+import type { PlayScope } from './variables';
+
+/** Everything that lives for the whole run. */
+export interface RunShared {
+  opts: RunnerOptions;
+  templar: TemplarLike;
+  modules: ModuleLookup;
+  loader: RunnerLoader;
+  playbook: Playbook;
+  inventory: Inventory;
+  hosts: Map<string, HostState>;
+  /** Transport for `delegate_to: localhost`, opened once. */
+  localTransport(): Promise<Transport>;
+  forks: Semaphore;
+  signal: AbortSignal;
+  emit(e: RunEvent): void;
+  now(): number;
+}
+
+/** One wave of one play. */
+export interface WaveRun {
+  shared: RunShared;
+  play: Play;
+  scope: PlayScope;
+  waveHosts: string[];
+  /** Hosts of this wave that failed for good (or became unreachable). */
+  failedHosts: Set<string>;
+  /** Ends the play for every host (end_play, any_errors_fatal, max_fail_percentage). */
+  stopped: boolean;
+  /** Wait for the host's turn at a task (linear: all hosts in step; free: at once). */
+  sync(host: string, info?: StepInfo): Promise<void>;
+  /** run_once results, by task and occurrence. */
+  runOnce: Map<object, Map<number, Promise<SharedOutcome>>>;
+  /** A host failed for good: apply any_errors_fatal / max_fail_percentage. */
+  hostFailed(host: string, anyErrorsFatal: boolean): void;
+}
+
+/** Per host, per play wave. */
+export interface HostRun {
+  state: HostState;
+  /** end_host / unreachable: this host does nothing more in the play. */
+  ended: boolean;
+  /** The last failed task and result (for `ansible_failed_task` / `ansible_failed_result`). */
+  lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
+  /** How many times each task object ran on this host (include loops run a task several times). */
+  occurrences: Map<object, number>;
+}
+
+export interface SharedOutcome {
+  status: TaskStatus;
+  result: Record<string, unknown>;
+  facts?: Vars;
+}
+
+/** Task keywords that blocks and includes pass down to the tasks inside them. */
+export type InheritedKeywords = Pick<
+  TaskCommon,
+  | 'become'
+  | 'becomeUser'
+  | 'becomeMethod'
+  | 'environment'
+  | 'noLog'
+  | 'ignoreErrors'
+  | 'ignoreUnreachable'
+  | 'checkMode'
+  | 'delegateTo'
+  | 'runOnce'
+  | 'anyErrorsFatal'
+>;
+
+const INHERITED: (keyof InheritedKeywords)[] = [
+  'become',
+  'becomeUser',
+  'becomeMethod',
+  'environment',
+  'noLog',
+  'ignoreErrors',
+  'ignoreUnreachable',
+  'checkMode',
+  'delegateTo',
+  'runOnce',
+  'anyErrorsFatal',
+];
+
+/** Merge the keywords a node sets over the ones it inherits (environment dicts merge key by key). */
+export function inheritKeywords(parent: InheritedKeywords, node: TaskCommon): InheritedKeywords {
+  const out: InheritedKeywords = { ...parent };
+  for (const k of INHERITED) {
+    const v = node[k];
+    if (v === undefined) continue;
+    if (k === 'environment' && typeof v === 'object' && typeof parent.environment === 'object') {
+      out.environment = { ...parent.environment, ...(v as Vars) };
+    } else (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}

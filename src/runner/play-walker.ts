@@ -1,0 +1,387 @@
+/**
+ * Walks one host through a play: gather facts, pre_tasks/tasks/post_tasks with handler flushes,
+ * blocks with rescue/always, include_tasks, meta actions, run_once, tags.
+ */
+import path from 'node:path';
+import { formatLoc } from '../errors';
+import type { Vars } from '../inventory/types';
+import type { IncludeTask, ModuleTask, Task, BlockTask } from '../playbook/types';
+import type { StepInfo } from './concurrency';
+import { GATHER_SCRIPT, factVars, parseGatheredFacts } from './gather-facts';
+import { errorOutcome } from './module-call';
+import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
+import { shouldRunTags } from './tags';
+import { executeTask, resolveBecome } from './task-executor';
+import { taskVars, type TaskScope, rootScope } from './variables';
+
+type WalkEnd = 'ok' | 'failed' | 'end';
+
+const GATHER_KEY = { gather: true };
+
+export async function walkHost(wave: WaveRun, hr: HostRun): Promise<WalkEnd> {
+  const play = wave.play;
+  const root = rootScope(play);
+  let end: WalkEnd = 'ok';
+  if (play.gatherFacts) end = await gatherFacts(wave, hr, root);
+  for (const section of [play.preTasks, play.tasks, play.postTasks]) {
+    if (end !== 'ok') break;
+    end = await runTasks(wave, hr, section, root);
+    if (end === 'ok') end = await flushHandlers(wave, hr, root);
+  }
+  const force = wave.shared.opts.forceHandlers || play.forceHandlers === true;
+  if (end === 'failed' && force && !hr.state.unreachable) await flushHandlers(wave, hr, root);
+  if (end === 'failed') {
+    hr.state.failed = true;
+  }
+  return end;
+}
+
+async function runTasks(wave: WaveRun, hr: HostRun, tasks: Task[], scope: TaskScope): Promise<WalkEnd> {
+  for (const task of tasks) {
+    if (wave.stopped || hr.ended) return 'end';
+    if (wave.shared.signal.aborted) return 'end';
+    let r: WalkEnd;
+    if (task.type === 'block') r = await runBlock(wave, hr, task, scope);
+    else if (task.type === 'include') r = await runInclude(wave, hr, task, scope);
+    else if (task.module === 'meta' || task.module.endsWith('.meta'))
+      r = await runMeta(wave, hr, task, scope);
+    else r = await runModuleStep(wave, hr, task, scope);
+    if (r !== 'ok') return r;
+  }
+  return 'ok';
+}
+
+function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}): TaskScope {
+  return {
+    blockVars: scope.blockVars,
+    includeVars: scope.includeVars,
+    tags: union(scope.tags, node.tags),
+    when: scope.when,
+    rescuable: scope.rescuable,
+    inherited: inheritKeywords(scope.inherited, node),
+    ...extra,
+  };
+}
+
+async function runBlock(wave: WaveRun, hr: HostRun, block: BlockTask, scope: TaskScope): Promise<WalkEnd> {
+  const base = childScope(scope, block, {
+    blockVars: block.vars ? [...scope.blockVars, block.vars] : scope.blockVars,
+    when: [...scope.when, ...(block.when ?? [])],
+  });
+  const body = block.rescue.length ? { ...base, rescuable: base.rescuable + 1 } : base;
+  let r = await runTasks(wave, hr, block.block, body);
+  if (r === 'failed' && block.rescue.length && !wave.stopped) {
+    hr.state.counts.rescued++;
+    if (hr.lastFailure) {
+      hr.state.dynamicVars['ansible_failed_task'] = hr.lastFailure.task;
+      hr.state.dynamicVars['ansible_failed_result'] = hr.lastFailure.result;
+    }
+    r = await runTasks(wave, hr, block.rescue, base);
+  }
+  if (block.always.length && !hr.ended && !wave.shared.signal.aborted) {
+    const a = await runTasks(wave, hr, block.always, base);
+    if (a !== 'ok') r = a;
+  }
+  return r;
+}
+
+async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: TaskScope): Promise<WalkEnd> {
+  const { shared } = wave;
+  const tags = union(scope.tags, inc.tags);
+  if (!shouldRunTags(tags, shared.opts.tags, shared.opts.skipTags)) return 'ok';
+  const vars = taskVars(wave.scope, hr.state, scope, inc.vars);
+  const name = `include_tasks: ${inc.file}`;
+  const loc = formatLoc(inc.loc);
+  const fail = (msg: string): WalkEnd => {
+    const result = { failed: true, changed: false, msg };
+    hr.lastFailure = { task: { name, action: 'include_tasks', loc }, result };
+    if (scope.rescuable === 0) hr.state.counts.failed++;
+    shared.emit({
+      kind: 'task-result',
+      time: shared.now(),
+      host: hr.state.name,
+      task: name,
+      loc,
+      module: 'include_tasks',
+      status: 'failed',
+      durationMs: 0,
+      msg,
+      result,
+      check: shared.opts.check,
+    });
+    if (scope.rescuable === 0)
+      wave.hostFailed(hr.state.name, scope.inherited.anyErrorsFatal ?? wave.play.anyErrorsFatal);
+    return 'failed';
+  };
+  let items: unknown[] = [undefined];
+  try {
+    for (const c of [...scope.when, ...(inc.when ?? [])]) {
+      if (!shared.templar.condition(c, vars)) {
+        hr.state.counts.skipped++;
+        shared.emit({
+          kind: 'task-result',
+          time: shared.now(),
+          host: hr.state.name,
+          task: name,
+          loc,
+          module: 'include_tasks',
+          status: 'skipped',
+          durationMs: 0,
+          msg: `Conditional result was False: ${String(c)}`,
+          check: shared.opts.check,
+        });
+        return 'ok';
+      }
+    }
+    if (inc.loop !== undefined) {
+      const l = shared.templar.render(inc.loop, vars);
+      if (!Array.isArray(l)) return fail(`loop must be a list (${loc})`);
+      items = l;
+    }
+  } catch (e) {
+    return fail(errorOutcome(e).msg ?? String(e));
+  }
+  const loopVar = inc.loopControl?.loopVar ?? 'item';
+  for (let i = 0; i < items.length; i++) {
+    const loopVars: Vars = inc.loop !== undefined ? { [loopVar]: items[i] } : {};
+    if (inc.loop !== undefined && inc.loopControl?.indexVar) loopVars[inc.loopControl.indexVar] = i;
+    let tasks: Task[];
+    let file: string;
+    try {
+      file = String(shared.templar.render(inc.file, { ...vars, ...loopVars }));
+      tasks = await shared.loader.loadTaskFile(path.resolve(inc.baseDir, file), inc.loc);
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+    shared.emit({
+      kind: 'log',
+      time: shared.now(),
+      host: hr.state.name,
+      level: 1,
+      msg: `included: ${file} for ${hr.state.name}`,
+    });
+    const inner = childScope(scope, inc, {
+      tags,
+      includeVars: [...scope.includeVars, { ...(inc.vars ?? {}), ...loopVars }],
+    });
+    const r = await runTasks(wave, hr, tasks, inner);
+    if (r !== 'ok') return r;
+  }
+  return 'ok';
+}
+
+async function runMeta(wave: WaveRun, hr: HostRun, task: ModuleTask, scope: TaskScope): Promise<WalkEnd> {
+  const action = String(task.args['_raw_params'] ?? task.args['action'] ?? '').trim();
+  if (action !== 'flush_handlers' && task.when?.length) {
+    const vars = taskVars(wave.scope, hr.state, scope, task.vars);
+    try {
+      if (![...scope.when, ...task.when].every((c) => wave.shared.templar.condition(c, vars))) return 'ok';
+    } catch {
+      return 'ok';
+    }
+  }
+  switch (action) {
+    case 'flush_handlers':
+      return flushHandlers(wave, hr, scope);
+    case 'end_play':
+    case 'end_batch':
+      wave.stopped = true;
+      return 'end';
+    case 'end_host':
+      hr.ended = true;
+      return 'end';
+    case 'clear_host_errors':
+      hr.state.failed = false;
+      return 'ok';
+    case 'clear_facts':
+      hr.state.facts = {};
+      hr.state.factsCache.invalidate();
+      return 'ok';
+    case 'noop':
+    case 'refresh_inventory':
+    case 'reset_connection':
+      return 'ok';
+    default:
+      wave.shared.emit({
+        kind: 'warning',
+        time: wave.shared.now(),
+        host: hr.state.name,
+        msg: `${formatLoc(task.loc)}: unknown meta action '${action}'`,
+      });
+      return 'ok';
+  }
+}
+
+function displayName(wave: WaveRun, task: ModuleTask, vars: Vars): string {
+  if (!task.name) return task.module;
+  try {
+    return String(wave.shared.templar.render(task.name, vars));
+  } catch {
+    return task.name;
+  }
+}
+
+async function runModuleStep(
+  wave: WaveRun,
+  hr: HostRun,
+  task: ModuleTask,
+  scope: TaskScope,
+  handler = false,
+): Promise<WalkEnd> {
+  const { shared } = wave;
+  const tags = union(scope.tags, task.tags);
+  if (!handler && !shouldRunTags(tags, shared.opts.tags, shared.opts.skipTags)) return 'ok';
+  const vars = taskVars(wave.scope, hr.state, scope, task.vars);
+  const name = displayName(wave, task, vars);
+  const info: StepInfo = { key: task, name, loc: formatLoc(task.loc), ...(handler ? { handler: true } : {}) };
+  await wave.sync(hr.state.name, info);
+  if (wave.stopped || shared.signal.aborted) return 'end';
+  shared.emit({
+    kind: 'host-task-start',
+    time: shared.now(),
+    host: hr.state.name,
+    task: name,
+    loc: info.loc,
+    ...(handler ? { handler: true } : {}),
+  });
+  const sc: TaskScope = { ...scope, tags, inherited: inheritKeywords(scope.inherited, task) };
+  const n = (hr.occurrences.get(task) ?? 0) + 1;
+  hr.occurrences.set(task, n);
+  let end;
+  if (sc.inherited.runOnce) {
+    const byTask = wave.runOnce.get(task) ?? new Map();
+    wave.runOnce.set(task, byTask);
+    const shared1 = byTask.get(n);
+    if (shared1) {
+      const o = await shared1;
+      if (task.register) hr.state.dynamicVars[task.register] = o.result;
+      if (o.facts) Object.assign(hr.state.dynamicVars, o.facts);
+      return 'ok';
+    }
+    let resolve!: (o: { status: 'ok'; result: Record<string, unknown>; facts?: Vars }) => void;
+    byTask.set(n, new Promise((r) => (resolve = r)));
+    const before = { ...hr.state.dynamicVars };
+    try {
+      end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler }));
+    } finally {
+      const facts: Vars = {};
+      for (const [k, v] of Object.entries(hr.state.dynamicVars))
+        if (before[k] !== v && k !== task.register) facts[k] = v;
+      resolve({
+        status: 'ok',
+        result: (task.register ? hr.state.dynamicVars[task.register] : {}) as Record<string, unknown>,
+        facts,
+      });
+    }
+  } else {
+    end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler }));
+  }
+  if (end === 'unreachable') {
+    hr.state.unreachable = true;
+    hr.ended = true;
+    wave.hostFailed(hr.state.name, false);
+    return 'end';
+  }
+  if (end === 'failed') {
+    if (sc.rescuable === 0)
+      wave.hostFailed(hr.state.name, sc.inherited.anyErrorsFatal ?? wave.play.anyErrorsFatal);
+    return 'failed';
+  }
+  return 'ok';
+}
+
+/** Run the notified handlers, in definition order, once each; in linear mode every host takes each step. */
+async function flushHandlers(wave: WaveRun, hr: HostRun, scope: TaskScope): Promise<WalkEnd> {
+  const handlers = wave.play.handlers;
+  if (handlers.length === 0) return 'ok';
+  const hs = hr.state;
+  const hscope: TaskScope = {
+    ...rootScope(wave.play),
+    blockVars: scope.blockVars,
+    includeVars: scope.includeVars,
+  };
+  let result: WalkEnd = 'ok';
+  const ran = new Set<string>();
+  for (const h of handlers) {
+    const wanted =
+      (h.name !== undefined && hs.notified.has(h.name)) || (h.listen ?? []).some((t) => hs.notified.has(t));
+    if (!wanted || result !== 'ok' || hr.ended || wave.stopped) {
+      if (!hr.ended && !wave.stopped) await wave.sync(hs.name);
+      continue;
+    }
+    if (h.name !== undefined) ran.add(h.name);
+    for (const t of h.listen ?? []) ran.add(t);
+    const r = await runModuleStep(wave, hr, h, hscope, true);
+    if (r !== 'ok') result = r;
+  }
+  for (const n of ran) hs.notified.delete(n);
+  return result;
+}
+
+async function gatherFacts(wave: WaveRun, hr: HostRun, scope: TaskScope): Promise<WalkEnd> {
+  const { shared } = wave;
+  const name = 'Gathering Facts';
+  const loc = formatLoc(wave.play.loc);
+  await wave.sync(hr.state.name, { key: GATHER_KEY, name, loc });
+  if (wave.stopped || shared.signal.aborted) return 'end';
+  const started = shared.now();
+  const vars = taskVars(wave.scope, hr.state, scope, undefined);
+  const res = await shared.forks.with(async () => {
+    try {
+      const t = await hr.state.connection(shared.opts.transportFactory, vars);
+      const become = resolveBecome(scope.inherited, vars, shared.opts.becomePassword);
+      const r = await t.exec(GATHER_SCRIPT, become ? { become } : {});
+      if (r.code !== 0 && !r.stdout.includes('@@hostname'))
+        throw new Error(`fact gathering failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
+      return { ok: true as const, facts: parseGatheredFacts(r.stdout) };
+    } catch (e) {
+      return { ok: false as const, outcome: errorOutcome(e) };
+    }
+  });
+  const base = {
+    kind: 'task-result' as const,
+    host: hr.state.name,
+    task: name,
+    loc,
+    module: 'gather_facts',
+    check: shared.opts.check,
+  };
+  if (res.ok) {
+    Object.assign(hr.state.facts, factVars(res.facts));
+    hr.state.counts.ok++;
+    shared.emit({
+      ...base,
+      time: shared.now(),
+      status: 'ok',
+      durationMs: shared.now() - started,
+      result: { changed: false },
+    });
+    return 'ok';
+  }
+  const o = res.outcome;
+  shared.emit({
+    ...base,
+    time: shared.now(),
+    status: o.status === 'unreachable' ? 'unreachable' : 'failed',
+    durationMs: shared.now() - started,
+    msg: o.msg,
+    result: { msg: o.msg },
+  });
+  hr.lastFailure = { task: { name, action: 'gather_facts', loc }, result: { msg: o.msg } };
+  if (o.status === 'unreachable') {
+    hr.state.counts.unreachable++;
+    hr.state.unreachable = true;
+    hr.ended = true;
+    wave.hostFailed(hr.state.name, false);
+    return 'end';
+  }
+  hr.state.counts.failed++;
+  wave.hostFailed(hr.state.name, wave.play.anyErrorsFatal);
+  return 'failed';
+}
+
+function union(a: string[], b: string[]): string[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...new Set([...a, ...b])];
+}

@@ -1,0 +1,104 @@
+/** One ModuleContext per (host, task) on top of a Transport: become, environment, facts cache, logging. */
+import type { ExecCommand } from '../command';
+import { CommandError } from '../errors';
+import type { RunEvent } from '../events';
+import type { Fact } from '../facts/types';
+import type { Vars } from '../inventory/types';
+import type { ModuleContext } from '../modules/types';
+import type { BecomeOptions, ExecOptions, Transport } from '../transport/types';
+import type { FactsCache } from './facts-cache';
+import type { TemplarLike } from './types';
+
+export interface TaskContextInit {
+  host: string;
+  vars: Vars;
+  check: boolean;
+  diff: boolean;
+  noLog: boolean;
+  playbookDir: string;
+  become?: BecomeOptions;
+  env?: Record<string, string>;
+  /** Opens (once) and returns the transport this task talks to. */
+  transport: () => Promise<Transport>;
+  facts: FactsCache;
+  templar: TemplarLike;
+  emit: (e: RunEvent) => void;
+  now: () => number;
+  verbosity: number;
+  signal: AbortSignal;
+}
+
+type CtxExecOptions = Omit<ExecOptions, 'become'> & { become?: boolean };
+
+export function createTaskContext(init: TaskContextInit): ModuleContext {
+  const execOpts = (opts: CtxExecOptions = {}): ExecOptions => {
+    const { become, ...rest } = opts;
+    const out: ExecOptions = { ...rest };
+    if (init.env && Object.keys(init.env).length) out.env = { ...init.env, ...(rest.env ?? {}) };
+    const useBecome = become ?? true;
+    if (useBecome && init.become) out.become = init.become;
+    if (init.verbosity >= 3 && !init.noLog) {
+      out.onStdout ??= (chunk) =>
+        init.emit({ kind: 'host-output', time: init.now(), host: init.host, stream: 'stdout', chunk });
+      out.onStderr ??= (chunk) =>
+        init.emit({ kind: 'host-output', time: init.now(), host: init.host, stream: 'stderr', chunk });
+    }
+    return out;
+  };
+  const ctx: ModuleContext = {
+    host: init.host,
+    vars: init.vars,
+    check: init.check,
+    diff: init.diff,
+    noLog: init.noLog,
+    playbookDir: init.playbookDir,
+    become: init.become,
+    signal: init.signal,
+    async exec(cmd: ExecCommand, opts?: CtxExecOptions) {
+      const t = await init.transport();
+      if (!init.noLog) ctx.log(`exec: ${cmd.display}`, 2);
+      return t.exec(cmd, execOpts(opts));
+    },
+    async run(cmd: ExecCommand, opts?: CtxExecOptions) {
+      const r = await ctx.exec(cmd, opts);
+      if (r.code !== 0) {
+        throw new CommandError(
+          init.host,
+          cmd.display,
+          r.code,
+          r.signal,
+          init.noLog ? '' : r.stderr,
+          r.durationMs,
+        );
+      }
+      return r;
+    },
+    async put(remotePath, content, opts = {}) {
+      const t = await init.transport();
+      return t.put(remotePath, content, init.become ? { ...opts, become: init.become } : opts);
+    },
+    async get(remotePath) {
+      const t = await init.transport();
+      return t.get(remotePath, init.become ? { become: init.become } : {});
+    },
+    fact<T>(f: Fact<T>): Promise<T> {
+      return init.facts.get(f, async () => {
+        const r = await ctx.exec(f.command, { become: f.become ?? true });
+        return f.parse(r.stdout, r);
+      });
+    },
+    invalidateFacts(keyPrefix?: string) {
+      init.facts.invalidate(keyPrefix);
+    },
+    render(template: string, extra?: Vars) {
+      return init.templar.renderString(template, extra ? { ...init.vars, ...extra } : init.vars);
+    },
+    log(msg: string, level: 1 | 2 | 3 = 1) {
+      if (level <= init.verbosity) init.emit({ kind: 'log', time: init.now(), host: init.host, level, msg });
+    },
+    warn(msg: string) {
+      init.emit({ kind: 'warning', time: init.now(), host: init.host, msg });
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,486 @@
+/**
+ * Runs one module task on one host: when → loop → (until/retries → module call → changed_when /
+ * failed_when) → register, set_fact, notify → task-result events and counts.
+ */
+import { isSecret, secret } from '../command';
+import { formatLoc } from '../errors';
+import type { TaskStatus } from '../events';
+import type { Vars } from '../inventory/types';
+import type { Change } from '../modules/types';
+import type { Condition, ModuleTask } from '../playbook/types';
+import type { BecomeOptions } from '../transport/types';
+import { callModule, errorOutcome, type CallOutcome } from './module-call';
+import type { HostRun, InheritedKeywords, WaveRun } from './play-context';
+import { NO_LOG_MSG, sanitizeResult } from './sanitize';
+import { createTaskContext } from './task-context';
+import { taskVars, type TaskScope } from './variables';
+
+/** What the walker needs back. */
+export type TaskEnd = 'ok' | 'failed' | 'unreachable';
+
+export interface ExecuteOptions {
+  handler?: boolean;
+  /** Display name (rendered). */
+  name: string;
+}
+
+interface ItemResult {
+  status: Exclude<TaskStatus, 'rescued' | 'ignored'>;
+  result: Record<string, unknown>;
+  changes: Change[];
+  msg?: string;
+}
+
+const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
+
+export async function executeTask(
+  wave: WaveRun,
+  hr: HostRun,
+  task: ModuleTask,
+  scope: TaskScope,
+  eo: ExecuteOptions,
+): Promise<TaskEnd> {
+  const { shared } = wave;
+  const { templar } = shared;
+  const host = hr.state;
+  const started = shared.now();
+  const kw = scope.inherited;
+  const baseVars = taskVars(wave.scope, host, scope, task.vars);
+  const check = effectiveCheck(kw, shared.opts.check);
+  const noLog = truthy(kw.noLog, templar, baseVars);
+  const loc = formatLoc(task.loc);
+  const emitResult = (
+    r: ItemResult | { status: TaskStatus; result: Record<string, unknown>; changes: Change[]; msg?: string },
+    item?: string,
+    attempt?: { n: number; of: number },
+  ) => {
+    shared.emit({
+      kind: 'task-result',
+      time: shared.now(),
+      host: host.name,
+      task: eo.name,
+      loc,
+      module: task.module,
+      status: r.status,
+      durationMs: shared.now() - started,
+      ...(r.msg !== undefined ? { msg: noLog && r.status !== 'skipped' ? NO_LOG_MSG : r.msg } : {}),
+      ...(r.changes.length
+        ? { changes: noLog ? [{ describe: NO_LOG_MSG }] : r.changes.map(stripCommands) }
+        : {}),
+      ...(item !== undefined ? { item: noLog ? '(hidden)' : item } : {}),
+      result: sanitizeResult(r.result, noLog),
+      ...(eo.handler ? { handler: true } : {}),
+      check,
+      ...(attempt ? { attempt } : {}),
+    });
+  };
+
+  const runItem = async (vars: Vars, label?: string): Promise<ItemResult> => {
+    const conds = [...scope.when, ...(task.when ?? [])];
+    const falseCond = firstFalse(conds, templar, vars);
+    if (falseCond.error) return failedItem(falseCond.error);
+    if (falseCond.cond !== undefined) {
+      return {
+        status: 'skipped',
+        result: {
+          changed: false,
+          skipped: true,
+          skip_reason: 'Conditional result was False',
+          false_condition: String(falseCond.cond),
+        },
+        changes: [],
+        msg: `Conditional result was False: ${String(falseCond.cond)}`,
+      };
+    }
+    const def = shared.modules(task.module);
+    if (!def)
+      return failedItem(`couldn't resolve module/action '${task.module}' (${formatLoc(task.argsLoc)})`);
+    if (kw.delegateTo !== undefined && !LOCALHOST.has(String(render(templar, kw.delegateTo, vars)))) {
+      return failedItem(`delegate_to: only localhost is supported, not '${kw.delegateTo}'`);
+    }
+    let args: unknown;
+    let become: BecomeOptions | undefined;
+    let env: Record<string, string> | undefined;
+    try {
+      args = templar.render(task.args, vars);
+      become = resolveBecome(kw, vars, shared.opts.becomePassword);
+      env = resolveEnvironment(kw.environment, templar, vars);
+    } catch (e) {
+      return fromOutcome(errorOutcome(e));
+    }
+    const parsed = def.args.safeParse(args);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map(
+        (i: { path: PropertyKey[]; message: string }) =>
+          `${i.path.map(String).join('.') || '(args)'}: ${i.message}`,
+      );
+      return failedItem(
+        `invalid arguments for module '${task.module}' at ${formatLoc(task.argsLoc)}: ${issues.join('; ')}`,
+      );
+    }
+    const delegated = kw.delegateTo !== undefined;
+    const ctx = createTaskContext({
+      host: host.name,
+      vars,
+      check,
+      diff: shared.opts.diff,
+      noLog,
+      playbookDir: shared.playbook.dir,
+      become,
+      env,
+      transport: () =>
+        delegated
+          ? shared.localTransport()
+          : host.connection(shared.opts.transportFactory, connectionVars(vars)),
+      facts: host.factsCache,
+      templar,
+      emit: (e) => shared.emit(e),
+      now: () => shared.now(),
+      verbosity: shared.opts.verbosity,
+      signal: shared.signal,
+    });
+    const retries = task.until?.length ? Math.max(0, toInt(render(templar, task.retries ?? 3, vars), 3)) : 0;
+    const delayMs = Math.max(0, toNumber(render(templar, task.delay ?? 5, vars), 5)) * 1000;
+    const attempts = retries + 1;
+    let r: ItemResult = failedItem('not run');
+    for (let n = 1; n <= attempts; n++) {
+      r = fromOutcome(await callModule(def, parsed.data, ctx, check));
+      if (r.status !== 'skipped' && r.status !== 'unreachable') r = applyConditions(r, task, templar, vars);
+      if (!task.until?.length || r.status === 'skipped' || r.status === 'unreachable') break;
+      const done = firstFalse(task.until, templar, withResult(vars, task, r.result));
+      if (done.error) {
+        r = failedItem(done.error);
+        break;
+      }
+      r.result['attempts'] = n;
+      if (done.cond === undefined) break;
+      if (n === attempts) {
+        const msg = `Retried ${attempts} times; the until condition never held: ${String(done.cond)}`;
+        r = { ...r, status: 'failed', msg, result: { ...r.result, failed: true, msg } };
+        break;
+      }
+      emitResult(r, label, { n, of: attempts });
+      await shared.opts.clock.sleep(delayMs, shared.signal);
+    }
+    applyFacts(task, hr, r.result);
+    return r;
+  };
+
+  let final: ItemResult;
+  let loopResults: ItemResult[] | undefined;
+  if (task.loop !== undefined) {
+    let items: unknown[];
+    try {
+      const rendered = templar.render(task.loop, baseVars);
+      if (!Array.isArray(rendered)) throw new Error(`loop must be a list, got ${typeof rendered}`);
+      items = rendered;
+    } catch (e) {
+      items = [];
+      final = fromOutcome(errorOutcome(e));
+      return finish(final);
+    }
+    loopResults = [];
+    const lc = task.loopControl;
+    const loopVar = lc?.loopVar ?? 'item';
+    for (let i = 0; i < items.length; i++) {
+      if (shared.signal.aborted) throw abortErr();
+      const extra: Vars = { [loopVar]: items[i], ansible_loop_var: loopVar };
+      if (lc?.indexVar) extra[lc.indexVar] = i;
+      if (lc?.extended)
+        extra['ansible_loop'] = {
+          index: i + 1,
+          index0: i,
+          first: i === 0,
+          last: i === items.length - 1,
+          length: items.length,
+        };
+      const vars = { ...baseVars, ...extra };
+      const label = itemLabel(items[i], lc?.label, templar, vars);
+      const r = await runItem(vars, label);
+      r.result[loopVar] = items[i];
+      if (lc?.indexVar) r.result[lc.indexVar] = i;
+      r.result['ansible_loop_var'] = loopVar;
+      loopResults.push(r);
+      emitResult(r, label);
+      if (lc?.pause && i < items.length - 1) await shared.opts.clock.sleep(lc.pause * 1000, shared.signal);
+    }
+    final = aggregate(loopResults);
+  } else {
+    final = await runItem(baseVars);
+  }
+  return finish(final);
+
+  function finish(r: ItemResult): TaskEnd {
+    let status: TaskStatus = r.status;
+    if (status === 'failed' && truthy(kw.ignoreErrors, templar, baseVars)) status = 'ignored';
+    if (task.register) host.dynamicVars[task.register] = r.result;
+    const counts = host.counts;
+    if (status === 'ok' || status === 'changed' || status === 'ignored') counts.ok++;
+    if (status === 'changed' || (status === 'ignored' && r.result['changed'] === true)) counts.changed++;
+    if (status === 'skipped') counts.skipped++;
+    if (status === 'ignored') counts.ignored++;
+    if (status === 'unreachable') {
+      if (kw.ignoreUnreachable) counts.ignored++;
+      else counts.unreachable++;
+    }
+    if (status === 'failed') {
+      hr.lastFailure = { task: { name: eo.name, action: task.module, loc }, result: r.result };
+      if (scope.rescuable === 0) counts.failed++;
+    }
+    emitResult(loopResults ? { ...r, status, changes: [] } : { ...r, status });
+    if (status === 'changed' && task.notify?.length) notify(wave, hr, task, baseVars);
+    if (status === 'failed') return 'failed';
+    if (status === 'unreachable') return kw.ignoreUnreachable ? 'ok' : 'unreachable';
+    return 'ok';
+  }
+}
+
+function notify(wave: WaveRun, hr: HostRun, task: ModuleTask, vars: Vars): void {
+  const handlers = wave.play.handlers;
+  for (const raw of task.notify ?? []) {
+    let name = raw;
+    try {
+      name = String(wave.shared.templar.render(raw, vars));
+    } catch {
+      // keep the name as written
+    }
+    const known = handlers.some((h) => h.name === name || h.listen?.includes(name));
+    if (!known) {
+      wave.shared.emit({
+        kind: 'warning',
+        time: wave.shared.now(),
+        host: hr.state.name,
+        msg: `${formatLoc(task.loc)}: the handler '${name}' is not defined in this play`,
+      });
+      continue;
+    }
+    hr.state.notified.add(name);
+  }
+}
+
+function applyFacts(task: ModuleTask, hr: HostRun, result: Record<string, unknown>): void {
+  const facts = result['ansible_facts'];
+  if (!facts || typeof facts !== 'object' || result['failed'] === true) return;
+  if (task.module === 'set_fact' || task.module.endsWith('.set_fact'))
+    Object.assign(hr.state.dynamicVars, facts);
+  else {
+    const current = (hr.state.facts['ansible_facts'] as Vars | undefined) ?? {};
+    hr.state.facts['ansible_facts'] = { ...current, ...(facts as Vars) };
+    Object.assign(hr.state.facts, facts);
+  }
+}
+
+function applyConditions(
+  r: ItemResult,
+  task: ModuleTask,
+  templar: WaveRun['shared']['templar'],
+  vars: Vars,
+): ItemResult {
+  const out: ItemResult = { ...r, result: { ...r.result } };
+  const v = withResult(vars, task, out.result);
+  try {
+    if (task.changedWhen?.length) {
+      const changed = task.changedWhen.every((c) => templar.condition(c, v));
+      out.result['changed'] = changed;
+      if (out.status !== 'failed') out.status = changed ? 'changed' : 'ok';
+    }
+    if (task.failedWhen?.length) {
+      const failed = task.failedWhen.every((c) => templar.condition(c, withResult(vars, task, out.result)));
+      out.result['failed'] = failed;
+      if (failed) {
+        out.status = 'failed';
+        const msg =
+          typeof out.result['msg'] === 'string' && out.result['msg']
+            ? (out.result['msg'] as string)
+            : `failed_when condition met: ${task.failedWhen.map(String).join(' and ')}`;
+        out.msg = msg;
+        out.result['failed_when_result'] = true;
+      } else if (out.status === 'failed') {
+        out.status = out.result['changed'] === true ? 'changed' : 'ok';
+        out.msg = undefined;
+        out.result['failed_when_result'] = false;
+      }
+    }
+  } catch (e) {
+    return fromOutcome(errorOutcome(e));
+  }
+  return out;
+}
+
+/** Vars with the result visible both directly (as Ansible does) and under the register name. */
+function withResult(vars: Vars, task: ModuleTask, result: Record<string, unknown>): Vars {
+  const v: Vars = { ...vars, ...result };
+  if (task.register) v[task.register] = result;
+  return v;
+}
+
+function fromOutcome(o: CallOutcome): ItemResult {
+  const result: Record<string, unknown> = { ...o.result, changed: o.status === 'changed' };
+  if (o.status === 'failed') result['failed'] = true;
+  if (o.status === 'skipped') result['skipped'] = true;
+  if (o.status === 'unreachable') result['unreachable'] = true;
+  if (o.msg !== undefined && result['msg'] === undefined) result['msg'] = o.msg;
+  const msg = o.msg ?? (typeof result['msg'] === 'string' ? (result['msg'] as string) : undefined);
+  return { status: o.status, result, changes: o.changes, ...(msg !== undefined ? { msg } : {}) };
+}
+
+function failedItem(msg: string): ItemResult {
+  return { status: 'failed', result: { changed: false, failed: true, msg }, changes: [], msg };
+}
+
+function aggregate(items: ItemResult[]): ItemResult {
+  const results = items.map((i) => i.result);
+  const anyFailed = items.some((i) => i.status === 'failed');
+  const anyUnreachable = items.some((i) => i.status === 'unreachable');
+  const anyChanged = items.some((i) => i.status === 'changed' || i.result['changed'] === true);
+  const allSkipped = items.length === 0 || items.every((i) => i.status === 'skipped');
+  const status: ItemResult['status'] = anyUnreachable
+    ? 'unreachable'
+    : anyFailed
+      ? 'failed'
+      : anyChanged
+        ? 'changed'
+        : allSkipped
+          ? 'skipped'
+          : 'ok';
+  const msg =
+    anyFailed || anyUnreachable
+      ? 'One or more items failed'
+      : allSkipped
+        ? 'All items skipped'
+        : 'All items completed';
+  const result: Record<string, unknown> = { results, changed: anyChanged, msg };
+  if (anyFailed) result['failed'] = true;
+  if (allSkipped) result['skipped'] = true;
+  return { status, result, changes: items.flatMap((i) => i.changes), msg };
+}
+
+function firstFalse(
+  conds: Condition[],
+  templar: WaveRun['shared']['templar'],
+  vars: Vars,
+): { cond?: Condition; error?: string } {
+  for (const c of conds) {
+    try {
+      if (!templar.condition(c, vars)) return { cond: c };
+    } catch (e) {
+      return {
+        error: `the conditional check '${String(c)}' failed: ${e instanceof Error ? e.message : String(e)}`,
+      };
+    }
+  }
+  return {};
+}
+
+function itemLabel(
+  item: unknown,
+  label: string | undefined,
+  templar: WaveRun['shared']['templar'],
+  vars: Vars,
+): string {
+  if (label !== undefined) {
+    try {
+      return String(templar.render(label, vars));
+    } catch {
+      return label;
+    }
+  }
+  if (typeof item === 'string') return item;
+  try {
+    return JSON.stringify(item);
+  } catch {
+    return String(item);
+  }
+}
+
+export function effectiveCheck(kw: InheritedKeywords, check: boolean): boolean {
+  return kw.checkMode ?? check;
+}
+
+function truthy(v: boolean | string | undefined, templar: WaveRun['shared']['templar'], vars: Vars): boolean {
+  if (v === undefined) return false;
+  if (typeof v === 'boolean') return v;
+  try {
+    return templar.condition(v, vars);
+  } catch {
+    return true;
+  }
+}
+
+function render(templar: WaveRun['shared']['templar'], v: unknown, vars: Vars): unknown {
+  return typeof v === 'string' ? templar.render(v, vars) : v;
+}
+
+function toInt(v: unknown, dflt: number): number {
+  const n = Math.floor(Number(v));
+  return Number.isFinite(n) ? n : dflt;
+}
+function toNumber(v: unknown, dflt: number): number {
+  const n = Number(v);
+  return Number.isFinite(n) ? n : dflt;
+}
+
+/** become from task/block/play keywords, then `ansible_become*` inventory vars. */
+export function resolveBecome(
+  kw: InheritedKeywords,
+  vars: Vars,
+  password?: BecomeOptions['password'],
+): BecomeOptions | undefined {
+  const on = kw.become ?? boolVar(vars['ansible_become']);
+  if (!on) return undefined;
+  const method = (kw.becomeMethod ??
+    (vars['ansible_become_method'] as string | undefined) ??
+    'sudo') as BecomeOptions['method'];
+  const user = kw.becomeUser ?? (vars['ansible_become_user'] as string | undefined) ?? 'root';
+  const out: BecomeOptions = { method, user };
+  const pw = password ?? vars['ansible_become_password'] ?? vars['ansible_become_pass'];
+  if (pw !== undefined && pw !== null && pw !== '') out.password = isSecret(pw) ? pw : secret(String(pw));
+  const flags = vars['ansible_become_flags'];
+  if (typeof flags === 'string') out.flags = flags;
+  return out;
+}
+
+function boolVar(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return /^(true|yes|on|1)$/i.test(v.trim());
+  return v === 1;
+}
+
+function resolveEnvironment(
+  env: InheritedKeywords['environment'],
+  templar: WaveRun['shared']['templar'],
+  vars: Vars,
+): Record<string, string> | undefined {
+  if (env === undefined) return undefined;
+  const rendered = templar.render(env, vars);
+  if (!rendered || typeof rendered !== 'object') return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rendered as Vars))
+    if (v !== undefined && v !== null) out[k] = String(v);
+  return out;
+}
+
+/** Connection variables for the transport: the host's resolved vars (templated values already rendered). */
+function connectionVars(vars: Vars): Vars {
+  return vars;
+}
+
+/** What of a change may go into an event: secret diffs emptied, upload contents summarized. */
+function stripCommands(c: Change): Change {
+  const out: Change = { describe: c.describe };
+  if (c.diff) out.diff = c.diff.secret ? { ...c.diff, before: '', after: '' } : c.diff;
+  if (c.commands) {
+    out.commands = c.commands.map((cmd) =>
+      cmd.kind === 'upload'
+        ? { ...cmd, content: Buffer.from(cmd.secret ? '***' : `<${cmd.content.length} bytes>`) }
+        : cmd,
+    );
+  }
+  return out;
+}
+
+function abortErr(): Error {
+  const e = new Error('interrupted');
+  e.name = 'AbortError';
+  return e;
+}

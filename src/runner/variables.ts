@@ -1,0 +1,99 @@
+/**
+ * Variable precedence, lowest first (the sources we support):
+ * inventory group vars < inventory host vars < gathered facts < play vars < play vars_files < block vars
+ * < task vars < include vars < set_fact / registered vars < extra vars; then magic variables and the
+ * loop variable(s).
+ */
+import type { Inventory, Vars } from '../inventory/types';
+import type { Play } from '../playbook/types';
+import type { HostState } from './host-state';
+import type { InheritedKeywords } from './play-context';
+
+export interface PlayScope {
+  inventory: Inventory;
+  hosts: Map<string, HostState>;
+  playVars: Vars;
+  varsFilesVars: Vars;
+  extraVars: Vars;
+  /** Magic vars shared by every host of the play (play_hosts, playbook_dir, ...). */
+  magic: Vars;
+}
+
+/** Vars attached to a task by where it sits: enclosing blocks, and enclosing include_tasks. */
+export interface TaskScope {
+  blockVars: Vars[];
+  includeVars: Vars[];
+  /** Tags inherited from enclosing blocks/includes/play. */
+  tags: string[];
+  /** Conditions inherited from enclosing blocks. */
+  when: import('../playbook/types').Condition[];
+  /** Inside a block that has a rescue section (a failure there is not final). */
+  rescuable: number;
+  /** Keywords passed down from the play, blocks and includes. */
+  inherited: InheritedKeywords;
+}
+
+export function rootScope(play: Play): TaskScope {
+  const inherited: InheritedKeywords = {};
+  if (play.become !== undefined) inherited.become = play.become;
+  if (play.becomeUser !== undefined) inherited.becomeUser = play.becomeUser;
+  if (play.becomeMethod !== undefined) inherited.becomeMethod = play.becomeMethod;
+  if (play.environment !== undefined) inherited.environment = play.environment;
+  if (play.checkMode !== undefined) inherited.checkMode = play.checkMode;
+  if (play.ignoreUnreachable !== undefined) inherited.ignoreUnreachable = play.ignoreUnreachable;
+  return { blockVars: [], includeVars: [], tags: play.tags, when: [], rescuable: 0, inherited };
+}
+
+export function hostVarsOf(play: PlayScope, host: HostState): Vars {
+  return { ...host.inventoryVars, ...host.facts, ...host.dynamicVars };
+}
+
+/** `hostvars`: every host of the inventory, computed on access. */
+export function makeHostvars(play: PlayScope): Vars {
+  const out: Vars = {};
+  for (const name of play.inventory.hosts.keys()) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => {
+        const h = play.hosts.get(name);
+        return h ? hostVarsOf(play, h) : play.inventory.hostVars(name);
+      },
+    });
+  }
+  return out;
+}
+
+export function taskVars(
+  play: PlayScope,
+  host: HostState,
+  scope: TaskScope,
+  task: Vars | undefined,
+  extra: Vars = {},
+): Vars {
+  const v: Vars = { ...host.inventoryVars, ...host.facts, ...play.playVars, ...play.varsFilesVars };
+  for (const b of scope.blockVars) Object.assign(v, b);
+  if (task) Object.assign(v, task);
+  for (const i of scope.includeVars) Object.assign(v, i);
+  Object.assign(v, host.dynamicVars, play.extraVars, play.magic);
+  v['inventory_hostname'] = host.name;
+  v['inventory_hostname_short'] = host.name.split('.')[0];
+  if (!('group_names' in v))
+    v['group_names'] = play.inventory.hosts.get(host.name)?.groups.filter((g) => g !== 'all') ?? [];
+  Object.assign(v, extra);
+  return v;
+}
+
+/** `groups`: group name → host names (plus `all` and `ungrouped` as Ansible has them). */
+export function groupsMap(inventory: Inventory): Record<string, string[]> {
+  const out: Record<string, string[]> = { all: [...inventory.hosts.keys()] };
+  for (const g of inventory.groups.keys()) {
+    if (g === 'all') continue;
+    try {
+      out[g] = inventory.select(g);
+    } catch {
+      out[g] = [];
+    }
+  }
+  if (!out['ungrouped']) out['ungrouped'] = [];
+  return out;
+}
