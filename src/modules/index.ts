@@ -3,9 +3,23 @@
  * `findModule` answers to the short name, `ansible.builtin.<name>`, `ansible.posix.<name>` style FQCNs and aliases.
  */
 import type { ModuleDefinition } from './types';
+import kubectl from './kubectl';
+import tls_check from './tls_check';
+import x509_info from './x509_info';
+import x509_key_match from './x509_key_match';
+import x509_reissue from './x509_reissue';
+import x509_sans from './x509_sans';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const modules = {} satisfies Record<string, ModuleDefinition<any, any, any>>;
+export const modules = {
+  // x509 / Kubernetes (area 7)
+  x509_info,
+  x509_key_match,
+  x509_sans,
+  x509_reissue,
+  tls_check,
+  kubectl,
+} satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function findModule(name: string): ModuleDefinition<any, any, any> | undefined {

@@ -97,7 +97,12 @@ async function checkFromTarget(ctx: ModuleContext, a: Args): Promise<TlsOutcome>
     ...(a.verify_ip ? ['-verify_ip', a.verify_ip] : []),
     ...(a.verify_hostname ? ['-verify_hostname', a.verify_hostname, '-servername', a.verify_hostname] : []),
   ];
-  const cmd = sh`openssl s_client -connect ${`${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`} -CAfile ${a.ca_file} ${verify} -verify_return_error </dev/null`;
+  const connect = `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+  const check = sh`openssl s_client -connect ${connect} -CAfile ${a.ca_file} ${verify} -verify_return_error </dev/null`;
+  // -verify_return_error aborts before the certificate is printed: on failure, look once more without it
+  // to report what the server serves.
+  const look = sh`openssl s_client -connect ${connect} </dev/null 2>/dev/null | sed -n '/-BEGIN CERT/,/-END CERT/p'`;
+  const cmd = sh`${check}; rc=$?; if [ $rc -ne 0 ]; then ${look}; fi; exit $rc`;
   const r = await ctx.exec(cmd, { timeoutMs: a.timeout * 1000 });
   return parseSClient(r);
 }

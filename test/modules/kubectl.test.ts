@@ -1,0 +1,109 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ModuleError } from '../../src/errors';
+import kubectl from '../../src/modules/kubectl';
+import { localContext, runModule } from '../x509/fake-context';
+
+// A fake kubectl (unit test only): objects are files in $STATE; every call is logged.
+const FAKE = `#!/bin/sh
+echo "$*" >> "$STATE/log"
+while [ "$1" = -n ] || [ "$1" = --kubeconfig ]; do shift 2; done
+verb=$1; shift
+case $verb in
+  get) if [ "$1" = -f ]; then [ -e "$STATE/obj" ] && echo deployment.apps/wordpress; exit 0; fi
+       echo '{"kind":"List","items":[{"metadata":{"name":"kube-dns"}}]}' ;;
+  create) [ -e "$STATE/obj" ] && { echo 'Error from server (AlreadyExists)' >&2; exit 1; }; touch "$STATE/obj"; echo 'deployment.apps/wordpress created' ;;
+  delete) rm -f "$STATE/obj"; echo 'deployment.apps "wordpress" deleted' ;;
+  diff) [ -e "$STATE/obj" ] && exit 0; exit 1 ;;
+  apply) [ -e "$STATE/obj" ] && { echo 'deployment.apps/wordpress unchanged'; exit 0; }; touch "$STATE/obj"; echo 'deployment.apps/wordpress created' ;;
+  wait) [ -e "$STATE/ready" ] && { echo 'pod/kube-dns-1 condition met'; exit 0; }; echo 'error: timed out waiting for the condition' >&2; exit 1 ;;
+esac
+`;
+
+let dir: string;
+let bin: string;
+test.before.each(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'remediate-kubectl-'));
+  bin = path.join(dir, 'kubectl');
+  writeFileSync(bin, FAKE);
+  chmodSync(bin, 0o755);
+  process.env.STATE = dir;
+});
+test.after.each(() => rmSync(dir, { recursive: true, force: true }));
+
+const log = () => readFileSync(path.join(dir, 'log'), 'utf8');
+const m = (x: object) => ({ kubectl: bin, src: '/root/manifests/wordpress', ...x });
+
+test('create: a change only when the objects are missing (check mode runs nothing but get)', async () => {
+  const chk = await runModule(kubectl, localContext({ check: true }), m({ state: 'create' }));
+  assert.is(chk.changes[0]!.describe, 'kubectl create -f /root/manifests/wordpress');
+  assert.not.match(log(), /^create/m);
+  const r = await runModule(kubectl, localContext(), m({ state: 'create' }));
+  assert.ok(r.applied);
+  assert.match(String(r.result.stdout), /created/);
+  const again = await runModule(kubectl, localContext(), m({ state: 'create' }));
+  assert.is(again.changes.length, 0);
+});
+
+test('delete: a change only when something exists; recreate: always delete then create', async () => {
+  assert.is((await runModule(kubectl, localContext(), m({ state: 'delete' }))).changes.length, 0);
+  const r = await runModule(kubectl, localContext(), m({ state: 'recreate', namespace: 'kube-system' }));
+  assert.ok(r.applied);
+  assert.match(
+    log(),
+    /-n kube-system delete -f \/root\/manifests\/wordpress --ignore-not-found --wait=true\n-n kube-system create -f/,
+  );
+  const d = await runModule(kubectl, localContext(), m({ state: 'delete' }));
+  assert.is(d.changes[0]!.describe, 'kubectl delete deployment.apps/wordpress');
+});
+
+test('apply: kubectl diff decides; no change when the live objects match', async () => {
+  const r = await runModule(kubectl, localContext(), m({ state: 'apply' }));
+  assert.ok(r.applied);
+  const again = await runModule(kubectl, localContext(), m({ state: 'apply' }));
+  assert.is(again.changes.length, 0);
+});
+
+test('wait: never a change; a timeout fails with kubectl words; not run in check mode', async () => {
+  const w = {
+    state: 'wait',
+    kind: 'pod',
+    selector: 'k8s-app=kube-dns',
+    namespace: 'kube-system',
+    timeout: 5,
+    src: undefined,
+  };
+  try {
+    await runModule(kubectl, localContext(), m(w));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ModuleError);
+    assert.match(
+      (e as Error).message,
+      /condition=Ready pod -l k8s-app=kube-dns -n kube-system did not succeed within 5s: error: timed out/,
+    );
+  }
+  writeFileSync(path.join(dir, 'ready'), '');
+  const ok = await runModule(kubectl, localContext(), m(w));
+  assert.is(ok.changes.length, 0);
+  assert.match(log(), /wait --for=condition=Ready pod -l k8s-app=kube-dns --timeout=5s/);
+  const before = log();
+  await runModule(kubectl, localContext({ check: true }), m(w));
+  assert.is(log(), before);
+});
+
+test('get: parsed JSON as the result; args validated', async () => {
+  const r = await runModule(
+    kubectl,
+    localContext(),
+    m({ state: 'get', kind: 'pod', namespace: 'kube-system', src: undefined }),
+  );
+  assert.is((r.result.resources as { kind: string }).kind, 'List');
+  assert.throws(() => kubectl.args.parse({ state: 'create' }));
+  assert.throws(() => kubectl.args.parse({ state: 'wait' }));
+});
+
+test.run();
