@@ -64,7 +64,7 @@ export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostLi
 
 function globToRegExp(glob: string): RegExp {
   const re = glob
-    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 'i');
