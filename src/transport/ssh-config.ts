@@ -96,7 +96,7 @@ export function parseHostKeyPolicy(v: unknown): HostKeyPolicy | undefined {
 /** Split a shell-like argument string (quotes honoured). */
 export function splitArgs(s: string): string[] {
   const out: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g;
   let cur = '';
   let last = -1;
   for (const m of s.matchAll(re)) {
@@ -165,7 +165,7 @@ export function parseJumpList(spec: string): JumpSpec[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => {
-      const m = /^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(s);
+      const m = /^(?:ssh:\/\/)?(?:([^@]+)@)?(\[[^\]]+\]|[^:@]+)(?::(\d+))?$/.exec(s);
       if (!m)
         throw new UsageError(`invalid jump host: ${s}`, {
           hint: 'use [user@]host[:port][,[user@]host[:port]...]',
