@@ -3,6 +3,24 @@
  * `findModule` answers to the short name, `ansible.builtin.<name>`, `ansible.posix.<name>` style FQCNs and aliases.
  */
 import type { ModuleDefinition } from './types';
+import assert from './assert';
+import command from './command';
+import copy from './copy';
+import debug from './debug';
+import fail from './fail';
+import fetch from './fetch';
+import file from './file';
+import lineinfile from './lineinfile';
+import meta from './meta';
+import raw from './raw';
+import set_fact from './set_fact';
+import shell from './shell';
+import slurp from './slurp';
+import stat from './stat';
+import systemd from './systemd';
+import template from './template';
+import uri from './uri';
+import wait_for from './wait_for';
 import kubectl from './kubectl';
 import tls_check from './tls_check';
 import x509_info from './x509_info';
@@ -12,6 +30,25 @@ import x509_sans from './x509_sans';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const modules = {
+  // first set (area 3)
+  command,
+  shell,
+  raw,
+  copy,
+  template,
+  file,
+  stat,
+  lineinfile,
+  slurp,
+  fetch,
+  systemd,
+  wait_for,
+  uri,
+  assert,
+  debug,
+  set_fact,
+  fail,
+  meta,
   // x509 / Kubernetes (area 7)
   x509_info,
   x509_key_match,

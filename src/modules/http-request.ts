@@ -1,0 +1,114 @@
+/**
+ * One HTTP(S) request for `uri`: from the controller with Node's http/https, or on the target with curl.
+ * Both return the same shape.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { sh, raw } from '../command';
+import { ModuleError } from '../errors';
+import type { ModuleContext } from './types';
+
+export interface HttpRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  validateCerts: boolean;
+  /** PEM CA bundle path (on the controller, or on the target for curl). */
+  caPath?: string;
+  timeoutSec: number;
+  followRedirects: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  url: string;
+}
+
+export function controllerRequest(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    let u: URL;
+    try {
+      u = new URL(req.url);
+    } catch {
+      return reject(new ModuleError(`invalid url: ${req.url}`));
+    }
+    const lib = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : undefined;
+    if (!lib) return reject(new ModuleError(`unsupported url scheme ${u.protocol} (http and https only)`));
+    const opts: https.RequestOptions = {
+      method: req.method,
+      headers: req.headers,
+      timeout: req.timeoutSec * 1000,
+      signal,
+    };
+    if (u.protocol === 'https:') {
+      opts.rejectUnauthorized = req.validateCerts;
+      if (req.caPath) opts.ca = fs.readFileSync(req.caPath);
+    }
+    const r = lib.request(u, opts, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({
+          status: res.statusCode ?? 0,
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          url: req.url,
+        });
+      });
+      res.on('error', reject);
+    });
+    r.on('timeout', () => r.destroy(new Error(`timed out after ${req.timeoutSec} s`)));
+    r.on('error', (e) =>
+      reject(
+        new ModuleError(`Status code was -1: request to ${req.url} failed: ${e.message}`, {
+          data: { status: -1, url: req.url },
+        }),
+      ),
+    );
+    if (req.body !== undefined) r.end(req.body);
+    else r.end();
+  });
+}
+
+export async function targetRequest(ctx: ModuleContext, req: HttpRequest): Promise<HttpResponse> {
+  const hdrs = Object.entries(req.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const flags: string[] = [
+    '-sS',
+    '-X',
+    req.method,
+    '--max-time',
+    String(req.timeoutSec),
+    '-D',
+    '/dev/stderr',
+  ];
+  if (!req.validateCerts) flags.push('-k');
+  if (req.caPath) flags.push('--cacert', req.caPath);
+  if (req.followRedirects) flags.push('-L');
+  if (req.body !== undefined) flags.push('--data-binary', '@-');
+  const cmd = sh`command -v curl >/dev/null 2>&1 || { echo 'uri: curl is not installed on the target' >&2; exit 127; }
+curl ${flags} ${hdrs} -w ${raw("'\\n%{http_code}'")} -- ${req.url}`;
+  const r = await ctx.exec(cmd, { stdin: req.body, timeoutMs: (req.timeoutSec + 10) * 1000 });
+  if (r.code !== 0) {
+    throw new ModuleError(`Status code was -1: Request failed: ${r.stderr.trim().split('\n').pop()}`, {
+      data: { status: -1, url: req.url },
+      hint: r.code === 127 ? 'install curl on the target or drop on_target' : undefined,
+    });
+  }
+  const nl = r.stdout.lastIndexOf('\n');
+  const status = Number(r.stdout.slice(nl + 1).trim());
+  const headers: Record<string, string> = {};
+  // -D /dev/stderr: header blocks (one per redirect); keep the last one.
+  const blocks = r.stderr.split(/\r?\n\r?\n/).filter((b) => /^HTTP\//.test(b.trim()));
+  for (const line of (blocks.pop() ?? '').split(/\r?\n/).slice(1)) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return { status, headers, body: r.stdout.slice(0, Math.max(0, nl)), url: req.url };
+}

@@ -1,0 +1,115 @@
+/**
+ * `systemd` (also answers to `service`, `systemd_service`): a unit's state and enablement. Probe reads the
+ * words of `systemctl is-active` / `is-enabled`; restarted and reloaded are always a change.
+ */
+import { z } from 'zod';
+import { sh, type ExecCommand } from '../command';
+import { ModuleError } from '../errors';
+import { systemdUnit, type UnitState } from '../facts/systemd';
+import { defineModule, type Change } from './types';
+
+const args = z
+  .object({
+    name: z.string().min(1).optional().describe('Unit name, e.g. kube-apiserver or kube-apiserver.service'),
+    state: z
+      .enum(['started', 'stopped', 'restarted', 'reloaded'])
+      .optional()
+      .describe('Wanted run state; restarted/reloaded always act'),
+    enabled: z.boolean().optional().describe('Start at boot'),
+    daemon_reload: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Run `systemctl daemon-reload` before anything else (not a change, as in Ansible; skipped in --check)',
+      ),
+    masked: z.boolean().optional().describe('Mask (true) or unmask (false) the unit'),
+  })
+  .strict();
+
+const RUNNING = new Set(['active', 'activating', 'reloading', 'deactivating']);
+const ENABLED = new Set([
+  'enabled',
+  'enabled-runtime',
+  'static',
+  'alias',
+  'indirect',
+  'generated',
+  'linked',
+  'linked-runtime',
+]);
+
+export default defineModule<typeof args, UnitState | undefined, ExecCommand[]>({
+  name: 'systemd',
+  aliases: ['service', 'systemd_service'],
+  description: 'Start, stop, restart, reload, enable or disable a systemd unit',
+  args,
+  async probe(ctx, a) {
+    if (a.daemon_reload && !ctx.check) {
+      await ctx.run(sh`systemctl daemon-reload`);
+      ctx.invalidateFacts('systemd:');
+    }
+    return a.name ? ctx.fact(systemdUnit(a.name)) : undefined;
+  },
+  plan(a, u) {
+    if (!a.name) {
+      if (a.state || a.enabled !== undefined || a.masked !== undefined)
+        throw new ModuleError('name is required');
+      return { changes: [], result: { name: null } };
+    }
+    const n = a.name;
+    if (!u || u.noSystemctl)
+      throw new ModuleError(`systemctl not found on the host (unit ${n})`, {
+        hint: 'this module needs systemd',
+      });
+    if (!u.exists && !(a.masked === true || (a.state === undefined && a.enabled === undefined))) {
+      throw new ModuleError(`Could not find the requested service ${n}: host`, {
+        hint: 'check the unit name (systemctl list-unit-files)',
+      });
+    }
+    const changes: Change[] = [];
+    const cmds: ExecCommand[] = [];
+    const add = (describe: string, c: ExecCommand) => {
+      changes.push({ describe, commands: [c] });
+      cmds.push(c);
+    };
+    if (a.masked === true && u.enabled !== 'masked') add(`mask ${n}`, sh`systemctl mask -- ${n}`);
+    if (a.masked === false && u.enabled === 'masked') add(`unmask ${n}`, sh`systemctl unmask -- ${n}`);
+    if (a.enabled === true && !ENABLED.has(u.enabled))
+      add(`enable ${n} (was ${u.enabled || 'unknown'})`, sh`systemctl enable -- ${n}`);
+    if (a.enabled === false && u.enabled === 'enabled') add(`disable ${n}`, sh`systemctl disable -- ${n}`);
+    const running = RUNNING.has(u.active);
+    switch (a.state) {
+      case 'started':
+        if (!running) add(`start ${n} (was ${u.active})`, sh`systemctl start -- ${n}`);
+        break;
+      case 'stopped':
+        if (running) add(`stop ${n} (was ${u.active})`, sh`systemctl stop -- ${n}`);
+        break;
+      case 'restarted':
+        add(`restart ${n}`, sh`systemctl restart -- ${n}`);
+        break;
+      case 'reloaded':
+        add(
+          running ? `reload ${n}` : `start ${n} (reload of a stopped unit)`,
+          running ? sh`systemctl reload -- ${n}` : sh`systemctl start -- ${n}`,
+        );
+        break;
+    }
+    const status = { ActiveState: u.active, UnitFileState: u.enabled, LoadState: u.load };
+    return {
+      changes,
+      state: cmds,
+      result: {
+        name: n,
+        state: a.state ?? (running ? 'started' : 'stopped'),
+        enabled: ENABLED.has(u.enabled),
+        status,
+      },
+    };
+  },
+  async apply(ctx, a, plan) {
+    for (const c of plan.state ?? []) await ctx.run(c);
+    ctx.invalidateFacts(`systemd:${a.name}`);
+    return {};
+  },
+});
