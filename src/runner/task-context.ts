@@ -90,6 +90,9 @@ export function createTaskContext(init: TaskContextInit): ModuleContext {
     invalidateFacts(keyPrefix?: string) {
       init.facts.invalidate(keyPrefix);
     },
+    evaluate(expr: string, extra?: Vars) {
+      return init.templar.evaluate(expr, extra ? { ...init.vars, ...extra } : init.vars);
+    },
     render(template: string, extra?: Vars) {
       return init.templar.renderString(template, extra ? { ...init.vars, ...extra } : init.vars);
     },

@@ -8,6 +8,7 @@ import type { TaskStatus } from '../events';
 import type { Vars } from '../inventory/types';
 import type { Change } from '../modules/types';
 import type { Condition, ModuleTask } from '../playbook/types';
+import { OMIT } from '../template/index';
 import type { BecomeOptions } from '../transport/types';
 import { callModule, errorOutcome, type CallOutcome } from './module-call';
 import type { HostRun, InheritedKeywords, WaveRun } from './play-context';
@@ -102,7 +103,7 @@ export async function executeTask(
     let become: BecomeOptions | undefined;
     let env: Record<string, string> | undefined;
     try {
-      args = templar.render(task.args, vars);
+      args = dropOmitted(templar.render(task.args, vars));
       become = resolveBecome(kw, vars, shared.opts.becomePassword);
       env = resolveEnvironment(kw.environment, templar, vars);
     } catch (e) {
@@ -322,6 +323,12 @@ function fromOutcome(o: CallOutcome): ItemResult {
   if (o.msg !== undefined && result['msg'] === undefined) result['msg'] = o.msg;
   const msg = o.msg ?? (typeof result['msg'] === 'string' ? (result['msg'] as string) : undefined);
   return { status: o.status, result, changes: o.changes, ...(msg !== undefined ? { msg } : {}) };
+}
+
+/** Top-level module args rendered to `omit` are dropped (Ansible's `default(omit)`). */
+function dropOmitted(args: unknown): unknown {
+  if (!args || typeof args !== 'object' || Array.isArray(args)) return args;
+  return Object.fromEntries(Object.entries(args as Vars).filter(([, v]) => v !== OMIT));
 }
 
 function failedItem(msg: string): ItemResult {
