@@ -52,7 +52,7 @@ test('linear keeps hosts in step; free lets a fast host run ahead', async () => 
 
 test('forks caps hosts in flight', async () => {
   const world = new FakeWorld();
-  const hosts: Record<string, object> = {};
+  const hosts: Record<string, Record<string, unknown>> = {};
   for (let i = 0; i < 10; i++) {
     hosts[`h${i}`] = {};
     world.delay.set(`h${i}`, 5);
