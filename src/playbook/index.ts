@@ -1,24 +1,49 @@
 /** Playbook loading: YAML → zod-validated → normalized `Playbook` (see ./types). Owned by the playbook area. */
+import * as path from 'node:path';
 import type { SourceLoc } from '../errors';
 import type { Vars } from '../inventory/types';
+import { playbookJsonSchema as buildJsonSchema } from './json-schema';
+import { loadPlaybookFile } from './play-loader';
+import { loadTaskList } from './task-loader';
 import type { Playbook, Task } from './types';
+import { YamlSource } from './yaml-source';
+
+export { validateModuleArgs, splitArgs } from './module-args';
+export { YamlSource } from './yaml-source';
 
 /** Load and validate a playbook file. Throws PlaybookError (file:line:col, exit 4) for any bad input. */
 export async function loadPlaybook(file: string): Promise<Playbook> {
-  throw new Error(`loadPlaybook(${file}): not implemented yet`);
+  return loadPlaybookFile(file);
 }
 
-/** Load a task file for `include_tasks` (at run time) or `import_tasks` (at load time). */
+/**
+ * Load a task file for `include_tasks` (at run time) or `import_tasks` (at load time). `notify` names are
+ * not checked here (the including play's handlers are unknown): the runner reports unmatched ones.
+ */
 export async function loadTaskFile(file: string, includedFrom?: SourceLoc): Promise<Task[]> {
-  throw new Error(`loadTaskFile(${file}, ${String(includedFrom)}): not implemented yet`);
+  const abs = path.resolve(file);
+  const src = await YamlSource.load(abs, includedFrom, 'task file');
+  return loadTaskList({ src, dir: path.dirname(abs), importStack: [abs], notifies: [] });
 }
 
 /** Load a YAML vars file (`vars_files`, `-e @file`, host_vars/group_vars). */
 export async function loadVarsFile(file: string): Promise<Vars> {
-  throw new Error(`loadVarsFile(${file}): not implemented yet`);
+  const src = await YamlSource.load(path.resolve(file), undefined, 'vars file');
+  const v = src.value;
+  if (v === null || v === undefined) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    throw src.error(
+      `a vars file must be a mapping of variable names to values, not ${Array.isArray(v) ? 'a list' : typeof v}`,
+      [],
+    );
+  }
+  for (const k of Object.keys(v)) {
+    if (!/^[A-Za-z_]\w*$/.test(k)) throw src.error(`'${k}' is not a valid variable name`, [k], { key: true });
+  }
+  return v as Vars;
 }
 
 /** JSON Schema of the playbook format, generated from the zod schemas (`remediate schema`). */
 export function playbookJsonSchema(): Record<string, unknown> {
-  throw new Error('playbookJsonSchema: not implemented yet');
+  return buildJsonSchema();
 }

@@ -1,0 +1,139 @@
+/** Playbook files → `Playbook`: plays, their keywords, tasks, handlers, and the notify → handler check. */
+import * as path from 'node:path';
+import { PlaybookError } from '../errors';
+import type { Vars } from '../inventory/types';
+import { playKeywords, playSchema } from './schema';
+import { didYouMean } from './suggest';
+import { loadTasks, toTags, type TaskLoadContext } from './task-loader';
+import type { ModuleTask, Play, Playbook } from './types';
+import { YamlSource, type Path } from './yaml-source';
+
+type Raw = Record<string, unknown>;
+const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+async function loadPlay(src: YamlSource, raw: unknown, p: Path, importStack: string[]): Promise<Play> {
+  if (!isMapping(raw)) throw src.error('a play must be a mapping with at least `hosts:`', p);
+  for (const k of Object.keys(raw)) {
+    if (k in playKeywords) continue;
+    if (k === 'roles')
+      throw src.error('roles are not supported; use import_tasks or include_tasks', [...p, k], { key: true });
+    throw src.error(`unknown play keyword '${k}'${didYouMean(k, Object.keys(playKeywords))}`, [...p, k], {
+      key: true,
+      hint: `play keywords: ${Object.keys(playKeywords).join(', ')}`,
+    });
+  }
+  const r = playSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const ip = issue.path.filter((x): x is string | number => typeof x !== 'symbol');
+    const field = playKeywords[ip[0] as keyof typeof playKeywords];
+    throw src.error(`invalid '${ip.join('.')}': ${issue.message}`, [...p, ...ip], {
+      hint: field?.description,
+    });
+  }
+  if (raw.hosts === undefined || raw.hosts === null) {
+    throw src.error("a play needs 'hosts'", p, { hint: 'e.g. `hosts: all` or `hosts: masters`' });
+  }
+  const hosts = Array.isArray(raw.hosts) ? (raw.hosts as string[]).join(':') : (raw.hosts as string);
+  const vars: Vars = { ...((raw.vars as Vars | undefined) ?? {}) };
+  // `connection: local` is Ansible's play-level ansible_connection.
+  if (raw.connection !== undefined && vars.ansible_connection === undefined)
+    vars.ansible_connection = raw.connection;
+  const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [] };
+  const play: Play = {
+    name: (raw.name as string | undefined) ?? hosts,
+    loc: src.loc(p),
+    hosts,
+    vars,
+    varsFiles:
+      raw.vars_files === undefined
+        ? []
+        : Array.isArray(raw.vars_files)
+          ? (raw.vars_files as string[])
+          : [raw.vars_files as string],
+    serial:
+      raw.serial === undefined
+        ? []
+        : Array.isArray(raw.serial)
+          ? (raw.serial as (number | string)[])
+          : [raw.serial as number | string],
+    anyErrorsFatal: (raw.any_errors_fatal as boolean | undefined) ?? false,
+    gatherFacts: (raw.gather_facts as boolean | undefined) ?? true,
+    strategy: (raw.strategy as 'linear' | 'free' | undefined) ?? 'linear',
+    tags: toTags(raw.tags),
+    preTasks: await loadTasks(ctx, raw.pre_tasks, [...p, 'pre_tasks'], 'task'),
+    tasks: await loadTasks(ctx, raw.tasks, [...p, 'tasks'], 'task'),
+    postTasks: await loadTasks(ctx, raw.post_tasks, [...p, 'post_tasks'], 'task'),
+    handlers: (await loadTasks(ctx, raw.handlers, [...p, 'handlers'], 'handler')) as ModuleTask[],
+  };
+  if (raw.become !== undefined) play.become = raw.become as boolean;
+  if (raw.become_user !== undefined) play.becomeUser = raw.become_user as string;
+  if (raw.become_method !== undefined) play.becomeMethod = raw.become_method as 'sudo' | 'su';
+  if (raw.environment !== undefined) play.environment = raw.environment as Vars | string;
+  if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
+  if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;
+  if (raw.ignore_unreachable !== undefined) play.ignoreUnreachable = raw.ignore_unreachable as boolean;
+  if (raw.check_mode !== undefined) play.checkMode = raw.check_mode as boolean;
+
+  // Every notify must name a handler (by name or listen topic). Templated names are checked at run time.
+  const topics = new Set<string>();
+  for (const h of play.handlers) {
+    if (h.name !== undefined) topics.add(h.name);
+    for (const l of h.listen ?? []) topics.add(l);
+  }
+  for (const n of ctx.notifies) {
+    if (topics.has(n.name) || /\{\{|\{%/.test(n.name)) continue;
+    throw new PlaybookError(
+      `notify '${n.name}' matches no handler of this play${didYouMean(n.name, topics)}`,
+      n.loc,
+      {
+        hint: topics.size
+          ? `handlers: ${[...topics].join(', ')}`
+          : 'add a `handlers:` section with a task of that name (or listen topic)',
+      },
+    );
+  }
+  return play;
+}
+
+/** Load a playbook file; `import_playbook` entries splice in the plays of another file. */
+export async function loadPlaybookFile(
+  file: string,
+  importStack: string[] = [],
+  from?: YamlSource,
+  fromPath?: Path,
+): Promise<Playbook> {
+  const abs = path.resolve(file);
+  const src = await YamlSource.load(abs, from && fromPath ? from.loc(fromPath) : undefined, 'playbook');
+  const v = src.value;
+  if (v === null || v === undefined)
+    throw src.error('the playbook is empty', [], { hint: 'a playbook is a list of plays' });
+  if (!Array.isArray(v))
+    throw src.error('a playbook must be a list of plays', [], {
+      hint: 'start each play with `- hosts: ...`',
+    });
+  const stack = [...importStack, abs];
+  const plays: Play[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const item = v[i] as unknown;
+    if (isMapping(item) && 'import_playbook' in item) {
+      const target = item.import_playbook;
+      if (typeof target !== 'string' || /\{\{|\{%/.test(target)) {
+        throw src.error('import_playbook needs a plain (untemplated) file path', [i, 'import_playbook']);
+      }
+      const extra = Object.keys(item).filter((k) => k !== 'import_playbook' && k !== 'name');
+      if (extra.length)
+        throw src.error(`'${extra[0]}' is not supported on import_playbook`, [i, extra[0]], { key: true });
+      const sub = path.resolve(path.dirname(abs), target);
+      if (stack.includes(sub))
+        throw src.error(
+          `import_playbook cycle: ${[...stack, sub].map((f) => path.basename(f)).join(' → ')}`,
+          [i, 'import_playbook'],
+        );
+      plays.push(...(await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'])).plays);
+      continue;
+    }
+    plays.push(await loadPlay(src, item, [i], stack));
+  }
+  return { file: abs, dir: path.dirname(abs), plays };
+}

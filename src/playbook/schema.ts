@@ -1,0 +1,174 @@
+/**
+ * zod schemas of the playbook format: play keywords and task keywords. Module arguments are not here:
+ * each module owns its args schema (src/modules), and the loader checks them separately. Field
+ * descriptions feed the JSON Schema (`remediate schema`).
+ */
+import { z } from 'zod';
+
+export const TEMPLATE_RE = /\{\{|\{%/;
+export const template = z.string().regex(TEMPLATE_RE).describe('A Jinja2 template ({{ ... }})');
+
+const condition = z.union([z.string(), z.boolean()]);
+export const conditions = z
+  .union([condition, z.array(condition)], {
+    error: 'expected a Jinja2 expression, a boolean, or a list of them',
+  })
+  .describe('Jinja2 expression(s) without {{ }}; a list means all must hold');
+const tags = z
+  .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))], {
+    error: 'expected a tag, a comma-separated string or a list of tags',
+  })
+  .describe('Tags for --tags / --skip-tags');
+const varsMap = z.record(z.string(), z.unknown(), {
+  error: 'expected a mapping of variable names to values',
+});
+const boolOrTemplate = z.union([z.boolean(), template], { error: 'expected a boolean or a {{ template }}' });
+const intOrTemplate = z.union([z.number().int().min(0, 'must not be negative'), template], {
+  error: 'expected a non-negative integer or a {{ template }}',
+});
+const numOrTemplate = z.union([z.number().min(0, 'must not be negative'), template], {
+  error: 'expected a non-negative number or a {{ template }}',
+});
+const becomeMethod = z
+  .enum(['sudo', 'su'], { error: "expected 'sudo' or 'su'" })
+  .describe('How to become: sudo or su');
+const environment = z
+  .union([z.record(z.string(), z.unknown()), template], { error: 'expected a mapping or a {{ template }}' })
+  .describe('Environment variables for commands');
+const stringOrList = z.union([z.string(), z.array(z.string())], {
+  error: 'expected a string or a list of strings',
+});
+const loopValue = z
+  .union([z.array(z.unknown()), template], {
+    error: 'expected a list or a {{ template }} evaluating to a list',
+  })
+  .describe('Items to run the task for (as `item`)');
+
+export const loopControl = z
+  .object({
+    loop_var: z
+      .string()
+      .regex(/^[A-Za-z_]\w*$/, 'must be a variable name')
+      .optional()
+      .describe('Name of the loop variable (default item)'),
+    index_var: z
+      .string()
+      .regex(/^[A-Za-z_]\w*$/, 'must be a variable name')
+      .optional()
+      .describe('Variable holding the 0-based index'),
+    label: z.string().optional().describe('What to show for each item'),
+    pause: z.number().min(0).optional().describe('Seconds to wait between items'),
+    extended: z.boolean().optional().describe('Set ansible_loop with first/last/length...'),
+  })
+  .strict();
+
+/** Keywords every kind of task accepts (module tasks, blocks, includes). */
+export const commonTaskKeywords = {
+  name: z.string().describe('Task name (may be templated)'),
+  when: conditions,
+  tags,
+  vars: varsMap.describe('Variables for this task'),
+  become: z.boolean().describe('Run as another user'),
+  become_user: z.string().describe('User to become (default root)'),
+  become_method: becomeMethod,
+  environment,
+  no_log: boolOrTemplate.describe('Hide arguments and results from output'),
+  ignore_errors: boolOrTemplate.describe('Carry on when the task fails'),
+  ignore_unreachable: z.boolean().describe('Carry on when the host is unreachable'),
+  check_mode: z.boolean().describe('true: always dry-run this task; false: run it even under --check'),
+  delegate_to: z
+    .literal('localhost', { error: "only 'localhost' is supported" })
+    .describe('Run on the controller'),
+  run_once: z.boolean().describe('Run for the first host of the batch only'),
+  any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
+};
+
+/** Keywords of a task that calls a module. */
+export const moduleTaskKeywords = {
+  ...commonTaskKeywords,
+  register: z
+    .string()
+    .regex(/^[A-Za-z_]\w*$/, 'must be a variable name')
+    .describe('Variable to store the result in'),
+  loop: loopValue,
+  with_items: loopValue.describe('Old form of loop (flattens one level)'),
+  with_list: loopValue.describe('Old form of loop'),
+  loop_control: loopControl,
+  until: conditions.describe('Retry until this holds'),
+  retries: intOrTemplate.describe('Attempts for until (default 3)'),
+  delay: numOrTemplate.describe('Seconds between until attempts (default 5)'),
+  changed_when: conditions.describe('Override "changed"'),
+  failed_when: conditions.describe('Override "failed"'),
+  notify: stringOrList.describe('Handlers (names or listen topics) to run when changed'),
+  args: z.record(z.string(), z.unknown()).describe('Module arguments (merged with the module key)'),
+};
+
+export const handlerKeywords = {
+  ...moduleTaskKeywords,
+  listen: stringOrList.describe('Topics this handler answers to'),
+};
+
+export const blockKeywords = {
+  ...commonTaskKeywords,
+  block: z.array(z.unknown()).describe('Tasks'),
+  rescue: z.array(z.unknown()).describe('Tasks to run when a block task fails'),
+  always: z.array(z.unknown()).describe('Tasks to run in any case'),
+};
+
+const includeFile = z.union([z.string(), z.object({ file: z.string() }).strict()], {
+  error: 'expected a file path or {file: path}',
+});
+export const includeKeywords = {
+  ...commonTaskKeywords,
+  include_tasks: includeFile.describe('Task file loaded at run time (may be templated)'),
+  import_tasks: includeFile.describe('Task file inlined at load time'),
+  loop: loopValue,
+  with_items: loopValue,
+  with_list: loopValue,
+  loop_control: loopControl,
+};
+
+const serialItem = z.union(
+  [
+    z.number().int().min(1, 'must be at least 1'),
+    z.string().regex(/^([1-9]\d?|100)%$/, 'a percentage from 1% to 100%'),
+  ],
+  { error: 'expected a host count (≥ 1) or a percentage like "30%"' },
+);
+
+export const playKeywords = {
+  hosts: z
+    .union([z.string(), z.array(z.string())], { error: 'expected a host pattern' })
+    .describe('Host pattern'),
+  name: z.string().describe('Play name'),
+  vars: varsMap.describe('Play variables'),
+  vars_files: stringOrList.describe('YAML files of variables, relative to the playbook'),
+  pre_tasks: z.array(z.unknown()).describe('Tasks before tasks'),
+  tasks: z.array(z.unknown()).describe('Tasks'),
+  post_tasks: z.array(z.unknown()).describe('Tasks after tasks'),
+  handlers: z.array(z.unknown()).describe('Tasks run when notified'),
+  become: z.boolean().describe('Run as another user'),
+  become_user: z.string().describe('User to become'),
+  become_method: becomeMethod,
+  serial: z
+    .union([serialItem, z.array(serialItem).min(1, 'must not be empty')], {
+      error: 'expected a host count, a percentage like "30%", or a list of them',
+    })
+    .describe('Rolling batches: size, percentage or list of sizes (the last repeats)'),
+  max_fail_percentage: z.number().min(0).max(100).describe('Abort when more than this % of a batch fails'),
+  any_errors_fatal: z.boolean().describe('Any failure stops the play'),
+  gather_facts: z.boolean().describe('Collect facts first (default true)'),
+  strategy: z
+    .enum(['linear', 'free'], { error: "expected 'linear' or 'free'" })
+    .describe('linear (lock-step) or free'),
+  force_handlers: z.boolean().describe('Run notified handlers even after a failure'),
+  ignore_unreachable: z.boolean().describe('Carry on when hosts are unreachable'),
+  check_mode: z.boolean().describe('Force dry-run (true) or real run (false)'),
+  environment,
+  tags,
+  connection: z
+    .enum(['local', 'ssh', 'smart', 'paramiko'], { error: "expected 'local' or 'ssh'" })
+    .describe('Sets ansible_connection for the play'),
+};
+
+export const playSchema = z.object(playKeywords).partial().strict();

@@ -1,0 +1,103 @@
+/**
+ * A YAML file parsed with its source ranges kept, so any value can be traced back to `file:line:col` by
+ * its path (`[0, 'tasks', 3, 'become']`). YAML 1.1 like Ansible: `yes`/`no` are booleans, `0644` is octal.
+ */
+import * as fs from 'node:fs/promises';
+import * as YAML from 'yaml';
+import { PlaybookError, type SourceLoc } from '../errors';
+
+export type Path = readonly (string | number)[];
+
+export class YamlSource {
+  constructor(
+    readonly file: string,
+    readonly doc: YAML.Document,
+    private readonly lines: YAML.LineCounter,
+    /** The plain JavaScript value of the document. */
+    readonly value: unknown,
+  ) {}
+
+  static parse(file: string, text: string): YamlSource {
+    const lines = new YAML.LineCounter();
+    const doc = YAML.parseDocument(text, { version: '1.1', lineCounter: lines, prettyErrors: false });
+    const err = doc.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+      const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new PlaybookError(
+        `YAML syntax error: ${message}`,
+        { file, line: pos.line, col: pos.col },
+        {
+          hint: 'check indentation, quoting (a value starting with {{ must be quoted) and unclosed brackets',
+        },
+      );
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      throw new PlaybookError(`YAML error: ${(e as Error).message}`, { file, line: 1, col: 1 });
+    }
+    return new YamlSource(file, doc, lines, value);
+  }
+
+  static async load(file: string, includedFrom?: SourceLoc, what = 'file'): Promise<YamlSource> {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new PlaybookError(
+        `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+        includedFrom,
+        {
+          hint: includedFrom ? 'paths are relative to the directory of the file that names them' : undefined,
+        },
+      );
+    }
+    return YamlSource.parse(file, text);
+  }
+
+  private posOf(node: YAML.Node | null | undefined): SourceLoc | undefined {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return undefined;
+    const p = this.lines.linePos(offset);
+    return { file: this.file, line: p.line, col: p.col };
+  }
+
+  /**
+   * Location of the value at `path` (or of its key when `key` is true). Falls back to the deepest node
+   * that exists, so a missing key points at the mapping that lacks it.
+   */
+  loc(path: Path, key = false): SourceLoc {
+    let cur: unknown = this.doc.contents;
+    let best: SourceLoc = this.posOf(cur as YAML.Node) ?? { file: this.file, line: 1, col: 1 };
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i];
+      if (YAML.isAlias(cur)) cur = cur.resolve(this.doc);
+      if (YAML.isMap(cur)) {
+        const pair = cur.items.find(
+          (p) => String(YAML.isScalar(p.key) ? p.key.value : p.key) === String(seg),
+        );
+        if (!pair) return best;
+        const keyLoc = this.posOf(pair.key as YAML.Node);
+        const valNode = pair.value as YAML.Node | null;
+        const isLast = i === path.length - 1;
+        const empty = !valNode || (YAML.isScalar(valNode) && valNode.value === null && valNode.source === '');
+        if (isLast && (key || empty)) return keyLoc ?? best;
+        cur = valNode;
+        best = (empty ? keyLoc : this.posOf(valNode)) ?? keyLoc ?? best;
+      } else if (YAML.isSeq(cur) && typeof seg === 'number') {
+        const item = cur.items[seg] as YAML.Node | undefined;
+        if (!item) return best;
+        cur = item;
+        best = this.posOf(item) ?? best;
+      } else return best;
+    }
+    return best;
+  }
+
+  error(message: string, path: Path, opts: { key?: boolean; hint?: string } = {}): PlaybookError {
+    return new PlaybookError(message, this.loc(path, opts.key), { hint: opts.hint });
+  }
+}
