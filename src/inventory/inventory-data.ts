@@ -176,9 +176,9 @@ export class InventoryData implements Inventory {
   finalize(): this {
     const all = this.groups.get('all')!;
     const ungrouped = this.groups.get('ungrouped')!;
-    for (const [name, parents] of this.parents) {
-      if (name !== 'all' && parents.size === 0 && !all.children.includes(name)) all.children.push(name);
-    }
+    // `all`'s children are exactly the groups without another parent (a YAML `all: children:` entry
+    // that is also nested elsewhere shows only where it is nested)
+    all.children = [...this.parents].filter(([n, ps]) => n !== 'all' && ps.size === 0).map(([n]) => n);
     const memberOf = new Map<string, Set<string>>();
     for (const g of this.groups.values()) {
       for (const h of g.hosts) {

@@ -240,7 +240,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     cleanups.add(cleanup);
     let up = false;
     for (let i = 0; i < 100 && child.exitCode === null; i++) {
-      if (await banner(host, port)) {
+      // In a namespace the listener may be unreachable from here: sshd writes its PidFile once listening.
+      if (opts.netns ? existsSync(join(dir, 'sshd.pid')) : await banner(host, port)) {
         up = true;
         break;
       }

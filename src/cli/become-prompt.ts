@@ -1,0 +1,40 @@
+/**
+ * `--ask-become-pass`: read the become password once, without echo on a terminal, or one line from
+ * stdin when it is not a terminal (CI, tests). The result is a `secret()` that prints as `***`.
+ */
+import { secret, type Secret } from '../command';
+import { UsageError } from '../errors';
+import type { CliIo } from './cli-io';
+
+export function askBecomePassword(io: CliIo, prompt = 'BECOME password: '): Promise<Secret> {
+  const stdin = io.stdin;
+  return new Promise<Secret>((resolve, reject) => {
+    let buf = '';
+    const tty = Boolean(stdin.isTTY && stdin.setRawMode);
+    io.err.write(prompt);
+    if (tty) stdin.setRawMode!(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const finish = (err?: Error) => {
+      stdin.removeListener('data', onData);
+      stdin.removeListener('end', onEnd);
+      if (tty) stdin.setRawMode!(false);
+      stdin.pause();
+      io.err.write('\n');
+      if (err) reject(err);
+      else resolve(secret(buf));
+    };
+    const onData = (chunk: string | Buffer) => {
+      for (const c of String(chunk)) {
+        if (c === '\r' || c === '\n') return finish();
+        if (c === '\u0003' || c === '\u0004')
+          return finish(new UsageError('no become password given (input cancelled)'));
+        if (c === '\u007f' || c === '\b') buf = buf.slice(0, -1);
+        else buf += c;
+      }
+    };
+    const onEnd = () => finish(buf ? undefined : new UsageError('no become password on stdin'));
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+  });
+}
