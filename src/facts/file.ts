@@ -43,7 +43,7 @@ export function fileStat(path: string, opts: FileStatOptions = {}): Fact<FileSta
   const script = sh`p=${path}; L=${L}; c=${checksum ? 1 : 0}
 if [ -e "$p" ] || [ -L "$p" ]; then
   stat $L -c 'S %a %u %g %s %Y %i %U %G %F' -- "$p" || exit 1
-  if [ "$c" = 1 ] && [ -f "$p" ] && [ -r "$p" ]; then printf 'C %s\n' "$(sha256sum < "$p" | cut -d' ' -f1)"; fi
+  if [ "$c" = 1 ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$L" ] || [ ! -L "$p" ]; }; then printf 'C %s\n' "$(sha256sum < "$p" | cut -d' ' -f1)"; fi
   if [ -L "$p" ]; then printf 'L %s\n' "$(readlink -- "$p")"; fi
 else
   echo MISSING

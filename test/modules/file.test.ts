@@ -1,0 +1,147 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import file from '../../src/modules/file';
+import stat from '../../src/modules/stat';
+import { ModuleError } from '../../src/errors';
+import { describes, makeContext, runModule } from './context';
+
+let dir = '';
+test.before(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'remediate-file-'));
+});
+test.after(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+const exists = (p: string) =>
+  fsp.lstat(p).then(
+    () => true,
+    () => false,
+  );
+const planOf = async (args: Record<string, unknown>) => {
+  const ctx = makeContext();
+  const a = file.args.parse(args);
+  return file.plan(a, await file.probe(ctx, a), ctx);
+};
+
+test('plan table', async () => {
+  const f = path.join(dir, 'plain');
+  await fsp.writeFile(f, 'x');
+  await fsp.chmod(f, 0o644);
+  const missing = path.join(dir, 'missing');
+  const cases: [Record<string, unknown>, string[]][] = [
+    [{ path: missing, state: 'absent' }, []],
+    [{ path: f, state: 'absent' }, [`remove ${f}`]],
+    [{ path: f, state: 'file' }, []],
+    [{ path: f, state: 'file', mode: '0644' }, []],
+    [{ path: f, state: 'file', mode: '0600' }, [`mode of ${f}: 0644 → 0600`]],
+    [{ dest: f, mode: '0600' }, [`mode of ${f}: 0644 → 0600`]],
+    [{ path: missing, state: 'directory' }, [`create directory ${missing}`]],
+    [{ path: dir, state: 'directory' }, []],
+    [{ path: missing, state: 'touch' }, [`create empty file ${missing}`]],
+    [{ path: f, state: 'touch' }, [`update the times of ${f}`]],
+    [{ path: f, state: 'touch', modification_time: 'preserve', access_time: 'preserve' }, []],
+    [{ path: missing, src: f }, [`create link ${missing} → ${f}`]],
+  ];
+  for (const [args, want] of cases) assert.equal(describes(await planOf(args)), want, JSON.stringify(args));
+});
+
+test('plan errors: file state on a missing path, directory over a file, link over a file', async () => {
+  const f = path.join(dir, 'plain2');
+  await fsp.writeFile(f, 'x');
+  for (const args of [
+    { path: path.join(dir, 'nope'), state: 'file' },
+    { path: f, state: 'directory' },
+    { path: f, state: 'link', src: '/etc/hostname' },
+  ]) {
+    await planOf(args).then(
+      () => assert.unreachable(JSON.stringify(args)),
+      (e) => assert.instance(e, ModuleError),
+    );
+  }
+});
+
+test('apply each state on the local transport, then plan again is empty', async () => {
+  const d = path.join(dir, 'a/b/c');
+  const l = path.join(dir, 'link');
+  const h = path.join(dir, 'hard');
+  const t = path.join(dir, 'touched');
+  const steps: Record<string, unknown>[] = [
+    { path: d, state: 'directory', mode: '0750' },
+    { path: t, state: 'touch', mode: '0600', modification_time: 'preserve', access_time: 'preserve' },
+    { path: l, state: 'link', src: t },
+    { path: h, state: 'hard', src: t },
+    { path: path.join(dir, 'a'), state: 'absent' },
+  ];
+  for (const args of steps) {
+    const r = await runModule(file, args, makeContext());
+    assert.is(r.changed, true, JSON.stringify(args));
+    assert.equal(describes(await planOf(args)), [], `again: ${JSON.stringify(args)}`);
+  }
+  assert.is(await exists(path.join(dir, 'a')), false);
+  assert.is((await fsp.stat(t)).mode & 0o777, 0o600);
+  assert.is(await fsp.readlink(l), t);
+  assert.is((await fsp.stat(h)).ino, (await fsp.stat(t)).ino);
+});
+
+test('relink a symbolic link to a new target', async () => {
+  const l = path.join(dir, 'relink');
+  await fsp.symlink('/etc/hostname', l);
+  const r = await runModule(file, { path: l, state: 'link', src: '/etc/hosts' }, makeContext());
+  assert.equal(describes(r.plan), [`repoint link ${l}: /etc/hostname → /etc/hosts`]);
+  assert.is(await fsp.readlink(l), '/etc/hosts');
+});
+
+test('check mode changes nothing; hostile path names stay data', async () => {
+  const weird = path.join(dir, "we'ird $(touch pwned) dir");
+  const r = await runModule(file, { path: weird, state: 'directory' }, makeContext({ check: true }));
+  assert.is(r.changed, true);
+  assert.is(await exists(weird), false);
+  await runModule(file, { path: weird, state: 'directory' }, makeContext());
+  assert.is(await exists(weird), true);
+  assert.is(await exists(path.join(process.cwd(), 'pwned')), false);
+  assert.is(await exists(path.join(dir, 'pwned')), false);
+});
+
+test('stat: exists, type, mode, owner, size, checksum; missing path', async () => {
+  const f = path.join(dir, 'st');
+  await fsp.writeFile(f, 'hello\n');
+  await fsp.chmod(f, 0o640);
+  const r = await runModule(stat, { path: f }, makeContext());
+  assert.is(r.changed, false);
+  const s = r.result.stat as Record<string, unknown>;
+  assert.is(s.exists, true);
+  assert.is(s.isreg, true);
+  assert.is(s.isdir, false);
+  assert.is(s.mode, '0640');
+  assert.is(s.size, 6);
+  assert.is(s.uid, os.userInfo().uid);
+  assert.is(s.checksum, '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03');
+  assert.ok(Math.abs(Number(s.mtime) - Date.now() / 1000) < 120);
+  const d = (await runModule(stat, { path: dir, get_checksum: false }, makeContext())).result.stat as Record<
+    string,
+    unknown
+  >;
+  assert.is(d.isdir, true);
+  assert.is(d.checksum, undefined);
+  const m = (await runModule(stat, { path: path.join(dir, 'none') }, makeContext())).result.stat as Record<
+    string,
+    unknown
+  >;
+  assert.equal(m, { exists: false, isdir: false, isreg: false, islnk: false, path: path.join(dir, 'none') });
+  const ln = path.join(dir, 'st-link');
+  await fsp.symlink(f, ln);
+  const sl = (await runModule(stat, { path: ln }, makeContext())).result.stat as Record<string, unknown>;
+  assert.is(sl.islnk, true);
+  assert.is(sl.lnk_source, f);
+  const sf = (await runModule(stat, { path: ln, follow: true }, makeContext())).result.stat as Record<
+    string,
+    unknown
+  >;
+  assert.is(sf.isreg, true);
+});
+
+test.run();
