@@ -197,7 +197,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
   // loaded lazily: the other commands must not pay for (or depend on) the reporters' terminal UI
-  const { createReporter } = require('../report') as typeof import('../report');
+  const { createReporter } = require('../report') as ReportModule;
   const reporter = createReporter(kind, {
     verbosity,
     diff: Boolean(o.diff),
