@@ -27,6 +27,10 @@ export async function callModule(
     const plan = await def.plan(args, facts, ctx);
     const changes = plan.changes ?? [];
     const planned = { ...(plan.result ?? {}) };
+    // a module may decline to act (debug below its verbosity): reported skipped, with its reason
+    if (changes.length === 0 && typeof planned['skipped_reason'] === 'string') {
+      return { status: 'skipped', result: planned, changes: [], msg: planned['skipped_reason'] as string };
+    }
     if (check) {
       if (plan.unknownInCheck)
         return { status: 'skipped', result: planned, changes: [], msg: CHECK_MODE_UNKNOWN_MSG };

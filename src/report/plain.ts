@@ -1,0 +1,182 @@
+/** Plain text, one line per event, as ansible-playbook prints it: for CI logs and pipes. */
+import type { RunEvent } from '../events';
+import type { Reporter } from '../events';
+import {
+  BRIGHT_PURPLE,
+  BRIGHT_RED,
+  CYAN,
+  GREEN,
+  RED,
+  YELLOW,
+  banner,
+  colorDiff,
+  paint,
+  recapLine,
+  renderDiff,
+  resultJson,
+} from './ansible-format';
+import { maskLiterals, redactValue } from './redact';
+import type { ReporterOptions } from './types';
+
+type TaskResult = Extract<RunEvent, { kind: 'task-result' }>;
+
+/** Result keys never worth repeating in `=> {...}` at -v. */
+const QUIET_KEYS = new Set(['ansible_loop_var']);
+
+export class PlainReporter implements Reporter {
+  /** (host, task loc) pairs that printed per-item lines: their loop summary line is not repeated. */
+  private readonly itemized = new Set<string>();
+  private lastHeader = '';
+
+  constructor(private readonly o: ReporterOptions) {}
+
+  private print(line: string): void {
+    this.o.out.write(maskLiterals(line, this.o.secrets) + '\n');
+  }
+  private printErr(line: string): void {
+    this.o.err.write(maskLiterals(line, this.o.secrets) + '\n');
+  }
+  private c(s: string, code: string): string {
+    return this.o.color ? paint(s, code) : s;
+  }
+
+  on(e: RunEvent): void {
+    switch (e.kind) {
+      case 'run-start':
+        if (e.check && this.o.verbosity >= 1) this.print('(check mode: nothing will be changed)');
+        return;
+      case 'play-start': {
+        const wave = e.wave ? ` (wave ${e.wave.index}/${e.wave.count}: ${e.hosts.length} hosts)` : '';
+        this.print('');
+        this.print(banner(`PLAY [${e.play}]${wave}`));
+        return;
+      }
+      case 'task-start': {
+        const head = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.task}]`);
+        if (head === this.lastHeader) return;
+        this.lastHeader = head;
+        this.print('');
+        this.print(head);
+        if (this.o.verbosity >= 2) this.print(`task path: ${e.loc}`);
+        return;
+      }
+      case 'task-result':
+        return this.result(e);
+      case 'host-output':
+        if (this.o.verbosity >= 3)
+          for (const l of e.chunk.replace(/\n$/, '').split('\n')) this.print(`<${e.host}> ${e.stream}: ${l}`);
+        return;
+      case 'log':
+        if (
+          e.level <= Math.max(1, this.o.verbosity) &&
+          (e.level <= this.o.verbosity || e.msg.startsWith('included: '))
+        ) {
+          this.print(e.host ? `<${e.host}> ${e.msg}` : e.msg);
+        }
+        return;
+      case 'warning':
+        this.printErr(this.c(`[WARNING]: ${e.host ? `${e.host}: ` : ''}${e.msg}`, BRIGHT_PURPLE));
+        return;
+      case 'play-end':
+        return;
+      case 'recap': {
+        this.print('');
+        this.print(banner('PLAY RECAP'));
+        for (const host of Object.keys(e.hosts).sort())
+          this.print(recapLine(host, e.hosts[host]!, this.o.color));
+        this.print('');
+        return;
+      }
+      case 'run-end':
+        return;
+    }
+  }
+
+  private result(e: TaskResult): void {
+    const key = `${e.host}\u0000${e.loc}\u0000${e.task}`;
+    const item = e.item !== undefined ? ` (item=${e.item})` : '';
+    if (e.attempt) {
+      const left = e.attempt.of - e.attempt.n;
+      this.print(this.c(`FAILED - RETRYING: [${e.host}]: ${e.task} (${left} retries left).`, RED));
+      return;
+    }
+    if (e.item !== undefined) this.itemized.add(key);
+    else if (this.itemized.has(key)) {
+      this.itemized.delete(key);
+      if (e.status !== 'failed' && e.status !== 'ignored' && e.status !== 'unreachable') return;
+    }
+    const v = this.o.verbosity;
+    const details = v >= 1 && e.result ? ` => ${JSON.stringify(this.visible(e.result))}` : '';
+    switch (e.status) {
+      case 'ok': {
+        const shown = this.shownResult(e);
+        const arrow = e.item !== undefined ? ` => (item=${e.item})` : '';
+        if (shown !== undefined) this.print(this.c(`ok: [${e.host}]${arrow} => ${shown}`, GREEN));
+        else this.print(this.c(`ok: [${e.host}]${arrow}${details}`, GREEN));
+        break;
+      }
+      case 'changed': {
+        const arrow = e.item !== undefined ? ` => (item=${e.item})` : '';
+        this.print(this.c(`changed: [${e.host}]${arrow}${details}`, YELLOW));
+        this.changes(e);
+        break;
+      }
+      case 'skipped': {
+        const arrow = e.item !== undefined ? ` => (item=${e.item})` : '';
+        const reason = v >= 1 && e.msg ? ` => ${e.msg}` : '';
+        this.print(this.c(`skipping: [${e.host}]${arrow}${reason}`, CYAN));
+        break;
+      }
+      case 'failed':
+      case 'ignored': {
+        const msg = e.msg ?? 'failed';
+        const where = e.loc ? ` (${e.loc})` : '';
+        if (e.item !== undefined) this.print(this.c(`failed: [${e.host}]${item} => ${msg}${where}`, RED));
+        else this.print(this.c(`fatal: [${e.host}]: FAILED! => ${msg}${where}`, RED));
+        if (v >= 1 && e.result) this.print(this.c(resultJson(this.visible(e.result)), RED));
+        if (e.status === 'ignored') this.print(this.c('...ignoring', CYAN));
+        break;
+      }
+      case 'unreachable':
+        this.print(this.c(`fatal: [${e.host}]: UNREACHABLE! => ${e.msg ?? 'unreachable'}`, BRIGHT_RED));
+        break;
+      case 'rescued':
+        this.print(this.c(`rescued: [${e.host}]${item}`, GREEN));
+        break;
+    }
+  }
+
+  /** debug-like modules show their message even at -v0, as Ansible does. */
+  private shownResult(e: TaskResult): string | undefined {
+    if (!e.result || !/(^|\.)debug$/.test(e.module)) return undefined;
+    const { changed: _c, failed: _f, ...rest } = e.result;
+    void _c;
+    void _f;
+    const body = Object.fromEntries(Object.entries(rest).filter(([k]) => !QUIET_KEYS.has(k) && k !== 'item'));
+    return resultJson(body);
+  }
+
+  private visible(r: Record<string, unknown>): Record<string, unknown> {
+    return redactValue(Object.fromEntries(Object.entries(r).filter(([k]) => !QUIET_KEYS.has(k))));
+  }
+
+  private changes(e: TaskResult): void {
+    for (const ch of e.changes ?? []) {
+      this.print(`    ~ ${ch.describe}`);
+      if (this.o.verbosity >= 2) {
+        for (const cmd of ch.commands ?? []) {
+          if (cmd.kind === 'exec') this.print(`      $ ${cmd.display}`);
+          else if (cmd.kind === 'upload')
+            this.print(
+              `      upload ${cmd.dest}${cmd.mode !== undefined ? ` (mode ${cmd.mode.toString(8)})` : ''}`,
+            );
+          else this.print(`      fetch ${cmd.src}`);
+        }
+      }
+      if (this.o.diff) {
+        const d = renderDiff(ch);
+        if (d) this.print(this.o.color ? colorDiff(d) : d);
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createReporter } from '../../src/report/index';
+import { PlainReporter } from '../../src/report/plain';
+import { SECRET, scriptedEvents, sink } from './scripted-events';
+
+/** Compare with a golden file; `UPDATE_GOLDEN=1` rewrites it. */
+export function golden(name: string, actual: string): void {
+  const file = path.join(__dirname, 'golden', name);
+  if (process.env['UPDATE_GOLDEN'] === '1' || !fs.existsSync(file)) fs.writeFileSync(file, actual);
+  assert.fixture(actual, fs.readFileSync(file, 'utf8'));
+}
+
+function render(verbosity: number, diff: boolean) {
+  const out = sink();
+  const err = sink();
+  const r = createReporter('plain', { verbosity, diff, out, err, color: false, secrets: [SECRET] });
+  for (const e of scriptedEvents()) r.on(e);
+  return { out: out.text, err: err.text };
+}
+
+test('plain: golden output with --diff', () => {
+  const { out, err } = render(0, true);
+  golden('plain-diff.txt', out);
+  assert.is(err, '[WARNING]: kube02: something odd\n');
+});
+
+test('plain: the recap is exactly Ansible’s', () => {
+  const { out } = render(0, false);
+  assert.ok(
+    out.includes('\nPLAY RECAP *********************************************************************\n'),
+  );
+  assert.ok(
+    out.includes(
+      'kube01                     : ok=3    changed=3    unreachable=0    failed=1    skipped=0    rescued=0    ignored=0   \n',
+    ),
+  );
+  // hosts sorted, as ansible-playbook does
+  assert.ok(out.indexOf('kube01      ') < out.indexOf('kube02      '));
+  assert.not.match(out, /^--- before/m);
+});
+
+test('plain: -v shows results and skip reasons, never the secret', () => {
+  const { out } = render(1, true);
+  golden('plain-v.txt', out);
+  assert.match(out, /skipping: \[kube01\] => \(item=b\) => Conditional result was False: x/);
+  assert.not.ok(out.includes(SECRET));
+  assert.not.match(out, /before: \/etc\/key/);
+});
+
+test('plain: secret diffs are never printed, literal secrets are masked', () => {
+  const out = sink();
+  const r = new PlainReporter({
+    verbosity: 3,
+    diff: true,
+    out,
+    err: sink(),
+    color: false,
+    secrets: ['hunter22'],
+  });
+  r.on({
+    kind: 'task-result',
+    time: 0,
+    host: 'h',
+    task: 't',
+    loc: 'f:1:1',
+    module: 'copy',
+    status: 'changed',
+    durationMs: 0,
+    check: false,
+    changes: [
+      { describe: 'write pw', diff: { path: '/p', before: 'old hunter22', after: 'new', secret: true } },
+    ],
+    result: { note: 'pw hunter22' },
+  });
+  r.on({ kind: 'host-output', time: 0, host: 'h', stream: 'stdout', chunk: 'echo hunter22\n' });
+  assert.not.ok(out.text.includes('hunter22'));
+  assert.match(out.text, /write pw/);
+});
+
+test('plain: color paints statuses', () => {
+  const out = sink();
+  const r = createReporter('plain', { verbosity: 0, diff: false, out, err: sink(), color: true });
+  for (const e of scriptedEvents()) r.on(e);
+  assert.match(out.text, /\u001b\[33mchanged: \[kube01\]/);
+  assert.match(out.text, /\u001b\[31mfatal: \[kube01\]/);
+});
+
+test('pretty falls back to plain when not a TTY', () => {
+  const out = sink();
+  const r = createReporter('pretty', {
+    verbosity: 0,
+    diff: false,
+    out,
+    err: sink(),
+    color: false,
+    isTTY: false,
+  });
+  for (const e of scriptedEvents()) r.on(e);
+  assert.match(out.text, /^TASK \[write csr\.conf\]/m);
+});
+
+test.run();
