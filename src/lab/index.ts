@@ -1,5 +1,12 @@
 /** `remediate lab`: a local fleet of migrated clusters (network + mount namespaces). Owned by the lab area. */
+import { labDownAt } from './down';
+import { labStatusAt, labVerifyAt } from './status';
+import { labUpAt } from './up';
 
+/**
+ * `bad-restart` is a test-only fault: like `sans`, but after a restart the apiserver serves the
+ * certificate saved at `lab up` (a stale cache) unless the original bytes are back on disk.
+ */
 export type LabFault =
   'sans' | 'healthy' | 'key-mismatch' | 'no-ca-key' | 'svc-clusterip' | 'unreachable' | 'bad-restart';
 
@@ -17,6 +24,7 @@ export interface LabCluster {
   name: string;
   /** Controller-side address of the master (on the lab bridge). */
   address: string;
+  /** Faults the cluster was built with (every fault but `healthy` includes `sans`). */
   faults: LabFault[];
 }
 
@@ -32,6 +40,10 @@ export interface ClusterStatus extends LabCluster {
   kubeDns: string;
   wordpress: boolean;
   sshUp: boolean;
+  /** Faults really present now, checked inside the cluster (`healthy` when none). */
+  present?: LabFault[];
+  /** `systemctl is-active kube-apiserver` inside the cluster. */
+  apiserver?: string;
 }
 
 export interface VerifyResult {
@@ -40,15 +52,17 @@ export interface VerifyResult {
   detail: string;
 }
 
+export const DEFAULT_LAB_DIR = '.remediate/lab';
+
 export async function labUp(opts: LabUpOptions): Promise<LabInfo> {
-  throw new Error(`labUp(${opts.dir}): not implemented yet`);
+  return labUpAt(opts);
 }
 export async function labDown(opts: { dir: string; log?: (msg: string) => void }): Promise<void> {
-  throw new Error(`labDown(${opts.dir}): not implemented yet`);
+  return labDownAt(opts.dir, opts.log);
 }
 export async function labStatus(opts: { dir: string }): Promise<ClusterStatus[]> {
-  throw new Error(`labStatus(${opts.dir}): not implemented yet`);
+  return labStatusAt(opts.dir);
 }
 export async function labVerify(opts: { dir: string; cluster?: string }): Promise<VerifyResult[]> {
-  throw new Error(`labVerify(${opts.dir}): not implemented yet`);
+  return labVerifyAt(opts.dir, opts.cluster);
 }

@@ -1,0 +1,63 @@
+/** What a controller needs to reach the lab: DIR/inventory.ini, DIR/ssh_config, DIR/known_hosts. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LabInfo } from './index';
+import { NODE_IP } from './netns';
+import type { ClusterState } from './state';
+
+export function writeAccessFiles(dir: string, clusters: ClusterState[], hostKeys: string[]): LabInfo {
+  const key = path.join(dir, 'id_ed25519');
+  const knownHosts = path.join(dir, 'known_hosts');
+  const hostVars = (c: ClusterState) =>
+    [
+      c.host,
+      `ansible_host=${c.address}`,
+      'ansible_user=root',
+      `ansible_ssh_private_key_file=${key}`,
+      `remediate_known_hosts=${knownHosts}`,
+      `node_ip=${NODE_IP}`,
+      'service_cidr=10.254.0.0/24',
+      'pki_dir=/etc/pki/tls/kube01',
+      `lab_cluster=${c.name}`,
+      `lab_faults=${c.faults.join(',')}`,
+    ].join(' ');
+  const inv = [
+    '# written by `remediate lab up`: one master per lab cluster',
+    '[masters]',
+    ...clusters.map(hostVars),
+    '',
+    ...clusters.flatMap((c) => [`[${c.name}]`, c.host, '']),
+  ].join('\n');
+  const sshConfig = clusters
+    .map((c) =>
+      [
+        `Host ${c.host} ${c.name} ${c.address}`,
+        `  HostName ${c.address}`,
+        '  User root',
+        `  IdentityFile ${key}`,
+        '  IdentitiesOnly yes',
+        `  UserKnownHostsFile ${knownHosts}`,
+        '  StrictHostKeyChecking yes',
+        '  GlobalKnownHostsFile /dev/null',
+        '  LogLevel ERROR',
+        '',
+      ].join('\n'),
+    )
+    .join('\n');
+  const known =
+    clusters
+      .map((c, i) => `${c.address},${c.host} ${hostKeys[i].split(' ').slice(0, 2).join(' ')}`)
+      .join('\n') + '\n';
+  const inventory = path.join(dir, 'inventory.ini');
+  const sshConfigFile = path.join(dir, 'ssh_config');
+  fs.writeFileSync(inventory, inv);
+  fs.writeFileSync(sshConfigFile, sshConfig);
+  fs.writeFileSync(knownHosts, known);
+  return {
+    dir,
+    inventory,
+    sshConfig: sshConfigFile,
+    knownHosts,
+    clusters: clusters.map((c) => ({ name: c.name, address: c.address, faults: c.faults })),
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * What a lab master looks like on disk. Each cluster's directory holds the upper layer of an overlay
+ * mounted on /etc inside the cluster (PKI, unit + flags, sshd config and host key, passwd) and the
+ * directory bind-mounted on /root (authorized key, manifests). DIR/bin is bind-mounted on /usr/local/bin
+ * (the stand-ins) and DIR/lib holds the lab's own scripts (init, probe), which are not on the PATH.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KUBE_DNS_YML, WORDPRESS_MANIFESTS } from './manifests';
+import type { ClusterPki } from './pki';
+import { jsonpath } from './standin-jsonpath';
+import { kubectlMain } from './standin-kubectl';
+import { KUBE_APISERVER, SYSTEMCTL, WORDPRESS_HTTP } from './standin-scripts';
+import { LAB_INIT, LAB_PROBE } from './lab-scripts';
+
+export const PKI_DIR = '/etc/pki/tls/kube01';
+
+const APISERVER_ENV = `# kube-apiserver flags, read by /etc/systemd/system/kube-apiserver.service
+KUBE_API_ADDRESS="--bind-address=192.168.0.1 --advertise-address=192.168.0.1"
+KUBE_API_PORT="--secure-port=6443"
+KUBE_SERVICE_ADDRESSES="--service-cluster-ip-range=10.254.0.0/24"
+KUBE_API_TLS="--tls-cert-file=${PKI_DIR}/server.crt --tls-private-key-file=${PKI_DIR}/server.key --client-ca-file=${PKI_DIR}/ca.crt"
+KUBE_API_ARGS="--etcd-servers=https://192.168.0.1:2379 --allow-privileged=true"
+`;
+
+const APISERVER_UNIT = `[Unit]
+Description=Kubernetes API Server
+After=network.target
+
+[Service]
+EnvironmentFile=-/etc/kubernetes/apiserver
+ExecStart=/usr/local/bin/kube-apiserver $KUBE_API_ADDRESS $KUBE_API_PORT $KUBE_SERVICE_ADDRESSES $KUBE_API_TLS $KUBE_API_ARGS
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+const CONTROLLER_MANAGER_ENV = `# kube-controller-manager flags
+KUBE_CONTROLLER_MANAGER_ARGS="--root-ca-file=${PKI_DIR}/ca.crt --service-account-private-key-file=${PKI_DIR}/server.key --cluster-signing-cert-file=${PKI_DIR}/ca.crt --cluster-signing-key-file=${PKI_DIR}/ca.key --master=https://192.168.0.1:6443"
+`;
+
+const SSHD_CONFIG = `# sshd of a remediate lab master (runs in the cluster's own network and mount namespaces)
+Port 22
+ListenAddress 0.0.0.0
+HostKey /etc/ssh/ssh_host_ed25519_key
+PidFile /run/sshd.pid
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+AuthorizedKeysFile .ssh/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+Subsystem sftp /usr/lib/openssh/sftp-server
+LogLevel ERROR
+`;
+
+function put(file: string, text: string, mode = 0o644): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text, { mode });
+  fs.chmodSync(file, mode);
+}
+
+/** DIR/bin (stand-ins on the masters' PATH) and DIR/lib (lab-internal scripts). */
+export function writeLabScripts(dir: string): void {
+  const bin = path.join(dir, 'bin');
+  const kubectl =
+    `#!${process.execPath}\n// kubectl stand-in of the remediate lab (see src/lab/standin-kubectl.ts)\n` +
+    `var __name = (f) => f;\n` +
+    `const jsonpath = ${jsonpath.toString()};\n` +
+    `(${kubectlMain.toString()})(jsonpath, ${JSON.stringify(require.resolve('yaml'))}, process.argv.slice(2))` +
+    `.catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });\n`;
+  put(path.join(bin, 'kubectl'), kubectl, 0o755);
+  put(path.join(bin, 'systemctl'), SYSTEMCTL, 0o755);
+  put(path.join(bin, 'kube-apiserver'), KUBE_APISERVER, 0o755);
+  put(path.join(bin, 'lab-wordpress-http'), WORDPRESS_HTTP, 0o755);
+  put(path.join(dir, 'lib', 'lab-init'), LAB_INIT, 0o755);
+  put(path.join(dir, 'lib', 'lab-probe'), LAB_PROBE, 0o755);
+}
+
+export interface ClusterFiles {
+  clusterDir: string;
+  pki: ClusterPki;
+  /** Present for key-mismatch: a key that does not match server.crt, swapped in after the apiserver starts. */
+  mismatchKey?: string;
+  withCaKey: boolean;
+  hostKey: string;
+  authorizedKey: string;
+}
+
+export function writeClusterFiles(f: ClusterFiles): void {
+  const etc = path.join(f.clusterDir, 'etc');
+  const root = path.join(f.clusterDir, 'root');
+  fs.mkdirSync(path.join(f.clusterDir, 'etc.work'), { recursive: true });
+  const pki = path.join(etc, PKI_DIR.replace(/^\/etc\//, ''));
+  put(path.join(pki, 'ca.crt'), f.pki.caCrt);
+  if (f.withCaKey) put(path.join(pki, 'ca.key'), f.pki.caKey, 0o600);
+  put(path.join(pki, 'server.crt'), f.pki.serverCrt);
+  put(path.join(pki, 'server.key'), f.pki.serverKey, 0o600);
+  if (f.mismatchKey) put(path.join(f.clusterDir, 'mismatch.key'), f.mismatchKey, 0o600);
+  put(path.join(etc, 'kubernetes', 'apiserver'), APISERVER_ENV);
+  put(path.join(etc, 'kubernetes', 'controller-manager'), CONTROLLER_MANAGER_ENV);
+  put(path.join(etc, 'systemd', 'system', 'kube-apiserver.service'), APISERVER_UNIT);
+  put(path.join(etc, 'ssh', 'sshd_config'), SSHD_CONFIG);
+  put(path.join(etc, 'ssh', 'ssh_host_ed25519_key'), f.hostKey, 0o600);
+  put(path.join(etc, 'hostname'), 'kube01\n');
+  // root logs in with /bin/sh: a login shell that sources rc files makes every exec slower.
+  const passwd = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .replace(/^root:([^:]*):0:0:([^:]*):([^:]*):.*$/m, 'root:$1:0:0:$2:/root:/bin/sh');
+  put(path.join(etc, 'passwd'), passwd);
+  put(path.join(root, '.ssh', 'authorized_keys'), f.authorizedKey, 0o600);
+  put(path.join(root, 'manifests', 'kube-dns', 'kube-dns.yml'), KUBE_DNS_YML);
+  for (const [name, text] of Object.entries(WORDPRESS_MANIFESTS))
+    put(path.join(root, 'manifests', 'wordpress', name), text);
+}

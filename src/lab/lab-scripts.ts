@@ -1,0 +1,50 @@
+/**
+ * The lab's own scripts (DIR/lib, not on the masters' PATH): `lab-init` sets a cluster up inside its
+ * fresh namespaces and then becomes the holder process; `lab-probe` reports, from inside a cluster,
+ * which faults are really present (for `lab status`).
+ * (`@{` in the sources stands for a shell `${`, which a template literal would interpolate.)
+ */
+
+export const LAB_INIT = String.raw`#!/bin/sh
+# lab-init CLUSTER_DIR LAB_DIR FAULT... : runs as 'ip netns exec NS unshare --mount --uts' and ends as the
+# process holding the cluster's namespaces (sleep), so the cluster lives until 'lab down' kills it.
+set -eu
+C=$1; L=$2; shift 2
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+hostname kube01
+mount -t tmpfs -o mode=0755,size=32m lab-run /run
+mkdir -p /run/sshd /run/lab/units /run/lab/cache /run/lab/kube/services/default
+mount -t overlay lab-etc -o "lowerdir=/etc,upperdir=$C/etc,workdir=$C/etc.work" /etc
+mount --bind "$C/root" /root
+mount --bind "$L/bin" /usr/local/bin
+if [ -e /usr/bin/systemctl ]; then mount --bind "$L/bin/systemctl" /usr/bin/systemctl; fi
+for f in "$@"; do : >"/run/lab/fault-$f"; done
+cp /etc/pki/tls/kube01/server.crt /etc/pki/tls/kube01/server.key /run/lab/cache/
+vip=10.254.0.1
+if [ -f /run/lab/fault-svc-clusterip ]; then vip=192.168.0.1; fi
+printf '{"name":"kubernetes","namespace":"default","type":"ClusterIP","clusterIP":"%s","ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":6443}],"selector":{},"labels":{"component":"apiserver","provider":"kubernetes"},"created":"%s"}\n' \
+  "$vip" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >/run/lab/kube/services/default/kubernetes.json
+systemctl start kube-apiserver.service
+if [ -f /run/lab/fault-key-mismatch ]; then cat "$C/mismatch.key" >/etc/pki/tls/kube01/server.key; fi
+kubectl create -f /root/manifests/kube-dns/kube-dns.yml -f /root/manifests/wordpress >/run/lab/create.log 2>&1
+setsid socat TCP-LISTEN:30080,bind=192.168.0.1,fork,reuseaddr EXEC:/usr/local/bin/lab-wordpress-http </dev/null >/dev/null 2>&1 &
+if [ ! -f /run/lab/fault-unreachable ]; then /usr/sbin/sshd -E /run/lab/sshd.log; fi
+echo up >"$C/ready"
+exec sleep infinity
+`;
+
+export const LAB_PROBE = String.raw`#!/bin/sh
+# lab-probe: one line per finding, 'key=value', read by 'lab status' (runs inside a cluster via nsenter).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+P=/etc/pki/tls/kube01
+if openssl x509 -in $P/server.crt -noout -checkip 10.254.0.1 2>/dev/null | grep -q 'does match'; then echo sans=no; else echo sans=yes; fi
+a=$(openssl x509 -in $P/server.crt -noout -pubkey 2>/dev/null); b=$(openssl pkey -in $P/server.key -pubout 2>/dev/null)
+if [ -n "$a" ] && [ "$a" = "$b" ]; then echo key-mismatch=no; else echo key-mismatch=yes; fi
+if [ -f $P/ca.key ]; then echo no-ca-key=no; else echo no-ca-key=yes; fi
+if grep -qs '"clusterIP":"10.254.0.1"\|"clusterIP": "10.254.0.1"' /run/lab/kube/services/default/kubernetes.json; then echo svc-clusterip=no; else echo svc-clusterip=yes; fi
+if [ -f /run/lab/fault-bad-restart ]; then echo bad-restart=yes; fi
+echo "apiserver=$(systemctl is-active kube-apiserver.service)"
+dns=$(kubectl get pod -n kube-system -l k8s-app=kube-dns 2>/dev/null | awk 'NR==2 {print $2 " " $3}')
+echo "kube-dns=@{dns:-absent}"
+if curl -s -m 3 http://192.168.0.1:30080/ 2>/dev/null | grep -q WordPress; then echo wordpress=yes; else echo wordpress=no; fi
+`.replace(/@\{/g, '$' + '{');

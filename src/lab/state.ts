@@ -1,0 +1,127 @@
+/**
+ * The lab's state file (`DIR/state.json`) and the host-wide slot registry that keeps side-by-side labs
+ * apart: each lab owns one slot N (0..255) and with it the bridge `rlabN`, the namespaces `rlabN-*` and
+ * the subnet 198.18.0.0/15 slice N (a /23). Slots are claimed with an atomic mkdir under
+ * /run/remediate-lab, so concurrent `lab up`s never pick the same one.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LabFault } from './index';
+
+export const REGISTRY = '/run/remediate-lab';
+export const SLOTS = 256;
+export const PREFIX_LEN = 23;
+export const MAX_CLUSTERS = 509;
+
+export interface ClusterState {
+  name: string;
+  /** Inventory host name, e.g. `kube01.c001`. */
+  host: string;
+  ns: string;
+  veth: string;
+  address: string;
+  faults: LabFault[];
+  /** Pid of the process holding the cluster's mount namespace (nsenter target). */
+  holderPid?: number;
+}
+
+export interface LabState {
+  version: 1;
+  dir: string;
+  slot: number;
+  bridge: string;
+  bridgeAddress: string;
+  /** The lab created `dir` (so `down` removes it). */
+  createdDir: boolean;
+  clusters: ClusterState[];
+}
+
+export const statePath = (dir: string) => path.join(dir, 'state.json');
+
+export function readState(dir: string): LabState | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(statePath(dir), 'utf8')) as LabState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeState(st: LabState): void {
+  const p = statePath(st.dir);
+  fs.writeFileSync(p + '.tmp', JSON.stringify(st, null, 1));
+  fs.renameSync(p + '.tmp', p);
+}
+
+export const bridgeName = (slot: number) => `rlab${slot}`;
+export const nsName = (slot: number, cluster: string) => `rlab${slot}-${cluster}`;
+export const vethName = (slot: number, index: number) => `rlab${slot}v${index + 1}`;
+export const clusterName = (index: number) => `c${String(index + 1).padStart(3, '0')}`;
+
+function intToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+const BASE = (198 << 24) + (18 << 16);
+/** The bridge's own address in slot `slot`. */
+export const bridgeAddress = (slot: number) => intToIp(BASE + slot * 512 + 1);
+/** Address of cluster `index` (0-based) in slot `slot`. */
+export const clusterAddress = (slot: number, index: number) => intToIp(BASE + slot * 512 + 2 + index);
+
+const slotDir = (slot: number) => path.join(REGISTRY, `slot-${slot}`);
+
+/** The slot registered to `dir`, if any. */
+export function findSlot(dir: string): number | undefined {
+  if (!fs.existsSync(REGISTRY)) return undefined;
+  for (const e of fs.readdirSync(REGISTRY)) {
+    const m = /^slot-(\d+)$/.exec(e);
+    if (!m) continue;
+    try {
+      if (fs.readFileSync(path.join(REGISTRY, e, 'owner'), 'utf8') === dir) return Number(m[1]);
+    } catch {
+      /* being created or removed */
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A slot whose owner directory no longer holds a state file naming it, registered more than a minute
+ * ago: its lab crashed and its directory was removed. `reclaim` tears down what is left of it.
+ */
+function isStale(slot: number): boolean {
+  try {
+    const owner = fs.readFileSync(path.join(slotDir(slot), 'owner'), 'utf8');
+    const age = Date.now() - fs.statSync(path.join(slotDir(slot), 'owner')).mtimeMs;
+    return age > 60_000 && readState(owner)?.slot !== slot;
+  } catch {
+    return false;
+  }
+}
+
+/** Claims a free slot for `dir` (atomic mkdir); `reclaim` cleans a stale slot before it is reused. */
+export async function claimSlot(dir: string, reclaim: (slot: number) => Promise<void>): Promise<number> {
+  const mine = findSlot(dir);
+  if (mine !== undefined) return mine;
+  fs.mkdirSync(REGISTRY, { recursive: true });
+  for (let pass = 0; pass < 2; pass++) {
+    for (let slot = 0; slot < SLOTS; slot++) {
+      if (pass === 1 && isStale(slot)) {
+        await reclaim(slot);
+        releaseSlot(slot);
+      }
+      try {
+        fs.mkdirSync(slotDir(slot));
+      } catch {
+        continue;
+      }
+      fs.writeFileSync(path.join(slotDir(slot), 'owner'), dir);
+      return slot;
+    }
+  }
+  throw new Error(
+    `all ${SLOTS} lab slots under ${REGISTRY} are taken: run \`remediate lab down\` on old labs`,
+  );
+}
+
+export function releaseSlot(slot: number): void {
+  fs.rmSync(slotDir(slot), { recursive: true, force: true });
+}

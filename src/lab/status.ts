@@ -1,0 +1,100 @@
+/** `lab status` and `lab verify`: what is really true in each cluster, checked from inside it. */
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { UsageError } from '../errors';
+import type { ClusterStatus, LabFault, VerifyResult } from './index';
+import { mapLimit } from './exec';
+import { inCluster } from './holder';
+import { NODE_IP } from './netns';
+import { readState, type ClusterState, type LabState } from './state';
+
+function mustState(dirArg: string): LabState {
+  const st = readState(path.resolve(dirArg));
+  if (!st)
+    throw new UsageError(`no lab in ${path.resolve(dirArg)}`, {
+      hint: 'run `remediate lab up` first (or pass --dir)',
+    });
+  return st;
+}
+
+function running(c: ClusterState): boolean {
+  try {
+    return !!c.holderPid && (process.kill(c.holderPid, 0), true);
+  } catch {
+    return false;
+  }
+}
+
+export function tcpOpen(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.on('connect', () => done(true));
+    s.on('error', () => done(false));
+  });
+}
+
+const PROBE_FAULTS: LabFault[] = ['sans', 'key-mismatch', 'no-ca-key', 'svc-clusterip', 'bad-restart'];
+
+export async function labStatusAt(dirArg: string): Promise<ClusterStatus[]> {
+  const st = mustState(dirArg);
+  return mapLimit(st.clusters, 4, async (c) => {
+    const sshUp = await tcpOpen(c.address, 22);
+    const base = { name: c.name, address: c.address, faults: c.faults, sshUp };
+    if (!running(c))
+      return { ...base, present: [] as LabFault[], kubeDns: 'cluster not running', wordpress: false };
+    const r = await inCluster(c.holderPid!, ['/bin/sh', path.join(st.dir, 'lib', 'lab-probe')]);
+    const kv = Object.fromEntries(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    const present = PROBE_FAULTS.filter((f) => kv[f] === 'yes');
+    if (!sshUp) present.push('unreachable');
+    if (!present.length) present.push('healthy');
+    return {
+      ...base,
+      present,
+      kubeDns: kv['kube-dns'] ?? 'unknown',
+      wordpress: kv.wordpress === 'yes',
+      apiserver: kv.apiserver,
+    };
+  });
+}
+
+/** WordPress answers on the node address port 30080, fetched from inside the cluster's network. */
+export async function labVerifyAt(dirArg: string, cluster?: string): Promise<VerifyResult[]> {
+  const st = mustState(dirArg);
+  const picked = cluster ? st.clusters.filter((c) => c.name === cluster || c.host === cluster) : st.clusters;
+  if (cluster && !picked.length) {
+    throw new UsageError(`no cluster "${cluster}" in the lab at ${st.dir}`, {
+      hint: `clusters are ${st.clusters[0]?.name}..${st.clusters[st.clusters.length - 1]?.name}`,
+    });
+  }
+  return mapLimit(picked, 4, async (c): Promise<VerifyResult> => {
+    if (!running(c))
+      return { cluster: c.name, ok: false, detail: 'cluster is not running (lab down or crashed?)' };
+    const url = `http://${NODE_IP}:30080/`;
+    const r = await inCluster(c.holderPid!, [
+      'curl',
+      '-sS',
+      '-m',
+      '5',
+      '-o',
+      '-',
+      '-w',
+      '\n%{http_code}',
+      url,
+    ]);
+    const code = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.code === 0 && code === '200' && r.stdout.includes('WordPress'))
+      return { cluster: c.name, ok: true, detail: `WordPress answered on ${url} (HTTP 200)` };
+    const why = r.stderr.trim().split('\n').pop() || `HTTP ${code}`;
+    return { cluster: c.name, ok: false, detail: `WordPress does not answer on ${url}: ${why}` };
+  });
+}
