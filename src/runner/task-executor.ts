@@ -8,7 +8,7 @@ import type { TaskStatus } from '../events';
 import type { Vars } from '../inventory/types';
 import type { Change } from '../modules/types';
 import type { Condition, ModuleTask } from '../playbook/types';
-import { OMIT } from '../template/index';
+import { validateModuleArgs } from '../playbook/index';
 import type { BecomeOptions } from '../transport/types';
 import { callModule, errorOutcome, type CallOutcome } from './module-call';
 import type { HostRun, InheritedKeywords, WaveRun } from './play-context';
@@ -103,21 +103,17 @@ export async function executeTask(
     let become: BecomeOptions | undefined;
     let env: Record<string, string> | undefined;
     try {
-      args = dropOmitted(templar.render(task.args, vars));
+      args = templar.render(task.args, vars);
       become = resolveBecome(kw, vars, shared.opts.becomePassword);
       env = resolveEnvironment(kw.environment, templar, vars);
     } catch (e) {
       return fromOutcome(errorOutcome(e));
     }
-    const parsed = def.args.safeParse(args);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        (i: { path: PropertyKey[]; message: string }) =>
-          `${i.path.map(String).join('.') || '(args)'}: ${i.message}`,
-      );
-      return failedItem(
-        `invalid arguments for module '${task.module}' at ${formatLoc(task.argsLoc)}: ${issues.join('; ')}`,
-      );
+    let parsed: unknown;
+    try {
+      parsed = validateModuleArgs(def, (args ?? {}) as Vars, task.argsLoc);
+    } catch (e) {
+      return fromOutcome(errorOutcome(e));
     }
     const delegated = kw.delegateTo !== undefined;
     const ctx = createTaskContext({
@@ -145,7 +141,7 @@ export async function executeTask(
     const attempts = retries + 1;
     let r: ItemResult = failedItem('not run');
     for (let n = 1; n <= attempts; n++) {
-      r = fromOutcome(await callModule(def, parsed.data, ctx, check));
+      r = fromOutcome(await callModule(def, parsed, ctx, check));
       if (r.status !== 'skipped' && r.status !== 'unreachable') r = applyConditions(r, task, templar, vars);
       if (!task.until?.length || r.status === 'skipped' || r.status === 'unreachable') break;
       const done = firstFalse(task.until, templar, withResult(vars, task, r.result));
@@ -323,12 +319,6 @@ function fromOutcome(o: CallOutcome): ItemResult {
   if (o.msg !== undefined && result['msg'] === undefined) result['msg'] = o.msg;
   const msg = o.msg ?? (typeof result['msg'] === 'string' ? (result['msg'] as string) : undefined);
   return { status: o.status, result, changes: o.changes, ...(msg !== undefined ? { msg } : {}) };
-}
-
-/** Top-level module args rendered to `omit` are dropped (Ansible's `default(omit)`). */
-function dropOmitted(args: unknown): unknown {
-  if (!args || typeof args !== 'object' || Array.isArray(args)) return args;
-  return Object.fromEntries(Object.entries(args as Vars).filter(([, v]) => v !== OMIT));
 }
 
 function failedItem(msg: string): ItemResult {
