@@ -24,21 +24,6 @@ import {
   seconds,
 } from './option-parsers';
 import { listHosts, listTasks } from './playbook-listing';
-import { openJournal } from './run-journal';
-
-/** The reporters' entry point (src/report, area 2), as the CLI calls it. */
-interface ReportModule {
-  createReporter(
-    kind: 'pretty' | 'plain' | 'json',
-    opts: {
-      verbosity: number;
-      diff: boolean;
-      out: NodeJS.WritableStream;
-      err: NodeJS.WritableStream;
-      color: boolean;
-    },
-  ): import('../events').Reporter;
-}
 
 export interface RunOpts {
   inventory: string[];
@@ -193,22 +178,32 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
+  const secrets = becomePassword ? [becomePassword.reveal()] : [];
   const kind = o.output ?? (io.out.isTTY ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
   // loaded lazily: the other commands must not pay for (or depend on) the reporters' terminal UI
-  const { createReporter } = require('../report') as ReportModule;
+  const { createReporter, createJournal } = require('../report') as typeof import('../report');
   const reporter = createReporter(kind, {
     verbosity,
     diff: Boolean(o.diff),
     out: io.out,
     err: io.err,
     color: colorFor(human, io.env),
+    secrets,
+    isTTY: Boolean(io.out.isTTY),
   });
-  const journal = o.journal ? openJournal(path.resolve(io.cwd, o.journal)) : undefined;
+  let journal: ReturnType<typeof createJournal> | undefined;
+  if (o.journal) {
+    try {
+      journal = createJournal(path.resolve(io.cwd, o.journal), { secrets });
+    } catch (e) {
+      throw new UsageError(`--journal ${o.journal}: ${(e as Error).message}`);
+    }
+  }
   const emit = (e: RunEvent) => {
     reporter.on(e);
-    journal?.write(e);
+    journal?.on(e);
   };
   const transportOpts: TransportFactoryOptions = {
     sshConfigFile: o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined,
@@ -264,7 +259,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     process.removeListener('SIGINT', onSigint);
     await transportFactory.closeAll().catch(() => {});
     await reporter.close?.();
-    await journal?.close();
+    journal?.close();
   }
   if (inventory instanceof InventoryData)
     for (const w of new Set(inventory.warnings)) println(io.err, `warning: ${w}`);

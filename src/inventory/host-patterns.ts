@@ -132,7 +132,8 @@ function matchTerm(inv: InventoryData, term: string, whole: string): string[] {
     for (const h of inv.hosts.keys()) if (!inv.implicitHosts.has(h) && test(h)) add(h);
   }
   if (results.length === 0 && LOCALHOST_NAMES.includes(base)) add(inv.implicitLocalhost(base));
-  if (results.length === 0) inv.warnings.push(`could not match host pattern "${term}", ignoring it`);
+  if (results.length === 0 && groups.length === 0)
+    inv.warnings.push(`could not match host pattern "${term}", ignoring it`);
   if (!sub) return results;
   return applySubscript(results, sub.start, sub.end === -1 ? results.length - 1 : sub.end);
 }

@@ -1,0 +1,68 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import { inventoryGraph, inventoryList, inventoryYaml } from '../../src/cli/inventory-output';
+import { InventoryData } from '../../src/inventory/inventory-data';
+import { parseIniInventory } from '../../src/inventory/ini-parser';
+
+function inv(): InventoryData {
+  const i = new InventoryData();
+  parseIniInventory(
+    `lone
+[masters]
+kube01 ansible_host=192.168.0.1
+[workers]
+node2
+node1
+[k8s:children]
+masters
+workers
+[k8s:vars]
+cluster=one
+[empty]
+`,
+    'h.ini',
+    i,
+  );
+  return i.finalize();
+}
+
+test('--graph: children then hosts, both sorted, ungrouped and empty groups shown', () => {
+  assert.is(
+    inventoryGraph(inv()),
+    [
+      '@all:',
+      '  |--@empty:',
+      '  |--@k8s:',
+      '  |  |--@masters:',
+      '  |  |  |--kube01',
+      '  |  |--@workers:',
+      '  |  |  |--node1',
+      '  |  |  |--node2',
+      '  |--@ungrouped:',
+      '  |  |--lone',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('--list: groups with hosts/children, vars merged under _meta.hostvars', () => {
+  const l = inventoryList(inv()) as Record<string, any>;
+  assert.equal(l.all, { children: ['empty', 'k8s', 'ungrouped'] });
+  assert.equal(l.workers, { hosts: ['node2', 'node1'] });
+  assert.equal(l.ungrouped, { hosts: ['lone'] });
+  assert.equal(l._meta.hostvars.kube01, { cluster: 'one', ansible_host: '192.168.0.1' });
+  assert.not.ok('lone' in l._meta.hostvars);
+  assert.not.ok('empty' in l);
+});
+
+test('--list --yaml is a YAML inventory that loads back the same', () => {
+  const y = parse(inventoryYaml(inv()));
+  assert.equal(y.all.children.k8s.children.masters.hosts.kube01, {
+    cluster: 'one',
+    ansible_host: '192.168.0.1',
+  });
+  assert.equal(Object.keys(y.all.children.ungrouped.hosts), ['lone']);
+});
+
+test.run();

@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { REPO_ROOT, runCli } from '../helpers/cli';
+
+const FIX = path.join(REPO_ROOT, 'test/fixtures/inventory');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-cli-'));
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+test('--help on every command, --version from package.json', async () => {
+  const top = await runCli(['--help']);
+  assert.is(top.code, 0);
+  for (const c of ['run', 'validate', 'inventory', 'schema', 'lab'])
+    assert.match(top.stdout, new RegExp(`\\n  ${c} `));
+  const run = await runCli(['run', '--help']);
+  assert.is(run.code, 0);
+  for (const o of [
+    '--check',
+    '--limit',
+    '--extra-vars',
+    '--detailed-exitcode',
+    '--host-key-checking',
+    '--journal',
+  ])
+    assert.ok(run.stdout.includes(o), o);
+  const labVerify = await runCli(['lab', 'verify', '--help']);
+  assert.is(labVerify.code, 0);
+  assert.match(labVerify.stdout, /--dir/);
+  const v = await runCli(['--version']);
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  assert.is(v.code, 0);
+  assert.is(v.stdout.trim(), pkg.version);
+});
+
+test('bad command lines exit 5, not commander 1', async () => {
+  for (const args of [
+    ['run', 'x.yml', '--bogus'],
+    ['run'],
+    ['run', 'x.yml', '--forks', 'zero'],
+    ['run', 'x.yml', '--output', 'xml'],
+    ['frobnicate'],
+    [],
+    ['inventory', '-i', 'a,'],
+  ]) {
+    const r = await runCli(args);
+    assert.is(r.code, 5, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(r.stderr.length > 0);
+  }
+});
+
+test('inventory --list / --graph / --host / --yaml', async () => {
+  const inv = path.join(FIX, 'site');
+  const list = await runCli(['inventory', '-i', inv, '--list']);
+  assert.is(list.code, 0, list.stderr);
+  const j = JSON.parse(list.stdout);
+  assert.is(j._meta.hostvars.kube01.role, 'host-file');
+  assert.is(j._meta.hostvars.kube01.env, 'prod-file');
+  assert.equal(j.all.children, ['bastions', 'prod', 'ungrouped']);
+  assert.equal(j.prod.children, ['masters', 'workers']);
+  assert.equal(j.masters.hosts, ['kube01', 'kube02', 'kube03']);
+  const graph = await runCli(['inventory', '-i', inv, '--graph', 'prod']);
+  assert.is(graph.code, 0);
+  assert.is(
+    graph.stdout,
+    '@prod:\n  |--@masters:\n  |  |--kube01\n  |  |--kube02\n  |  |--kube03\n' +
+      '  |--@workers:\n  |  |--node1\n  |  |--node2\n  |  |--node3\n  |  |--node4\n',
+  );
+  const host = await runCli(['inventory', '-i', inv, '--host', 'kube02', '--yaml']);
+  assert.is(host.code, 0);
+  assert.match(host.stdout, /^role: masters-json$/m);
+  assert.match(host.stdout, /^ansible_host: 192\.168\.1\.1$/m);
+  const yaml = await runCli(['inventory', '-i', inv, '--list', '--yaml']);
+  assert.match(yaml.stdout, /^all:\n  children:\n/);
+});
+
+test('inventory errors exit 4 with file:line:col and a hint', async () => {
+  const bad = await runCli(['inventory', '-i', path.join(FIX, 'bad/hosts.ini'), '--list']);
+  assert.is(bad.code, 4);
+  assert.match(bad.stderr, /^error: .*bad\/hosts\.ini:4:1: expected key=value/m);
+  assert.match(bad.stderr, /^hint: /m);
+  const missing = await runCli(['inventory', '-i', path.join(tmp, 'nope'), '--graph']);
+  assert.is(missing.code, 4);
+  assert.match(missing.stderr, /does not exist/);
+});
+
+test('validate: a bad playbook exits 4 with file:line:col; a good one 0', async () => {
+  const bad = path.join(tmp, 'bad.yml');
+  fs.writeFileSync(bad, '- name: bad\n  hosts: all\n  tasks:\n    - name: typo\n      comand: echo hi\n');
+  const r = await runCli(['validate', bad]);
+  assert.is(r.code, 4);
+  assert.match(r.stderr, new RegExp(`^${bad.replace(/[.]/g, '\\.')}:5:7: .*comand`, 'm'));
+  assert.match(r.stderr, /hint: /);
+  const good = path.join(tmp, 'good.yml');
+  fs.writeFileSync(good, '- name: good\n  hosts: all\n  tasks:\n    - command: echo hi\n');
+  const ok = await runCli(['validate', good, '-i', 'h1,h2,']);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /ok: .*good\.yml \(1 play, 1 task\)/);
+});
+
+test('schema prints a JSON Schema that ajv compiles', async () => {
+  const r = await runCli(['schema']);
+  assert.is(r.code, 0, r.stderr);
+  const schema = JSON.parse(r.stdout);
+  const ajv = new Ajv2020({ strict: false });
+  const validate = ajv.compile(schema);
+  assert.ok(
+    validate([{ name: 'p', hosts: 'all', tasks: [{ command: 'echo hi' }] }]),
+    JSON.stringify(validate.errors),
+  );
+});
+
+test.run();

@@ -1,0 +1,129 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { retryFilePath } from '../../src/cli/run-command';
+import { runCli } from '../helpers/cli';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-run-'));
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+fs.writeFileSync(
+  path.join(dir, 'hosts.ini'),
+  '[local]\nalpha ansible_connection=local\nbeta ansible_connection=local\n',
+);
+fs.writeFileSync(path.join(dir, 'vars.yml'), 'z: from-file\n');
+fs.writeFileSync(
+  path.join(dir, 'site.yml'),
+  `- name: tiny
+  hosts: local
+  gather_facts: false
+  tasks:
+    - name: show vars
+      debug:
+        msg: "{{ inventory_hostname }} {{ x }} {{ y }} {{ z }}"
+    - name: fail on beta
+      fail:
+        msg: beta fails
+      when: inventory_hostname == 'beta'
+`,
+);
+const target = path.join(dir, 'out.txt');
+fs.writeFileSync(
+  path.join(dir, 'write.yml'),
+  `- name: write
+  hosts: alpha
+  gather_facts: false
+  tasks:
+    - name: put a file
+      copy:
+        dest: ${target}
+        content: "hello\\n"
+`,
+);
+
+type Ev = { type?: string; kind?: string; host?: string; msg?: string; status?: string };
+const ndjson = (s: string): Ev[] =>
+  s
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Ev);
+const msgs = (evs: Ev[]) => evs.filter((e) => e.msg?.includes('from-file')).map((e) => e.msg);
+
+test('run: -e in all three forms, NDJSON on stdout, exit 2 on a failed task, retry file next to the playbook', async () => {
+  const r = await runCli(
+    [
+      'run',
+      'site.yml',
+      '-i',
+      'hosts.ini',
+      '-e',
+      'x=1',
+      '-e',
+      '{"y": 2}',
+      '-e',
+      '@vars.yml',
+      '--output',
+      'json',
+      '--journal',
+      'j.ndjson',
+    ],
+    { cwd: dir },
+  );
+  assert.is(r.code, 2, r.stderr);
+  const evs = ndjson(r.stdout);
+  assert.equal(msgs(evs), ['alpha 1 2 from-file', 'beta 1 2 from-file']);
+  assert.ok(evs.some((e) => e.host === 'beta' && e.status === 'failed'));
+  assert.match(r.stderr, /--limit @site\.retry/);
+  assert.is(fs.readFileSync(retryFilePath(path.join(dir, 'site.yml')), 'utf8'), 'beta\n');
+  assert.ok(fs.readFileSync(path.join(dir, 'j.ndjson'), 'utf8').split('\n').length > 3);
+});
+
+test('run --limit @retry-file runs only the failed host', async () => {
+  const r = await runCli(
+    [
+      'run',
+      'site.yml',
+      '-i',
+      'hosts.ini',
+      '-e',
+      'x=1 y=2 z=from-file',
+      '--limit',
+      '@site.retry',
+      '--output',
+      'json',
+    ],
+    { cwd: dir },
+  );
+  assert.is(r.code, 2, r.stderr);
+  assert.equal(msgs(ndjson(r.stdout)), ['beta 1 2 from-file']);
+});
+
+test('--check --detailed-exitcode: 10 while changes are pending, nothing written; then 0 after the run', async () => {
+  const check = await runCli(['run', 'write.yml', '-i', 'hosts.ini', '--check', '--detailed-exitcode'], {
+    cwd: dir,
+  });
+  assert.is(check.code, 10, check.stdout + check.stderr);
+  assert.not.ok(fs.existsSync(target));
+  const apply = await runCli(['run', 'write.yml', '-i', 'hosts.ini'], { cwd: dir });
+  assert.is(apply.code, 0, apply.stdout + apply.stderr);
+  assert.is(fs.readFileSync(target, 'utf8'), 'hello\n');
+  const again = await runCli(['run', 'write.yml', '-i', 'hosts.ini', '-C', '--detailed-exitcode'], {
+    cwd: dir,
+  });
+  assert.is(again.code, 0, again.stdout + again.stderr);
+});
+
+test('--list-hosts honours --limit; an empty --limit is a usage error (5); a bad pattern is invalid input (4)', async () => {
+  const r = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '--list-hosts', '-l', 'b*'], { cwd: dir });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /hosts \(1\):\n {6}beta\n/);
+  const none = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-l', 'nomatch'], { cwd: dir });
+  assert.is(none.code, 5, none.stderr);
+  const bad = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-l', '~(oops'], { cwd: dir });
+  assert.is(bad.code, 4, bad.stderr);
+  assert.match(bad.stderr, /bad host pattern/);
+});
+
+test.run();
