@@ -26,7 +26,6 @@ const QUIET_KEYS = new Set(['ansible_loop_var']);
 export class PlainReporter implements Reporter {
   /** (host, task loc) pairs that printed per-item lines: their loop summary line is not repeated. */
   private readonly itemized = new Set<string>();
-  private lastHeader = '';
 
   constructor(private readonly o: ReporterOptions) {}
 
@@ -53,8 +52,6 @@ export class PlainReporter implements Reporter {
       }
       case 'task-start': {
         const head = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.task}]`);
-        if (head === this.lastHeader) return;
-        this.lastHeader = head;
         this.print('');
         this.print(head);
         if (this.o.verbosity >= 2) this.print(`task path: ${e.loc}`);

@@ -148,8 +148,8 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
     let tasks: Task[];
     let file: string;
     try {
-      file = String(shared.templar.render(inc.file, { ...vars, ...loopVars }));
-      tasks = await shared.loader.loadTaskFile(path.resolve(inc.baseDir, file), inc.loc);
+      file = path.resolve(inc.baseDir, String(shared.templar.render(inc.file, { ...vars, ...loopVars })));
+      tasks = await shared.loader.loadTaskFile(file, inc.loc);
     } catch (e) {
       return fail(e instanceof Error ? e.message : String(e));
     }
