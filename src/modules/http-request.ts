@@ -79,21 +79,13 @@ export function controllerRequest(req: HttpRequest, signal?: AbortSignal): Promi
 
 export async function targetRequest(ctx: ModuleContext, req: HttpRequest): Promise<HttpResponse> {
   const hdrs = Object.entries(req.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const flags: string[] = [
-    '-sS',
-    '-X',
-    req.method,
-    '--max-time',
-    String(req.timeoutSec),
-    '-D',
-    '/dev/stderr',
-  ];
+  const flags: string[] = ['-sS', '-X', req.method, '--max-time', String(req.timeoutSec), '-D', '-'];
   if (!req.validateCerts) flags.push('-k');
   if (req.caPath) flags.push('--cacert', req.caPath);
   if (req.followRedirects) flags.push('-L');
   if (req.body !== undefined) flags.push('--data-binary', '@-');
   const cmd = sh`command -v curl >/dev/null 2>&1 || { echo 'uri: curl is not installed on the target' >&2; exit 127; }
-curl ${flags} ${hdrs} -w ${raw("'\\n%{http_code}'")} -- ${req.url}`;
+curl ${flags} ${hdrs} -w ${raw("'\\n%{http_code} %{size_header}'")} -- ${req.url}`;
   const r = await ctx.exec(cmd, { stdin: req.body, timeoutMs: (req.timeoutSec + 10) * 1000 });
   if (r.code !== 0) {
     throw new ModuleError(`Status code was -1: Request failed: ${r.stderr.trim().split('\n').pop()}`, {
@@ -101,14 +93,22 @@ curl ${flags} ${hdrs} -w ${raw("'\\n%{http_code}'")} -- ${req.url}`;
       hint: r.code === 127 ? 'install curl on the target or drop on_target' : undefined,
     });
   }
+  // stdout: header blocks (-D -, one per redirect; size_header bytes), the body, then "\nCODE SIZE".
   const nl = r.stdout.lastIndexOf('\n');
-  const status = Number(r.stdout.slice(nl + 1).trim());
+  const [code, size] = r.stdout
+    .slice(nl + 1)
+    .trim()
+    .split(' ')
+    .map(Number);
+  const status = code ?? 0;
+  const out = Buffer.from(r.stdout.slice(0, Math.max(0, nl)), 'utf8');
+  const headerText = out.subarray(0, size ?? 0).toString('utf8');
+  const body = out.subarray(size ?? 0).toString('utf8');
   const headers: Record<string, string> = {};
-  // -D /dev/stderr: header blocks (one per redirect); keep the last one.
-  const blocks = r.stderr.split(/\r?\n\r?\n/).filter((b) => /^HTTP\//.test(b.trim()));
+  const blocks = headerText.split(/\r?\n\r?\n/).filter((b) => /^HTTP\//.test(b.trim()));
   for (const line of (blocks.pop() ?? '').split(/\r?\n/).slice(1)) {
     const i = line.indexOf(':');
     if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
   }
-  return { status, headers, body: r.stdout.slice(0, Math.max(0, nl)), url: req.url };
+  return { status, headers, body, url: req.url };
 }
