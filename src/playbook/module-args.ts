@@ -10,6 +10,7 @@ import type { ModuleDefinition } from '../modules/types';
 import { OMIT } from '../template/index';
 import { TEMPLATE_RE } from './schema';
 import { didYouMean } from './suggest';
+import { issueMessage } from './zod-issues';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = ModuleDefinition<any, any, any>;
@@ -171,14 +172,6 @@ function hasTemplate(v: unknown): boolean {
   return false;
 }
 
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  const s = JSON.stringify(v);
-  return `${typeof v} ${s.length > 40 ? s.slice(0, 37) + '...' : s}`;
-}
-
 export interface ArgProblem {
   /** Path of the offending argument inside the args dict ([] = the args as a whole). */
   path: (string | number)[];
@@ -219,10 +212,10 @@ export function checkArgs(
     let message: string;
     if (issue.code === 'invalid_type' && value === undefined && path.length) {
       message = `module '${mod.name}' needs argument '${argName}'`;
-    } else if (issue.code === 'invalid_type') {
-      message = `module '${mod.name}' argument '${argName}': expected ${issue.expected}, got ${describeValue(value)}`;
+    } else if (argName === '_raw_params') {
+      message = `module '${mod.name}': ${issueMessage(issue, value)}`;
     } else {
-      message = `module '${mod.name}'${argName ? ` argument '${argName}'` : ''}: ${issue.message}`;
+      message = `module '${mod.name}'${argName ? ` argument '${argName}'` : ''}: ${issueMessage(issue, value)}`;
     }
     return { problem: { path, key: false, message } };
   }

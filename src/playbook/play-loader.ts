@@ -4,6 +4,7 @@ import { PlaybookError } from '../errors';
 import type { Vars } from '../inventory/types';
 import { playKeywords, playSchema } from './schema';
 import { didYouMean } from './suggest';
+import { issueMessage, valueAtPath } from './zod-issues';
 import { loadTasks, toTags, type TaskLoadContext } from './task-loader';
 import type { ModuleTask, Play, Playbook } from './types';
 import { YamlSource, type Path } from './yaml-source';
@@ -27,9 +28,13 @@ async function loadPlay(src: YamlSource, raw: unknown, p: Path, importStack: str
     const issue = r.error.issues[0];
     const ip = issue.path.filter((x): x is string | number => typeof x !== 'symbol');
     const field = playKeywords[ip[0] as keyof typeof playKeywords];
-    throw src.error(`invalid '${ip.join('.')}': ${issue.message}`, [...p, ...ip], {
-      hint: field?.description,
-    });
+    throw src.error(
+      `invalid '${ip.join('.')}': ${issueMessage(issue, valueAtPath(raw, ip))}`,
+      [...p, ...ip],
+      {
+        hint: field?.description,
+      },
+    );
   }
   if (raw.hosts === undefined || raw.hosts === null) {
     throw src.error("a play needs 'hosts'", p, { hint: 'e.g. `hosts: all` or `hosts: masters`' });

@@ -11,6 +11,7 @@ import type { Vars } from '../inventory/types';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
 import { blockKeywords, handlerKeywords, includeKeywords, moduleTaskKeywords, TEMPLATE_RE } from './schema';
 import { didYouMean } from './suggest';
+import { issueMessage, valueAtPath } from './zod-issues';
 import type { BlockTask, Condition, IncludeTask, LoopControl, ModuleTask, Task, TaskCommon } from './types';
 import { YamlSource, type Path } from './yaml-source';
 
@@ -87,9 +88,13 @@ function checkKeywords(ctx: TaskLoadContext, raw: Raw, shape: Record<string, z.Z
     );
   }
   const field = shape[ip[0] as string];
-  throw ctx.src.error(`invalid '${ip.join('.')}': ${issue.message}`, [...p, ...ip], {
-    hint: field?.description,
-  });
+  throw ctx.src.error(
+    `invalid '${ip.join('.')}': ${issueMessage(issue, valueAtPath(picked, ip))}`,
+    [...p, ...ip],
+    {
+      hint: field?.description,
+    },
+  );
 }
 
 function common(ctx: TaskLoadContext, raw: Raw, p: Path): TaskCommon {

@@ -1,12 +1,31 @@
 /**
  * A YAML file parsed with its source ranges kept, so any value can be traced back to `file:line:col` by
- * its path (`[0, 'tasks', 3, 'become']`). YAML 1.1 like Ansible: `yes`/`no` are booleans, `0644` is octal.
+ * its path (`[0, 'tasks', 3, 'become']`). YAML 1.1 like Ansible (PyYAML): `yes`/`no`/`on`/`off` are
+ * booleans (`y`/`n` stay strings), `0644` is octal.
  */
 import * as fs from 'node:fs/promises';
 import * as YAML from 'yaml';
 import { PlaybookError, type SourceLoc } from '../errors';
 
 export type Path = readonly (string | number)[];
+
+const BOOL = 'tag:yaml.org,2002:bool';
+const boolTag = (value: boolean, test: RegExp): YAML.ScalarTag => ({
+  identify: (v) => v === value,
+  default: true,
+  tag: BOOL,
+  test,
+  resolve: () => value,
+});
+/** PyYAML's booleans (what Ansible reads): yes/no/on/off/true/false, but not y/n as YAML 1.1 proper says. */
+const PYYAML_BOOLS = [
+  boolTag(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
+  boolTag(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
+];
+const customTags: YAML.SchemaOptions['customTags'] = (tags) => [
+  ...tags.filter((t) => (t as YAML.ScalarTag).tag !== BOOL),
+  ...PYYAML_BOOLS,
+];
 
 export class YamlSource {
   constructor(
@@ -19,7 +38,12 @@ export class YamlSource {
 
   static parse(file: string, text: string): YamlSource {
     const lines = new YAML.LineCounter();
-    const doc = YAML.parseDocument(text, { version: '1.1', lineCounter: lines, prettyErrors: false });
+    const doc = YAML.parseDocument(text, {
+      version: '1.1',
+      customTags,
+      lineCounter: lines,
+      prettyErrors: false,
+    });
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);

@@ -1,0 +1,32 @@
+/** zod issues → short messages that say what was expected and what was found, with suggestions for enums. */
+import type { z } from 'zod';
+import { didYouMean } from './suggest';
+
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  const s = JSON.stringify(v);
+  return `${typeof v} ${s.length > 40 ? s.slice(0, 37) + '...' : s}`;
+}
+
+/** The message for one issue; `value` is the input at the issue's path. */
+export function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}, got ${describeValue(value)}`;
+  if (issue.code === 'invalid_value') {
+    const values = issue.values.map((x) => JSON.stringify(x)).join(', ');
+    const near = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : '';
+    return `${describeValue(value)} is not one of ${values}${near}`;
+  }
+  return issue.message;
+}
+
+/** The input at a path, or undefined. */
+export function valueAtPath(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = input;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}

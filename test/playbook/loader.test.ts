@@ -1,0 +1,216 @@
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ModuleError, PlaybookError } from '../../src/errors';
+import { loadPlaybook, loadTaskFile, loadVarsFile, validateModuleArgs } from '../../src/playbook/index';
+import type { BlockTask, IncludeTask, ModuleTask, Task } from '../../src/playbook/types';
+import { OMIT } from '../../src/template/index';
+
+const GOOD = path.resolve(__dirname, '../fixtures/playbooks');
+const BAD = path.resolve(__dirname, '../fixtures/bad');
+
+const mod = (t: Task | undefined): ModuleTask => {
+  assert.ok(t && t.type === 'module', `expected a module task, got ${t?.type}`);
+  return t as ModuleTask;
+};
+
+test('keywords.yml: every task keyword is normalized', async () => {
+  const pb = await loadPlaybook(path.join(GOOD, 'keywords.yml'));
+  assert.is(pb.file, path.join(GOOD, 'keywords.yml'));
+  assert.is(pb.dir, GOOD);
+  const play = pb.plays[0];
+  assert.is(play.name, 'Task keywords');
+  assert.is(play.hosts, 'localhost');
+  assert.is(play.gatherFacts, false, 'YAML 1.1: no is false');
+  assert.is(play.vars.ansible_connection, 'local', 'connection: local becomes ansible_connection');
+  assert.equal(play.tags, ['keywords']);
+  assert.equal(play.environment, { REMEDIATE_PLAY_ENV: 'play' });
+  const [mkdir, touch, sh, loop, withItems, withList, until, args, ignore, setFact, stat, asrt, meta] =
+    play.tasks.map(mod);
+  assert.is(mkdir.module, 'file', 'FQCN → short name');
+  assert.equal(mkdir.args, { path: '{{ workdir }}/kw', state: 'directory', mode: '0755' });
+  assert.equal(mkdir.tags, ['always']);
+  assert.equal(mkdir.loc, { file: pb.file, line: 14, col: 7 });
+  assert.equal(mkdir.argsLoc, { file: pb.file, line: 15, col: 29 });
+  assert.equal(touch.args, {
+    _raw_params: 'touch {{ workdir }}/kw/created',
+    creates: '{{ workdir }}/kw/created',
+  });
+  assert.is(touch.register, 'touched');
+  assert.equal(sh.args, { _raw_params: 'echo "$REMEDIATE_TASK_ENV-$REMEDIATE_PLAY_ENV"' });
+  assert.equal(sh.changedWhen, [false]);
+  assert.equal(sh.failedWhen, ['env_out.rc != 0', "'task' not in env_out.stdout"]);
+  assert.equal(sh.environment, { REMEDIATE_TASK_ENV: 'task' });
+  assert.is(loop.loop, '{{ items_list }}');
+  assert.equal(loop.loopControl, { loopVar: 'entry', indexVar: 'idx', label: '{{ entry }}' });
+  assert.equal(loop.notify, ['files written']);
+  assert.equal(withItems.loop, ['w1', 'w2', 'w3'], 'with_items flattens one level');
+  assert.equal(withItems.notify, ['files written']);
+  assert.equal(withList.loop, ['x', 'y']);
+  assert.equal(until.until, ["ready.stdout == 'ready'"]);
+  assert.is(until.retries, '{{ retries_wanted }}');
+  assert.is(until.delay, 0);
+  assert.equal(args.args, { path: '{{ workdir }}/kw/lines', line: '{{ greeting }}', create: true });
+  assert.is(ignore.ignoreErrors, true);
+  assert.is(setFact.noLog, true);
+  assert.is(setFact.ignoreUnreachable, true);
+  assert.is(setFact.runOnce, true);
+  assert.is(setFact.delegateTo, 'localhost');
+  assert.equal(setFact.args, { secret_token: 's3cr3t', failed_rc: '{{ failed_cmd.rc }}' });
+  assert.is(stat.checkMode, false);
+  assert.is(stat.become, false);
+  assert.is(stat.becomeUser, 'root');
+  assert.is(stat.becomeMethod, 'sudo');
+  assert.is(stat.anyErrorsFatal, false);
+  assert.equal(asrt.when, ['items_list | length == 2', "greeting is match('hel')"]);
+  assert.equal(asrt.vars, { local_flag: 'yes' });
+  assert.equal(meta.args, { _raw_params: 'flush_handlers' });
+  const [h] = play.handlers;
+  assert.is(h.name, 'files written');
+  assert.equal(h.listen, ['loop done']);
+});
+
+test('blocks.yml: blocks, import (inlined with its own locations), include, play keywords', async () => {
+  const pb = await loadPlaybook(path.join(GOOD, 'blocks.yml'));
+  const play = pb.plays[0];
+  assert.equal(play.serial, [1, '50%']);
+  assert.is(play.strategy, 'linear');
+  assert.is(play.maxFailPercentage, 0);
+  assert.is(play.anyErrorsFatal, true);
+  assert.is(play.forceHandlers, true);
+  assert.is(play.ignoreUnreachable, false);
+  assert.is(play.checkMode, false);
+  assert.is(play.become, false);
+  assert.equal(play.varsFiles, ['vars/common.yml']);
+  assert.is(play.preTasks.length, 1);
+  assert.is(play.postTasks.length, 1);
+  const [blk, imp, inc] = play.tasks as [BlockTask, BlockTask, IncludeTask];
+  assert.is(blk.type, 'block');
+  assert.is(blk.block.length, 2);
+  assert.is(blk.rescue.length, 1);
+  assert.is(blk.always.length, 1);
+  assert.equal(blk.when, ['marker is defined']);
+  assert.equal(blk.tags, ['blocks']);
+  assert.is(imp.type, 'block', 'import_tasks is inlined as a block');
+  assert.equal(imp.vars, { suffix: 'imported' });
+  assert.equal(imp.block[0].loc, { file: path.join(GOOD, 'tasks/common.yml'), line: 2, col: 3 });
+  assert.is(inc.type, 'include');
+  assert.is(inc.file, 'tasks/common.yml');
+  assert.is(inc.baseDir, GOOD);
+  assert.equal(inc.loop, ['one', 'two']);
+  assert.is(inc.loopControl?.loopVar, 'suffix');
+});
+
+test('free-form.yml: free-form and key=value arguments', async () => {
+  const pb = await loadPlaybook(path.join(GOOD, 'free-form.yml'));
+  const play = pb.plays[0];
+  assert.is(play.name, 'localhost', 'a play without a name is named by its hosts');
+  const [dir, shell, raw, debug, setFact] = play.tasks.map(mod);
+  assert.equal(dir.args, { path: '{{ workdir }}/ff', state: 'directory' });
+  assert.equal(shell.args, {
+    _raw_params: `printf '%s\\n' "a b" > {{ workdir }}/ff/out`,
+    chdir: '{{ workdir }}',
+    creates: '{{ workdir }}/ff/out',
+  });
+  assert.equal(raw.args, { _raw_params: 'cat {{ workdir }}/ff/out' });
+  assert.equal(debug.args, { msg: 'raw said {{ raw_out.stdout | trim }}' });
+  assert.equal(setFact.args, { answer: 42, label: 'the answer' });
+});
+
+// Each bad input: where the error must point and what it must say.
+const bad: [file: string, line: number, col: number, fragment: string, at?: string][] = [
+  ['malformed.yml', 5, 5, 'YAML syntax error: Flow sequence'],
+  ['unknown-module.yml', 4, 7, "unknown module or task keyword 'comand' — did you mean 'command'?"],
+  ['misspelt-keyword.yml', 5, 7, "unknown task keyword 'becom' — did you mean 'become'?"],
+  ['wrong-type.yml', 5, 15, `invalid 'become': expected boolean, got string "sometimes"`],
+  ['unknown-arg.yml', 6, 9, "module 'file' has no argument 'stat' — did you mean 'state'?"],
+  [
+    'wrong-arg-type.yml',
+    5,
+    15,
+    `module 'wait_for' argument 'port': expected number, got string "six-four-four-three"`,
+  ],
+  ['notify-no-handler.yml', 7, 11, "notify 'restart apiserver' matches no handler of this play"],
+  ['bad-serial.yml', 2, 11, "invalid 'serial': must be at least 1"],
+  ['bad-serial-percent.yml', 2, 15, "invalid 'serial.1'"],
+  ['bad-include.yml', 4, 21, 'cannot read task file'],
+  [
+    'import-cycle.yml',
+    1,
+    17,
+    'import_tasks cycle: cycle-a.yml → cycle-b.yml → cycle-a.yml',
+    'tasks/cycle-b.yml',
+  ],
+  ['loop-and-with-items.yml', 5, 7, "use only one of 'loop', 'with_items', 'with_list'"],
+  ['negative-retries.yml', 6, 16, "invalid 'retries': must not be negative"],
+  ['bad-strategy.yml', 2, 13, `invalid 'strategy': string "parallel" is not one of "linear", "free"`],
+  ['two-modules.yml', 5, 7, "a task calls exactly one module; found 'command' and 'shell'"],
+  ['not-a-list.yml', 1, 1, 'a playbook must be a list of plays'],
+  ['kv-not-kv.yml', 3, 13, `module 'file' takes key=value arguments or a mapping, not "/tmp/x"`],
+  ['missing-hosts.yml', 1, 3, "a play needs 'hosts'"],
+  ['unknown-play-keyword.yml', 1, 3, "unknown play keyword 'hsts' — did you mean 'hosts'?"],
+  ['handler-block.yml', 5, 7, "a handler cannot use 'block'"],
+  ['bad-loop-control.yml', 6, 9, "unknown key 'loop_vr' in 'loop_control' — did you mean 'loop_var'?"],
+  ['templated-import.yml', 3, 21, 'import_tasks path cannot be templated'],
+  ['unknown-meta.yml', 3, 13, "did you mean 'flush_handlers'?"],
+  ['register-on-block.yml', 5, 7, "'register' is not allowed on a block"],
+];
+
+for (const [file, line, col, fragment, at] of bad) {
+  test(`bad/${file} → ${at ?? file}:${line}:${col}`, async () => {
+    try {
+      await loadPlaybook(path.join(BAD, file));
+      assert.unreachable('should have thrown');
+    } catch (e) {
+      assert.instance(e, PlaybookError);
+      const err = e as PlaybookError;
+      assert.is(err.exitCode, 4);
+      assert.equal(err.loc, { file: path.join(BAD, at ?? file), line, col });
+      assert.ok(err.message.startsWith(`${path.join(BAD, at ?? file)}:${line}:${col}: `), err.message);
+      assert.ok(err.message.includes(fragment), `"${err.message}" should include "${fragment}"`);
+    }
+  });
+}
+
+test('loadVarsFile: a mapping; anything else is a located error', async () => {
+  assert.equal(await loadVarsFile(path.join(GOOD, 'vars/common.yml')), { marker: 'remediate' });
+  try {
+    await loadVarsFile(path.join(BAD, 'vars-list.yml'));
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, PlaybookError);
+    assert.match((e as Error).message, /vars-list\.yml:1:1: a vars file must be a mapping/);
+  }
+});
+
+test('loadTaskFile: the tasks of an include, errors located in that file', async () => {
+  const tasks = await loadTaskFile(path.join(GOOD, 'tasks/common.yml'));
+  assert.is(mod(tasks[0]).module, 'copy');
+  const from = { file: 'play.yml', line: 3, col: 5 };
+  try {
+    await loadTaskFile(path.join(GOOD, 'tasks/nope.yml'), from);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, PlaybookError);
+    assert.equal((e as PlaybookError).loc, from, 'a missing include points at the include');
+  }
+});
+
+test('validateModuleArgs: strict after rendering, names the argument, drops omit', () => {
+  const loc = { file: 'p.yml', line: 9, col: 7 };
+  const parsed = validateModuleArgs('stat', { path: '/etc/hosts', follow: OMIT }, loc) as Record<
+    string,
+    unknown
+  >;
+  assert.is(parsed.path, '/etc/hosts');
+  assert.is(parsed.follow, false, 'omit dropped: the default applies');
+  try {
+    validateModuleArgs('wait_for', { port: '{{ not rendered }}' }, loc);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ModuleError);
+    assert.match((e as Error).message, /^p\.yml:9:7: module 'wait_for' argument 'port': expected number/);
+  }
+});
+
+test.run();
