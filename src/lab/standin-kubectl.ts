@@ -410,7 +410,8 @@ export async function kubectlMain(
     if (o === 'name') return print(views.map((v) => `${shortKind(kind)}/${v.metadata.name}`).join('\n'));
     if (o.startsWith('jsonpath=') || o.startsWith('jsonpath-as-json=')) {
       try {
-        return print(jsonpath(doc, o.slice(o.indexOf('=') + 1)).replace(/\n$/, '') || '');
+        // like kubectl: no newline added after a jsonpath template
+        return void process.stdout.write(jsonpath(doc, o.slice(o.indexOf('=') + 1)));
       } catch (e) {
         return die(String((e as Error).message));
       }
