@@ -58,7 +58,9 @@ function moduleArgsSchema(mod: AnyModule): Json {
   ) {
     // z.preprocess (argument aliases): describe the real schema but let alias keys through.
     s = convert(def.out!);
+    // The aliases are hidden in the preprocess step, so alias keys must pass and may stand for required ones.
     if (s.additionalProperties === false) delete s.additionalProperties;
+    delete s.required;
   } else s = convert(mod.args);
   const args = lenient(s) as Json;
   const alternatives: Json[] = [args, { type: 'null' }];
