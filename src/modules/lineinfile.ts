@@ -5,6 +5,7 @@ import { fileContent, fileStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
 import { attrArgs, attrChanges, backupCommand, backupPath, parseMode } from './file-attrs';
 import { editLines } from './line-edit';
+import { attrNote } from './put-content';
 import { defineModule, type Change } from './types';
 
 const args = withAliases(
@@ -78,11 +79,11 @@ export default defineModule<typeof args, Facts, State>({
     if (edit.changed || !f.stat.exists) {
       state.content = edit.content;
       changes.push({
-        describe: f.stat.exists ? `${edit.msg} in ${a.path}` : `create ${a.path} with the line`,
+        describe: f.stat.exists ? `${edit.msg} in ${a.path}` : `create ${a.path} with the line${attrNote(a)}`,
         diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after: edit.content },
       });
     }
-    changes.push(...attrChanges(a.path, f.stat.exists ? f.stat : undefined, a));
+    if (f.stat.exists) changes.push(...attrChanges(a.path, f.stat, a));
     const result: Record<string, unknown> = { msg: edit.msg, path: a.path };
     if (edit.found !== undefined) result.found = edit.found;
     return { changes, state, result };

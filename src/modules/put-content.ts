@@ -15,6 +15,7 @@ import {
   backupCommand,
   backupPath,
   diffText,
+  modeString,
   parseMode,
   type AttrArgs,
 } from './file-attrs';
@@ -112,7 +113,7 @@ export function planPut(a: PutArgs, f: PutFacts, ctx: ModuleContext, secret = fa
   if (!f.stat.exists) {
     writeContent = true;
     changes.push({
-      describe: `create ${f.dest} (${f.content.length} bytes)`,
+      describe: `create ${f.dest} (${f.content.length} bytes${attrNote(a)})`,
       diff: after === undefined ? undefined : { path: f.dest, before: '', after },
     });
   } else if (f.stat.checksum !== checksum && a.force) {
@@ -124,8 +125,18 @@ export function planPut(a: PutArgs, f: PutFacts, ctx: ModuleContext, secret = fa
     });
   }
   // A new or rewritten file gets its attributes from the upload; otherwise fix them in place.
-  changes.push(...attrChanges(f.dest, f.stat.exists ? f.stat : undefined, a));
+  if (f.stat.exists) changes.push(...attrChanges(f.dest, f.stat, a));
   return { changes, state: { writeContent }, result };
+}
+
+/** `, mode 0640, owner root` for a file created with these attributes. */
+export function attrNote(a: AttrArgs): string {
+  const mode = parseMode(a.mode);
+  return (
+    (mode === undefined ? '' : `, mode ${modeString(mode)}`) +
+    (a.owner === undefined ? '' : `, owner ${a.owner}`) +
+    (a.group === undefined ? '' : `, group ${a.group}`)
+  );
 }
 
 export async function applyPut(
