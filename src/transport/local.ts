@@ -9,6 +9,7 @@ import { promises as fsp, constants as fsc } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execCommand, sh, type ExecCommand } from '../command';
+import { ModuleError } from '../errors';
 import { BecomeDriver, prepareScript, wrapBecome } from './become';
 import { putScript, sha256 } from './file-transfer';
 import type {
@@ -175,7 +176,7 @@ export class LocalTransport implements Transport {
     const digest = sha256(content);
     if (!this.isSelf(opts.become)) {
       const r = await this.exec(putScript(remotePath, digest, opts), { stdin: content, become: opts.become });
-      if (r.code !== 0) throw new Error(`${this.host}: cannot write ${remotePath}: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw fileError(this.host, 'write', remotePath, r.stderr.trim() || `exit ${r.code}`);
       return { changed: r.stdout.trim().split('\n').pop() !== 'unchanged', sha256: digest };
     }
     const uid = opts.owner === undefined ? undefined : await resolveId(opts.owner, 'user');
@@ -213,18 +214,39 @@ export class LocalTransport implements Transport {
     } catch (e) {
       await fh?.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      throw e;
+      throw fileError(this.host, 'write', remotePath, e);
     }
     await syncDir(dir);
     return { changed: true, sha256: digest };
   }
 
   async get(remotePath: string, opts: { become?: BecomeOptions } = {}): Promise<Buffer> {
-    if (this.isSelf(opts.become)) return fsp.readFile(remotePath);
-    const r = await this.exec(sh`cat -- ${remotePath}`, { become: opts.become });
-    if (r.code !== 0) throw new Error(`${this.host}: cannot read ${remotePath}: ${r.stderr.trim()}`);
-    return Buffer.from(r.stdout, 'utf8');
+    if (this.isSelf(opts.become)) {
+      return fsp.readFile(remotePath).catch((e: unknown) => {
+        throw fileError(this.host, 'read', remotePath, e);
+      });
+    }
+    // base64 keeps binary content intact through the text pipe.
+    const r = await this.exec(sh`base64 < ${remotePath}`, { become: opts.become });
+    if (r.code !== 0) throw fileError(this.host, 'read', remotePath, r.stderr.trim() || `exit ${r.code}`);
+    return Buffer.from(r.stdout.replace(/\s+/g, ''), 'base64');
   }
+}
+
+/** A typed, host-named error for a failed file transfer (the task fails; the message says what and where). */
+function fileError(host: string, op: 'read' | 'write', file: string, cause: unknown): ModuleError {
+  const code = (cause as NodeJS.ErrnoException)?.code;
+  const why =
+    typeof cause === 'string' ? cause : code ? `${code}: ${(cause as Error).message}` : String(cause);
+  const hint =
+    code === 'ENOENT'
+      ? op === 'write'
+        ? 'does the destination directory exist? create it first (file: state=directory)'
+        : 'check the path'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied: use become'
+        : undefined;
+  return new ModuleError(`${host}: cannot ${op} ${file}: ${why}`, { hint, cause });
 }
 
 async function syncDir(dir: string): Promise<void> {

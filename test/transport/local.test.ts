@@ -4,6 +4,7 @@ import { promises as fsp, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { argv, script, sh } from '../../src/command';
+import { ModuleError } from '../../src/errors';
 import { LocalTransport } from '../../src/transport/local';
 import { connectionType, createTransportFactory } from '../../src/transport/index';
 
@@ -164,6 +165,25 @@ test('put through the shell script (become path) is atomic and idempotent', asyn
     readdirSync(dir).filter((n) => n.includes('remediate')),
     [],
   );
+});
+
+test('put into a missing directory: a typed error naming host and path, with a hint', async () => {
+  let err: unknown;
+  await t.put(path.join(dir, 'no-dir', 'f'), Buffer.from('x')).catch((e) => (err = e));
+  assert.instance(err, ModuleError);
+  assert.match(String((err as ModuleError).message), /^localhost: cannot write .*no-dir\/f: ENOENT/);
+  assert.match(String((err as ModuleError).hint), /destination directory/);
+});
+
+test('get through become keeps binary content', async () => {
+  if (os.userInfo().uid !== 0) return;
+  const f = path.join(dir, 'bin-become');
+  await fsp.writeFile(f, Buffer.from([0, 1, 255, 10, 13]));
+  await fsp.chmod(dir, 0o755);
+  await fsp.chmod(f, 0o644);
+  const got = await t.get(f, { become: { method: 'su', user: 'nobody' } });
+  await fsp.chmod(dir, 0o700);
+  assert.equal([...got], [0, 1, 255, 10, 13]);
 });
 
 test('get reads a file and throws for a missing one', async () => {
