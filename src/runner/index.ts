@@ -173,6 +173,7 @@ function makeWave(
     varsFilesVars,
     extraVars: shared.opts.extraVars,
     magic: {},
+    templar: shared.templar,
   };
   scope.magic = {
     groups: groupsMap(shared.inventory),

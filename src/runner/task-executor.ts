@@ -14,7 +14,7 @@ import { callModule, errorOutcome, type CallOutcome } from './module-call';
 import type { HostRun, InheritedKeywords, WaveRun } from './play-context';
 import { NO_LOG_MSG, sanitizeResult } from './sanitize';
 import { createTaskContext } from './task-context';
-import { taskVars, type TaskScope } from './variables';
+import { UnresolvedVar, resolveTemplatedVars, taskVars, type TaskScope } from './variables';
 
 /** What the walker needs back. */
 export type TaskEnd = 'ok' | 'failed' | 'unreachable';
@@ -104,6 +104,7 @@ export async function executeTask(
     let env: Record<string, string> | undefined;
     try {
       args = templar.render(task.args, vars);
+      throwIfUnresolved(args);
       become = resolveBecome(kw, vars, shared.opts.becomePassword);
       env = resolveEnvironment(kw.environment, templar, vars);
     } catch (e) {
@@ -191,7 +192,7 @@ export async function executeTask(
           last: i === items.length - 1,
           length: items.length,
         };
-      const vars = { ...baseVars, ...extra };
+      const vars = resolveTemplatedVars({ ...baseVars, ...extra }, templar);
       const label = itemLabel(items[i], lc?.label, templar, vars);
       const r = await runItem(vars, label);
       r.result[loopVar] = items[i];
@@ -319,6 +320,13 @@ function fromOutcome(o: CallOutcome): ItemResult {
   if (o.msg !== undefined && result['msg'] === undefined) result['msg'] = o.msg;
   const msg = o.msg ?? (typeof result['msg'] === 'string' ? (result['msg'] as string) : undefined);
   return { status: o.status, result, changes: o.changes, ...(msg !== undefined ? { msg } : {}) };
+}
+
+/** A rendered value that is (or holds) a variable that could not be rendered: raise its error. */
+function throwIfUnresolved(v: unknown, depth = 0): void {
+  if (v instanceof UnresolvedVar) throw v.error;
+  if (depth > 8 || v === null || typeof v !== 'object') return;
+  for (const x of Array.isArray(v) ? v : Object.values(v as Vars)) throwIfUnresolved(x, depth + 1);
 }
 
 function failedItem(msg: string): ItemResult {

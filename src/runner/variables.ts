@@ -8,6 +8,7 @@ import type { Inventory, Vars } from '../inventory/types';
 import type { Play } from '../playbook/types';
 import type { HostState } from './host-state';
 import type { InheritedKeywords } from './play-context';
+import type { TemplarLike } from './types';
 
 export interface PlayScope {
   inventory: Inventory;
@@ -17,6 +18,8 @@ export interface PlayScope {
   extraVars: Vars;
   /** Magic vars shared by every host of the play (play_hosts, playbook_dir, ...). */
   magic: Vars;
+  /** Renders templated variable values (`dir: "{{ base }}/x"`) before a task sees them. */
+  templar?: TemplarLike;
 }
 
 /** Vars attached to a task by where it sits: enclosing blocks, and enclosing include_tasks. */
@@ -63,6 +66,79 @@ export function makeHostvars(play: PlayScope): Vars {
   return out;
 }
 
+/**
+ * A variable whose templated value could not be rendered (undefined reference, cycle). Using it in a
+ * template raises the original error, so the failure surfaces where the variable is used, as in Ansible.
+ */
+export class UnresolvedVar {
+  constructor(
+    readonly name: string,
+    readonly error: Error,
+  ) {}
+  toString(): string {
+    throw this.error;
+  }
+  toJSON(): string {
+    return `<unresolved: ${this.error.message}>`;
+  }
+}
+
+function hasTemplate(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('{{') || v.includes('{%');
+  if (depth > 8 || v === null || typeof v !== 'object' || v instanceof UnresolvedVar) return false;
+  if (Array.isArray(v)) return v.some((x) => hasTemplate(x, depth + 1));
+  return Object.values(v as Vars).some((x) => hasTemplate(x, depth + 1));
+}
+
+/**
+ * Render variables whose values are templates (`dir: "{{ base }}/pki"`) against the other variables, in
+ * passes until nothing changes, so a variable may refer to any other. Values that cannot be rendered become
+ * `UnresolvedVar` and fail loudly where they are used. Mutates and returns `v`.
+ */
+export function resolveTemplatedVars(
+  v: Vars,
+  templar: TemplarLike,
+  skip: ReadonlySet<string> = MAGIC_KEYS,
+): Vars {
+  let pending = Object.keys(v).filter((k) => !skip.has(k) && hasTemplate(v[k]));
+  const errors = new Map<string, Error>();
+  for (let pass = 0; pass < 6 && pending.length; pass++) {
+    const next: string[] = [];
+    for (const k of pending) {
+      try {
+        const r = templar.render(v[k], v);
+        v[k] = r;
+        errors.delete(k);
+        if (hasTemplate(r)) next.push(k);
+      } catch (e) {
+        errors.set(k, e instanceof Error ? e : new Error(String(e)));
+        next.push(k);
+      }
+    }
+    if (next.length === pending.length && next.every((k) => errors.has(k))) {
+      pending = next;
+      break;
+    }
+    pending = next;
+  }
+  for (const k of pending) {
+    const err = errors.get(k);
+    if (err) v[k] = new UnresolvedVar(k, err);
+  }
+  return v;
+}
+
+const MAGIC_KEYS: ReadonlySet<string> = new Set([
+  'hostvars',
+  'groups',
+  'group_names',
+  'play_hosts',
+  'ansible_play_hosts',
+  'ansible_play_batch',
+  'ansible_play_hosts_all',
+  'ansible_facts',
+]);
+
 export function taskVars(
   play: PlayScope,
   host: HostState,
@@ -80,7 +156,7 @@ export function taskVars(
   if (!('group_names' in v))
     v['group_names'] = play.inventory.hosts.get(host.name)?.groups.filter((g) => g !== 'all') ?? [];
   Object.assign(v, extra);
-  return v;
+  return play.templar ? resolveTemplatedVars(v, play.templar) : v;
 }
 
 /** `groups`: group name → host names (plus `all` and `ungrouped` as Ansible has them). */
