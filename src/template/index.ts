@@ -10,7 +10,7 @@ import type { Condition } from '../playbook/types';
 import { registerFilters } from './filters';
 import { templateGet } from './python-methods';
 import { strictTransform, type NjNode } from './strict-transform';
-import { registerTests } from './tests';
+import { registerTests, runTest } from './tests';
 import { pyStr, toBool, truthy } from './values';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -101,6 +101,9 @@ export class Templar {
       return v;
     });
     this.env.addGlobal('__rm_str', (v: unknown) => pyStr(v));
+    this.env.addGlobal('__rm_test', (name: string, v: unknown, ...args: unknown[]) =>
+      runTest(this.env, name, v, args),
+    );
     this.env.addGlobal('__rm_capture', (v: unknown) => {
       this.captured = v;
       return '';

@@ -8,6 +8,7 @@
  *   `'a' has no attribute 'b'` in strict positions;
  * - `{{ expr }}` output goes through `__rm_str` (Python str(): True, None, ['a']) or, when the template is one
  *   expression, `__rm_capture` (keeps the native value);
+ * - `x is test(args)` compiles to `__rm_test("test", x, args)`;
  * - `True`, `False`, `None` are literals, as in Jinja2.
  */
 // nunjucks ships no types for its parser and AST; this is the part we use.
@@ -122,10 +123,12 @@ function tx(node: NjNode, hard: boolean): NjNode {
       return node;
     }
     case 'Is': {
+      // nunjucks compiles tests with two or more arguments wrongly: call them through `__rm_test`.
       const right = node.right as NjNode;
-      node.left = tx(node.left as NjNode, !SOFT_TESTS.has(testName(right)));
-      if (right.typename === 'FunCall') right.args = tx(right.args as NjNode, true);
-      return node;
+      const name = testName(right);
+      const left = tx(node.left as NjNode, !SOFT_TESTS.has(name));
+      const args = right.typename === 'FunCall' ? (tx(right.args as NjNode, true).children ?? []) : [];
+      return call(node, '__rm_test', [lit(node, name), left, ...args]);
     }
     case 'FunCall': {
       const name = node.name as NjNode;

@@ -1,0 +1,182 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Templar } from '../../src/template/index';
+
+const t = new Templar();
+const vars = {
+  l: [3, 1, 2, 1],
+  words: ['b', 'A', 'c'],
+  nested: [1, [2, [3, [4]]]],
+  users: [
+    { name: 'ann', uid: 1000, admin: true, home: { dir: '/home/ann' } },
+    { name: 'bob', uid: 50, admin: false, home: { dir: '/home/bob' } },
+  ],
+  d: { a: 1, b: 2 },
+  d2: { b: 3, c: { x: 1 } },
+  text: 'IP: 10.0.0.5 and 10.0.0.6',
+  path: '/etc/kubernetes/pki/apiserver.crt',
+  json: '{"a": [1, 2]}',
+  yaml: 'a: 1\nb: [x, y]\n',
+  res_failed: { failed: true, changed: false, rc: 1 },
+  res_changed: { failed: false, changed: true, rc: 0 },
+  res_skipped: { skipped: true, changed: false },
+};
+
+// [expression, expected]
+const cases: [string, unknown][] = [
+  // default / d / mandatory / bool / int / float / string
+  ['missing | default(1)', 1],
+  ['missing | d("x")', 'x'],
+  ['0 | default(5, true)', 5],
+  ['"x" | mandatory', 'x'],
+  ['"yes" | bool', true],
+  ['"off" | bool', false],
+  ['1 | bool', true],
+  ['"42" | int', 42],
+  ['"4.7" | int', 4],
+  ['"zz" | int(7)', 7],
+  ['"0x1F" | int(0, 16)', 31],
+  ['"2.5" | float', 2.5],
+  ['true | string', 'True'],
+  ['l | string', '[3, 1, 2, 1]'],
+  // strings
+  ['"AbC" | lower', 'abc'],
+  ['"AbC" | upper', 'ABC'],
+  ['"  x  " | trim', 'x'],
+  ['"a-b-c" | replace("-", "+")', 'a+b+c'],
+  ['words | join(",")', 'b,A,c'],
+  ['users | join(", ", attribute="name")', 'ann, bob'],
+  ['"a b  c" | split', ['a', 'b', 'c']],
+  ['"a,b" | split(",")', ['a', 'b']],
+  // lists
+  ['l | length', 4],
+  ['d | count', 2],
+  ['"abc" | length', 3],
+  ['l | first', 3],
+  ['l | last', 1],
+  ['l | unique', [3, 1, 2]],
+  ['[1, 2] | union([2, 3])', [1, 2, 3]],
+  ['[1, 2, 3] | intersect([2, 3, 4])', [2, 3]],
+  ['[1, 2, 3] | difference([2])', [1, 3]],
+  ['l | min', 1],
+  ['l | max', 3],
+  ['users | max(attribute="uid") | attr("name") if false else (users | max(attribute="uid")).name', 'ann'],
+  ['l | sort', [1, 1, 2, 3]],
+  ['l | sort(reverse=true)', [3, 2, 1, 1]],
+  ['words | sort', ['A', 'b', 'c']],
+  ['users | sort(attribute="uid") | map(attribute="name") | list', ['bob', 'ann']],
+  ['users | map(attribute="home.dir") | list', ['/home/ann', '/home/bob']],
+  ['users | map(attribute="nope", default="-") | list', ['-', '-']],
+  ['["1", "2"] | map("int") | list', [1, 2]],
+  ['["a", "b"] | map("upper") | list', ['A', 'B']],
+  ['["ab", "cb"] | map("regex_replace", "b$", "x") | list', ['ax', 'cx']],
+  ['l | select("odd") | list', [3, 1, 1]],
+  ['l | reject("odd") | list', [2]],
+  ['[0, 1, "", "x"] | select | list', [1, 'x']],
+  ['["kube-a", "etcd", "kube-b"] | select("match", "kube-") | list', ['kube-a', 'kube-b']],
+  ['["a", "b"] | select("in", ["b"]) | list', ['b']],
+  ['users | selectattr("admin") | map(attribute="name") | list', ['ann']],
+  ['users | selectattr("uid", "gt", 100) | map(attribute="name") | list', ['ann']],
+  ['users | selectattr("name", "equalto", "bob") | map(attribute="uid") | list', [50]],
+  ['users | rejectattr("admin") | map(attribute="name") | list', ['bob']],
+  ['nested | flatten', [1, 2, 3, 4]],
+  ['nested | flatten(levels=1)', [1, 2, [3, [4]]]],
+  [
+    '[1, 2] | zip(["a", "b"]) | list',
+    [
+      [1, 'a'],
+      [2, 'b'],
+    ],
+  ],
+  ['words | reverse | list', ['c', 'A', 'b']],
+  ['l | sum', 7],
+  // regex
+  ['text | regex_replace("10\\\\.0\\\\.0\\\\.(\\\\d+)", "host-\\\\1")', 'IP: host-5 and host-6'],
+  ['"abc" | regex_replace("(?P<first>a)", "<\\\\g<first>>")', '<a>bc'],
+  ['"ABC" | regex_replace("b", "x", ignorecase=true)', 'AxC'],
+  ['text | regex_search("\\\\d+\\\\.\\\\d+\\\\.\\\\d+\\\\.\\\\d+")', '10.0.0.5'],
+  ['text | regex_search("(\\\\d+)\\\\.(\\\\d+)", "\\\\2")', ['0']],
+  ['text | regex_search("nomatch")', null],
+  ['text | regex_findall("\\\\d+\\\\.\\\\d+\\\\.\\\\d+\\\\.(\\\\d+)")', ['5', '6']],
+  ['"a.b" | regex_escape', 'a\\.b'],
+  // encodings
+  ['"hello" | b64encode', 'aGVsbG8='],
+  ['"aGVsbG8=" | b64decode', 'hello'],
+  ['d | to_json', '{"a":1,"b":2}'],
+  ['d | to_nice_json', '{\n    "a": 1,\n    "b": 2\n}'],
+  ['json | from_json', { a: [1, 2] }],
+  ['d | to_yaml', 'a: 1\nb: 2\n'],
+  ['yaml | from_yaml', { a: 1, b: ['x', 'y'] }],
+  ['"it\'s" | quote', "'it'\\''s'"],
+  ['"plain" | quote', 'plain'],
+  // paths
+  ['path | basename', 'apiserver.crt'],
+  ['path | dirname', '/etc/kubernetes/pki'],
+  // dicts
+  [
+    'd | dict2items',
+    [
+      { key: 'a', value: 1 },
+      { key: 'b', value: 2 },
+    ],
+  ],
+  ['d | dict2items(key_name="k", value_name="v") | items2dict(key_name="k", value_name="v")', { a: 1, b: 2 }],
+  ['[{"key": "x", "value": 1}] | items2dict', { x: 1 }],
+  ['d | combine(d2)', { a: 1, b: 3, c: { x: 1 } }],
+  // nunjucks ends a {{ }} at the first }}: nested dict literals need a space between closing braces.
+  ['{"c": {"y": 2} } | combine(d2, recursive=true)', { c: { y: 2, x: 1 }, b: 3 }],
+  ['{"l": [1]} | combine({"l": [2]}, list_merge="append")', { l: [1, 2] }],
+  ['true | ternary("on", "off")', 'on'],
+];
+
+for (const [expr, want] of cases) {
+  test(`{{ ${expr} }}`, () => assert.equal(t.evaluate(expr, vars), want));
+}
+
+// Jinja2/Ansible tests
+const tests: [string, boolean][] = [
+  ['missing is defined', false],
+  ['missing is undefined', true],
+  ['none is none', true],
+  ['res_failed is failed', true],
+  ['res_changed is failed', false],
+  ['res_changed is succeeded', true],
+  ['res_changed is success', true],
+  ['res_changed is successful', true],
+  ['res_changed is changed', true],
+  ['res_failed is changed', false],
+  ['res_skipped is skipped', true],
+  ['res_changed is skipped', false],
+  ['"kube-apiserver" is match("kube")', true],
+  ['"kube-apiserver" is match("api")', false],
+  ['"kube-apiserver" is search("api")', true],
+  ['"kube-apiserver" is regex("^kube-\\\\w+$")', true],
+  ['2 is in(l)', true],
+  ['"x" is string', true],
+  ['3 is number', true],
+  ['d is mapping', true],
+  ['l is iterable', true],
+  ['"" is truthy', false],
+  ['[] is falsy', true],
+  ['"1.28.3" is version("1.28", ">=")', true],
+  ['"1.9.0" is version("1.10.0", "lt")', true],
+  ['"v1.30" is version("v1.30", "==")', true],
+  ['3 is odd', true],
+  ['missing is not defined', true],
+  ['l is not string', true],
+  ['l is contains(2)', true],
+];
+for (const [expr, want] of tests) {
+  test(`test: ${expr}`, () => assert.is(t.evaluate(expr, vars), want));
+}
+
+test('mandatory on undefined fails with its message', () => {
+  assert.throws(() => t.evaluate('missing | mandatory("set missing")', vars), /set missing/);
+});
+
+test('a failing filter is a TemplateError naming the problem', () => {
+  assert.throws(() => t.evaluate('"%%%" | b64decode', vars), /b64decode/);
+  assert.throws(() => t.evaluate('"x" | nosuchfilter', vars), /nosuchfilter/);
+});
+
+test.run();
