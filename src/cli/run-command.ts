@@ -25,6 +25,12 @@ import {
 } from './option-parsers';
 import { listHosts, listTasks } from './playbook-listing';
 
+/**
+ * After Ctrl-C, how long running commands may finish before their connections are closed; after twice
+ * that the CLI exits 99 even if a command still runs (a local command in its own process group).
+ */
+const SIGINT_GRACE_MS = 3000;
+
 export interface RunOpts {
   inventory: string[];
   check?: boolean;
@@ -226,6 +232,13 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     if (interrupts === 1) {
       println(io.err, '\ninterrupted: stopping, closing connections (Ctrl-C again to quit now)');
       abort.abort();
+      // commands already running on targets do not see the abort signal: after a grace period, close
+      // the connections under them so the run ends (a local child got the terminal's SIGINT already)
+      setTimeout(() => void transportFactory.closeAll().catch(() => {}), SIGINT_GRACE_MS).unref();
+      setTimeout(() => {
+        println(io.err, 'interrupted: commands still running on targets were abandoned');
+        process.exit(ExitCode.INTERRUPTED);
+      }, 2 * SIGINT_GRACE_MS).unref();
     } else process.exit(ExitCode.INTERRUPTED);
   };
   process.on('SIGINT', onSigint);
