@@ -14,7 +14,10 @@ let closedPort = 0;
 
 test.before(async () => {
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'remediate-wait-'));
-  server = net.createServer((s) => s.end('SSH-2.0-remediate-test\r\n'));
+  server = net.createServer((s) => {
+    s.on('error', () => undefined); // probes hang up abruptly (ECONNRESET)
+    s.end('SSH-2.0-remediate-test\r\n');
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as net.AddressInfo).port;
   // A port nobody listens on: open and close a server to get one.
