@@ -123,9 +123,15 @@ export async function openSshConnection(
 ): Promise<Client> {
   const { methods, tried } = await authMethods(e, hooks);
   if (methods.length === 0) {
-    throw new SshConnectError(opts.label, `no authentication method available for ${describe(e)}`, false, {
-      hint: 'set ansible_ssh_private_key_file / --private-key, start ssh-agent (SSH_AUTH_SOCK), or set ansible_password',
-    });
+    const what = tried.length ? ` (${tried.join(', ')})` : '';
+    throw new SshConnectError(
+      opts.label,
+      `authentication failed for ${describe(e)}: no usable credentials${what}`,
+      false,
+      {
+        hint: 'set ansible_ssh_private_key_file / --private-key, start ssh-agent (SSH_AUTH_SOCK), or set ansible_password',
+      },
+    );
   }
   const client = new Client();
   let hostKeyProblem: { msg: string; hint: string } | undefined;

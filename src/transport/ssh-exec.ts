@@ -142,20 +142,12 @@ export async function execOnChannel(
         signal = sig ? `SIG${String(sig).replace(/^SIG/, '')}` : 'SIGKILL';
       }
     });
-    const timer =
-      opts.timeoutMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            channel.signal('KILL');
-            channel.close();
-          }, opts.timeoutMs)
-        : undefined;
-    const onClientGone = () => channel.destroy();
-    client.once('close', onClientGone);
-    channel.on('close', () => {
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
       client.removeListener('close', onClientGone);
-      release();
       const durationMs = Date.now() - started;
       if (driver && !driver.succeeded && !timedOut) {
         try {
@@ -185,6 +177,24 @@ export async function execOnChannel(
         ...(timedOut ? { timedOut: true } : {}),
         ...(truncated ? { truncated: true } : {}),
       });
+    };
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            channel.signal('KILL');
+            channel.close();
+            // Children of the killed shell may keep the channel open: report now, free the slot on close
+            // (or after a grace period, as sshd then counts the session as gone for us anyway).
+            finish();
+            setTimeout(release, 5000).unref();
+          }, opts.timeoutMs)
+        : undefined;
+    const onClientGone = () => channel.destroy();
+    client.once('close', onClientGone);
+    channel.on('close', () => {
+      release();
+      finish();
     });
     if (!driver) {
       if (opts.stdin !== undefined && opts.stdin.length > 0) channel.write(opts.stdin);

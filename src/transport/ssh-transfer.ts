@@ -20,7 +20,14 @@ export interface TransferHost {
   client(): Promise<Client>;
   execRaw(cmd: ExecCommand, opts?: ExecOptions): Promise<RawExecResult>;
   /** Open an SFTP session (counted as a channel); undefined when the server has no SFTP subsystem. */
-  sftp(): Promise<{ sftp: SFTPWrapper; release: () => void } | undefined>;
+  sftp(): Promise<SftpSession | undefined>;
+}
+
+export interface SftpSession {
+  sftp: SFTPWrapper;
+  /** Rejects when the session or the connection is gone (ssh2 would leave callbacks pending). */
+  gone: Promise<never>;
+  release: () => void;
 }
 
 export class TransferError extends RemediateError {}
@@ -51,12 +58,17 @@ async function remoteState(h: TransferHost, path: string, become?: BecomeOptions
   return { exists: true, sha256: lines[0]?.trim(), mode: mode ? parseInt(mode, 8) : undefined, owner, group };
 }
 
-function sftpCall<T>(fn: (cb: (err: Error | null | undefined, v?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
+function sftpCall<T>(
+  fn: (cb: (err: Error | null | undefined, v?: T) => void) => void,
+  gone?: Promise<never>,
+): Promise<T> {
+  const p = new Promise<T>((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
+  return gone ? Promise.race([p, gone]) : p;
 }
 
-async function sftpWrite(sftp: SFTPWrapper, path: string, content: Buffer, mode: number): Promise<void> {
-  const handle = await sftpCall<Buffer>((cb) => sftp.open(path, 'w', { mode }, cb));
+async function sftpWrite(session: SftpSession, path: string, content: Buffer, mode: number): Promise<void> {
+  const { sftp, gone } = session;
+  const handle = await sftpCall<Buffer>((cb) => sftp.open(path, 'w', { mode }, cb), gone);
   try {
     const chunk = 32 * 1024;
     // Pipeline a few writes at a time: a round trip per 32 KiB is slow over a bastion.
@@ -66,7 +78,7 @@ async function sftpWrite(sftp: SFTPWrapper, path: string, content: Buffer, mode:
       const at = pos;
       const len = Math.min(chunk, content.length - pos);
       pos += len;
-      const p = sftpCall<void>((cb) => sftp.write(handle, content, at, len, at, cb)).finally(() =>
+      const p = sftpCall<void>((cb) => sftp.write(handle, content, at, len, at, cb), gone).finally(() =>
         inflight.delete(p),
       );
       inflight.add(p);
@@ -74,7 +86,7 @@ async function sftpWrite(sftp: SFTPWrapper, path: string, content: Buffer, mode:
     }
     await Promise.all(inflight);
   } finally {
-    await sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined);
+    await sftpCall<void>((cb) => sftp.close(handle, cb), gone).catch(() => undefined);
   }
 }
 
@@ -136,9 +148,9 @@ export async function putFile(
   try {
     if (!opts.become) {
       try {
-        await sftpWrite(session.sftp, tmp, content, 0o600);
+        await sftpWrite(session, tmp, content, 0o600);
       } catch (e) {
-        await sftpCall<void>((cb) => session.sftp.unlink(tmp, cb)).catch(() => undefined);
+        await sftpCall<void>((cb) => session.sftp.unlink(tmp, cb), session.gone).catch(() => undefined);
         throw new TransferError(`${h.host}: upload of ${dest} failed: ${(e as Error).message}`, {
           hint: 'the target file was left untouched; check the directory exists and is writable',
           cause: e,
@@ -149,9 +161,9 @@ export async function putFile(
     } else {
       const stage = `/tmp/.remediate-${randomBytes(6).toString('hex')}.upload`;
       try {
-        await sftpWrite(session.sftp, stage, content, 0o600);
+        await sftpWrite(session, stage, content, 0o600);
       } catch (e) {
-        await sftpCall<void>((cb) => session.sftp.unlink(stage, cb)).catch(() => undefined);
+        await sftpCall<void>((cb) => session.sftp.unlink(stage, cb), session.gone).catch(() => undefined);
         throw new TransferError(`${h.host}: upload of ${dest} failed: ${(e as Error).message}`, {
           hint: 'the target file was left untouched',
           cause: e,
@@ -176,7 +188,7 @@ export async function getFile(h: TransferHost, path: string, become?: BecomeOpti
     const session = await h.sftp();
     if (session) {
       try {
-        return await sftpCall<Buffer>((cb) => session.sftp.readFile(path, cb));
+        return await sftpCall<Buffer>((cb) => session.sftp.readFile(path, cb), session.gone);
       } catch (e) {
         throw new TransferError(`${h.host}: cannot read ${path}: ${(e as Error).message}`, {
           hint: 'check the path and its permissions (or use become)',

@@ -11,7 +11,7 @@ import { ConnectError } from '../errors';
 import { resolveSshEndpoint, type SshEndpoint } from './ssh-config';
 import { ChannelLostError, execOnChannel, type RawExecResult } from './ssh-exec';
 import { Gate, type SshPool } from './ssh-pool';
-import { getFile, putFile, type TransferHost } from './ssh-transfer';
+import { getFile, putFile, type SftpSession, type TransferHost } from './ssh-transfer';
 import type {
   BecomeOptions,
   ExecOptions,
@@ -107,7 +107,7 @@ export class SshTransport implements Transport, TransferHost {
     return { ...r, stdout: r.stdout.toString('utf8') };
   }
 
-  async sftp(): Promise<{ sftp: SFTPWrapper; release: () => void } | undefined> {
+  async sftp(): Promise<SftpSession | undefined> {
     if (this.noSftp) return undefined;
     const c = await this.client();
     const release = await this.sessions.acquire();
@@ -116,8 +116,17 @@ export class SshTransport implements Transport, TransferHost {
         c.sftp((err, s) => (err ? reject(err) : resolve(s))),
       );
       let done = false;
+      // ssh2 leaves SFTP callbacks pending when the connection dies: callers race this promise.
+      const gone = new Promise<never>((_, reject) => {
+        const lost = () =>
+          reject(new ChannelLostError(this.host, 'connection lost during the file transfer'));
+        sftp.once('close', lost);
+        c.once('close', lost);
+      });
+      gone.catch(() => undefined);
       return {
         sftp,
+        gone,
         release: () => {
           if (done) return;
           done = true;
