@@ -10,13 +10,11 @@ import type { Condition } from '../playbook/types';
 import { registerFilters } from './filters';
 import { templateGet } from './python-methods';
 import { strictTransform, type NjNode } from './strict-transform';
+import { parseWithSlices, PySlice } from './slice-parser';
 import { registerTests, runTest } from './tests';
 import { pyStr, toBool, truthy } from './values';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const njParser = require('nunjucks/src/parser') as {
-  parse(src: string, extensions: unknown[], opts: unknown): NjNode;
-};
 const njCompiler = require('nunjucks/src/compiler') as {
   Compiler: new (name: string, throwOnUndefined: boolean) => { compile(n: NjNode): void; getCode(): string };
 };
@@ -100,6 +98,10 @@ export class Templar {
       }
       return v;
     });
+    this.env.addGlobal('__rm_slice', (a: unknown, b: unknown, c: unknown) => {
+      const int = (x: unknown) => (x === null || x === undefined ? null : Math.trunc(Number(x)));
+      return new PySlice(int(a), int(b), int(c));
+    });
     this.env.addGlobal('__rm_str', (v: unknown) => pyStr(v));
     this.env.addGlobal('__rm_test', (name: string, v: unknown, ...args: unknown[]) =>
       runTest(this.env, name, v, args),
@@ -127,7 +129,7 @@ export class Templar {
     let compiled: Compiled;
     try {
       const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
-      const ast = njParser.parse(src, env.extensionsList, env.opts);
+      const ast = parseWithSlices(src, env.extensionsList, env.opts);
       const { native } = strictTransform(ast);
       const c = new njCompiler.Compiler('template', false);
       c.compile(njTransformer.transform(ast, [], 'template'));

@@ -3,6 +3,7 @@
  * Ansible users call on strings, lists and dicts. Prototype internals (`constructor`, `__proto__`) are
  * never reachable from a template.
  */
+import { applySlice, PySlice } from './slice-parser';
 import { isDict, pyEqual, pyStr, toList, type Dict } from './values';
 
 const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__lookupGetter__']);
@@ -188,6 +189,10 @@ function dictMethod(d: Dict, name: string): Method | undefined {
 export function templateGet(obj: unknown, key: unknown): unknown {
   if (obj === undefined || obj === null) return undefined;
   if (typeof key === 'string' && FORBIDDEN.has(key)) return undefined;
+  if (key instanceof PySlice) {
+    if (Array.isArray(obj) || typeof obj === 'string') return applySlice(obj, key);
+    throw new Error('only lists and strings can be sliced');
+  }
   if (Array.isArray(obj)) {
     const i = pyIndex(obj.length, key);
     if (i !== undefined) return obj[i];

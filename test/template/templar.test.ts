@@ -45,6 +45,11 @@ const native: [string, unknown][] = [
   ['{{ n if flag else "no" }}', 'no'],
   ['{{ 2 in l }}', true],
   ['{{ "x" not in l }}', true],
+  ['{{ l[1:] }}', [2, 3]],
+  ['{{ l[:-1] }}', [1, 2]],
+  ['{{ l[::-1] }}', [3, 2, 1]],
+  ['{{ name[:2] }}', 'ku'],
+  ['{{ name[1:3] | upper }}', 'UB'],
   ['no template', 'no template'],
 ];
 for (const [tpl, want] of native) {

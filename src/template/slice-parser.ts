@@ -1,0 +1,117 @@
+/**
+ * The nunjucks parser plus Jinja2 slices (`x[1:]`, `s[:8]`, `l[::-1]`), without nunjucks' global
+ * `installJinjaCompat` patching: this parser instance retries a failed `[...]` as a slice and turns it into
+ * `__rm_slice(start, stop, step)`, which attribute lookup (`__rm_get`) applies with Python semantics.
+ */
+import type { NjNode } from './strict-transform';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+type Ctor = new (...a: unknown[]) => NjNode;
+const nodes = require('nunjucks/src/nodes') as Record<string, Ctor>;
+const lexer = require('nunjucks/src/lexer') as {
+  lex(src: string, opts: unknown): Tokenizer;
+  TOKEN_LEFT_BRACKET: string;
+  TOKEN_RIGHT_BRACKET: string;
+  TOKEN_COLON: string;
+};
+interface Tokenizer {
+  index: number;
+  lineno: number;
+  colno: number;
+}
+interface Token {
+  type: string;
+  lineno: number;
+  colno: number;
+}
+interface NjParser {
+  tokens: Tokenizer;
+  peeked: unknown;
+  extensions: unknown[];
+  parseAggregate(): NjNode;
+  parseExpression(): NjNode;
+  parseAsRoot(): NjNode;
+  peekToken(): Token;
+  nextToken(): Token;
+  skip(type: string): boolean;
+  fail(msg: string, lineno?: number, colno?: number): never;
+}
+const Parser = (require('nunjucks/src/parser') as { Parser: new (tokens: Tokenizer) => NjParser }).Parser;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** A Python slice, as the key of a lookup. */
+export class PySlice {
+  constructor(
+    readonly start: number | null,
+    readonly stop: number | null,
+    readonly step: number | null,
+  ) {}
+}
+
+/** `value[start:stop:step]` on a list or string. */
+export function applySlice<T>(value: T[] | string, s: PySlice): T[] | string {
+  const list = typeof value === 'string' ? [...value] : value;
+  const n = list.length;
+  const step = s.step ?? 1;
+  if (step === 0) throw new Error('slice step cannot be zero');
+  const clamp = (i: number, lo: number, hi: number) => Math.min(Math.max(i, lo), hi);
+  const norm = (i: number | null, dflt: number, lo: number, hi: number) =>
+    i === null ? dflt : clamp(i < 0 ? i + n : i, lo, hi);
+  const out: (T | string)[] = [];
+  if (step > 0) {
+    for (let i = norm(s.start, 0, 0, n); i < norm(s.stop, n, 0, n); i += step) out.push(list[i]);
+  } else {
+    for (let i = norm(s.start, n - 1, -1, n - 1); i > norm(s.stop, -1, -1, n - 1); i += step)
+      out.push(list[i]);
+  }
+  return typeof value === 'string' ? out.join('') : (out as T[]);
+}
+
+export function parseWithSlices(src: string, extensions: unknown[], opts: unknown): NjNode {
+  const p = new Parser(lexer.lex(src, opts));
+  p.extensions = extensions;
+  const plain = Parser.prototype.parseAggregate;
+  p.parseAggregate = function parseAggregate(this: NjParser): NjNode {
+    const t = this.tokens;
+    // back up over the opening bracket, like nunjucks' jinja-compat does
+    const before = { index: t.index - 1, lineno: t.lineno, colno: t.colno - 1 };
+    try {
+      return plain.call(this);
+    } catch (err) {
+      const after = { index: t.index, lineno: t.lineno, colno: t.colno };
+      const rethrow = () => {
+        Object.assign(t, after);
+        return err;
+      };
+      Object.assign(t, before);
+      this.peeked = false;
+      const tok = this.peekToken();
+      if (tok.type !== lexer.TOKEN_LEFT_BRACKET) throw rethrow();
+      this.nextToken();
+      const parts: (NjNode | null)[] = [null, null, null];
+      let isSlice = false;
+      for (let i = 0; i <= 3; i++) {
+        if (this.skip(lexer.TOKEN_RIGHT_BRACKET)) break;
+        if (i === 3) {
+          if (isSlice) this.fail('too many slice components', tok.lineno, tok.colno);
+          break;
+        }
+        if (this.skip(lexer.TOKEN_COLON)) isSlice = true;
+        else {
+          parts[i] = this.parseExpression();
+          isSlice = this.skip(lexer.TOKEN_COLON) || isSlice;
+        }
+      }
+      if (!isSlice) throw rethrow();
+      const args = parts.map((x) => x ?? new nodes.Literal(tok.lineno, tok.colno, null));
+      const call = new nodes.FunCall(
+        tok.lineno,
+        tok.colno,
+        new nodes.Symbol(tok.lineno, tok.colno, '__rm_slice'),
+        new nodes.NodeList(tok.lineno, tok.colno, args),
+      );
+      return new nodes.Array(tok.lineno, tok.colno, [call]);
+    }
+  };
+  return p.parseAsRoot();
+}
