@@ -97,7 +97,13 @@ function delta(ms: number): string {
 export async function applyRun(ctx: ModuleContext, a: GuardArgs, state: RunState): Promise<ModuleResult> {
   const start = new Date();
   const stdin = a.stdin === undefined ? undefined : a.stdin + (a.stdin_add_newline ? '\n' : '');
-  const r = await ctx.exec(state.cmd, { cwd: a.chdir, stdin });
+  let r;
+  try {
+    r = await ctx.exec(state.cmd, { cwd: a.chdir, stdin });
+  } finally {
+    // A command can change anything on the host: no cached fact can be trusted after it.
+    ctx.invalidateFacts();
+  }
   const end = new Date();
   const strip = (s: string) => (a.strip_empty_ends ? s.replace(/[\r\n]+$/, '') : s);
   const stdout = strip(r.stdout);

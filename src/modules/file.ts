@@ -154,7 +154,8 @@ export default defineModule<typeof args, Facts, ExecCommand[]>({
   },
   async apply(ctx, a, plan) {
     for (const cmd of plan.state ?? []) await ctx.run(cmd);
-    ctx.invalidateFacts(`file:${a.path}:`);
+    // No trailing ':': removing or re-linking a directory also drops the facts of paths under it.
+    ctx.invalidateFacts(`file:${a.path}`);
     return { path: a.path };
   },
 });

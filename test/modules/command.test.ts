@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import command from '../../src/modules/command';
 import raw from '../../src/modules/raw';
 import shell from '../../src/modules/shell';
+import stat from '../../src/modules/stat';
 import { globWord } from '../../src/modules/command-run';
 import { shellWords } from '../../src/modules/shell-words';
 import { ModuleError } from '../../src/errors';
@@ -131,6 +132,16 @@ test('shell interprets pipes and variables; executable; raw runs as is', async (
   assert.is(r3.result.stdout, 'raw');
   assert.is(r3.result.stderr, 'err');
   assert.equal(describes(r3.plan), ['run echo raw; echo err >&2']);
+});
+
+test('a command invalidates cached facts: a later stat sees its effect', async () => {
+  const ctx = makeContext();
+  const f = path.join(dir, 'later');
+  const before = await runModule(stat, { path: f }, ctx);
+  assert.is((before.result.stat as { exists: boolean }).exists, false);
+  await runModule(command, { argv: ['touch', f] }, ctx);
+  const after = await runModule(stat, { path: f }, ctx);
+  assert.is((after.result.stat as { exists: boolean }).exists, true);
 });
 
 test('bad args are rejected', async () => {
