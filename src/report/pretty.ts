@@ -15,8 +15,21 @@ interface Row {
   skipped: number;
   state: 'running' | 'done' | 'failed' | 'unreachable';
   title?: (s: string) => void;
-  finish?: () => void;
-  fail?: (e: Error) => void;
+  /** Settles when the host is done with the play; listr2 waits on it (it may start the row later). */
+  done: Promise<void>;
+  finish: () => void;
+  fail: (e: Error) => void;
+}
+
+function newRow(): Row {
+  let finish!: () => void;
+  let fail!: (e: Error) => void;
+  const done = new Promise<void>((res, rej) => {
+    finish = res;
+    fail = rej;
+  });
+  done.catch(() => {});
+  return { task: 'waiting', ok: 0, changed: 0, failed: 0, skipped: 0, state: 'running', done, finish, fail };
 }
 
 export class PrettyReporter implements Reporter {
@@ -66,12 +79,8 @@ export class PrettyReporter implements Reporter {
 
   private startPlay(play: string, hosts: string[]): void {
     this.endPlay();
-    this.rows = new Map(
-      hosts.map((h) => [
-        h,
-        { task: 'waiting', ok: 0, changed: 0, failed: 0, skipped: 0, state: 'running' as const },
-      ]),
-    );
+    this.rows = new Map(hosts.map((h) => [h, newRow()]));
+    const rows = this.rows;
     const list = new Listr(
       [
         {
@@ -80,14 +89,12 @@ export class PrettyReporter implements Reporter {
             task.newListr(
               hosts.map((h) => ({
                 title: h,
-                task: (_c, t) =>
-                  new Promise<void>((resolve, reject) => {
-                    const row = this.rows.get(h)!;
-                    row.title = (s) => (t.title = s);
-                    row.finish = resolve;
-                    row.fail = reject;
-                    this.refresh(h, row);
-                  }),
+                task: (_c, t) => {
+                  const row = rows.get(h)!;
+                  row.title = (s) => (t.title = s);
+                  this.refresh(h, row);
+                  return row.done;
+                },
               })),
               { concurrent: true, exitOnError: false },
             ),
@@ -104,10 +111,13 @@ export class PrettyReporter implements Reporter {
   }
 
   private endPlay(): void {
-    for (const row of this.rows.values()) {
+    for (const [host, row] of this.rows) {
       if (row.state === 'running') row.state = 'done';
-      if (row.state === 'done') row.finish?.();
-      else row.fail?.(new Error(row.state));
+      row.task = row.state === 'done' ? 'done' : row.state;
+      this.refresh(host, row);
+      // listr2 shows a failed task's error message in place of its title
+      if (row.state === 'done') row.finish();
+      else row.fail(new Error(this.text(host, row)));
     }
   }
 
@@ -129,7 +139,11 @@ export class PrettyReporter implements Reporter {
     this.refresh(e.host, row);
   }
 
+  private text(host: string, r: Row): string {
+    return `${host}  ${r.task}  ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped}`;
+  }
+
   private refresh(host: string, r: Row): void {
-    r.title?.(`${host}  ${r.task}  ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped}`);
+    r.title?.(this.text(host, r));
   }
 }

@@ -1,0 +1,20 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PrettyReporter } from '../../src/report/pretty';
+import { scriptedEvents, sink } from './scripted-events';
+
+test('pretty: after the rows, failures and the PLAY RECAP are printed at close', async () => {
+  const out = sink();
+  const err = sink();
+  const r = new PrettyReporter({ verbosity: 0, diff: false, out, err, color: false, isTTY: true });
+  const events = scriptedEvents();
+  for (const e of events) r.on(e);
+  assert.not.match(out.text, /PLAY RECAP/); // held until the listr rows are done
+  await r.close();
+  assert.match(out.text, /fatal: \[kube01\]: FAILED! => 'api_ip' is undefined/);
+  assert.match(out.text, /fatal: \[kube02\]: UNREACHABLE!/);
+  assert.match(out.text, /PLAY RECAP \*+\nkube01 {21}: ok=3 {4}changed=3/);
+  assert.match(err.text, /\[WARNING\]: kube02: something odd/);
+});
+
+test.run();

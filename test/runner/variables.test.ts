@@ -1,0 +1,41 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TemplateError } from '../../src/errors';
+import { Templar } from '../../src/template/index';
+import { UnresolvedVar, resolveTemplatedVars } from '../../src/runner/variables';
+
+const t = new Templar();
+
+test('templated variables are rendered against each other, in any order, deeply', () => {
+  const v = resolveTemplatedVars(
+    {
+      file: '{{ dir }}/server.crt',
+      dir: '{{ base }}/pki',
+      base: '/etc',
+      list: ['{{ base }}'],
+      n: '{{ 1 + 1 }}',
+    },
+    t,
+  );
+  assert.is(v['file'], '/etc/pki/server.crt');
+  assert.equal(v['list'], ['/etc']);
+  assert.is(v['n'], 2);
+});
+
+test('a variable that cannot be rendered fails where it is used, with the original error', () => {
+  const v = resolveTemplatedVars({ bad: '{{ nope }}/x', ok: 'fine' }, t);
+  assert.instance(v['bad'], UnresolvedVar);
+  assert.throws(
+    () => t.render('path={{ bad }}', v),
+    (e: unknown) => e instanceof TemplateError && /'nope' is undefined/.test(e.message),
+  );
+  assert.is(t.render('{{ ok }}', v), 'fine');
+});
+
+test('magic variables are left alone', () => {
+  const hostvars = { h: { x: '{{ not_rendered }}' } };
+  const v = resolveTemplatedVars({ hostvars }, t);
+  assert.is(v['hostvars'], hostvars);
+});
+
+test.run();
