@@ -181,7 +181,10 @@ export interface ArgProblem {
   hint?: string;
 }
 
-/** Check args against the module's schema; `lenient` accepts template strings for any type. */
+/**
+ * Check args against the module's schema. `lenient` (load time) accepts template strings for any type and
+ * quotes offending literals; strict (after rendering) names only their type, as they may hold secrets.
+ */
 export function checkArgs(
   mod: AnyModule,
   args: Args,
@@ -213,9 +216,9 @@ export function checkArgs(
     if (issue.code === 'invalid_type' && value === undefined && path.length) {
       message = `module '${mod.name}' needs argument '${argName}'`;
     } else if (argName === '_raw_params') {
-      message = `module '${mod.name}': ${issueMessage(issue, value)}`;
+      message = `module '${mod.name}': ${issueMessage(issue, value, lenient)}`;
     } else {
-      message = `module '${mod.name}'${argName ? ` argument '${argName}'` : ''}: ${issueMessage(issue, value)}`;
+      message = `module '${mod.name}'${argName ? ` argument '${argName}'` : ''}: ${issueMessage(issue, value, lenient)}`;
     }
     return { problem: { path, key: false, message } };
   }

@@ -1,22 +1,29 @@
 /** zod issues → short messages that say what was expected and what was found, with suggestions for enums. */
 import type { z } from 'zod';
+import { isSecret } from '../command';
 import { didYouMean } from './suggest';
 
-export function describeValue(v: unknown): string {
+export function describeValue(v: unknown, showValue = true): string {
   if (v === null || v === undefined) return 'nothing';
+  if (isSecret(v)) return 'a secret';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (!showValue) return `a ${typeof v}`;
   const s = JSON.stringify(v);
   return `${typeof v} ${s.length > 40 ? s.slice(0, 37) + '...' : s}`;
 }
 
-/** The message for one issue; `value` is the input at the issue's path. */
-export function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}, got ${describeValue(value)}`;
+/**
+ * The message for one issue; `value` is the input at the issue's path. `showValue` false (rendered values,
+ * which may hold secrets) names only the value's type.
+ */
+export function issueMessage(issue: z.core.$ZodIssue, value: unknown, showValue = true): string {
+  if (issue.code === 'invalid_type')
+    return `expected ${issue.expected}, got ${describeValue(value, showValue)}`;
   if (issue.code === 'invalid_value') {
     const values = issue.values.map((x) => JSON.stringify(x)).join(', ');
-    const near = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : '';
-    return `${describeValue(value)} is not one of ${values}${near}`;
+    const near = showValue && typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : '';
+    return `${describeValue(value, showValue)} is not one of ${values}${near}`;
   }
   return issue.message;
 }

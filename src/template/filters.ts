@@ -257,8 +257,9 @@ export function registerFilters(env: nunjucks.Environment): void {
     from_json: (v) => {
       try {
         return JSON.parse(pyStr(v)) as unknown;
-      } catch (err) {
-        throw new Error(`from_json: ${(err as Error).message}`);
+      } catch {
+        // JSON.parse quotes the input in its message: never echo data (it may be secret).
+        throw new Error('from_json: the input is not valid JSON');
       }
     },
     to_yaml: (v) => YAML.stringify(v, { indent: 2 }),
@@ -266,7 +267,16 @@ export function registerFilters(env: nunjucks.Environment): void {
       const { kw } = splitKwargs(args);
       return YAML.stringify(v, { indent: typeof kw.indent === 'number' ? kw.indent : 4 });
     },
-    from_yaml: (v) => YAML.parse(pyStr(v)) as unknown,
+    from_yaml: (v) => {
+      try {
+        return YAML.parse(pyStr(v)) as unknown;
+      } catch (err) {
+        const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+        throw new Error(
+          `from_yaml: the input is not valid YAML${pos ? ` (line ${pos.line}, col ${pos.col})` : ''}`,
+        );
+      }
+    },
     quote: (v) => quote(pyStr(v)),
     basename: (v) => path.posix.basename(pyStr(v)),
     dirname: (v) => path.posix.dirname(pyStr(v)),

@@ -209,7 +209,16 @@ test('validateModuleArgs: strict after rendering, names the argument, drops omit
     assert.unreachable();
   } catch (e) {
     assert.instance(e, ModuleError);
-    assert.match((e as Error).message, /^p\.yml:9:7: module 'wait_for' argument 'port': expected number/);
+    assert.match(
+      (e as Error).message,
+      /^p\.yml:9:7: module 'wait_for' argument 'port': expected number, got a string$/,
+    );
+  }
+  try {
+    validateModuleArgs('wait_for', { port: 'hunter2' }, loc);
+    assert.unreachable();
+  } catch (e) {
+    assert.not.match((e as Error).message, /hunter2/, 'rendered values (maybe secrets) are not echoed');
   }
 });
 

@@ -177,6 +177,10 @@ test('mandatory on undefined fails with its message', () => {
 test('a failing filter is a TemplateError naming the problem', () => {
   assert.throws(() => t.evaluate('"%%%" | b64decode', vars), /b64decode/);
   assert.throws(() => t.evaluate('"x" | nosuchfilter', vars), /nosuchfilter/);
+  assert.throws(
+    () => t.evaluate('pw | from_json', { pw: 'hunter2' }),
+    (e: Error) => !e.message.includes('hunter2'),
+  );
 });
 
 test.run();
