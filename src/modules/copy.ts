@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ModuleError } from '../errors';
+import { fileContent } from '../facts/file';
 import {
   applyPut,
   findSource,
@@ -23,6 +24,7 @@ const args = z
         'Controller file to copy: absolute, or relative to the playbook dir/files/ or the playbook dir',
       ),
     content: z.string().optional().describe('Text to write to dest (instead of src)'),
+    remote_src: z.boolean().default(false).describe('src is a file on the target, not on the controller'),
     ...putArgs,
   })
   .strict();
@@ -34,6 +36,15 @@ export default defineModule<typeof args, PutFacts, PutState>({
   async probe(ctx, a) {
     if ((a.src === undefined) === (a.content === undefined)) {
       throw new ModuleError('copy needs exactly one of src or content');
+    }
+    if (a.src !== undefined && a.remote_src) {
+      const remote = await ctx.fact(fileContent(a.src));
+      if (!remote.exists) {
+        throw new ModuleError(`remote src ${a.src} does not exist or is not a regular file`, {
+          hint: 'with remote_src: true, src is a path on the target',
+        });
+      }
+      return probePut(ctx, a, remote.content, path.posix.basename(a.src));
     }
     if (a.src !== undefined) {
       const file = findSource(ctx, a.src, 'files');

@@ -15,6 +15,8 @@ export interface LineEditArgs {
   insertafter?: string;
   insertbefore?: string;
   firstmatch: boolean;
+  /** With regexp: `line` may use \\1 / \\g<name> of the match; no match → no change. */
+  backrefs?: boolean;
 }
 
 export interface LineEdit {
@@ -27,7 +29,8 @@ export interface LineEdit {
 
 function compile(re: string, what: string): RegExp {
   try {
-    return new RegExp(re);
+    // Python's named groups (?P<name>...) are JavaScript's (?<name>...).
+    return new RegExp(re.replace(/\(\?P</g, '(?<'));
   } catch (e) {
     throw new ModuleError(`invalid ${what} ${JSON.stringify(re)}: ${(e as Error).message}`);
   }
@@ -59,12 +62,15 @@ export function editLines(text: string, a: LineEditArgs): LineEdit {
       }
     }
     if (idx >= 0) {
-      if (lines[idx] === line) return { content: text, changed: false, msg: '' };
+      const want = a.backrefs && re ? expandBackrefs(lines[idx]!, re, line) : line;
+      if (lines[idx] === want) return { content: text, changed: false, msg: '' };
       const out = [...lines];
-      out[idx] = line;
+      out[idx] = want;
       return { content: join(out), changed: true, msg: 'line replaced' };
     }
   }
+  // backrefs: no match means nothing to do (Ansible does not insert the line then).
+  if (a.backrefs && re) return { content: text, changed: false, msg: '' };
   if (lines.includes(line)) return { content: text, changed: false, msg: '' };
 
   let at = lines.length;
@@ -83,4 +89,15 @@ export function editLines(text: string, a: LineEditArgs): LineEdit {
   const out = [...lines];
   out.splice(at, 0, line);
   return { content: join(out), changed: true, msg: 'line added' };
+}
+
+/** Python-style `\1`, `\g<1>`, `\g<name>` in `line`, from `re`'s match on `subject`. */
+export function expandBackrefs(subject: string, re: RegExp, line: string): string {
+  const m = re.exec(subject);
+  if (!m) return line;
+  return line.replace(/\\(?:g<(\w+)>|(\d+))/g, (_all, name: string | undefined, num: string | undefined) => {
+    const key = name ?? num!;
+    const v = /^\d+$/.test(key) ? m[Number(key)] : m.groups?.[key];
+    return v ?? '';
+  });
 }

@@ -26,6 +26,12 @@ const args = withAliases(
         .optional()
         .describe('EOF (default) or a regexp: insert after the last matching line'),
       insertbefore: z.string().optional().describe('BOF or a regexp: insert before the last matching line'),
+      backrefs: z
+        .boolean()
+        .default(false)
+        .describe(
+          'With regexp: \\1 or \\g<name> in line take the matched groups; no match leaves the file alone',
+        ),
       firstmatch: z
         .boolean()
         .default(false)

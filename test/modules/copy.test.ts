@@ -156,6 +156,24 @@ test('no_log hides the diff', async () => {
   assert.not.match(JSON.stringify(plan), /hunter2/);
 });
 
+test('remote_src copies a file on the target, then is idempotent', async () => {
+  const src = path.join(dir, 'server.crt');
+  const dest = path.join(dir, 'server.crt.bak');
+  await fsp.writeFile(src, 'CERT\n');
+  const r = await runModule(copy, { src, dest, remote_src: true, mode: '0600' }, makeContext());
+  assert.is(r.changed, true);
+  assert.is(await fsp.readFile(dest, 'utf8'), 'CERT\n');
+  assert.is(await mode(dest), 0o600);
+  assert.is(
+    (await runModule(copy, { src, dest, remote_src: true, mode: '0600' }, makeContext())).changed,
+    false,
+  );
+  await runModule(copy, { src: path.join(dir, 'nope'), dest, remote_src: true }, makeContext()).then(
+    () => assert.unreachable(),
+    (e) => assert.match(String(e), /remote src .* does not exist/),
+  );
+});
+
 test('missing src is a clear error', async () => {
   await runModule(
     copy,

@@ -38,6 +38,19 @@ test('editLines table (Ansible rules)', () => {
     ['', { line: 'first' }, 'first\n', true],
     ['a\r\nb\r\n', { line: 'c' }, 'a\r\nb\r\nc\r\n', true],
     [conf, { line: 'k=v', search_string: 'c=' }, 'a=1\n# b\nb=2\nk=v\n', true],
+    [
+      'port=80 # web\n',
+      { line: 'port=8080 \\1', regexp: '^port=\\d+ (#.*)$', backrefs: true },
+      'port=8080 # web\n',
+      true,
+    ],
+    [
+      'x=1\n',
+      { line: 'y=\\g<v>', regexp: '^x=(?P<v>\\d)$', backrefs: true },
+      'y=1\n',
+      true,
+    ],
+    ['x=1\n', { line: 'z=\\1', regexp: '^nomatch(.*)$', backrefs: true }, 'x=1\n', false],
   ];
   for (const [text, args, want, changed] of table) {
     const r = editLines(text, { ...base, ...args });
