@@ -67,11 +67,19 @@ export function toTags(v: unknown): string[] {
 const toList = (v: unknown): string[] | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)];
 
+const partials = new WeakMap<object, z.ZodTypeAny>();
+/** `z.object(shape).partial()`, built once per keyword set (building zod schemas is not cheap). */
+function partialOf(shape: Record<string, z.ZodTypeAny>): z.ZodTypeAny {
+  let s = partials.get(shape);
+  if (!s) partials.set(shape, (s = z.object(shape).partial()));
+  return s;
+}
+
 /** Validate keyword values with zod; the first issue becomes a located PlaybookError. */
 function checkKeywords(ctx: TaskLoadContext, raw: Raw, shape: Record<string, z.ZodTypeAny>, p: Path): void {
   const picked: Raw = {};
   for (const k of Object.keys(raw)) if (k in shape) picked[k] = raw[k];
-  const r = z.object(shape).partial().safeParse(picked);
+  const r = partialOf(shape).safeParse(picked);
   if (r.success) return;
   const issue = r.error.issues[0];
   const ip = issue.path.filter((x): x is string | number => typeof x !== 'symbol');
