@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { retryFilePath } from '../../src/cli/run-command';
+import { hostKeyChecking, retryFilePath, type RunOpts } from '../../src/cli/run-command';
 import { runCli } from '../helpers/cli';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-run-'));
@@ -124,6 +124,20 @@ test('--list-hosts honours --limit; an empty --limit is a usage error (5); a bad
   const bad = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-l', '~(oops'], { cwd: dir });
   assert.is(bad.code, 4, bad.stderr);
   assert.match(bad.stderr, /bad host pattern/);
+});
+
+test('host key checking: the flag wins, else ANSIBLE_HOST_KEY_CHECKING (False → off), else the default', () => {
+  const o = (hostKeyChecking?: RunOpts['hostKeyChecking']) => ({ hostKeyChecking }) as RunOpts;
+  assert.is(hostKeyChecking(o('accept-new'), { ANSIBLE_HOST_KEY_CHECKING: 'False' }), 'accept-new');
+  assert.is(hostKeyChecking(o(), { ANSIBLE_HOST_KEY_CHECKING: 'False' }), 'off');
+  assert.is(hostKeyChecking(o(), { ANSIBLE_HOST_KEY_CHECKING: 'no' }), 'off');
+  assert.is(hostKeyChecking(o(), { ANSIBLE_HOST_KEY_CHECKING: 'True' }), 'strict');
+  assert.is(hostKeyChecking(o(), {}), undefined);
+  assert.throws(() => hostKeyChecking(o(), { ANSIBLE_HOST_KEY_CHECKING: 'maybe' }), /not a boolean/);
+  assert.is(
+    retryFilePath('/srv/playbooks/fix-apiserver-sans.yml'),
+    '/srv/playbooks/fix-apiserver-sans.retry',
+  );
 });
 
 test.run();
