@@ -192,7 +192,14 @@ export async function execOnChannel(
         : undefined;
     const onClientGone = () => channel.destroy();
     client.once('close', onClientGone);
-    channel.on('close', () => {
+    // ssh2 passes the exit status to 'close' too; 'exit' alone can fire before our listener is attached
+    // (the exec callback resolves a promise, a tick after the packets were parsed).
+    channel.on('close', (c?: number | null, sig?: string) => {
+      if (!exited && c !== undefined) {
+        exited = true;
+        code = typeof c === 'number' ? c : null;
+        if (c === null) signal = sig ? `SIG${String(sig).replace(/^SIG/, '')}` : 'SIGKILL';
+      }
       release();
       finish();
     });

@@ -123,6 +123,10 @@ export interface Sshd {
   authorize(user: string, pubKeyFile: string): void;
   /** SIGKILL sshd and every session it started (simulates a crash). */
   kill(): void;
+  /** What sshd wrote on stderr (LogLevel ERROR). */
+  log(): string;
+  /** SIGKILL the sessions only (connections drop; sshd keeps listening). */
+  dropConnections(): void;
   stop(): Promise<void>;
 }
 
@@ -253,7 +257,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       lastErr = stderr;
       continue;
     }
-    const knownHostsLine = `[${host}]:${port} ${hostPub[0]} ${hostPub[1]}`;
+    const knownHostsLine = `${port === 22 ? host : `[${host}]:${port}`} ${hostPub[0]} ${hostPub[1]}`;
     const knownHostsFile = join(dir, 'known_hosts');
     writeFileSync(knownHostsFile, knownHostsLine + '\n');
     const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
@@ -269,6 +273,16 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       authorize: (user, pubKeyFile) =>
         writeFileSync(join(akDir, user), readFileSync(pubKeyFile, 'utf8'), { flag: 'a' }),
       kill: () => killTree(pid),
+      log: () => stderr,
+      dropConnections: () => {
+        for (const p of descendants(pid)) {
+          try {
+            process.kill(p, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
+      },
       stop: async () => {
         killTree(pid);
         await exited;
@@ -299,4 +313,52 @@ export async function startAgent(keys: string[]): Promise<{ sock: string; stop()
   for (const k of keys)
     execFileSync('ssh-add', ['-q', k], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
   return { sock, stop };
+}
+
+export interface Netns {
+  name: string;
+  /** Our end of the veth pair (in the root namespace). */
+  hostAddr: string;
+  /** The namespace's end. */
+  nsAddr: string;
+  destroy(): void;
+}
+
+/** A network namespace joined to ours by a veth pair (10.213.N.1 here, 10.213.N.2 there); lo is up. */
+export function createNetns(): Netns {
+  const id = (process.pid % 250) + 1;
+  const name = `rmt-ssh-${process.pid}`;
+  const veth = `rmv${process.pid}`.slice(0, 12);
+  const destroy = () => {
+    try {
+      execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+    } catch {
+      /* gone */
+    }
+    try {
+      execFileSync('ip', ['link', 'del', `${veth}a`], { stdio: 'ignore' });
+    } catch {
+      /* gone with the namespace */
+    }
+  };
+  cleanups.add(destroy);
+  destroy();
+  const ip = (...a: string[]) => execFileSync('ip', a, { stdio: 'pipe' });
+  ip('netns', 'add', name);
+  ip('link', 'add', `${veth}a`, 'type', 'veth', 'peer', 'name', `${veth}b`);
+  ip('link', 'set', `${veth}b`, 'netns', name);
+  ip('addr', 'add', `10.213.${id}.1/30`, 'dev', `${veth}a`);
+  ip('link', 'set', `${veth}a`, 'up');
+  ip('netns', 'exec', name, 'ip', 'addr', 'add', `10.213.${id}.2/30`, 'dev', `${veth}b`);
+  ip('netns', 'exec', name, 'ip', 'link', 'set', `${veth}b`, 'up');
+  ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+  return {
+    name,
+    hostAddr: `10.213.${id}.1`,
+    nsAddr: `10.213.${id}.2`,
+    destroy: () => {
+      destroy();
+      cleanups.delete(destroy);
+    },
+  };
 }
