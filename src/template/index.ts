@@ -18,6 +18,9 @@ import { pyStr, toBool, truthy } from './values';
 const njCompiler = require('nunjucks/src/compiler') as {
   Compiler: new (name: string, throwOnUndefined: boolean) => { compile(n: NjNode): void; getCode(): string };
 };
+const njRuntime = require('nunjucks/src/runtime') as {
+  Frame: new (parent?: unknown, isolateWrites?: boolean) => { variables: Record<string, unknown> };
+};
 const njTransformer = require('nunjucks/src/transformer') as {
   transform(n: NjNode, asyncFilters: string[], name: string): NjNode;
 };
@@ -162,7 +165,11 @@ export class Templar {
     const saved = this.captured;
     this.captured = undefined;
     try {
-      const out = c.tmpl.render(vars);
+      // The variables are read through a parent frame that *is* the vars object: nunjucks would copy every
+      // variable into a fresh context on each render. Writes ({% set %}) stay in the child frame.
+      const frame = new njRuntime.Frame();
+      frame.variables = vars;
+      const out = (c.tmpl.render as (ctx: object, frame: unknown) => string)({}, frame);
       if (!c.native) return out;
       return native ? this.captured : pyStr(this.captured);
     } catch (err) {

@@ -181,6 +181,8 @@ test('autoescape is off', () => {
 test('vars are not mutated and prototypes are unreachable', () => {
   const v = { o: { a: 1 } };
   assert.is(t.render('{{ o.constructor is defined }}', v), false);
+  assert.is(t.render('{% set o = 5 %}{% set p = 6 %}{{ o }}{{ p }}', v), '56');
+  assert.is(t.render('{% for o in [1] %}{{ o }}{% endfor %}', v), '1');
   assert.equal(v, { o: { a: 1 } });
 });
 
