@@ -1,0 +1,164 @@
+/**
+ * The headline job end to end, on real labs (network + mount namespaces, real sshd, openssl s_server
+ * apiservers): `--check` changes nothing and lists diffs/refusals; a real run fixes `sans` clusters,
+ * refuses `key-mismatch` / `no-ca-key` leaving their files byte-identical, leaves `healthy` alone and
+ * reports `unreachable`; a second run changes nothing; a `bad-restart` cluster is rolled back.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { labDown, labUp, labVerify, type LabFault, type LabInfo } from '../../src/lab';
+import { runCli, type CliResult } from '../helpers/cli';
+
+const PLAYBOOK = 'playbooks/fix-apiserver-sans.yml';
+const root = mkdtempSync(path.join(tmpdir(), 'remediate-e2e-'));
+const fleetDir = path.join(root, 'fleet');
+const rollbackDir = path.join(root, 'rollback');
+let fleet: LabInfo;
+let rollback: LabInfo;
+
+/** sha256 + mode of every file a cluster's master sees under /etc (overlay upper layer) and /root. */
+function checksums(lab: LabInfo, cluster: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile())
+        out[p] =
+          createHash('sha256').update(readFileSync(p)).digest('hex') + ' ' + statSync(p).mode.toString(8);
+    }
+  };
+  for (const d of ['etc', 'root']) walk(path.join(lab.dir, 'clusters', cluster, d));
+  return out;
+}
+const allChecksums = (lab: LabInfo) =>
+  Object.fromEntries(lab.clusters.map((c) => [c.name, checksums(lab, c.name)]));
+
+const host = (cluster: string) => `kube01.${cluster}`;
+function clustersWith(lab: LabInfo, f: LabFault): string[] {
+  return lab.clusters.filter((c) => c.faults.includes(f)).map((c) => c.name);
+}
+const fixable = () =>
+  fleet.clusters.filter((c) => c.faults.length === 1 && c.faults[0] === 'sans').map((c) => c.name);
+
+interface Recap {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+}
+function recap(out: string): Record<string, Recap> {
+  const r: Record<string, Recap> = {};
+  const re = /^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/gm;
+  for (const m of out.matchAll(re))
+    r[m[1]!] = { ok: +m[2]!, changed: +m[3]!, unreachable: +m[4]!, failed: +m[5]! };
+  return r;
+}
+
+/** Like assert.match, but shows the whole CLI output when it fails. */
+function has(out: string, re: RegExp): void {
+  assert.ok(re.test(out), `expected ${re} in:\n${out}`);
+}
+
+function run(lab: LabInfo, ...extra: string[]): Promise<CliResult> {
+  return runCli(['run', PLAYBOOK, '-i', lab.inventory, ...extra], { timeoutMs: 240_000 });
+}
+
+test.before(async () => {
+  // one after the other: two labs coming up at once have dropped fresh ssh connections here
+  fleet = await labUp({
+    dir: fleetDir,
+    clusters: 6,
+    faults: 'sans=2,healthy=1,key-mismatch=1,no-ca-key=1,unreachable=1',
+  });
+  rollback = await labUp({ dir: rollbackDir, clusters: 1, faults: 'bad-restart=1' });
+});
+
+test.after(async () => {
+  await Promise.allSettled([labDown({ dir: fleetDir }), labDown({ dir: rollbackDir })]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+let original: Record<string, Record<string, string>>;
+
+test('--check: SAN diff per host, refusals with reasons, unreachable listed; nothing changes on any cluster', async () => {
+  original = allChecksums(fleet);
+  const r = await run(fleet, '--check');
+  const out = r.stdout + r.stderr;
+  assert.is(r.code, 2, out);
+  for (const c of fixable()) {
+    has(
+      out,
+      new RegExp(
+        `changed: \\[${host(c)}\\]\\n\\s+~ SAN \\+IP:10\\.254\\.0\\.1 -IP:172\\.16\\.0\\.1 \\(key reused, CA `,
+      ),
+    );
+  }
+  for (const c of clustersWith(fleet, 'key-mismatch'))
+    has(out, new RegExp(`${host(c)}\\]: FAILED! => refused \\(key-mismatch\\)`));
+  for (const c of clustersWith(fleet, 'no-ca-key'))
+    has(out, new RegExp(`${host(c)}\\]: FAILED! => refused \\(ca-key-missing\\)`));
+  const rc = recap(out);
+  for (const c of clustersWith(fleet, 'unreachable')) assert.is(rc[host(c)]!.unreachable, 1);
+  for (const c of clustersWith(fleet, 'healthy'))
+    assert.equal([rc[host(c)]!.changed, rc[host(c)]!.failed], [0, 0]);
+  assert.equal(allChecksums(fleet), original);
+});
+
+test('run: sans clusters fixed and verified, refused ones byte-identical, healthy untouched, exit 2', async () => {
+  const r = await run(fleet);
+  const out = r.stdout + r.stderr;
+  assert.is(r.code, 2, out);
+  const rc = recap(out);
+  const verify = Object.fromEntries((await labVerify({ dir: fleetDir })).map((v) => [v.cluster, v]));
+  for (const c of fixable()) {
+    assert.ok(verify[c]!.ok, `${c}: ${verify[c]!.detail}\n${out}`);
+    assert.equal([rc[host(c)]!.failed, rc[host(c)]!.unreachable], [0, 0]);
+    assert.ok(rc[host(c)]!.changed > 0);
+    const pki = path.join(fleet.dir, 'clusters', c, 'etc/pki/tls/kube01');
+    assert.ok(
+      readdirSync(pki).some((f) => /^server\.crt\.\d{8}T\d{6}Z\.bak$/.test(f)),
+      'backup kept',
+    );
+  }
+  for (const c of [...clustersWith(fleet, 'key-mismatch'), ...clustersWith(fleet, 'no-ca-key')]) {
+    assert.is(rc[host(c)]!.failed, 1);
+    assert.equal(checksums(fleet, c), original[c], `${c} files changed`);
+  }
+  for (const c of clustersWith(fleet, 'healthy')) {
+    assert.equal([rc[host(c)]!.changed, rc[host(c)]!.failed], [0, 0]);
+    assert.equal(checksums(fleet, c), original[c]);
+    assert.ok(verify[c]!.ok);
+  }
+  for (const c of clustersWith(fleet, 'unreachable')) assert.is(rc[host(c)]!.unreachable, 1);
+});
+
+test('second run: changed=0 on every host', async () => {
+  const r = await run(fleet);
+  const rc = recap(r.stdout);
+  assert.is(Object.keys(rc).length, fleet.clusters.length, r.stdout);
+  for (const [h, c] of Object.entries(rc)) assert.is(c.changed, 0, `${h} changed on the second run`);
+});
+
+test('rollback: the apiserver does not verify after the restart -> old cert restored, host failed', async () => {
+  const c = rollback.clusters[0]!.name;
+  const crt = path.join(rollback.dir, 'clusters', c, 'etc/pki/tls/kube01/server.crt');
+  const before = readFileSync(crt);
+  const r = await run(rollback, '-e', 'tls_retries=1', '-e', 'tls_delay=1');
+  const out = r.stdout + r.stderr;
+  assert.is(r.code, 2, out);
+  has(out, /changed: \[kube01\.c001\]\n\s+~ SAN \+IP:10\.254\.0\.1/);
+  assert.match(
+    out,
+    /FAILED! => rolled back: after the restart the apiserver did not verify for 10\.254\.0\.1 .*IP address mismatch.*the previous certificate was restored from \/etc\/pki\/tls\/kube01\/server\.crt\.\d{8}T\d{6}Z\.bak/,
+  );
+  assert.is(recap(out)[host(c)]!.failed, 1);
+  assert.ok(readFileSync(crt).equals(before), 'the original certificate is back, byte for byte');
+});
+
+test.run();
