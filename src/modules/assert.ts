@@ -1,12 +1,13 @@
 /** `assert`: every condition in `that` must hold (Jinja2 expressions, like `when:`); controller only. */
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { defineModule, type ModuleContext } from './types';
 
 const args = z
   .object({
     that: z
-      .union([z.string(), z.boolean(), z.array(z.union([z.string(), z.boolean()]))])
+      .union([z.string(), boolArg(), z.array(z.union([z.string(), boolArg()]))])
       .describe('Condition(s), all must be true'),
     fail_msg: z
       .union([z.string(), z.array(z.string())])
@@ -20,7 +21,7 @@ const args = z
       .union([z.string(), z.array(z.string())])
       .optional()
       .describe('Message when all hold'),
-    quiet: z.boolean().default(false).describe('Less output on success'),
+    quiet: boolArg().default(false).describe('Less output on success'),
   })
   .strict();
 

@@ -3,6 +3,7 @@
  * that check mode cannot predict), and running it with Ansible's result fields.
  */
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { quote, raw, sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import type { ModuleContext, ModuleResult, Plan } from './types';
@@ -15,9 +16,8 @@ export const guardArgs = {
     .optional()
     .describe('A path (glob allowed): when it does not exist, the command is not run'),
   stdin: z.string().optional().describe('Text fed to the command on stdin'),
-  stdin_add_newline: z.boolean().default(true).describe('Append a newline to stdin'),
-  strip_empty_ends: z
-    .boolean()
+  stdin_add_newline: boolArg().default(true).describe('Append a newline to stdin'),
+  strip_empty_ends: boolArg()
     .default(true)
     .describe('Strip trailing newlines from stdout/stderr in the result'),
 };

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { fileContent } from '../facts/file';
 import {
@@ -24,7 +25,7 @@ const args = z
         'Controller file to copy: absolute, or relative to the playbook dir/files/ or the playbook dir',
       ),
     content: z.string().optional().describe('Text to write to dest (instead of src)'),
-    remote_src: z.boolean().default(false).describe('src is a file on the target, not on the controller'),
+    remote_src: boolArg().default(false).describe('src is a file on the target, not on the controller'),
     ...putArgs,
   })
   .strict();

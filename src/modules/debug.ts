@@ -4,6 +4,7 @@
  * host's `ansible_verbosity` is lower.
  */
 import { z } from 'zod';
+import { intArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { defineModule } from './types';
 
@@ -11,7 +12,7 @@ const args = z
   .object({
     msg: z.unknown().optional().describe('Message to show (any value; default "Hello world!")'),
     var: z.string().optional().describe('Name or expression of a variable to show'),
-    verbosity: z.number().int().min(0).max(4).default(0).describe('Show only at this -v level or higher'),
+    verbosity: intArg({ min: 0, max: 4 }).default(0).describe('Show only at this -v level or higher'),
   })
   .strict();
 

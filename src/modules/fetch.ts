@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { fileStat, type FileStat } from '../facts/file';
 import { defineModule } from './types';
@@ -16,10 +17,9 @@ const args = z
       .describe(
         'Controller directory (DEST/HOST/SRC) or, with flat, the file (a trailing / appends the base name)',
       ),
-    flat: z.boolean().default(false).describe('Write to dest itself instead of DEST/HOST/SRC'),
-    fail_on_missing: z.boolean().default(true).describe('Fail when src does not exist on the target'),
-    validate_checksum: z
-      .boolean()
+    flat: boolArg().default(false).describe('Write to dest itself instead of DEST/HOST/SRC'),
+    fail_on_missing: boolArg().default(true).describe('Fail when src does not exist on the target'),
+    validate_checksum: boolArg()
       .default(true)
       .describe('Check the SHA-256 of what arrived against the remote file'),
   })

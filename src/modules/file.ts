@@ -1,5 +1,6 @@
 /** `file`: a path's state (file, directory, absent, touch, link, hard) and its mode/owner/group. */
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import { fileStat, type FileStat } from '../facts/file';
@@ -18,12 +19,10 @@ const args = withAliases(
           'file: must exist; directory: created with parents; absent: removed (recursively); touch: created or times updated; link/hard: a symbolic/hard link to src',
         ),
       src: z.string().optional().describe('Target of the link (state link or hard)'),
-      force: z
-        .boolean()
+      force: boolArg()
         .default(false)
         .describe('For links: replace an existing file that is not the wanted link'),
-      recurse: z
-        .boolean()
+      recurse: boolArg()
         .default(false)
         .describe('For directories: apply mode/owner/group to everything inside too'),
       modification_time: z

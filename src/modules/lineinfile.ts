@@ -1,5 +1,6 @@
 /** `lineinfile`: make sure one line is in a file (or is not), replacing a matching line; diffable. */
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { fileContent, fileStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
@@ -26,18 +27,16 @@ const args = withAliases(
         .optional()
         .describe('EOF (default) or a regexp: insert after the last matching line'),
       insertbefore: z.string().optional().describe('BOF or a regexp: insert before the last matching line'),
-      backrefs: z
-        .boolean()
+      backrefs: boolArg()
         .default(false)
         .describe(
           'With regexp: \\1 or \\g<name> in line take the matched groups; no match leaves the file alone',
         ),
-      firstmatch: z
-        .boolean()
+      firstmatch: boolArg()
         .default(false)
         .describe('Use the first match of insertafter/insertbefore/regexp instead of the last'),
-      create: z.boolean().default(false).describe('Create the file when it does not exist (state=present)'),
-      backup: z.boolean().default(false).describe('Keep a copy of the old file as PATH.<timestamp>~'),
+      create: boolArg().default(false).describe('Create the file when it does not exist (state=present)'),
+      backup: boolArg().default(false).describe('Keep a copy of the old file as PATH.<timestamp>~'),
       ...attrArgs,
     })
     .strict(),

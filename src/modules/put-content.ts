@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { fileContent, fileStat, type FileStat } from '../facts/file';
 import { sha256 } from '../transport/file-transfer';
@@ -27,12 +28,10 @@ export const putArgs = {
     .min(1)
     .describe('Absolute path of the file on the target (a directory: the source file name is appended)'),
   ...attrArgs,
-  backup: z
-    .boolean()
+  backup: boolArg()
     .default(false)
     .describe('Keep a copy of the old file as DEST.<timestamp>~ before replacing it'),
-  force: z
-    .boolean()
+  force: boolArg()
     .default(true)
     .describe('Replace a file whose content differs; false: only create missing files'),
 };

@@ -1,5 +1,6 @@
 /** `stat`: facts about a path on the target (one exec), registered as `stat: {...}`. Never a change. */
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { fileStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
 import { defineModule } from './types';
@@ -8,8 +9,8 @@ const args = withAliases(
   z
     .object({
       path: z.string().min(1).describe('Path on the target (aliases: dest, name)'),
-      follow: z.boolean().default(false).describe('Follow a symbolic link and describe what it points to'),
-      get_checksum: z.boolean().default(true).describe('Compute the SHA-256 of a regular file'),
+      follow: boolArg().default(false).describe('Follow a symbolic link and describe what it points to'),
+      get_checksum: boolArg().default(true).describe('Compute the SHA-256 of a regular file'),
       checksum_algorithm: z.enum(['sha256']).default('sha256').describe('Only sha256 is supported'),
     })
     .strict(),

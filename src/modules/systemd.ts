@@ -3,6 +3,7 @@
  * words of `systemctl is-active` / `is-enabled`; restarted and reloaded are always a change.
  */
 import { z } from 'zod';
+import { boolArg } from './arg-types';
 import { sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import { systemdUnit, type UnitState } from '../facts/systemd';
@@ -15,14 +16,13 @@ const args = z
       .enum(['started', 'stopped', 'restarted', 'reloaded'])
       .optional()
       .describe('Wanted run state; restarted/reloaded always act'),
-    enabled: z.boolean().optional().describe('Start at boot'),
-    daemon_reload: z
-      .boolean()
+    enabled: boolArg().optional().describe('Start at boot'),
+    daemon_reload: boolArg()
       .default(false)
       .describe(
         'Run `systemctl daemon-reload` before anything else (not a change, as in Ansible; skipped in --check)',
       ),
-    masked: z.boolean().optional().describe('Mask (true) or unmask (false) the unit'),
+    masked: boolArg().optional().describe('Mask (true) or unmask (false) the unit'),
   })
   .strict();
 

@@ -4,6 +4,7 @@
  * run in --check too; other methods run in the probe outside check mode and are skipped in --check.
  */
 import { z } from 'zod';
+import { boolArg, intArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { controllerRequest, targetRequest, type HttpResponse } from './http-request';
 import { defineModule } from './types';
@@ -16,22 +17,20 @@ const args = z
     body_format: z.enum(['raw', 'json', 'form-urlencoded']).default('raw').describe('How to encode body'),
     headers: z.record(z.string(), z.string()).default({}).describe('Request headers'),
     status_code: z
-      .union([z.number().int(), z.array(z.number().int())])
+      .union([intArg(), z.array(intArg())])
       .default([200])
       .describe('Accepted status codes'),
-    return_content: z
-      .boolean()
+    return_content: boolArg()
       .default(false)
       .describe('Put the body in `content` (and parsed JSON in `json`)'),
-    validate_certs: z.boolean().default(true).describe('Verify the server certificate'),
+    validate_certs: boolArg().default(true).describe('Verify the server certificate'),
     ca_path: z.string().optional().describe('PEM CA bundle to verify the server with'),
-    timeout: z.number().int().min(1).default(30).describe('Seconds'),
+    timeout: intArg({ min: 1 }).default(30).describe('Seconds'),
     follow_redirects: z
       .enum(['none', 'safe', 'all'])
       .default('safe')
       .describe('Follow redirects (curl only; Node does not follow)'),
-    on_target: z
-      .boolean()
+    on_target: boolArg()
       .default(false)
       .describe('Send the request from the target with curl instead of from the controller'),
   })

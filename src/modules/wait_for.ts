@@ -4,6 +4,7 @@
  * it looks once (no waiting, since earlier steps did not run) and reports ok with a warning when not met.
  */
 import { z } from 'zod';
+import { intArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { defineModule } from './types';
 import { waitScript } from './wait-for-script';
@@ -11,17 +12,17 @@ import { waitScript } from './wait-for-script';
 const args = z
   .object({
     host: z.string().default('127.0.0.1').describe('Host to check the port on, as seen from the target'),
-    port: z.number().int().min(1).max(65535).optional().describe('TCP port to wait for'),
+    port: intArg({ min: 1, max: 65535 }).optional().describe('TCP port to wait for'),
     path: z.string().optional().describe('File to wait for (present/absent, or containing search_regex)'),
     search_regex: z.string().optional().describe('Extended regex to find in the file or in the port banner'),
     state: z
       .enum(['started', 'stopped', 'present', 'absent'])
       .default('started')
       .describe('started/present: wait until there; stopped/absent: until gone'),
-    delay: z.number().int().min(0).default(0).describe('Seconds to wait before the first check'),
-    timeout: z.number().int().min(0).default(300).describe('Seconds to wait at most'),
-    sleep: z.number().int().min(1).default(1).describe('Seconds between checks'),
-    connect_timeout: z.number().int().min(1).default(5).describe('Seconds for one connection attempt'),
+    delay: intArg({ min: 0 }).default(0).describe('Seconds to wait before the first check'),
+    timeout: intArg({ min: 0 }).default(300).describe('Seconds to wait at most'),
+    sleep: intArg({ min: 1 }).default(1).describe('Seconds between checks'),
+    connect_timeout: intArg({ min: 1 }).default(5).describe('Seconds for one connection attempt'),
     msg: z.string().optional().describe('Failure message instead of the default'),
   })
   .strict();

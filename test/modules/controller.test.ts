@@ -90,6 +90,17 @@ test('fail and meta', async () => {
   assert.is(meta.args.safeParse({ _raw_params: 'reboot' }).success, false);
 });
 
+test('args take Ansible-style strings for booleans and integers', () => {
+  const w = findModule('wait_for')!.args.parse({ port: '6443', timeout: '5' });
+  assert.is(w.port, 6443);
+  assert.is(w.timeout, 5);
+  const c = findModule('copy')!.args.parse({ content: 'x', dest: '/x', backup: 'yes', force: 'no' });
+  assert.is(c.backup, true);
+  assert.is(c.force, false);
+  assert.is(findModule('copy')!.args.safeParse({ content: 'x', dest: '/x', backup: 'maybe' }).success, false);
+  assert.is(findModule('wait_for')!.args.safeParse({ port: '0' }).success, false);
+});
+
 test('registry: every first-set module is found by short name and FQCN, args are described', () => {
   const mine = [
     'command',
