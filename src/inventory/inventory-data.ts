@@ -36,6 +36,8 @@ export class InventoryData implements Inventory {
   private parents = new Map<string, Set<string>>();
   private hostSource = new Map<string, string>();
   private order = new Map<string, number>();
+  /** Direct members per group, for O(1) duplicate checks. */
+  private members = new Map<string, Set<string>>();
   private depthCache?: Map<string, number>;
   private groupsDict?: Record<string, string[]>;
 
@@ -67,7 +69,10 @@ export class InventoryData implements Inventory {
     }
     if (group && group !== 'all') {
       const g = this.addGroup(group);
-      if (!g.hosts.includes(name)) {
+      let members = this.members.get(group);
+      if (!members) this.members.set(group, (members = new Set(g.hosts)));
+      if (!members.has(name)) {
+        members.add(name);
         g.hosts.push(name);
         this.invalidate();
       }
@@ -192,8 +197,10 @@ export class InventoryData implements Inventory {
       const direct = [...(memberOf.get(name) ?? [])].filter((g) => g !== 'ungrouped');
       if (direct.length === 0) ungrouped.hosts.push(name);
     }
+    const isUngrouped = new Set(ungrouped.hosts);
+    this.members.set('ungrouped', new Set(ungrouped.hosts));
     for (const [name, h] of this.hosts) {
-      const direct = name && ungrouped.hosts.includes(name) ? ['ungrouped'] : [];
+      const direct = isUngrouped.has(name) ? ['ungrouped'] : [];
       for (const g of memberOf.get(name) ?? []) if (g !== 'ungrouped') direct.push(g);
       const closure = new Set<string>(this.implicitHosts.has(name) ? [] : ['all']);
       const stack = [...direct];

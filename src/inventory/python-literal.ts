@@ -4,7 +4,9 @@
  * `hello world`) stays the raw string. This is a small parser for that literal subset.
  */
 
-class NotALiteral extends Error {}
+/** Thrown (one shared instance, no stack capture per value) when the text is not a Python literal. */
+class NotALiteral {}
+const NOT_A_LITERAL = new NotALiteral();
 
 const NAMED: Record<string, unknown> = { True: true, False: false, None: null };
 
@@ -16,7 +18,7 @@ class LiteralParser {
     this.ws();
     const v = this.value();
     this.ws();
-    if (this.i < this.s.length) throw new NotALiteral();
+    if (this.i < this.s.length) throw NOT_A_LITERAL;
     return v;
   }
 
@@ -27,14 +29,14 @@ class LiteralParser {
   private value(): unknown {
     this.ws();
     const c = this.s[this.i];
-    if (c === undefined) throw new NotALiteral();
+    if (c === undefined) throw NOT_A_LITERAL;
     if (c === '[') return this.sequence('[', ']');
     if (c === '(') return this.tuple();
     if (c === '{') return this.braces();
     if (c === '+' || c === '-') {
       this.i++;
       const n = this.value();
-      if (typeof n !== 'number') throw new NotALiteral();
+      if (typeof n !== 'number') throw NOT_A_LITERAL;
       return c === '-' ? -n : n;
     }
     if (/[0-9.]/.test(c)) return this.number();
@@ -42,12 +44,12 @@ class LiteralParser {
       const m = /^([rRuUbB]{0,2})(['"])/.exec(this.s.slice(this.i));
       if (m) return this.strings();
       const w = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))![0];
-      if (!(w in NAMED)) throw new NotALiteral();
+      if (!(w in NAMED)) throw NOT_A_LITERAL;
       this.i += w.length;
       return NAMED[w];
     }
     if (c === '"' || c === "'") return this.strings();
-    throw new NotALiteral();
+    throw NOT_A_LITERAL;
   }
 
   private number(): number {
@@ -55,14 +57,14 @@ class LiteralParser {
     const m =
       /^0[xX](?:_?[0-9a-fA-F])+|^0[oO](?:_?[0-7])+|^0[bB](?:_?[01])+/.exec(rest) ??
       /^(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?/.exec(rest);
-    if (!m || m[0] === '.') throw new NotALiteral();
+    if (!m || m[0] === '.') throw NOT_A_LITERAL;
     const text = m[0].replace(/_/g, '');
     this.i += m[0].length;
-    if (/[jJ]/.test(this.s[this.i] ?? '')) throw new NotALiteral(); // complex: not worth it
+    if (/[jJ]/.test(this.s[this.i] ?? '')) throw NOT_A_LITERAL; // complex: not worth it
     if (/^0[xob]/i.test(text)) return Number(text.toLowerCase());
     if (/^\d+$/.test(text)) {
       // Python 3 rejects leading zeros in decimal ints ("08"), except for zero itself ("00").
-      if (text.length > 1 && text[0] === '0' && /[1-9]/.test(text)) throw new NotALiteral();
+      if (text.length > 1 && text[0] === '0' && /[1-9]/.test(text)) throw NOT_A_LITERAL;
       return Number(text);
     }
     return Number(text);
@@ -82,27 +84,27 @@ class LiteralParser {
       this.i += m[0].length;
       out += this.stringBody(q, prefix.includes('r'));
     }
-    if (!any) throw new NotALiteral();
+    if (!any) throw NOT_A_LITERAL;
     return out;
   }
 
   private stringBody(q: string, rawStr: boolean): string {
     let out = '';
     for (;;) {
-      if (this.i >= this.s.length) throw new NotALiteral();
+      if (this.i >= this.s.length) throw NOT_A_LITERAL;
       if (this.s.startsWith(q, this.i)) {
         this.i += q.length;
         return out;
       }
       const c = this.s[this.i]!;
-      if (c === '\n' && q.length === 1) throw new NotALiteral();
+      if (c === '\n' && q.length === 1) throw NOT_A_LITERAL;
       if (c !== '\\') {
         out += c;
         this.i++;
         continue;
       }
       const n = this.s[this.i + 1];
-      if (n === undefined) throw new NotALiteral();
+      if (n === undefined) throw NOT_A_LITERAL;
       if (rawStr) {
         out += c + n;
         this.i += 2;
@@ -127,7 +129,7 @@ class LiteralParser {
       else if (n === 'x' || n === 'u' || n === 'U') {
         const len = n === 'x' ? 2 : n === 'u' ? 4 : 8;
         const hex = this.s.slice(this.i, this.i + len);
-        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new NotALiteral();
+        if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw NOT_A_LITERAL;
         out += String.fromCodePoint(parseInt(hex, 16));
         this.i += len;
       } else out += '\\' + n;
@@ -146,7 +148,7 @@ class LiteralParser {
         this.i++;
         trailingComma = true;
         this.ws();
-      } else if (this.s[this.i] !== close) throw new NotALiteral();
+      } else if (this.s[this.i] !== close) throw NOT_A_LITERAL;
     }
     this.i++;
     return { items, trailingComma };
@@ -182,14 +184,14 @@ class LiteralParser {
         this.i++;
         rest.push(...this.items('}').items);
       } else if (this.s[this.i] === '}') this.i++;
-      else throw new NotALiteral();
+      else throw NOT_A_LITERAL;
       return rest;
     }
     const out: Record<string, unknown> = {};
     let key = first;
     for (;;) {
       this.i++; // ':'
-      if (key !== null && typeof key === 'object') throw new NotALiteral();
+      if (key !== null && typeof key === 'object') throw NOT_A_LITERAL;
       out[String(key)] = this.value();
       this.ws();
       if (this.s[this.i] === ',') {
@@ -202,17 +204,20 @@ class LiteralParser {
       }
       key = this.value();
       this.ws();
-      if (this.s[this.i] !== ':') throw new NotALiteral();
+      if (this.s[this.i] !== ':') throw NOT_A_LITERAL;
     }
   }
 }
 
 /** `ast.literal_eval(text)` when it succeeds, else the text itself (Ansible's INI `_parse_value`). */
 export function parseIniValue(text: string): unknown {
+  // fast path: most values (paths, host names, words) cannot start a literal
+  const c = text.trimStart()[0];
+  if (c === undefined || !/[-+0-9.'"[({TFNrRuUbB]/.test(c)) return text;
   try {
     return new LiteralParser(text).parseAll();
   } catch (e) {
-    if (e instanceof NotALiteral) return text;
+    if (e === NOT_A_LITERAL) return text;
     throw e;
   }
 }
