@@ -7,6 +7,7 @@ import * as nunjucks from 'nunjucks';
 import { TemplateError } from '../errors';
 import type { Vars } from '../inventory/types';
 import type { Condition } from '../playbook/types';
+import { balanceBraces } from './brace-balance';
 import { registerFilters } from './filters';
 import { templateGet } from './python-methods';
 import { strictTransform, type NjNode } from './strict-transform';
@@ -132,7 +133,7 @@ export class Templar {
     let compiled: Compiled;
     try {
       const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
-      const ast = parseWithSlices(src, env.extensionsList, env.opts);
+      const ast = parseWithSlices(balanceBraces(src), env.extensionsList, env.opts);
       const { native } = strictTransform(ast);
       const c = new njCompiler.Compiler('template', false);
       c.compile(njTransformer.transform(ast, [], 'template'));

@@ -123,8 +123,7 @@ const cases: [string, unknown][] = [
   ['d | dict2items(key_name="k", value_name="v") | items2dict(key_name="k", value_name="v")', { a: 1, b: 2 }],
   ['[{"key": "x", "value": 1}] | items2dict', { x: 1 }],
   ['d | combine(d2)', { a: 1, b: 3, c: { x: 1 } }],
-  // nunjucks ends a {{ }} at the first }}: nested dict literals need a space between closing braces.
-  ['{"c": {"y": 2} } | combine(d2, recursive=true)', { c: { y: 2, x: 1 }, b: 3 }],
+  ['{"c": {"y": 2}} | combine(d2, recursive=true)', { c: { y: 2, x: 1 }, b: 3 }],
   ['{"l": [1]} | combine({"l": [2]}, list_merge="append")', { l: [1, 2] }],
   ['true | ternary("on", "off")', 'on'],
 ];

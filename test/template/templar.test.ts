@@ -25,6 +25,8 @@ const native: [string, unknown][] = [
   ['{{ n + 1 }}', 4],
   ['{{ [n, name] }}', [3, 'kube']],
   ['{{ {"k": n} }}', { k: 3 }],
+  ['{{ {"a": {"b": n}} }}', { a: { b: 3 } }],
+  ['{{ {"a": {"b": {"c": "}}"}}} }}', { a: { b: { c: '}}' } } }],
   ['{{ True }}', true],
   ['{{ None }}', null],
   ['{{ l[-1] }}', 3],
@@ -66,6 +68,9 @@ const strings: [string, string][] = [
   ['{% for i in l %}{{ i }}{% if not loop.last %},{% endif %}{% endfor %}', '1,2,3'],
   ['{% for k, v in d.x.items() %}{{ k }}={{ v }}{% endfor %}', 'y=2'],
   ['{% set z = n * 2 %}{{ z }}', '6'],
+  ['{% set z = {"a": {"b": n}} %}{{ z.a.b }}', '3'],
+  ['{% raw %}{{ x }}}}{% endraw %}', '{{ x }}}}'],
+  ['{# {{ {"a": {}} }} #}ok', 'ok'],
 ];
 for (const [tpl, want] of strings) {
   test(`string: ${tpl}`, () => assert.is(t.render(tpl, vars), want));
