@@ -44,9 +44,13 @@ export function writeAccessFiles(dir: string, clusters: ClusterState[], hostKeys
       ].join('\n'),
     )
     .join('\n');
+  // one name per line (plain address form, then the inventory name): the simplest known_hosts there is
   const known =
     clusters
-      .map((c, i) => `${c.address},${c.host} ${hostKeys[i].split(' ').slice(0, 2).join(' ')}`)
+      .flatMap((c, i) => {
+        const key = hostKeys[i].split(' ').slice(0, 2).join(' ');
+        return [`${c.address} ${key}`, `${c.host} ${key}`];
+      })
       .join('\n') + '\n';
   const inventory = path.join(dir, 'inventory.ini');
   const sshConfigFile = path.join(dir, 'ssh_config');

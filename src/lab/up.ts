@@ -109,14 +109,18 @@ export async function labUpAt(opts: LabUpOptions): Promise<LabInfo> {
     await createBridge(st.bridge, st.bridgeAddress);
     const hostKeys: string[] = [];
     let done = 0;
+    const phase = { pki: 0, files: 0, net: 0, init: 0 };
     await mapLimit(clusters, 6, async (c, i) => {
       const clusterDir = path.join(dir, 'clusters', c.name);
       fs.rmSync(clusterDir, { recursive: true, force: true });
       const has = (f: LabFault) => c.faults.includes(f);
+      const tA = Date.now();
       const [pki, mismatch] = await Promise.all([
         makeClusterPki(c.name, !has('healthy')),
         has('key-mismatch') ? rsaKey() : Promise.resolve(undefined),
       ]);
+      phase.pki += Date.now() - tA;
+      const tB = Date.now();
       const hostKeyFile = path.join(dir, 'logs', `${c.name}.hostkey`);
       await sshKeygen(hostKeyFile, `root@kube01.${c.name}`);
       hostKeys[i] = fs.readFileSync(hostKeyFile + '.pub', 'utf8').trim();
@@ -130,12 +134,18 @@ export async function labUpAt(opts: LabUpOptions): Promise<LabInfo> {
       });
       fs.rmSync(hostKeyFile, { force: true });
       fs.rmSync(hostKeyFile + '.pub', { force: true });
+      phase.files += Date.now() - tB;
+      const tC = Date.now();
       await createClusterNet(st.bridge, c.ns, c.veth, c.address);
+      phase.net += Date.now() - tC;
+      const tD = Date.now();
       c.holderPid = spawnHolder(dir, clusterDir, c.ns, c.faults);
       await waitReady(clusterDir, c.holderPid, c.name);
+      phase.init += Date.now() - tD;
       if (++done % 25 === 0 || done === n)
         log(`${done}/${n} clusters up (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     });
+    if (process.env.LAB_PROFILE) log(`phase ms (summed over clusters): ${JSON.stringify(phase)}`);
     writeState(st);
     const info = writeAccessFiles(dir, clusters, hostKeys);
     log(`inventory: ${info.inventory}`);
