@@ -4,7 +4,6 @@ import { existsSync, promises as fsp, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileContent, fileStat, parseStat } from '../../src/facts/file';
-import { FactCache } from '../../src/facts/cache';
 import { parseUnitState } from '../../src/facts/systemd';
 import { putScript, sha256 } from '../../src/transport/file-transfer';
 import { LocalTransport } from '../../src/transport/local';
@@ -108,39 +107,6 @@ test('putScript (shell upload): atomic, idempotent, mode kept, no temp leftovers
     readdirSync(dir).filter((n) => n.startsWith('.remediate')),
     [],
   );
-});
-
-test('FactCache runs a fact once, invalidates by prefix, does not cache failures', async () => {
-  let runs = 0;
-  let fail = true;
-  const cache = new FactCache(async (cmd) => {
-    runs++;
-    return { stdout: cmd.display, stderr: '', code: 0, signal: null, durationMs: 0 };
-  });
-  const f: Fact<string> = {
-    key: 'file:/a:stat',
-    command: { kind: 'exec', script: 'x', display: 'x' },
-    parse: (s) => {
-      if (fail) {
-        fail = false;
-        throw new Error('boom');
-      }
-      return s;
-    },
-  };
-  await cache.get(f).then(
-    () => assert.unreachable(),
-    () => undefined,
-  );
-  assert.is(await cache.get(f), 'x');
-  assert.is(await cache.get(f), 'x');
-  assert.is(runs, 2);
-  cache.invalidate('file:/b');
-  await cache.get(f);
-  assert.is(runs, 2);
-  cache.invalidate('file:/a');
-  await cache.get(f);
-  assert.is(runs, 3);
 });
 
 test('systemd unit state: the words, not the exit codes', () => {

@@ -5,7 +5,7 @@
 import * as nunjucks from 'nunjucks';
 import { z } from 'zod';
 import { CommandError } from '../../src/errors';
-import { FactCache } from '../../src/facts/cache';
+import { FactsCache } from '../../src/runner/facts-cache';
 import type { Vars } from '../../src/inventory/types';
 import type { ModuleContext, ModuleDefinition, Plan } from '../../src/modules/types';
 import { LocalTransport } from '../../src/transport/local';
@@ -27,10 +27,7 @@ export function makeContext(o: TestContextOptions = {}): ModuleContext & { logs:
   const vars = o.vars ?? {};
   const logs: string[] = [];
   const execs: string[] = [];
-  const facts = new FactCache((cmd) => {
-    execs.push(cmd.display);
-    return t.exec(cmd);
-  });
+  const facts = new FactsCache();
   const ctx: ModuleContext & { logs: string[]; execs: string[] } = {
     logs,
     execs,
@@ -52,7 +49,12 @@ export function makeContext(o: TestContextOptions = {}): ModuleContext & { logs:
     },
     put: (p, c, opts) => t.put(p, c, opts),
     get: (p) => t.get(p),
-    fact: (f) => facts.get(f),
+    fact: (f) =>
+      facts.get(f, async () => {
+        execs.push(f.command.display);
+        const r = await t.exec(f.command);
+        return f.parse(r.stdout, r);
+      }),
     invalidateFacts: (prefix) => facts.invalidate(prefix),
     render: (s, extra) => env.renderString(s, { ...vars, ...(extra ?? {}) }),
     evaluate: (expr, extra) => {
