@@ -262,7 +262,7 @@ async function runModuleStep(
     byTask.set(n, new Promise((r) => (resolve = r)));
     const before = { ...hr.state.dynamicVars };
     try {
-      end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler }));
+      end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
     } finally {
       const facts: Vars = {};
       for (const [k, v] of Object.entries(hr.state.dynamicVars))
@@ -274,7 +274,7 @@ async function runModuleStep(
       });
     }
   } else {
-    end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler }));
+    end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
   }
   if (end === 'unreachable') {
     hr.state.unreachable = true;

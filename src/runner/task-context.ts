@@ -91,10 +91,10 @@ export function createTaskContext(init: TaskContextInit): ModuleContext {
       init.facts.invalidate(keyPrefix);
     },
     evaluate(expr: string, extra?: Vars) {
-      return init.templar.evaluate(expr, extra ? { ...init.vars, ...extra } : init.vars);
+      return init.templar.evaluate(expr, extra ? Object.assign({}, init.vars, extra) : init.vars);
     },
     render(template: string, extra?: Vars) {
-      return init.templar.renderString(template, extra ? { ...init.vars, ...extra } : init.vars);
+      return init.templar.renderString(template, extra ? Object.assign({}, init.vars, extra) : init.vars);
     },
     log(msg: string, level: 1 | 2 | 3 = 1) {
       if (level <= init.verbosity) init.emit({ kind: 'log', time: init.now(), host: init.host, level, msg });

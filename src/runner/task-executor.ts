@@ -23,6 +23,8 @@ export interface ExecuteOptions {
   handler?: boolean;
   /** Display name (rendered). */
   name: string;
+  /** The task's variables, when the caller already built them. */
+  vars?: Vars;
 }
 
 interface ItemResult {
@@ -46,7 +48,7 @@ export async function executeTask(
   const host = hr.state;
   const started = shared.now();
   const kw = scope.inherited;
-  const baseVars = taskVars(wave.scope, host, scope, task.vars);
+  const baseVars = eo.vars ?? taskVars(wave.scope, host, scope, task.vars);
   const check = effectiveCheck(kw, shared.opts.check);
   const noLog = truthy(kw.noLog, templar, baseVars);
   const loc = formatLoc(task.loc);
@@ -192,7 +194,7 @@ export async function executeTask(
           last: i === items.length - 1,
           length: items.length,
         };
-      const vars = resolveTemplatedVars({ ...baseVars, ...extra }, templar);
+      const vars = resolveTemplatedVars(Object.assign({}, baseVars, extra), templar);
       const label = itemLabel(items[i], lc?.label, templar, vars);
       const r = await runItem(vars, label);
       r.result[loopVar] = items[i];
@@ -274,6 +276,7 @@ function applyConditions(
   templar: WaveRun['shared']['templar'],
   vars: Vars,
 ): ItemResult {
+  if (!task.changedWhen?.length && !task.failedWhen?.length) return r;
   const out: ItemResult = { ...r, result: { ...r.result } };
   const v = withResult(vars, task, out.result);
   try {
@@ -307,7 +310,7 @@ function applyConditions(
 
 /** Vars with the result visible both directly (as Ansible does) and under the register name. */
 function withResult(vars: Vars, task: ModuleTask, result: Record<string, unknown>): Vars {
-  const v: Vars = { ...vars, ...result };
+  const v: Vars = Object.assign({}, vars, result);
   if (task.register) v[task.register] = result;
   return v;
 }

@@ -48,7 +48,7 @@ export function rootScope(play: Play): TaskScope {
 }
 
 export function hostVarsOf(play: PlayScope, host: HostState): Vars {
-  return { ...host.inventoryVars, ...host.facts, ...host.dynamicVars };
+  return Object.assign({}, host.inventoryVars, host.facts, host.dynamicVars);
 }
 
 /** `hostvars`: every host of the inventory, computed on access. */
@@ -146,7 +146,8 @@ export function taskVars(
   task: Vars | undefined,
   extra: Vars = {},
 ): Vars {
-  const v: Vars = { ...host.inventoryVars, ...host.facts, ...play.playVars, ...play.varsFilesVars };
+  // Object.assign, not spreads: spreading differently shaped objects into a literal is ~7x slower in V8
+  const v: Vars = Object.assign({}, host.inventoryVars, host.facts, play.playVars, play.varsFilesVars);
   for (const b of scope.blockVars) Object.assign(v, b);
   if (task) Object.assign(v, task);
   for (const i of scope.includeVars) Object.assign(v, i);
