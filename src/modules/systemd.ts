@@ -62,7 +62,7 @@ export default defineModule<typeof args, UnitState | undefined, ExecCommand[]>({
         hint: 'this module needs systemd',
       });
     if (!u.exists && !(a.masked === true || (a.state === undefined && a.enabled === undefined))) {
-      throw new ModuleError(`Could not find the requested service ${n}: host`, {
+      throw new ModuleError(`Could not find the requested service ${n}`, {
         hint: 'check the unit name (systemctl list-unit-files)',
       });
     }

@@ -4,7 +4,11 @@ import systemd from '../../src/modules/systemd';
 import { findModule } from '../../src/modules/index';
 import type { UnitState } from '../../src/facts/systemd';
 import { ModuleError } from '../../src/errors';
-import { describes, makeContext } from './context';
+import { LocalTransport } from '../../src/transport/local';
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describes, makeContext, runModule } from './context';
 
 const unit = (active: string, enabled: string, load = 'loaded'): UnitState => ({
   active,
@@ -119,6 +123,66 @@ test('probe reads the words of systemctl (fact command runs on the host)', async
   const u = await systemd.probe(ctx, systemd.args.parse({ name: 'remediate-no-such-unit' }));
   assert.ok(u);
   assert.is(u!.exists, false);
+});
+
+test('probe → apply → probe against a systemctl stand-in (state kept in files)', async () => {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'remediate-systemd-'));
+  try {
+    const bin = path.join(dir, 'bin');
+    await fsp.mkdir(bin);
+    // A tiny systemctl: known unit "web", active/enabled state in files, every call logged.
+    await fsp.writeFile(
+      path.join(bin, 'systemctl'),
+      `#!/bin/sh
+S=${dir}
+echo "$*" >> "$S/calls"
+[ "$1" = "--" ] && shift
+verb=$1; shift; [ "$1" = "--" ] && shift
+[ "$verb" = show ] && { shift 2; [ "$1" = "--" ] && shift; }
+unit=$1
+if [ "$unit" != web ]; then
+  case $verb in is-active) echo inactive; exit 3;; is-enabled) exit 1;; show) echo LoadState=not-found; exit 0;; *) exit 5;; esac
+fi
+case $verb in
+  is-active) cat "$S/active" 2>/dev/null || echo inactive; [ "$(cat "$S/active" 2>/dev/null)" = active ];;
+  is-enabled) cat "$S/enabled" 2>/dev/null || echo disabled;;
+  show) echo LoadState=loaded;;
+  start|restart) echo active > "$S/active";;
+  stop) echo inactive > "$S/active";;
+  enable) echo enabled > "$S/enabled";;
+  disable) echo disabled > "$S/enabled";;
+  daemon-reload) :;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const t = new LocalTransport('stand-in', { baseEnv: { PATH: `${bin}:${process.env.PATH}` } });
+    const args = { name: 'web', state: 'started', enabled: true };
+    const first = await runModule(systemd, args, makeContext({ transport: t }));
+    assert.equal(describes(first.plan), ['enable web (was disabled)', 'start web (was inactive)']);
+    const again = await runModule(systemd, args, makeContext({ transport: t }));
+    assert.is(again.changed, false);
+    assert.is(again.result.enabled, true);
+    const check = await runModule(
+      systemd,
+      { name: 'web', state: 'stopped' },
+      makeContext({ transport: t, check: true }),
+    );
+    assert.is(check.changed, true);
+    assert.is((await fsp.readFile(path.join(dir, 'active'), 'utf8')).trim(), 'active');
+    const restart = await runModule(
+      systemd,
+      { name: 'web', state: 'restarted' },
+      makeContext({ transport: t }),
+    );
+    assert.is(restart.changed, true);
+    await runModule(systemd, { name: 'nope', state: 'started' }, makeContext({ transport: t })).then(
+      () => assert.unreachable(),
+      (e) => assert.match(String(e), /Could not find the requested service nope/),
+    );
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
