@@ -2,16 +2,16 @@
  * Test helpers for modules: a real ModuleContext over a transport (local by default), and `runModule`,
  * which does probe → plan → apply (unless check) → the result, as the runner does.
  */
-import * as nunjucks from 'nunjucks';
 import { z } from 'zod';
 import { CommandError } from '../../src/errors';
 import { FactsCache } from '../../src/runner/facts-cache';
 import type { Vars } from '../../src/inventory/types';
 import type { ModuleContext, ModuleDefinition, Plan } from '../../src/modules/types';
+import { Templar } from '../../src/template/index';
 import { LocalTransport } from '../../src/transport/local';
 import type { Transport } from '../../src/transport/types';
 
-const env = new nunjucks.Environment(undefined, { autoescape: false, throwOnUndefined: true });
+const templar = new Templar();
 
 export interface TestContextOptions {
   transport?: Transport;
@@ -56,11 +56,8 @@ export function makeContext(o: TestContextOptions = {}): ModuleContext & { logs:
         return f.parse(r.stdout, r);
       }),
     invalidateFacts: (prefix) => facts.invalidate(prefix),
-    render: (s, extra) => env.renderString(s, { ...vars, ...(extra ?? {}) }),
-    evaluate: (expr, extra) => {
-      const out = env.renderString(`{{ (${expr}) | dump }}`, { ...vars, ...(extra ?? {}) });
-      return out === '' ? undefined : JSON.parse(out);
-    },
+    render: (s, extra) => templar.renderString(s, { ...vars, ...(extra ?? {}) }),
+    evaluate: (expr, extra) => templar.evaluate(expr, { ...vars, ...(extra ?? {}) }),
     log: (m) => void logs.push(m),
     warn: (m) => void logs.push(`WARN ${m}`),
     signal: new AbortController().signal,
