@@ -17,7 +17,15 @@ const test = suite('lab');
 const dirA = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-a-'));
 const dirB = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-b-')), 'nested');
 let labA: LabInfo;
-const hostRoutesBefore = spawnSync('ip', ['route', 'show', 'table', 'all']).stdout.toString();
+/** The host's routes, minus other labs' (other tests may bring labs up and down meanwhile). */
+const hostRoutes = () =>
+  spawnSync('ip', ['route', 'show', 'table', 'all'])
+    .stdout.toString()
+    .split('\n')
+    .filter((l) => !/ dev rlab\d/.test(l))
+    .sort()
+    .join('\n');
+const hostRoutesBefore = hostRoutes();
 
 function ssh(dir: string, host: string, script: string): { code: number | null; out: string; err: string } {
   const r = spawnSync(
@@ -96,6 +104,9 @@ test('two labs come up side by side; the second from a CLI-like child that exits
     ['sans', 'sans', 'sans+bad-restart', 'sans+unreachable'],
   );
   const inv = fs.readFileSync(labA.inventory, 'utf8');
+  // the host routes only the lab's own 198.18.0.0/15 slice to the bridge: nothing for the scenario's ranges
+  const routes = spawnSync('ip', ['route', 'show', 'table', 'all']).stdout.toString();
+  assert.not.match(routes, /^(local |broadcast )?(192\.168\.0|10\.254\.0|172\.16\.0)\./m);
   assert.match(inv, /^\[masters\]$/m);
   assert.match(inv, /^\[c004\]\nkube01\.c004$/m);
   assert.match(
@@ -253,7 +264,9 @@ test('down leaves nothing behind, is safe twice, and up works again afterwards',
   assert.not.match(mounts, dirA);
   const ps = spawnSync('ps', ['-eo', 'args']).stdout.toString();
   assert.not.match(ps, dirA);
-  assert.is(spawnSync('ip', ['route', 'show', 'table', 'all']).stdout.toString(), hostRoutesBefore);
+  assert.is(hostRoutes(), hostRoutesBefore);
+  const ours = new RegExp(` dev (${a.bridge}|${b.bridge})(v\\d+)? `);
+  assert.not.match(spawnSync('ip', ['route', 'show', 'table', 'all']).stdout.toString(), ours);
   const again = await labUp({ dir: dirA, clusters: 1, faults: 'healthy' });
   assert.ok((await labVerify({ dir: again.dir }))[0].ok);
   await labDown({ dir: dirA });
