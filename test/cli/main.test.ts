@@ -114,4 +114,12 @@ test('schema prints a JSON Schema that ajv compiles', async () => {
   );
 });
 
+test('lab commands without a lab fail with a hint, not a stack trace', async () => {
+  const r = await runCli(['lab', 'status', '--dir', path.join(tmp, 'no-lab')]);
+  assert.ok(r.code !== 0 && r.code !== 1, `exit ${r.code}`);
+  assert.match(r.stderr, /^error: /m);
+  assert.match(r.stderr, /^hint: /m);
+  assert.not.match(r.stderr, /\n\s+at /);
+});
+
 test.run();

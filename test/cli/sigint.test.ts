@@ -51,7 +51,7 @@ test('Ctrl-C (SIGINT to the process group) ends a run with exit 99', async () =>
     process.kill(-child.pid!, 'SIGINT');
     const code = await Promise.race([
       exited,
-      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000)),
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000).unref()),
     ]);
     assert.is(code, 99, out);
     assert.match(out, /interrupted/);
