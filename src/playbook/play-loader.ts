@@ -4,6 +4,7 @@ import { PlaybookError } from '../errors';
 import type { Vars } from '../inventory/types';
 import { playKeywords, playSchema } from './schema';
 import { didYouMean } from './suggest';
+import { checkTemplates } from './template-check';
 import { issueMessage, valueAtPath } from './zod-issues';
 import { loadTasks, toTags, type TaskLoadContext } from './task-loader';
 import type { ModuleTask, Play, Playbook } from './types';
@@ -38,6 +39,9 @@ async function loadPlay(src: YamlSource, raw: unknown, p: Path, importStack: str
   }
   if (raw.hosts === undefined || raw.hosts === null) {
     throw src.error("a play needs 'hosts'", p, { hint: 'e.g. `hosts: all` or `hosts: masters`' });
+  }
+  for (const k of ['name', 'hosts', 'vars', 'vars_files', 'environment'] as const) {
+    if (raw[k] !== undefined) checkTemplates(src, raw[k], [...p, k]);
   }
   const hosts = Array.isArray(raw.hosts) ? (raw.hosts as string[]).join(':') : (raw.hosts as string);
   const vars: Vars = { ...((raw.vars as Vars | undefined) ?? {}) };

@@ -11,6 +11,7 @@ import type { Vars } from '../inventory/types';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
 import { blockKeywords, handlerKeywords, includeKeywords, moduleTaskKeywords, TEMPLATE_RE } from './schema';
 import { didYouMean } from './suggest';
+import { checkTaskTemplates } from './template-check';
 import { issueMessage, valueAtPath } from './zod-issues';
 import type { BlockTask, Condition, IncludeTask, LoopControl, ModuleTask, Task, TaskCommon } from './types';
 import { YamlSource, type Path } from './yaml-source';
@@ -222,6 +223,7 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
   }
   checkKeywords(ctx, raw, shape, p);
   const { key, mod } = found[0];
+  checkTaskTemplates(ctx.src, raw, p, key, mod.name);
   const value = raw[key];
   const argsLoc = ctx.src.loc([...p, key]);
   let args: Raw;
@@ -295,6 +297,7 @@ async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Block
     );
   }
   checkKeywords(ctx, raw, blockKeywords, p);
+  checkTaskTemplates(ctx.src, raw, p);
   return {
     ...common(ctx, raw, p),
     type: 'block',
@@ -320,6 +323,7 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
     );
   }
   checkKeywords(ctx, raw, includeKeywords, p);
+  checkTaskTemplates(ctx.src, raw, p);
   const spec = raw[kw];
   const file = typeof spec === 'string' ? spec : (spec as { file: string }).file;
   const fileLoc = ctx.src.loc([...p, kw]);

@@ -10,7 +10,8 @@ import type { Condition } from '../playbook/types';
 import { balanceBraces } from './brace-balance';
 import { registerFilters } from './filters';
 import { templateGet } from './python-methods';
-import { strictTransform, type NjNode } from './strict-transform';
+import { didYouMean } from '../playbook/suggest';
+import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-transform';
 import { parseWithSlices, PySlice } from './slice-parser';
 import { registerTests, runTest } from './tests';
 import { pyStr, toBool, truthy } from './values';
@@ -158,6 +159,38 @@ export class Templar {
     this.cache.set(src, compiled);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
     return compiled;
+  }
+
+  /**
+   * Load-time check of a template (or, `bare`, an expression): syntax, and that every filter and test it
+   * names exists. Throws TemplateError with a did-you-mean; renders nothing.
+   */
+  check(template: string, bare = false): void {
+    const src = bare && !Templar.isTemplated(template) ? `{{ ${template} }}` : template;
+    if (!Templar.isTemplated(src)) return;
+    let ast: NjNode;
+    try {
+      const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
+      ast = parseWithSlices(balanceBraces(src), env.extensionsList, env.opts);
+    } catch (err) {
+      throw new TemplateError(
+        `template syntax error in ${JSON.stringify(src)}: ${cleanMessage(err)}`,
+        undefined,
+        {
+          hint: 'check the Jinja2 syntax: balanced {{ }}, quotes and parentheses',
+        },
+      );
+    }
+    const known = this.env as unknown as { filters: Record<string, unknown>; tests: Record<string, unknown> };
+    for (const { kind, name } of namedFiltersAndTests(ast)) {
+      const table = kind === 'filter' ? known.filters : known.tests;
+      if (name in table) continue;
+      throw new TemplateError(
+        `no ${kind} named '${name}' in ${JSON.stringify(src)}${didYouMean(name, Object.keys(table))}`,
+        undefined,
+        { hint: `see the ${kind}s in the README's templating section` },
+      );
+    }
   }
 
   /** Render a template source; native value for a single `{{ expr }}`, else a string. */

@@ -182,3 +182,20 @@ export function strictTransform(root: NjNode): { native: boolean } {
   tx(root, true);
   return { native: false };
 }
+
+/** The filters and tests a parsed (not yet rewritten) template uses. */
+export function namedFiltersAndTests(root: NjNode): { kind: 'filter' | 'test'; name: string }[] {
+  const out: { kind: 'filter' | 'test'; name: string }[] = [];
+  const walk = (n: NjNode) => {
+    if (n.typename === 'Filter' || n.typename === 'FilterAsync')
+      out.push({ kind: 'filter', name: String((n.name as NjNode).value) });
+    if (n.typename === 'Is') out.push({ kind: 'test', name: testName(n.right as NjNode) });
+    for (const f of n.fields) {
+      const v = n[f];
+      if (isNode(v)) walk(v);
+      else if (Array.isArray(v)) for (const c of v) if (isNode(c)) walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}

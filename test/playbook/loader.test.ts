@@ -154,6 +154,15 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
   ['templated-import.yml', 3, 21, 'import_tasks path cannot be templated'],
   ['unknown-meta.yml', 3, 13, "did you mean 'flush_handlers'?"],
   ['register-on-block.yml', 5, 7, "'register' is not allowed on a block"],
+  ['bad-template.yml', 5, 14, 'template syntax error in "value is {{ foo + }}"'],
+  [
+    'unknown-filter.yml',
+    6,
+    14,
+    "no filter named 'ansible.utils.ipadr' in \"{{ svc | ansible.utils.ipadr('1') }}\" — did you mean 'ansible.utils.ipaddr'?",
+  ],
+  ['bad-when.yml', 6, 11, "no test named 'sucess' in \"{{ result is sucess }}\" — did you mean 'success'?"],
+  ['bad-play-vars.yml', 3, 8, "no filter named 'defualt'"],
 ];
 
 for (const [file, line, col, fragment, at] of bad) {
