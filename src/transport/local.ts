@@ -179,6 +179,19 @@ export class LocalTransport implements Transport {
       if (r.code !== 0) throw fileError(this.host, 'write', remotePath, r.stderr.trim() || `exit ${r.code}`);
       return { changed: r.stdout.trim().split('\n').pop() !== 'unchanged', sha256: digest };
     }
+    try {
+      return await this.putDirect(remotePath, content, digest, opts);
+    } catch (e) {
+      throw e instanceof ModuleError ? e : fileError(this.host, 'write', remotePath, e);
+    }
+  }
+
+  private async putDirect(
+    remotePath: string,
+    content: Buffer,
+    digest: string,
+    opts: PutOptions,
+  ): Promise<PutResult> {
     const uid = opts.owner === undefined ? undefined : await resolveId(opts.owner, 'user');
     const gid = opts.group === undefined ? undefined : await resolveId(opts.group, 'group');
     const existing = await fsp.stat(remotePath).catch(() => undefined);
