@@ -136,7 +136,8 @@ async function runPlay(shared: RunShared, play: Play): Promise<void> {
       ...(waves.length > 1 ? { wave: { index: i + 1, count: waves.length } } : {}),
     });
     const wave = makeWave(shared, play, name, waveHosts, playHosts, varsFilesVars);
-    await Promise.all(
+    // allSettled: every host's walk has ended (connections idle) before the run can end or abort
+    const walks = await Promise.allSettled(
       waveHosts.map(async (h) => {
         const hr = { state: shared.hosts.get(h)!, ended: false, occurrences: new Map<object, number>() };
         try {
@@ -146,6 +147,8 @@ async function runPlay(shared: RunShared, play: Play): Promise<void> {
         }
       }),
     );
+    const crash = walks.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+    if (crash) throw crash.reason;
     if (wave.stopped) stopPlay = true;
     if (play.maxFailPercentage !== undefined && failedPercent(wave) > play.maxFailPercentage) stopPlay = true;
     if (!stopPlay && waveHosts.every((h) => shared.hosts.get(h)!.failed || shared.hosts.get(h)!.unreachable))

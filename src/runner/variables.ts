@@ -48,7 +48,8 @@ export function rootScope(play: Play): TaskScope {
 }
 
 export function hostVarsOf(play: PlayScope, host: HostState): Vars {
-  return Object.assign({}, host.inventoryVars, host.facts, host.dynamicVars);
+  const v = Object.assign({}, host.inventoryVars, host.facts, host.dynamicVars);
+  return play.templar ? resolveTemplatedVars(v, play.templar) : v;
 }
 
 /** `hostvars`: every host of the inventory, computed on access. */

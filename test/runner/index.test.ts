@@ -561,6 +561,66 @@ test('run_once runs on the first host and registers for all; set_fact persists a
   );
 });
 
+test('become (task > play > ansible_become vars), environment and delegate_to: localhost reach the transport', async () => {
+  const world = new FakeWorld();
+  const inv = fakeInventory({
+    hosts: { a: { ansible_become: 'yes', ansible_become_user: 'ops', hv: '{{ inventory_hostname }}-x' } },
+  });
+  const pb = playbook(
+    play(
+      [
+        task('kv', { key: 'k1', value: 'v' }),
+        task('kv', { key: 'k2', value: 'v' }, { become: true, becomeUser: 'kube' }),
+        task('kv', { key: 'k3', value: 'v' }, { become: false, environment: { TASK: '{{ 1 + 1 }}' } }),
+        task('kv', { key: 'k4', value: 'v' }, { delegateTo: 'localhost' }),
+        task('echo', { msg: "{{ hostvars['a'].hv }}" }, { name: 'hostvars' }),
+      ],
+      { environment: { PLAY: 'p' } },
+    ),
+  );
+  const events: RunEvent[] = [];
+  const s = await runPlaybook(pb, inv, options(world, events));
+  assert.is(s.exitCode, 0);
+  const gets = world.execs.filter((e) => e.display.startsWith('get'));
+  assert.equal(
+    gets.map((e) => [e.host, e.display, e.become, e.env]),
+    [
+      ['a', 'get k1', 'ops', { PLAY: 'p' }],
+      ['a', 'get k2', 'kube', { PLAY: 'p' }],
+      ['a', 'get k3', undefined, { PLAY: 'p', TASK: '2' }],
+      ['localhost', 'get k4', 'ops', { PLAY: 'p' }],
+    ],
+  );
+  assert.is(world.kv('localhost').get('k4'), 'v');
+  assert.is(results(events).find((e) => e.task === 'hostvars')!.result!['msg'], 'a-x');
+});
+
+test('gather_facts: one exec, facts as variables; an unreachable host is reported there', async () => {
+  const world = new FakeWorld();
+  world.unreachable.add('b');
+  const events: RunEvent[] = [];
+  const s = await runPlaybook(
+    playbook(
+      play([task('echo', { msg: '{{ ansible_facts is defined }}' }, { name: 'facts' })], {
+        gatherFacts: true,
+      }),
+    ),
+    two(),
+    options(world, events),
+  );
+  assert.is(s.exitCode, 3);
+  assert.equal(
+    world.execs.map((e) => e.host),
+    ['a'],
+  );
+  const g = results(events).filter((e) => e.module === 'gather_facts');
+  assert.equal(g.map((e) => [e.host, e.status]).sort(), [
+    ['a', 'ok'],
+    ['b', 'unreachable'],
+  ]);
+  assert.is(results(events).find((e) => e.task === 'facts')!.result!['msg'], true);
+});
+
 test('events: run-start first, recap and run-end last with exit code', async () => {
   const events: RunEvent[] = [];
   await runPlaybook(playbook(play([task('echo', { msg: 'hi' })])), two(), options(new FakeWorld(), events));
