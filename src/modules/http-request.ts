@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { sh, raw } from '../command';
+import { raw, secret, sh } from '../command';
 import { ModuleError } from '../errors';
 import type { ModuleContext } from './types';
 
@@ -28,13 +28,18 @@ export interface HttpResponse {
   url: string;
 }
 
+/** The URL with any `user:password@` replaced by `***@`, for messages and results. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
+}
+
 export function controllerRequest(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     let u: URL;
     try {
       u = new URL(req.url);
     } catch {
-      return reject(new ModuleError(`invalid url: ${req.url}`));
+      return reject(new ModuleError(`invalid url: ${redactUrl(req.url)}`));
     }
     const lib = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : undefined;
     if (!lib) return reject(new ModuleError(`unsupported url scheme ${u.protocol} (http and https only)`));
@@ -59,7 +64,7 @@ export function controllerRequest(req: HttpRequest, signal?: AbortSignal): Promi
           status: res.statusCode ?? 0,
           headers,
           body: Buffer.concat(chunks).toString('utf8'),
-          url: req.url,
+          url: redactUrl(req.url),
         });
       });
       res.on('error', reject);
@@ -67,8 +72,8 @@ export function controllerRequest(req: HttpRequest, signal?: AbortSignal): Promi
     r.on('timeout', () => r.destroy(new Error(`timed out after ${req.timeoutSec} s`)));
     r.on('error', (e) =>
       reject(
-        new ModuleError(`Status code was -1: request to ${req.url} failed: ${e.message}`, {
-          data: { status: -1, url: req.url },
+        new ModuleError(`Status code was -1: request to ${redactUrl(req.url)} failed: ${e.message}`, {
+          data: { status: -1, url: redactUrl(req.url) },
         }),
       ),
     );
@@ -78,18 +83,20 @@ export function controllerRequest(req: HttpRequest, signal?: AbortSignal): Promi
 }
 
 export async function targetRequest(ctx: ModuleContext, req: HttpRequest): Promise<HttpResponse> {
-  const hdrs = Object.entries(req.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  // Header values may be credentials (Authorization, cookies): masked in the displayed command.
+  const hdrs = Object.entries(req.headers).flatMap(([k, v]) => ['-H', secret(`${k}: ${v}`)]);
+  const url = redactUrl(req.url) === req.url ? req.url : secret(req.url);
   const flags: string[] = ['-sS', '-X', req.method, '--max-time', String(req.timeoutSec), '-D', '-'];
   if (!req.validateCerts) flags.push('-k');
   if (req.caPath) flags.push('--cacert', req.caPath);
   if (req.followRedirects) flags.push('-L');
   if (req.body !== undefined) flags.push('--data-binary', '@-');
   const cmd = sh`command -v curl >/dev/null 2>&1 || { echo 'uri: curl is not installed on the target' >&2; exit 127; }
-curl ${flags} ${hdrs} -w ${raw("'\\n%{http_code} %{size_header}'")} -- ${req.url}`;
+curl ${flags} ${hdrs} -w ${raw("'\\n%{http_code} %{size_header}'")} -- ${url}`;
   const r = await ctx.exec(cmd, { stdin: req.body, timeoutMs: (req.timeoutSec + 10) * 1000 });
   if (r.code !== 0) {
     throw new ModuleError(`Status code was -1: Request failed: ${r.stderr.trim().split('\n').pop()}`, {
-      data: { status: -1, url: req.url },
+      data: { status: -1, url: redactUrl(req.url) },
       hint: r.code === 127 ? 'install curl on the target or drop on_target' : undefined,
     });
   }
@@ -110,5 +117,5 @@ curl ${flags} ${hdrs} -w ${raw("'\\n%{http_code} %{size_header}'")} -- ${req.url
     const i = line.indexOf(':');
     if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
   }
-  return { status, headers, body, url: req.url };
+  return { status, headers, body, url: redactUrl(req.url) };
 }

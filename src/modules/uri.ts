@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { boolArg, intArg } from './arg-types';
 import { ModuleError } from '../errors';
-import { controllerRequest, targetRequest, type HttpResponse } from './http-request';
+import { controllerRequest, redactUrl, targetRequest, type HttpResponse } from './http-request';
 import { defineModule } from './types';
 
 const args = z
@@ -108,7 +108,7 @@ export default defineModule<typeof args, Facts, undefined>({
     }
     if (!codes.includes(r.status)) {
       throw new ModuleError(
-        `Status code was ${r.status} and not [${codes.join(', ')}]: ${a.method.toUpperCase()} ${a.url}`,
+        `Status code was ${r.status} and not [${codes.join(', ')}]: ${a.method.toUpperCase()} ${redactUrl(a.url)}`,
         {
           data: { ...result, msg: `Status code was ${r.status}` },
         },

@@ -154,4 +154,19 @@ test('on_target: curl on the target gives the same result', async () => {
   );
 });
 
+test('credentials in headers and URLs never show in commands, results or errors', async () => {
+  const ctx = makeContext();
+  const authed = base.replace('http://', 'http://admin:hunter2@');
+  const r = await runModule(
+    uri,
+    { url: `${authed}/x`, on_target: true, headers: { Authorization: 'Bearer s3cr3t' } },
+    ctx,
+  );
+  assert.is(r.result.status, 200);
+  assert.not.match(JSON.stringify([ctx.execs, r.result]), /hunter2|s3cr3t/);
+  const err = await runModule(uri, { url: `${authed}/missing` }, makeContext()).catch((e) => e as Error);
+  assert.match(String(err), /\*\*\*@127\.0\.0\.1/);
+  assert.not.match(String(err), /hunter2/);
+});
+
 test.run();
