@@ -81,6 +81,10 @@ test('blocks.yml: blocks, import (inlined with its own locations), include, play
   assert.is(play.ignoreUnreachable, false);
   assert.is(play.checkMode, false);
   assert.is(play.become, false);
+  assert.is(play.becomeUser, 'root');
+  assert.is(play.becomeMethod, 'sudo');
+  assert.equal(play.environment, { REMEDIATE_FIXTURE: 'blocks' });
+  assert.equal(play.tags, ['fixtures']);
   assert.equal(play.varsFiles, ['vars/common.yml']);
   assert.is(play.preTasks.length, 1);
   assert.is(play.postTasks.length, 1);
