@@ -37,11 +37,13 @@ export interface LabInfo {
 }
 
 export interface ClusterStatus extends LabCluster {
+  /** In a status row: the faults really present now, checked inside the cluster (`healthy` when none). */
+  faults: LabFault[];
+  /** The faults the cluster was built with. */
+  built: LabFault[];
   kubeDns: string;
   wordpress: boolean;
   sshUp: boolean;
-  /** Faults really present now, checked inside the cluster (`healthy` when none). */
-  present?: LabFault[];
   /** `systemctl is-active kube-apiserver` inside the cluster. */
   apiserver?: string;
 }

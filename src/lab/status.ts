@@ -44,9 +44,9 @@ export async function labStatusAt(dirArg: string): Promise<ClusterStatus[]> {
   const st = mustState(dirArg);
   return mapLimit(st.clusters, 4, async (c) => {
     const sshUp = await tcpOpen(c.address, 22);
-    const base = { name: c.name, address: c.address, faults: c.faults, sshUp };
+    const base = { name: c.name, address: c.address, built: c.faults, sshUp };
     if (!running(c))
-      return { ...base, present: [] as LabFault[], kubeDns: 'cluster not running', wordpress: false };
+      return { ...base, faults: [] as LabFault[], kubeDns: 'cluster not running', wordpress: false };
     const r = await inCluster(c.holderPid!, ['/bin/sh', path.join(st.dir, 'lib', 'lab-probe')]);
     const kv = Object.fromEntries(
       r.stdout
@@ -59,7 +59,7 @@ export async function labStatusAt(dirArg: string): Promise<ClusterStatus[]> {
     if (!present.length) present.push('healthy');
     return {
       ...base,
-      present,
+      faults: present,
       kubeDns: kv['kube-dns'] ?? 'unknown',
       wordpress: kv.wordpress === 'yes',
       apiserver: kv.apiserver,

@@ -150,7 +150,7 @@ test('status and verify before any fix: nothing answers; the unreachable cluster
     st.map((s) => s.sshUp),
     [true, true, true, false],
   );
-  assert.equal(st[3].present, ['sans', 'unreachable']);
+  assert.equal(st[3].faults, ['sans', 'unreachable']);
   assert.is(st[0].kubeDns, '2/3 Running');
   const v = await labVerify({ dir: dirA });
   assert.equal(
@@ -178,7 +178,7 @@ test('the manual fix over plain ssh makes verify pass for that cluster only', as
   assert.is(one.length, 1);
   assert.not.ok(one[0].ok);
   const st = await labStatus({ dir: dirA });
-  assert.equal(st[0].present, ['healthy']);
+  assert.equal(st[0].faults, ['healthy']);
   assert.ok(st[0].wordpress);
 });
 
@@ -212,7 +212,7 @@ test('bad-restart: a correct fix still fails the post-restart check; restoring t
 test('key-mismatch, no-ca-key, svc-clusterip and healthy in the second lab', async () => {
   const st = await labStatus({ dir: dirB });
   assert.equal(
-    st.map((s) => s.present?.join('+')),
+    st.map((s) => s.faults.join('+')),
     ['healthy', 'sans+key-mismatch', 'sans+no-ca-key', 'sans+svc-clusterip'],
   );
   assert.equal(
