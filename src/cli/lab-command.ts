@@ -40,9 +40,13 @@ export function registerLabCommands(program: Command, io: CliIo, done: (code: nu
       println(io.out, `inventory:   ${info.inventory}`);
       println(io.out, `ssh config:  ${info.sshConfig}`);
       println(io.out, `known hosts: ${info.knownHosts}`);
+      const show = (p: string) => {
+        const rel = path.relative(io.cwd, p);
+        return rel && !rel.startsWith('..') ? rel : p;
+      };
       println(
         io.out,
-        `next: remediate run playbooks/fix-apiserver-sans.yml -i ${path.relative(io.cwd, info.inventory) || info.inventory} -F ${path.relative(io.cwd, info.sshConfig) || info.sshConfig}`,
+        `next: remediate run playbooks/fix-apiserver-sans.yml -i ${show(info.inventory)} -F ${show(info.sshConfig)}`,
       );
       done(ExitCode.OK);
     });
