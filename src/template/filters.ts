@@ -1,4 +1,5 @@
 /** Ansible's common Jinja2 filters (the ip ones are in ./ipaddr-filters). */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type * as nunjucks from 'nunjucks';
 import * as YAML from 'yaml';
@@ -341,6 +342,23 @@ export function registerFilters(env: nunjucks.Environment): void {
     },
   };
   f.d = f.default;
-  for (const [name, fn] of Object.entries(f)) env.addFilter(name, fn);
+  f.product = (v, ...others) =>
+    [toList(v), ...others.map(toList)].reduce<unknown[][]>(
+      (acc, list) => acc.flatMap((prefix) => list.map((x) => [...prefix, x])),
+      [[]],
+    );
+  // `groups.masters | map('extract', hostvars, 'ansible_host')`
+  f.extract = (key, container, ...more) => {
+    let cur = (container as Dict | unknown[] | undefined)?.[key as never] as unknown;
+    for (const k of more.flatMap((m) => (Array.isArray(m) ? m : [m])))
+      cur = (cur as Dict | undefined)?.[k as never];
+    return cur;
+  };
+  f.hash = (v, algo = 'sha1') => createHash(String(algo)).update(pyStr(v)).digest('hex');
+  f.checksum = (v) => createHash('sha1').update(pyStr(v)).digest('hex');
+  for (const [name, fn] of Object.entries(f)) {
+    env.addFilter(name, fn);
+    env.addFilter(`ansible.builtin.${name}`, fn);
+  }
   registerIpFilters(env);
 }

@@ -116,6 +116,13 @@ export class Templar {
       return '';
     });
     this.env.addGlobal('omit', OMIT);
+    // Jinja2's dict(a=1, b=2)
+    this.env.addGlobal('dict', (...args: unknown[]) => {
+      const kw = args[args.length - 1] as Record<string, unknown> | undefined;
+      const out: Record<string, unknown> = { ...(kw && kw.__keywords ? kw : {}) };
+      delete out.__keywords;
+      return out;
+    });
     this.env.addGlobal('lookup', (kind: string, ...args: unknown[]) => {
       if (kind === 'env') return process.env[String(args[0])] ?? '';
       throw new Error(`lookup('${kind}') is not supported (only 'env')`);

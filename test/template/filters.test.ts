@@ -20,6 +20,7 @@ const vars = {
   res_failed: { failed: true, changed: false, rc: 1 },
   res_changed: { failed: false, changed: true, rc: 0 },
   res_skipped: { skipped: true, changed: false },
+  hosts: { m1: { ip: '10.0.0.1' }, m2: { ip: '10.0.0.2' } },
 };
 
 // [expression, expected]
@@ -126,6 +127,19 @@ const cases: [string, unknown][] = [
   ['{"c": {"y": 2}} | combine(d2, recursive=true)', { c: { y: 2, x: 1 }, b: 3 }],
   ['{"l": [1]} | combine({"l": [2]}, list_merge="append")', { l: [1, 2] }],
   ['true | ternary("on", "off")', 'on'],
+  [
+    '[1, 2] | product(["a"]) | list',
+    [
+      [1, 'a'],
+      [2, 'a'],
+    ],
+  ],
+  ['["m1", "m2"] | map("extract", hosts, "ip") | list', ['10.0.0.1', '10.0.0.2']],
+  ['"abc" | hash("sha256")', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
+  ['"abc" | checksum', 'a9993e364706816aba3e25717850c26c9cd0d89d'],
+  ['"a-b" | ansible.builtin.regex_replace("-", "_")', 'a_b'],
+  ['dict(a=1, b="x")', { a: 1, b: 'x' }],
+  ['range(3) | list', [0, 1, 2]],
 ];
 
 for (const [expr, want] of cases) {
