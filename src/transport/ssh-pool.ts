@@ -153,6 +153,8 @@ export class SshPool {
       try {
         const sock = via ? await this.forward(via, e, label) : undefined;
         const c = await openSshConnection(e, this.hooks, { sock, label });
+        // Every running channel listens for the connection's end; their number is bounded by MaxSessions.
+        c.setMaxListeners(0);
         this.clients.add(c);
         c.on('close', () => this.clients.delete(c));
         if (this.closed) {

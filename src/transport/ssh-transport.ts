@@ -117,9 +117,9 @@ export class SshTransport implements Transport, TransferHost {
       );
       let done = false;
       // ssh2 leaves SFTP callbacks pending when the connection dies: callers race this promise.
+      let lost = (): void => undefined;
       const gone = new Promise<never>((_, reject) => {
-        const lost = () =>
-          reject(new ChannelLostError(this.host, 'connection lost during the file transfer'));
+        lost = () => reject(new ChannelLostError(this.host, 'connection lost during the file transfer'));
         sftp.once('close', lost);
         c.once('close', lost);
       });
@@ -130,6 +130,7 @@ export class SshTransport implements Transport, TransferHost {
         release: () => {
           if (done) return;
           done = true;
+          c.removeListener('close', lost);
           sftp.end();
           release();
         },

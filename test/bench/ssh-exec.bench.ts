@@ -1,0 +1,88 @@
+/**
+ * SSH exec latency: one command at a time on one pooled ssh2 connection (the transport), against a fresh
+ * OpenSSH `ssh` client process per command (connect, key exchange, auth, exec: what a naive runner pays),
+ * to the same real sshd on loopback; plus 20 commands in parallel on the pooled connection, and an
+ * unchanged `put` (hash compare only). Prints the ratio.
+ * Run: npx tsx test/bench/ssh-exec.bench.ts [N]   (default N=100)
+ */
+import { spawnSync } from 'node:child_process';
+import { script } from '../../src/command';
+import { createSshTransportFactory } from '../../src/transport/ssh';
+import { startSshd, TEST_USERS } from '../helpers/sshd';
+
+async function time(
+  label: string,
+  n: number,
+  fn: (i: number) => Promise<unknown> | unknown,
+): Promise<number> {
+  await fn(0);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await fn(i);
+  const ms = (performance.now() - t0) / n;
+  console.log(`${label.padEnd(52)} ${ms.toFixed(2)} ms/op  (n=${n})`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 100);
+  const d = await startSshd();
+  const f = createSshTransportFactory();
+  try {
+    const t = f({
+      name: 'bench',
+      vars: {
+        ansible_host: d.host,
+        ansible_port: d.port,
+        ansible_user: TEST_USERS.nopasswd,
+        ansible_ssh_private_key_file: d.clientKey,
+        remediate_known_hosts: d.knownHostsFile,
+      },
+    });
+    await t.connect();
+    const pooled = await time('pooled ssh2 connection: exec `true`', n, () => t.exec(script('true')));
+    const sshArgs = [
+      '-q',
+      '-p',
+      String(d.port),
+      '-i',
+      d.clientKey,
+      '-o',
+      `UserKnownHostsFile=${d.knownHostsFile}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ControlMaster=no',
+      '-F',
+      '/dev/null',
+      `${TEST_USERS.nopasswd}@${d.host}`,
+      'true',
+    ];
+    const fresh = await time(
+      'fresh OpenSSH `ssh` process per command',
+      Math.max(10, Math.floor(n / 5)),
+      () => {
+        const r = spawnSync('ssh', sshArgs, { stdio: 'ignore' });
+        if (r.status !== 0) throw new Error(`ssh exited ${r.status}`);
+      },
+    );
+    console.log(`ratio fresh/pooled: ${(fresh / pooled).toFixed(1)}x`);
+    await time('pooled: 20 parallel execs (per batch)', Math.max(5, Math.floor(n / 10)), () =>
+      Promise.all(Array.from({ length: 20 }, () => t.exec(script('true')))),
+    );
+    const p = `/tmp/remediate-bench-${process.pid}`;
+    const body = Buffer.alloc(64 * 1024, 'x');
+    await t.put(p, body);
+    await time('put 64 KiB unchanged (remote sha256 compare)', n, () => t.put(p, body));
+    await time('put 64 KiB changed (SFTP temp + rename)', Math.max(10, Math.floor(n / 2)), (i) =>
+      t.put(p, Buffer.concat([body, Buffer.from(String(i))])),
+    );
+    await t.exec(script(`rm -f ${p}`));
+  } finally {
+    await f.closeAll();
+    await d.stop();
+  }
+}
+
+void main();
