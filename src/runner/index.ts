@@ -149,7 +149,7 @@ async function runPlay(shared: RunShared, play: Play): Promise<void> {
     );
     const crash = walks.find((w): w is PromiseRejectedResult => w.status === 'rejected');
     if (crash) throw crash.reason;
-    if (wave.stopped) stopPlay = true;
+    if (wave.stopped && !wave.batchOnly) stopPlay = true;
     if (play.maxFailPercentage !== undefined && failedPercent(wave) > play.maxFailPercentage) stopPlay = true;
     if (!stopPlay && waveHosts.every((h) => shared.hosts.get(h)!.failed || shared.hosts.get(h)!.unreachable))
       stopPlay = true;

@@ -35,6 +35,8 @@ export interface WaveRun {
   failedHosts: Set<string>;
   /** Ends the play for every host (end_play, any_errors_fatal, max_fail_percentage). */
   stopped: boolean;
+  /** The stop came from `meta: end_batch`: later waves still run. */
+  batchOnly?: boolean;
   /** Wait for the host's turn at a task (linear: all hosts in step; free: at once). */
   sync(host: string, info?: StepInfo): Promise<void>;
   /** run_once results, by task and occurrence. */

@@ -184,8 +184,12 @@ async function runMeta(wave: WaveRun, hr: HostRun, task: ModuleTask, scope: Task
     case 'flush_handlers':
       return flushHandlers(wave, hr, scope);
     case 'end_play':
-    case 'end_batch':
       wave.stopped = true;
+      return 'end';
+    case 'end_batch':
+      // ends this wave for every host; the next wave (serial) still runs
+      wave.stopped = true;
+      wave.batchOnly = true;
       return 'end';
     case 'end_host':
       hr.ended = true;

@@ -621,6 +621,37 @@ test('gather_facts: one exec, facts as variables; an unreachable host is reporte
   assert.is(results(events).find((e) => e.task === 'facts')!.result!['msg'], true);
 });
 
+test('meta end_batch ends the wave only; end_play ends the play', async () => {
+  const inv = fakeInventory({ hosts: { a: {}, b: {}, c: {} } });
+  for (const [action, want] of [
+    ['end_batch', ['a', 'b', 'c']],
+    ['end_play', ['a']],
+  ] as const) {
+    const events: RunEvent[] = [];
+    const pb = playbook(
+      play(
+        [
+          task('echo', { msg: 'x' }, { name: 'before' }),
+          task('meta', { _raw_params: action }),
+          task('echo', { msg: 'x' }, { name: 'after' }),
+        ],
+        { serial: [1] },
+      ),
+    );
+    await runPlaybook(pb, inv, options(new FakeWorld(), events));
+    assert.equal(
+      results(events)
+        .filter((e) => e.task === 'before')
+        .map((e) => e.host),
+      [...want],
+    );
+    assert.equal(
+      results(events).filter((e) => e.task === 'after'),
+      [],
+    );
+  }
+});
+
 test('events: run-start first, recap and run-end last with exit code', async () => {
   const events: RunEvent[] = [];
   await runPlaybook(playbook(play([task('echo', { msg: 'hi' })])), two(), options(new FakeWorld(), events));
