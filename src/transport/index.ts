@@ -46,8 +46,7 @@ export function connectionType(host: TransportHost): 'local' | 'ssh' {
 }
 
 export function createTransportFactory(opts: TransportFactoryOptions = {}): ClosableTransportFactory {
-  if (opts.hostKeyChecking === 'off')
-    opts.onWarning?.('host key checking is OFF: host identities are not verified');
+  // The ssh pool warns once when host key checking is off for a host it connects to.
   // Pool state (one connection per host, shared bastions) lives in this closure, not in globals.
   const ssh = createSshTransportFactory(opts);
   const factory = ((host: TransportHost): Transport => {

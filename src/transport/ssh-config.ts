@@ -268,7 +268,8 @@ function resolveOne(
     identitiesOnly: /^yes$/i.test(first(c.identitiesonly) ?? ''),
     password: secrets.password,
     passphrase: secrets.passphrase,
-    connectTimeoutMs: timeoutS ? Number(timeoutS) * 1000 : (defaults.connectTimeoutMs ?? 10_000),
+    // An explicit --timeout beats ssh_config's ConnectTimeout (as `ssh -o` would); 10 s otherwise.
+    connectTimeoutMs: defaults.connectTimeoutMs ?? (timeoutS ? Number(timeoutS) * 1000 : 10_000),
     keepaliveIntervalMs: alive ? Number(alive) * 1000 : 15_000,
     keepaliveCountMax: aliveMax ? Number(aliveMax) : 3,
     hostKeyAlias: first(c.hostkeyalias),

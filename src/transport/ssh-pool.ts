@@ -68,6 +68,7 @@ export class SshPool {
   private readonly total: Gate;
   private readonly clients = new Set<Client>();
   private closed = false;
+  private warnedOff = false;
   readonly hooks: ConnectHooks;
 
   constructor(readonly opts: SshPoolOptions = {}) {
@@ -94,6 +95,12 @@ export class SshPool {
   /** Connect to an endpoint (through its jump hosts), with pacing and retries. */
   async connect(label: string, e: SshEndpoint): Promise<Client> {
     if (this.closed) throw new SshConnectError(label, 'the run is over: connections are closed', false);
+    if ([e, ...e.jumps].some((x) => x.hostKeyChecking === 'off') && !this.warnedOff) {
+      this.warnedOff = true;
+      this.opts.onWarning?.(
+        'host key checking is OFF: host identities are not verified (man-in-the-middle possible)',
+      );
+    }
     const via = e.jumps.length ? await this.hop(e.jumps, e.jumps.length - 1, label) : undefined;
     return this.withRetries(label, e, via);
   }

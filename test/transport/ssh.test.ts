@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -148,6 +149,25 @@ test('password auth; a wrong password is unreachable (exit 3) and never printed'
   assert.not.match(JSON.stringify({ m: e.message, h: e.hint }), /WrOnG-pw/);
   // The host stays unreachable for the run: no second dial.
   assert.is(await rejects(bad.exec(script('true'))), e);
+});
+
+test('connect timeout: a server that never speaks is unreachable after the timeout and the retries', async () => {
+  const silent = createServer((sock) => sock.on('error', () => undefined));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  const port = (silent.address() as AddressInfo).port;
+  let accepted = 0;
+  silent.on('connection', () => accepted++);
+  const g = createSshTransportFactory({ connectTimeoutMs: 300, connectRetries: 1, retryDelayMs: 10 });
+  try {
+    const e = await rejects(g({ name: 'mute', vars: vars({ ansible_port: port }) }).connect());
+    assert.instance(e, ConnectError);
+    assert.is((e as ConnectError).exitCode, ExitCode.UNREACHABLE);
+    assert.match(e.message, /mute: cannot connect to rmtnp@127\.0\.0\.1:\d+: timed out after 300 ms/);
+    assert.is(accepted, 2, 'one attempt and one retry');
+  } finally {
+    await g.closeAll();
+    silent.close();
+  }
 });
 
 test('known_hosts strict: unknown key refused with its fingerprint', async () => {
