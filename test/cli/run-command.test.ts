@@ -126,6 +126,16 @@ test('--list-hosts honours --limit; an empty --limit is a usage error (5); a bad
   assert.match(bad.stderr, /bad host pattern/);
 });
 
+test('--list-tasks and --syntax-check exit 0 without touching hosts', async () => {
+  const tasks = await runCli(['run', 'site.yml', '--list-tasks'], { cwd: dir });
+  assert.is(tasks.code, 0, tasks.stderr);
+  assert.match(tasks.stdout, /play #1 \(local\): tiny/);
+  assert.match(tasks.stdout, /\n {6}show vars\tTAGS: \[\]\t.*site\.yml:5:7\n {6}fail on beta\t/);
+  const syntax = await runCli(['run', 'site.yml', '--syntax-check', '-i', 'hosts.ini'], { cwd: dir });
+  assert.is(syntax.code, 0, syntax.stderr);
+  assert.match(syntax.stdout, /^playbook: .*site\.yml$/m);
+});
+
 test('host key checking: the flag wins, else ANSIBLE_HOST_KEY_CHECKING (False → off), else the default', () => {
   const o = (hostKeyChecking?: RunOpts['hostKeyChecking']) => ({ hostKeyChecking }) as RunOpts;
   assert.is(hostKeyChecking(o('accept-new'), { ANSIBLE_HOST_KEY_CHECKING: 'False' }), 'accept-new');
