@@ -1,4 +1,5 @@
 /** Plain text, one line per event, as ansible-playbook prints it: for CI logs and pipes. */
+import path from 'node:path';
 import type { RunEvent } from '../events';
 import type { Reporter } from '../events';
 import {
@@ -19,6 +20,14 @@ import { maskLiterals, redactValue } from './redact';
 import type { ReporterOptions } from './types';
 
 type TaskResult = Extract<RunEvent, { kind: 'task-result' }>;
+
+/** `file:line:col` with the file relative to the working directory when it lies under it. */
+export function displayLoc(loc: string): string {
+  const m = /^(.*):(\d+):(\d+)$/.exec(loc);
+  if (!m || !path.isAbsolute(m[1]!)) return loc;
+  const rel = path.relative(process.cwd(), m[1]!);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? loc : `${rel}:${m[2]}:${m[3]}`;
+}
 
 /** Result keys never worth repeating in `=> {...}` at -v. */
 const QUIET_KEYS = new Set(['ansible_loop_var']);
@@ -54,7 +63,7 @@ export class PlainReporter implements Reporter {
         const head = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.task}]`);
         this.print('');
         this.print(head);
-        if (this.o.verbosity >= 2) this.print(`task path: ${e.loc}`);
+        if (this.o.verbosity >= 2) this.print(`task path: ${displayLoc(e.loc)}`);
         return;
       }
       case 'task-result':
@@ -127,7 +136,7 @@ export class PlainReporter implements Reporter {
       case 'failed':
       case 'ignored': {
         const msg = e.msg ?? 'failed';
-        const where = e.loc ? ` (${e.loc})` : '';
+        const where = e.loc ? ` (${displayLoc(e.loc)})` : '';
         if (e.item !== undefined) this.print(this.c(`failed: [${e.host}]${item} => ${msg}${where}`, RED));
         else this.print(this.c(`fatal: [${e.host}]: FAILED! => ${msg}${where}`, RED));
         if (v >= 1 && e.result) this.print(this.c(resultJson(this.visible(e.result)), RED));
