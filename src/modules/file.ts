@@ -5,7 +5,7 @@ import { sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import { fileStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
-import { attrArgs, attrChanges, attrCommands } from './file-attrs';
+import { attrArgs, attrChanges, attrCommands, modeString, parseMode } from './file-attrs';
 import { defineModule, type Change } from './types';
 
 const args = withAliases(
@@ -45,6 +45,8 @@ interface Facts {
   stat: FileStat;
   /** For state=hard: the source's stat. */
   src?: FileStat;
+  /** For recurse: the first entry under the directory whose mode/owner/group differs ('' = none). */
+  recurseMismatch?: string;
 }
 
 export default defineModule<typeof args, Facts, ExecCommand[]>({
@@ -55,6 +57,10 @@ export default defineModule<typeof args, Facts, ExecCommand[]>({
     const stat = await ctx.fact(fileStat(a.path, { checksum: false }));
     const facts: Facts = { stat };
     if (state(a, stat) === 'hard' && a.src) facts.src = await ctx.fact(fileStat(a.src, { checksum: false }));
+    if (a.recurse && stat.isdir && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)) {
+      const r = await ctx.run(recurseProbe(a.path, a));
+      facts.recurseMismatch = r.stdout.split('\n')[0] ?? '';
+    }
     return facts;
   },
   plan(a, f) {
@@ -75,7 +81,8 @@ export default defineModule<typeof args, Facts, ExecCommand[]>({
         want === 'directory' &&
         (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
       ) {
-        // Cannot tell cheaply whether every entry already matches: recurse is always applied when asked.
+        // recurseMismatch undefined: the directory is new, everything gets the attributes.
+        if (f.recurseMismatch === '') return;
         add(`apply mode/owner/group recursively under ${p}`, ...recurseCommands(p, a));
       }
     };
@@ -165,10 +172,23 @@ function state(a: Args, st: FileStat): NonNullable<Args['state']> {
   return st.isdir ? 'directory' : 'file';
 }
 
+/** `find` listing the entries whose mode/owner/group differ from the args (GNU and busybox find). */
+function recurseProbe(p: string, a: Args): ExecCommand {
+  const terms: string[] = [];
+  const mode = parseMode(a.mode);
+  if (mode !== undefined) terms.push('!', '-perm', modeString(mode));
+  if (a.owner !== undefined)
+    terms.push(...(terms.length ? ['-o'] : []), '!', /^\d+$/.test(a.owner) ? '-uid' : '-user', a.owner);
+  if (a.group !== undefined)
+    terms.push(...(terms.length ? ['-o'] : []), '!', /^\d+$/.test(a.group) ? '-gid' : '-group', a.group);
+  return sh`find ${p} ${['(', ...terms, ')']} -print | head -n 1`;
+}
+
 function recurseCommands(p: string, a: Args): ExecCommand[] {
   const out: ExecCommand[] = [];
   if (a.owner !== undefined) out.push(sh`chown -R ${a.owner} -- ${p}`);
   if (a.group !== undefined) out.push(sh`chgrp -R ${a.group} -- ${p}`);
-  if (a.mode !== undefined) out.push(sh`chmod -R ${String(a.mode).replace(/^0o/, '')} -- ${p}`);
+  const mode = parseMode(a.mode);
+  if (mode !== undefined) out.push(sh`chmod -R ${modeString(mode)} -- ${p}`);
   return out;
 }

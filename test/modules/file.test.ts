@@ -87,6 +87,22 @@ test('apply each state on the local transport, then plan again is empty', async 
   assert.is((await fsp.stat(h)).ino, (await fsp.stat(t)).ino);
 });
 
+test('recurse: applied when an entry differs, then nothing to do', async () => {
+  const d = path.join(dir, 'tree');
+  await fsp.mkdir(path.join(d, 'sub'), { recursive: true });
+  await fsp.writeFile(path.join(d, 'sub', 'f'), 'x');
+  await fsp.chmod(d, 0o750);
+  await fsp.chmod(path.join(d, 'sub'), 0o750);
+  await fsp.chmod(path.join(d, 'sub', 'f'), 0o644);
+  const args = { path: d, state: 'directory', mode: '0750', recurse: true };
+  const r = await runModule(file, args, makeContext());
+  assert.equal(describes(r.plan), [`apply mode/owner/group recursively under ${d}`]);
+  assert.is((await fsp.stat(path.join(d, 'sub', 'f'))).mode & 0o777, 0o750);
+  assert.equal(describes(await planOf(args)), []);
+  const owner = os.userInfo().username;
+  assert.equal(describes(await planOf({ ...args, owner })), []);
+});
+
 test('relink a symbolic link to a new target', async () => {
   const l = path.join(dir, 'relink');
   await fsp.symlink('/etc/hostname', l);
