@@ -43,8 +43,8 @@ export function fileStat(path: string, opts: FileStatOptions = {}): Fact<FileSta
   const script = sh`p=${path}; L=${L}; c=${checksum ? 1 : 0}
 if [ -e "$p" ] || [ -L "$p" ]; then
   stat $L -c 'S %a %u %g %s %Y %i %U %G %F' -- "$p" || exit 1
-  if [ "$c" = 1 ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$L" ] || [ ! -L "$p" ]; }; then printf 'C %s\n' "$(sha256sum < "$p" | cut -d' ' -f1)"; fi
-  if [ -L "$p" ]; then printf 'L %s\n' "$(readlink -- "$p")"; fi
+  if [ "$c" = 1 ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$L" ] || [ ! -L "$p" ]; }; then printf 'C '; sha256sum < "$p"; fi
+  if [ -L "$p" ]; then printf 'L '; readlink -- "$p"; fi
 else
   echo MISSING
 fi`;
@@ -79,7 +79,7 @@ export function parseStat(path: string, stdout: string, code: number | null, std
     inode: Number(inode),
   };
   const c = lines.find((l) => l.startsWith('C '));
-  if (c) st.checksum = c.slice(2).trim();
+  if (c) st.checksum = c.slice(2).trim().split(/\s+/)[0];
   const l = lines.find((x) => x.startsWith('L '));
   if (l) st.lnk_source = l.slice(2);
   return st;
