@@ -52,7 +52,10 @@ export class YamlSource {
         `YAML syntax error: ${message}`,
         { file, line: pos.line, col: pos.col },
         {
-          hint: 'check indentation, quoting (a value starting with {{ must be quoted) and unclosed brackets',
+          hint:
+            err.code === 'DUPLICATE_KEY'
+              ? 'a key may appear only once in a mapping (each task is its own `- ` list item)'
+              : 'check indentation, quoting (a value starting with {{ must be quoted) and unclosed brackets',
         },
       );
     }

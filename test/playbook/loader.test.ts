@@ -158,6 +158,8 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
   ['templated-import.yml', 3, 21, 'import_tasks path cannot be templated'],
   ['unknown-meta.yml', 3, 13, "did you mean 'flush_handlers'?"],
   ['register-on-block.yml', 5, 7, "'register' is not allowed on a block"],
+  ['duplicate-key.yml', 5, 7, 'Map keys must be unique'],
+  ['no-module.yml', 3, 7, 'task has no module'],
   ['bad-template.yml', 5, 14, 'template syntax error in "value is {{ foo + }}"'],
   [
     'unknown-filter.yml',
@@ -184,6 +186,20 @@ for (const [file, line, col, fragment, at] of bad) {
     }
   });
 }
+
+test('anchors.yml: merge keys and aliases as PyYAML reads them', async () => {
+  const pb = await loadPlaybook(path.join(GOOD, 'anchors.yml'));
+  const [, merged, alias] = pb.plays[0].tasks.map(mod);
+  assert.equal(merged.args, {
+    state: 'touch',
+    modification_time: 'preserve',
+    access_time: 'preserve',
+    path: '{{ workdir }}/anchors/a',
+  });
+  assert.equal(alias.args, {
+    msg: { state: 'touch', modification_time: 'preserve', access_time: 'preserve' },
+  });
+});
 
 test('loadVarsFile: a mapping; anything else is a located error', async () => {
   assert.equal(await loadVarsFile(path.join(GOOD, 'vars/common.yml')), { marker: 'remediate' });
