@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type AnyAuthMethod, type AuthenticationType } from 'ssh2';
+import { createHash } from 'node:crypto';
+import { Client, utils, type AnyAuthMethod, type AuthenticationType, type ParsedKey } from 'ssh2';
 import type { Secret } from '../command';
 import { ConnectError } from '../errors';
 import type { SshEndpoint } from './ssh-config';
@@ -32,12 +33,33 @@ export interface ConnectHooks {
   warn?(msg: string): void;
   /** Passphrase prompt for an encrypted key without a configured passphrase. */
   askPassphrase?(keyFile: string): Promise<Secret | undefined>;
+  /** Parsed private keys, by file and passphrase (shared by the pool). */
+  keyCache?: Map<string, Promise<ParsedKey | Error>>;
   /** ssh2 debug lines (never contain secrets). */
   debug?(msg: string): void;
 }
 
 function describe(e: SshEndpoint): string {
   return `${e.user}@${e.hostname}:${e.port}`;
+}
+
+async function loadPrivateKey(
+  file: string,
+  pass: Secret | undefined,
+  hooks: ConnectHooks,
+): Promise<ParsedKey | Error> {
+  const data = readFileSync(file);
+  let parsed = utils.parseKey(data, pass?.reveal());
+  if (
+    parsed instanceof Error &&
+    /encrypted|passphrase/i.test(parsed.message) &&
+    !pass &&
+    hooks.askPassphrase
+  ) {
+    const asked = await hooks.askPassphrase(file);
+    if (asked) parsed = utils.parseKey(data, asked.reveal());
+  }
+  return Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
 }
 
 async function authMethods(
@@ -54,26 +76,25 @@ async function authMethods(
   }
   for (const file of e.identityFiles) {
     if (!existsSync(file)) continue;
-    const data = readFileSync(file);
-    let passphrase = e.passphrase?.reveal();
-    let parsed = utils.parseKey(data, passphrase);
-    if (
-      parsed instanceof Error &&
-      /encrypted|passphrase/i.test(parsed.message) &&
-      !passphrase &&
-      hooks.askPassphrase
-    ) {
-      passphrase = (await hooks.askPassphrase(file))?.reveal();
-      if (passphrase) parsed = utils.parseKey(data, passphrase);
+    // Decrypting a key (bcrypt KDF, in JS) is slow: once per file and passphrase for the whole run.
+    const cacheKey = `${file}\0${e.passphrase ? createHash('sha256').update(e.passphrase.reveal()).digest('hex') : ''}`;
+    let loading = hooks.keyCache?.get(cacheKey);
+    if (!loading) {
+      loading = loadPrivateKey(file, e.passphrase, hooks);
+      hooks.keyCache?.set(cacheKey, loading);
     }
+    const parsed = await loading;
     if (parsed instanceof Error) {
       hooks.debug?.(`skipping key ${file}: ${parsed.message}`);
-      tried.push(
-        `key ${file} (unusable: ${/encrypted|passphrase/i.test(parsed.message) ? 'encrypted, no passphrase' : 'unreadable'})`,
-      );
+      const why = /bad passphrase|integrity/i.test(parsed.message)
+        ? 'wrong passphrase'
+        : /encrypted|passphrase/i.test(parsed.message)
+          ? 'encrypted, no passphrase'
+          : 'unreadable';
+      tried.push(`key ${file} (unusable: ${why})`);
       continue;
     }
-    methods.push({ type: 'publickey', username, key: data, passphrase });
+    methods.push({ type: 'publickey', username, key: parsed });
     tried.push(`key ${file}`);
   }
   if (e.password) {

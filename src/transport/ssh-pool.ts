@@ -82,6 +82,7 @@ export class SshPool {
       },
       warn: opts.onWarning,
       askPassphrase: opts.askPassphrase,
+      keyCache: new Map(),
       debug: opts.debug,
     };
   }

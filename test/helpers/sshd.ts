@@ -84,10 +84,11 @@ export function ensureTestUsers(): void {
   }
 }
 
-/** Generate an ed25519 key pair; returns the private key path (public key at `.pub`). */
+/** Generate an ed25519 key pair (few KDF rounds: tests decrypt it in JS); returns the private key path (public key at `.pub`). */
 export function makeKey(dir: string, name: string, passphrase = ''): string {
   const p = join(dir, name);
-  if (!existsSync(p)) sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', name, '-f', p]);
+  if (!existsSync(p))
+    sh('ssh-keygen', ['-q', '-t', 'ed25519', '-a', '4', '-N', passphrase, '-C', name, '-f', p]);
   return p;
 }
 

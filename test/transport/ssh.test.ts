@@ -103,12 +103,16 @@ test('encrypted key: passphrase variable, prompt hook, or a clear auth failure',
     },
   });
   try {
-    const t = g({ name: 'prompted', vars: vars({ ansible_ssh_private_key_file: key }) });
-    assert.is((await t.exec(script('id -un'))).code, 0);
-    assert.equal(asked, [key]);
+    const ts = [1, 2, 3].map((i) =>
+      g({ name: `prompted${i}`, vars: vars({ ansible_ssh_private_key_file: key }) }),
+    );
+    for (const t of await Promise.all(ts.map((t) => t.exec(script('id -un'))))) assert.is(t.code, 0);
+    assert.equal(asked, [key], 'asked once for the whole run');
   } finally {
     await g.closeAll();
   }
+  const wrong = host({ ansible_ssh_private_key_file: key, ansible_ssh_private_key_passphrase: 'not-it' });
+  assert.match((await rejects(wrong.connect())).message, /enc_key \(unusable: wrong passphrase\)/);
   const none = host({ ansible_ssh_private_key_file: key });
   const e = await rejects(none.connect());
   assert.instance(e, ConnectError);
