@@ -2,19 +2,34 @@
  * Runs one module task on one host: when → loop → (until/retries → module call → changed_when /
  * failed_when) → register, set_fact, notify → task-result events and counts.
  */
-import { isSecret, secret } from '../command';
 import { formatLoc } from '../errors';
 import type { TaskStatus } from '../events';
 import type { Vars } from '../inventory/types';
 import type { Change } from '../modules/types';
-import type { Condition, ModuleTask } from '../playbook/types';
+import type { ModuleTask } from '../playbook/types';
 import { validateModuleArgs } from '../playbook/index';
 import type { BecomeOptions } from '../transport/types';
-import { callModule, errorOutcome, type CallOutcome } from './module-call';
+import { callModule, errorOutcome } from './module-call';
 import type { HostRun, InheritedKeywords, WaveRun } from './play-context';
 import { NO_LOG_MSG, sanitizeResult } from './sanitize';
 import { createTaskContext } from './task-context';
-import { UnresolvedVar, resolveTemplatedVars, taskVars, type TaskScope } from './variables';
+import {
+  aggregate,
+  applyConditions,
+  failedItem,
+  firstFalse,
+  fromOutcome,
+  itemLabel,
+  stripCommands,
+  throwIfUnresolved,
+  truthy,
+  withResult,
+  type ItemResult,
+} from './task-results';
+import { resolveBecome, resolveEnvironment } from './task-settings';
+import { resolveTemplatedVars, taskVars, type TaskScope } from './variables';
+
+export { resolveBecome } from './task-settings';
 
 /** What the walker needs back. */
 export type TaskEnd = 'ok' | 'failed' | 'unreachable';
@@ -25,13 +40,6 @@ export interface ExecuteOptions {
   name: string;
   /** The task's variables, when the caller already built them. */
   vars?: Vars;
-}
-
-interface ItemResult {
-  status: Exclude<TaskStatus, 'rescued' | 'ignored'>;
-  result: Record<string, unknown>;
-  changes: Change[];
-  msg?: string;
 }
 
 const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
@@ -270,149 +278,8 @@ function applyFacts(task: ModuleTask, hr: HostRun, result: Record<string, unknow
   }
 }
 
-function applyConditions(
-  r: ItemResult,
-  task: ModuleTask,
-  templar: WaveRun['shared']['templar'],
-  vars: Vars,
-): ItemResult {
-  if (!task.changedWhen?.length && !task.failedWhen?.length) return r;
-  const out: ItemResult = { ...r, result: { ...r.result } };
-  const v = withResult(vars, task, out.result);
-  try {
-    if (task.changedWhen?.length) {
-      const changed = task.changedWhen.every((c) => templar.condition(c, v));
-      out.result['changed'] = changed;
-      if (out.status !== 'failed') out.status = changed ? 'changed' : 'ok';
-    }
-    if (task.failedWhen?.length) {
-      const failed = task.failedWhen.every((c) => templar.condition(c, withResult(vars, task, out.result)));
-      out.result['failed'] = failed;
-      if (failed) {
-        out.status = 'failed';
-        const msg =
-          typeof out.result['msg'] === 'string' && out.result['msg']
-            ? (out.result['msg'] as string)
-            : `failed_when condition met: ${task.failedWhen.map(String).join(' and ')}`;
-        out.msg = msg;
-        out.result['failed_when_result'] = true;
-      } else if (out.status === 'failed') {
-        out.status = out.result['changed'] === true ? 'changed' : 'ok';
-        out.msg = undefined;
-        out.result['failed_when_result'] = false;
-      }
-    }
-  } catch (e) {
-    return fromOutcome(errorOutcome(e));
-  }
-  return out;
-}
-
-/** Vars with the result visible both directly (as Ansible does) and under the register name. */
-function withResult(vars: Vars, task: ModuleTask, result: Record<string, unknown>): Vars {
-  const v: Vars = Object.assign({}, vars, result);
-  if (task.register) v[task.register] = result;
-  return v;
-}
-
-function fromOutcome(o: CallOutcome): ItemResult {
-  const result: Record<string, unknown> = { ...o.result, changed: o.status === 'changed' };
-  if (o.status === 'failed') result['failed'] = true;
-  if (o.status === 'skipped') result['skipped'] = true;
-  if (o.status === 'unreachable') result['unreachable'] = true;
-  if (o.msg !== undefined && result['msg'] === undefined) result['msg'] = o.msg;
-  const msg = o.msg ?? (typeof result['msg'] === 'string' ? (result['msg'] as string) : undefined);
-  return { status: o.status, result, changes: o.changes, ...(msg !== undefined ? { msg } : {}) };
-}
-
-/** A rendered value that is (or holds) a variable that could not be rendered: raise its error. */
-function throwIfUnresolved(v: unknown, depth = 0): void {
-  if (v instanceof UnresolvedVar) throw v.error;
-  if (depth > 8 || v === null || typeof v !== 'object') return;
-  for (const x of Array.isArray(v) ? v : Object.values(v as Vars)) throwIfUnresolved(x, depth + 1);
-}
-
-function failedItem(msg: string): ItemResult {
-  return { status: 'failed', result: { changed: false, failed: true, msg }, changes: [], msg };
-}
-
-function aggregate(items: ItemResult[]): ItemResult {
-  const results = items.map((i) => i.result);
-  const anyFailed = items.some((i) => i.status === 'failed');
-  const anyUnreachable = items.some((i) => i.status === 'unreachable');
-  const anyChanged = items.some((i) => i.status === 'changed' || i.result['changed'] === true);
-  const allSkipped = items.length === 0 || items.every((i) => i.status === 'skipped');
-  const status: ItemResult['status'] = anyUnreachable
-    ? 'unreachable'
-    : anyFailed
-      ? 'failed'
-      : anyChanged
-        ? 'changed'
-        : allSkipped
-          ? 'skipped'
-          : 'ok';
-  const msg =
-    anyFailed || anyUnreachable
-      ? 'One or more items failed'
-      : allSkipped
-        ? 'All items skipped'
-        : 'All items completed';
-  const result: Record<string, unknown> = { results, changed: anyChanged, msg };
-  if (anyFailed) result['failed'] = true;
-  if (allSkipped) result['skipped'] = true;
-  return { status, result, changes: items.flatMap((i) => i.changes), msg };
-}
-
-function firstFalse(
-  conds: Condition[],
-  templar: WaveRun['shared']['templar'],
-  vars: Vars,
-): { cond?: Condition; error?: string } {
-  for (const c of conds) {
-    try {
-      if (!templar.condition(c, vars)) return { cond: c };
-    } catch (e) {
-      return {
-        error: `the conditional check '${String(c)}' failed: ${e instanceof Error ? e.message : String(e)}`,
-      };
-    }
-  }
-  return {};
-}
-
-function itemLabel(
-  item: unknown,
-  label: string | undefined,
-  templar: WaveRun['shared']['templar'],
-  vars: Vars,
-): string {
-  if (label !== undefined) {
-    try {
-      return String(templar.render(label, vars));
-    } catch {
-      return label;
-    }
-  }
-  if (typeof item === 'string') return item;
-  try {
-    return JSON.stringify(item);
-  } catch {
-    return String(item);
-  }
-}
-
 export function effectiveCheck(kw: InheritedKeywords, check: boolean): boolean {
   return kw.checkMode ?? check;
-}
-
-function truthy(v: boolean | string | undefined, templar: WaveRun['shared']['templar'], vars: Vars): boolean {
-  if (v === undefined) return false;
-  if (typeof v === 'boolean') return v;
-  try {
-    return templar.condition(v, vars);
-  } catch {
-    return true;
-  }
 }
 
 function render(templar: WaveRun['shared']['templar'], v: unknown, vars: Vars): unknown {
@@ -428,63 +295,9 @@ function toNumber(v: unknown, dflt: number): number {
   return Number.isFinite(n) ? n : dflt;
 }
 
-/** become from task/block/play keywords, then `ansible_become*` inventory vars. */
-export function resolveBecome(
-  kw: InheritedKeywords,
-  vars: Vars,
-  password?: BecomeOptions['password'],
-): BecomeOptions | undefined {
-  const on = kw.become ?? boolVar(vars['ansible_become']);
-  if (!on) return undefined;
-  const method = (kw.becomeMethod ??
-    (vars['ansible_become_method'] as string | undefined) ??
-    'sudo') as BecomeOptions['method'];
-  const user = kw.becomeUser ?? (vars['ansible_become_user'] as string | undefined) ?? 'root';
-  const out: BecomeOptions = { method, user };
-  const pw = password ?? vars['ansible_become_password'] ?? vars['ansible_become_pass'];
-  if (pw !== undefined && pw !== null && pw !== '') out.password = isSecret(pw) ? pw : secret(String(pw));
-  const flags = vars['ansible_become_flags'];
-  if (typeof flags === 'string') out.flags = flags;
-  return out;
-}
-
-function boolVar(v: unknown): boolean {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') return /^(true|yes|on|1)$/i.test(v.trim());
-  return v === 1;
-}
-
-function resolveEnvironment(
-  env: InheritedKeywords['environment'],
-  templar: WaveRun['shared']['templar'],
-  vars: Vars,
-): Record<string, string> | undefined {
-  if (env === undefined) return undefined;
-  const rendered = templar.render(env, vars);
-  if (!rendered || typeof rendered !== 'object') return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rendered as Vars))
-    if (v !== undefined && v !== null) out[k] = String(v);
-  return out;
-}
-
 /** Connection variables for the transport: the host's resolved vars (templated values already rendered). */
 function connectionVars(vars: Vars): Vars {
   return vars;
-}
-
-/** What of a change may go into an event: secret diffs emptied, upload contents summarized. */
-function stripCommands(c: Change): Change {
-  const out: Change = { describe: c.describe };
-  if (c.diff) out.diff = c.diff.secret ? { ...c.diff, before: '', after: '' } : c.diff;
-  if (c.commands) {
-    out.commands = c.commands.map((cmd) =>
-      cmd.kind === 'upload'
-        ? { ...cmd, content: Buffer.from(cmd.secret ? '***' : `<${cmd.content.length} bytes>`) }
-        : cmd,
-    );
-  }
-  return out;
 }
 
 function abortErr(): Error {
