@@ -95,7 +95,7 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook, then exit')
-    .option('--no-retry-file', 'do not write PLAYBOOK.retry for failed hosts')
+    .option('--no-retry-file', 'do not write PLAYBOOK.retry (beside the playbook) listing failed hosts')
     .action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
 }
 
