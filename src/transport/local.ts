@@ -24,6 +24,27 @@ import type {
 
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 
+/**
+ * Commands run in their own process group (so a timeout kills their children), which also shields them
+ * from the terminal's Ctrl-C: whatever still runs when the controller exits is killed with it.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const g of liveGroups) {
+      try {
+        process.kill(-g, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  });
+}
+
 /** Collects one output stream up to a byte cap. */
 class Capture {
   private chunks: Buffer[] = [];
@@ -100,6 +121,7 @@ export class LocalTransport implements Transport {
         // Own process group, so a timeout kills the command's children too.
         detached: true,
       });
+      if (child.pid) trackGroup(child.pid);
       const out = new Capture(cap);
       const err = new Capture(cap);
       let timedOut = false;
@@ -147,6 +169,7 @@ export class LocalTransport implements Transport {
       const finish = (code: number | null, signal: NodeJS.Signals | null, extraErr = ''): void => {
         if (settled) return;
         settled = true;
+        if (child.pid) liveGroups.delete(child.pid);
         if (timer) clearTimeout(timer);
         if (driver && !timedOut) {
           try {

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
 import { promises as fsp, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -55,6 +56,34 @@ test('timeout kills the command and its children', async () => {
   assert.is(r.code, null);
   assert.ok(r.signal);
   assert.ok(r.durationMs < 4000);
+});
+
+test('a command still running when the controller exits is killed with it', async () => {
+  const marker = path.join(dir, 'orphan');
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'tsx/cjs',
+      '-e',
+      `const { LocalTransport } = require(${JSON.stringify(path.resolve(__dirname, '../../src/transport/local'))});
+       const { script } = require(${JSON.stringify(path.resolve(__dirname, '../../src/command'))});
+       new LocalTransport().exec(script('echo $$; sleep 30; touch ${marker}'), { onStdout: (c) => { process.stdout.write(c); process.exit(0); } });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const pid = await new Promise<number>((resolve) =>
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+  );
+  await new Promise((r) => child.once('exit', r));
+  let alive = true;
+  for (let i = 0; i < 50 && alive; i++) {
+    // Gone, or a zombie waiting for a reaper (containers' PID 1 may not reap): either way not running.
+    const st = await fsp.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    alive = st !== '' && st.slice(st.lastIndexOf(')') + 2)[0] !== 'Z';
+    if (alive) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.is(alive, false);
 });
 
 test('live output chunks reach onStdout/onStderr', async () => {
