@@ -9,6 +9,7 @@ import type { Vars } from '../inventory/types';
 import type { Condition } from '../playbook/types';
 import { balanceBraces } from './brace-balance';
 import { registerFilters } from './filters';
+import { OperandStack, pyAdd, pyCompareChain, pyMul } from './operators';
 import { templateGet } from './python-methods';
 import { didYouMean } from '../playbook/suggest';
 import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-transform';
@@ -70,6 +71,8 @@ export class Templar {
   private readonly cacheSize: number;
   /** Value captured by `__rm_capture` during the current native render. */
   private captured: unknown;
+  /** Left operands of `and`/`or` being decided. */
+  private readonly operands = new OperandStack();
   /** Compilations done (for tests and benchmarks of the cache). */
   compiles = 0;
 
@@ -108,6 +111,14 @@ export class Templar {
       return new PySlice(int(a), int(b), int(c));
     });
     this.env.addGlobal('__rm_str', (v: unknown) => pyStr(v));
+    this.env.addGlobal('__rm_add', pyAdd);
+    this.env.addGlobal('__rm_mul', pyMul);
+    this.env.addGlobal('__rm_cmp', pyCompareChain);
+    this.env.addGlobal('__rm_not', (v: unknown) => !truthy(v));
+    this.env.addGlobal('__rm_truthy', truthy);
+    this.env.addGlobal('__rm_keep', this.operands.keep);
+    this.env.addGlobal('__rm_take', this.operands.take);
+    this.env.addGlobal('__rm_second', this.operands.second);
     this.env.addGlobal('__rm_test', (name: string, v: unknown, ...args: unknown[]) =>
       runTest(this.env, name, v, args),
     );
@@ -204,6 +215,7 @@ export class Templar {
   private run(src: string, vars: Vars, native: boolean): unknown {
     const c = this.compile(src);
     const saved = this.captured;
+    const depth = this.operands.depth;
     this.captured = undefined;
     try {
       // The variables are read through a parent frame that *is* the vars object: nunjucks would copy every
@@ -219,6 +231,7 @@ export class Templar {
       throw new TemplateError(`${cleanMessage(err)} in ${JSON.stringify(src)}`, undefined, { cause: err });
     } finally {
       this.captured = saved;
+      this.operands.truncate(depth);
     }
   }
 

@@ -157,6 +157,35 @@ function tx(node: NjNode, hard: boolean): NjNode {
     case 'Caller':
       if (isNode(node.body)) node.body = tx(node.body, true);
       return node;
+    case 'Add':
+      return call(node, '__rm_add', [tx(node.left as NjNode, true), tx(node.right as NjNode, true)]);
+    case 'Mul':
+      return call(node, '__rm_mul', [tx(node.left as NjNode, true), tx(node.right as NjNode, true)]);
+    case 'Not':
+      return call(node, '__rm_not', [tx(node.target as NjNode, true)]);
+    case 'Or':
+    case 'And': {
+      // Python: the deciding operand is the result, evaluated once, with Python truthiness.
+      const left = call(node, '__rm_keep', [tx(node.left as NjNode, true)]);
+      const right = tx(node.right as NjNode, true);
+      const take = call(node, '__rm_take', []);
+      const thenRight = call(node, '__rm_second', [call(node, '__rm_take', []), right]);
+      return node.typename === 'Or'
+        ? new nunjucksNodes.InlineIf(node.lineno, node.colno, left, take, thenRight)
+        : new nunjucksNodes.InlineIf(node.lineno, node.colno, left, thenRight, take);
+    }
+    case 'If':
+    case 'IfAsync':
+    case 'InlineIf':
+      node.cond = call(node, '__rm_truthy', [tx(node.cond as NjNode, true)]);
+      if (isNode(node.body)) node.body = tx(node.body, true);
+      if (isNode(node.else_)) node.else_ = tx(node.else_, true);
+      return node;
+    case 'Compare': {
+      const args: NjNode[] = [tx(node.expr as NjNode, true)];
+      for (const op of node.ops as NjNode[]) args.push(lit(op, op.type), tx(op.expr as NjNode, true));
+      return call(node, '__rm_cmp', args);
+    }
     case 'Output':
       node.children = (node.children ?? []).map((c) =>
         c.typename === 'TemplateData' ? c : call(c, '__rm_str', [tx(c, true)]),
