@@ -258,7 +258,18 @@ function resolveOne(
       jumps.push(...hop.jumps, { ...hop, jumps: [] });
     }
   }
-  const files = ids.length ? ids : defaultIdentityFiles();
+  // ssh_config tokens in IdentityFile: %d home, %u local user, %h host, %r remote user, %p port, %%.
+  const tokens: Record<string, string> = {
+    d: homedir(),
+    u: localUser(),
+    h: hostname,
+    r: user,
+    p: String(port),
+    '%': '%',
+  };
+  const files = (ids.length ? ids : defaultIdentityFiles()).map((f) =>
+    f.replace(/%([duhrp%])/g, (_, t: string) => tokens[t]!),
+  );
   return {
     alias,
     hostname,

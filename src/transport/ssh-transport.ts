@@ -32,7 +32,6 @@ export class SshTransport implements Transport, TransferHost {
   private reconnectAllowed = false;
   private dead?: ConnectError;
   private noSftp = false;
-  private closed = false;
 
   constructor(
     private readonly th: TransportHost,
@@ -55,7 +54,6 @@ export class SshTransport implements Transport, TransferHost {
   async client(): Promise<Client> {
     if (this.conn) return this.conn;
     if (this.dead) throw this.dead;
-    if (this.closed) throw new ConnectError(this.host, 'transport is closed');
     if (!this.connecting) {
       if (this.everConnected) {
         if (!this.reconnectAllowed)
@@ -156,10 +154,12 @@ export class SshTransport implements Transport, TransferHost {
     return getFile(this, remotePath, opts?.become);
   }
 
+  /** Close the connection. A later call opens a fresh one (meta: reset_connection), until the pool closes. */
   async close(): Promise<void> {
-    this.closed = true;
     const c = this.conn;
     this.conn = undefined;
+    this.everConnected = false;
+    this.reconnectAllowed = false;
     if (!c) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 2000);

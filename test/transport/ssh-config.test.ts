@@ -145,6 +145,15 @@ test('a missing -F file is a usage error', () => {
   );
 });
 
+test('IdentityFile tokens are expanded', () => {
+  const e = resolveSshEndpoint(
+    'h',
+    { ansible_host: 'm9', ansible_user: 'ops', ansible_ssh_private_key_file: '%d/keys/%r@%h_%%' },
+    { sshConfigFile: cfg },
+  );
+  assert.equal(e.identityFiles, [join(homedir(), 'keys/ops@m9_%')]);
+});
+
 test('secrets from variables are kept as Secret', () => {
   const e = resolveSshEndpoint('h', { ansible_password: 'pw' }, { sshConfigFile: cfg });
   assert.is(String(e.password), '***');

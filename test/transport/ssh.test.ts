@@ -87,6 +87,14 @@ test('commands run through /bin/sh on one pooled connection; output streams live
   assert.is(r.code, 0);
 });
 
+test('close() then a new command opens a fresh connection (reset_connection)', async () => {
+  const t = host();
+  const a = await t.exec(script('echo $SSH_CONNECTION'));
+  await t.close();
+  const b = await t.exec(script('echo $SSH_CONNECTION'));
+  assert.is.not(a.stdout, b.stdout);
+});
+
 test('encrypted key: passphrase variable, prompt hook, or a clear auth failure', async () => {
   const key = makeKey(work, 'enc_key', 'k3y-phrase');
   d.authorize(TEST_USERS.nopasswd, `${key}.pub`);
