@@ -1,7 +1,8 @@
 /**
  * `kubectl`: run the target's kubectl on a manifest or a resource. Honest "changed": `create` and `delete`
  * look first (`kubectl get -f --ignore-not-found`) and change only what is missing / present; `recreate`
- * (delete then create, so pods start afresh) is always a change; `apply` asks `kubectl diff` first;
+ * (delete then create, so pods start afresh) is always a change; `apply` asks `kubectl diff` first
+ * (else `apply --dry-run=server`: a change only when it says configured/created);
  * `wait` and `get` never change anything.
  */
 import { z } from 'zod';
@@ -61,6 +62,7 @@ export function kubectlCommands(a: Args): Record<string, ExecCommand> {
     delete: sh`${k} delete -f ${a.src ?? ''} --ignore-not-found --wait=true`,
     apply: sh`${k} apply -f ${a.src ?? ''}`,
     diff: sh`${k} diff -f ${a.src ?? ''}`,
+    dryRun: sh`${k} apply --dry-run=server -f ${a.src ?? ''}`,
     wait: sh`${k} wait --for=${`condition=${a.condition}`} ${target(a)} --timeout=${`${a.timeout}s`}`,
     get: sh`${k} get ${target(a)} -o json`,
   };
@@ -97,7 +99,17 @@ export default defineModule({
         return { existing: lines((await must(ctx, c.existing!)).stdout) };
       case 'apply': {
         const r = await ctx.exec(c.diff!);
-        return { diff: r.code === 0 ? 'same' : r.code === 1 ? 'differs' : 'unknown' };
+        if (r.code === 0 || r.code === 1) return { diff: r.code === 0 ? 'same' : 'differs' };
+        // no `kubectl diff` (old kubectl, no diff program): ask the server what apply would do
+        const d = await ctx.exec(c.dryRun!);
+        if (d.code !== 0) return { diff: 'unknown' };
+        return {
+          diff: /\b(configured|created)\b/.test(d.stdout)
+            ? 'differs'
+            : /\bunchanged\b/.test(d.stdout)
+              ? 'same'
+              : 'unknown',
+        };
       }
       case 'get': {
         const r = await must(ctx, c.get!);
@@ -158,7 +170,7 @@ export default defineModule({
       }
     }
   },
-  async apply(ctx, a, p) {
+  async apply(ctx, _a, p) {
     const out: string[] = [];
     for (const ch of p.changes) {
       for (const cmd of ch.commands ?? []) {
@@ -169,9 +181,6 @@ export default defineModule({
         out.push(r.stdout.trim());
       }
     }
-    const stdout = out.filter(Boolean).join('\n');
-    // apply without a usable `kubectl diff`: only "configured"/"created" lines are a change.
-    if (a.state === 'apply' && !/\b(configured|created)\b/.test(stdout)) return { stdout, changed: false };
-    return { stdout };
+    return { stdout: out.filter(Boolean).join('\n') };
   },
 });

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 20);
   const forks = String(Math.min(n, 50));
   const run = (lab: LabInfo) =>
-    runCli(['run', 'playbooks/fix-apiserver-sans.yml', '-i', lab.inventory, '-f', forks], {
+    runCli(['run', 'playbooks/fix-apiserver-sans.yml', '-i', lab.inventory, '-f', forks, '--no-retry-file'], {
       timeoutMs: 1_800_000,
     });
   const ours = await withLab(n, async (lab) => {

@@ -66,7 +66,7 @@ function has(out: string, re: RegExp): void {
 }
 
 function run(lab: LabInfo, ...extra: string[]): Promise<CliResult> {
-  return runCli(['run', PLAYBOOK, '-i', lab.inventory, ...extra], { timeoutMs: 240_000 });
+  return runCli(['run', PLAYBOOK, '-i', lab.inventory, '--no-retry-file', ...extra], { timeoutMs: 240_000 });
 }
 
 test.before(async () => {

@@ -17,8 +17,10 @@ case $verb in
        echo '{"kind":"List","items":[{"metadata":{"name":"kube-dns"}}]}' ;;
   create) [ -e "$STATE/obj" ] && { echo 'Error from server (AlreadyExists)' >&2; exit 1; }; touch "$STATE/obj"; echo 'deployment.apps/wordpress created' ;;
   delete) rm -f "$STATE/obj"; echo 'deployment.apps "wordpress" deleted' ;;
-  diff) [ -e "$STATE/obj" ] && exit 0; exit 1 ;;
-  apply) [ -e "$STATE/obj" ] && { echo 'deployment.apps/wordpress unchanged'; exit 0; }; touch "$STATE/obj"; echo 'deployment.apps/wordpress created' ;;
+  diff) [ -n "$NODIFF" ] && { echo 'error: failed to run "diff"' >&2; exit 2; }; [ -e "$STATE/obj" ] && exit 0; exit 1 ;;
+  apply) dry=; [ "$1" = --dry-run=server ] && dry=' (server dry run)'
+    [ -e "$STATE/obj" ] && { echo "deployment.apps/wordpress unchanged$dry"; exit 0; }
+    [ -z "$dry" ] && touch "$STATE/obj"; echo "deployment.apps/wordpress created$dry" ;;
   wait) [ -e "$STATE/ready" ] && { echo 'pod/kube-dns-1 condition met'; exit 0; }; echo 'error: timed out waiting for the condition' >&2; exit 1 ;;
 esac
 `;
@@ -65,6 +67,23 @@ test('apply: kubectl diff decides; no change when the live objects match', async
   assert.ok(r.applied);
   const again = await runModule(kubectl, localContext(), m({ state: 'apply' }));
   assert.is(again.changes.length, 0);
+});
+
+test('apply without kubectl diff: the server dry run decides', async () => {
+  process.env.NODIFF = '1';
+  try {
+    const chk = await runModule(kubectl, localContext({ check: true }), m({ state: 'apply' }));
+    assert.is(chk.changes.length, 1);
+    assert.not.ok(
+      log()
+        .split('\n')
+        .some((l) => l.startsWith('apply -f')),
+    );
+    assert.ok((await runModule(kubectl, localContext(), m({ state: 'apply' }))).applied);
+    assert.is((await runModule(kubectl, localContext(), m({ state: 'apply' }))).changes.length, 0);
+  } finally {
+    delete process.env.NODIFF;
+  }
 });
 
 test('wait: never a change; a timeout fails with kubectl words; not run in check mode', async () => {
