@@ -47,8 +47,10 @@ export async function callModule(
 /** Map a thrown error to a failed (or unreachable) outcome. Aborts are re-thrown. */
 export function errorOutcome(e: unknown): CallOutcome {
   if (e instanceof Error && e.name === 'AbortError') throw e;
-  if (e instanceof ConnectError)
-    return { status: 'unreachable', result: { msg: e.message }, changes: [], msg: e.message };
+  if (e instanceof ConnectError) {
+    const msg = e.hint ? `${e.message} (${e.hint})` : e.message;
+    return { status: 'unreachable', result: { msg }, changes: [], msg };
+  }
   if (e instanceof CommandError) {
     const msg = e.message;
     return {
