@@ -181,8 +181,6 @@ function makeWave(
   scope.magic = {
     groups: groupsMap(shared.inventory),
     hostvars: makeHostvars(scope),
-    play_hosts: waveHosts,
-    ansible_play_hosts: waveHosts,
     ansible_play_batch: waveHosts,
     ansible_play_hosts_all: playHosts,
     ansible_play_name: name,
@@ -194,6 +192,14 @@ function makeWave(
     playbook_dir: shared.playbook.dir,
     ansible_forks: shared.opts.forks,
   };
+  // play_hosts / ansible_play_hosts: the wave's hosts still active (not failed, not unreachable), as Ansible
+  const active = () =>
+    waveHosts.filter((h) => {
+      const st = shared.hosts.get(h);
+      return !st || (!st.failed && !st.unreachable && !wave.failedHosts.has(h));
+    });
+  Object.defineProperty(scope.magic, 'play_hosts', { enumerable: true, get: active });
+  Object.defineProperty(scope.magic, 'ansible_play_hosts', { enumerable: true, get: active });
   const started = new Set<object>();
   const emitStart = (info: StepInfo, hosts: string[]) =>
     shared.emit({

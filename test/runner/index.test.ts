@@ -254,6 +254,18 @@ test('gather_facts: one exec, facts as variables; an unreachable host is reporte
   assert.is(results(events).find((e) => e.task === 'facts')!.result!['msg'], true);
 });
 
+test('ansible_play_hosts drops hosts that failed; ansible_play_hosts_all keeps them', async () => {
+  const events: RunEvent[] = [];
+  const pb = playbook(
+    play([
+      task('boom', {}, { when: ['inventory_hostname == "a"'] }),
+      task('echo', { msg: '{{ ansible_play_hosts }} {{ ansible_play_hosts_all }}' }, { name: 'show' }),
+    ]),
+  );
+  await runPlaybook(pb, two(), options(new FakeWorld(), events));
+  assert.is(results(events).find((e) => e.task === 'show')!.result!['msg'], "['b'] ['a', 'b']");
+});
+
 test('events: run-start first, recap and run-end last with exit code', async () => {
   const events: RunEvent[] = [];
   await runPlaybook(playbook(play([task('echo', { msg: 'hi' })])), two(), options(new FakeWorld(), events));
