@@ -13,6 +13,7 @@ import {
   isDict,
   pyCompare,
   pyEqual,
+  pyRepr,
   pyStr,
   splitKwargs,
   toBool,
@@ -353,6 +354,49 @@ export function registerFilters(env: nunjucks.Environment): void {
     for (const k of more.flatMap((m) => (Array.isArray(m) ? m : [m])))
       cur = (cur as Dict | undefined)?.[k as never];
     return cur;
+  };
+  // '%s-%02d' | format(a, 5): Python %-formatting
+  f.format = (v, ...args) => {
+    let i = 0;
+    return pyStr(v).replace(
+      /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
+      (_m, flags: string, width: string, prec: string, conv: string) => {
+        if (conv === '%') return '%';
+        const a = args[i++];
+        let out: string;
+        if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(a)));
+        else if (conv === 'f') out = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
+        else if (conv === 'x') out = Math.trunc(Number(a)).toString(16);
+        else if (conv === 'r') out = pyRepr(a);
+        else out = pyStr(a);
+        const w = Number(width || 0);
+        if (out.length >= w) return out;
+        if (flags.includes('-')) return out.padEnd(w);
+        return flags.includes('0') && conv !== 's' ? out.padStart(w, '0') : out.padStart(w);
+      },
+    );
+  };
+  f.splitext = (v) => {
+    const s = pyStr(v);
+    const ext = path.posix.extname(s);
+    return [s.slice(0, s.length - ext.length), ext];
+  };
+  f.urlsplit = (v, part) => {
+    const u = new URL(pyStr(v));
+    const parts: Dict = {
+      scheme: u.protocol.replace(/:$/, ''),
+      netloc: u.host,
+      hostname: u.hostname.replace(/^\[|\]$/g, ''),
+      port: u.port === '' ? null : Number(u.port),
+      path: u.pathname,
+      query: u.search.replace(/^\?/, ''),
+      fragment: u.hash.replace(/^#/, ''),
+      username: u.username || null,
+      password: u.password || null,
+    };
+    if (part === undefined) return parts;
+    if (!(String(part) in parts)) throw new Error(`urlsplit: unknown part '${String(part)}'`);
+    return parts[String(part)];
   };
   f.hash = (v, algo = 'sha1') => createHash(String(algo)).update(pyStr(v)).digest('hex');
   f.checksum = (v) => createHash('sha1').update(pyStr(v)).digest('hex');

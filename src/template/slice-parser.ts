@@ -1,5 +1,6 @@
 /**
- * The nunjucks parser plus Jinja2 slices (`x[1:]`, `s[:8]`, `l[::-1]`), without nunjucks' global
+ * The nunjucks parser plus Jinja2 slices (`x[1:]`, `s[:8]`, `l[::-1]`) and test arguments without
+ * parentheses (`n is divisibleby 3`), without nunjucks' global
  * `installJinjaCompat` patching: this parser instance retries a failed `[...]` as a slice and turns it into
  * `__rm_slice(start, stop, step)`, which attribute lookup (`__rm_get`) applies with Python semantics.
  */
@@ -21,11 +22,16 @@ interface Tokenizer {
 }
 interface Token {
   type: string;
+  value: string;
   lineno: number;
   colno: number;
 }
 interface NjParser {
   tokens: Tokenizer;
+  parseIs(): NjNode;
+  parseCompare(): NjNode;
+  parsePrimary(): NjNode;
+  skipSymbol(name: string): boolean;
   peeked: unknown;
   extensions: unknown[];
   parseAggregate(): NjNode;
@@ -113,5 +119,40 @@ export function parseWithSlices(src: string, extensions: unknown[], opts: unknow
       return new nodes.Array(tok.lineno, tok.colno, [call]);
     }
   };
+  p.parseIs = parseIsWithBareArgument;
   return p.parseAsRoot();
+}
+
+const ARG_START = new Set([
+  'int',
+  'float',
+  'string',
+  'boolean',
+  'none',
+  'symbol',
+  'left-bracket',
+  'left-curly',
+]);
+const NOT_AN_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
+
+/** Jinja2's `x is divisibleby 3` / `x is sameas false`: one test argument without parentheses. */
+function parseIsWithBareArgument(this: NjParser): NjNode {
+  let node = this.parseCompare();
+  if (!this.skipSymbol('is')) return node;
+  const not = this.skipSymbol('not');
+  let test = this.parseCompare();
+  if (test.typename === 'Symbol') {
+    const tok = this.peekToken() as Token | null;
+    if (tok && ARG_START.has(tok.type) && !(tok.type === 'symbol' && NOT_AN_ARG.has(tok.value))) {
+      const arg = this.parsePrimary();
+      test = new nodes.FunCall(
+        test.lineno,
+        test.colno,
+        test,
+        new nodes.NodeList(arg.lineno, arg.colno, [arg]),
+      );
+    }
+  }
+  node = new nodes.Is(node.lineno, node.colno, node, test);
+  return not ? new nodes.Not(node.lineno, node.colno, node) : node;
 }

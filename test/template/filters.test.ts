@@ -140,6 +140,11 @@ const cases: [string, unknown][] = [
   ['"a-b" | ansible.builtin.regex_replace("-", "_")', 'a_b'],
   ['dict(a=1, b="x")', { a: 1, b: 'x' }],
   ['range(3) | list', [0, 1, 2]],
+  ['"%s-%02d" | format("a", 5)', 'a-05'],
+  ['"%5s|%-3d|%.2f" | format("x", 7, 3.14159)', '    x|7  |3.14'],
+  ['"a.tar.gz" | splitext', ['a.tar', '.gz']],
+  ['"https://10.0.0.1:6443/healthz?x=1" | urlsplit("hostname")', '10.0.0.1'],
+  ['"https://[fd00::1]:6443/" | urlsplit("port")', 6443],
 ];
 
 for (const [expr, want] of cases) {
@@ -175,6 +180,8 @@ const tests: [string, boolean][] = [
   ['"1.9.0" is version("1.10.0", "lt")', true],
   ['"v1.30" is version("v1.30", "==")', true],
   ['3 is odd', true],
+  ['4 is divisibleby 2', true],
+  ['l is not sameas none', true],
   ['missing is not defined', true],
   ['l is not string', true],
   ['l is contains(2)', true],
