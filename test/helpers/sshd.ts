@@ -241,7 +241,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d.toString()));
     const pid = child.pid!;
-    const cleanup = () => killTree(pid);
+    const cleanup = () => {
+      killTree(pid);
+      rmSync(dir, { recursive: true, force: true });
+    };
     cleanups.add(cleanup);
     let up = false;
     for (let i = 0; i < 100 && child.exitCode === null; i++) {
@@ -253,7 +256,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       await new Promise((r) => setTimeout(r, 50));
     }
     if (!up) {
-      cleanup();
+      killTree(pid);
       cleanups.delete(cleanup);
       lastErr = stderr;
       continue;
