@@ -6,6 +6,7 @@ import path from 'node:path';
 import { formatLoc } from '../errors';
 import type { Vars } from '../inventory/types';
 import type { IncludeTask, ModuleTask, Task, BlockTask } from '../playbook/types';
+import { Templar } from '../template/index';
 import type { StepInfo } from './concurrency';
 import { GATHER_SCRIPT, factVars, parseGatheredFacts } from './gather-facts';
 import { errorOutcome } from './module-call';
@@ -235,11 +236,15 @@ async function runModuleStep(
   const { shared } = wave;
   const tags = union(scope.tags, task.tags);
   if (!handler && !shouldRunTags(tags, shared.opts.tags, shared.opts.skipTags)) return 'ok';
-  const vars = taskVars(wave.scope, hr.state, scope, task.vars);
-  const name = displayName(wave, task, vars);
+  const templatedName = task.name !== undefined && Templar.isTemplated(task.name);
+  const name = templatedName
+    ? displayName(wave, task, taskVars(wave.scope, hr.state, scope, task.vars))
+    : (task.name ?? task.module);
   const info: StepInfo = { key: task, name, loc: formatLoc(task.loc), ...(handler ? { handler: true } : {}) };
   await wave.sync(hr.state.name, info);
   if (wave.stopped || shared.signal.aborted) return 'end';
+  // built after the step's barrier: what other hosts did in the previous step (failures, set_fact) is visible
+  const vars = taskVars(wave.scope, hr.state, scope, task.vars);
   shared.emit({
     kind: 'host-task-start',
     time: shared.now(),
