@@ -97,25 +97,29 @@ function isStale(slot: number): boolean {
   }
 }
 
-/** Claims a free slot for `dir` (atomic mkdir); `reclaim` cleans a stale slot before it is reused. */
+/**
+ * Claims a free slot for `dir` (atomic mkdir). Stale slots — labs whose directory vanished without
+ * `lab down`, e.g. a crashed test's temp dir — are torn down by `reclaim` and freed first.
+ */
 export async function claimSlot(dir: string, reclaim: (slot: number) => Promise<void>): Promise<number> {
   const mine = findSlot(dir);
   if (mine !== undefined) return mine;
   fs.mkdirSync(REGISTRY, { recursive: true });
-  for (let pass = 0; pass < 2; pass++) {
-    for (let slot = 0; slot < SLOTS; slot++) {
-      if (pass === 1 && isStale(slot)) {
-        await reclaim(slot);
-        releaseSlot(slot);
-      }
-      try {
-        fs.mkdirSync(slotDir(slot));
-      } catch {
-        continue;
-      }
-      fs.writeFileSync(path.join(slotDir(slot), 'owner'), dir);
-      return slot;
+  for (const e of fs.readdirSync(REGISTRY)) {
+    const m = /^slot-(\d+)$/.exec(e);
+    if (m && isStale(Number(m[1]))) {
+      await reclaim(Number(m[1]));
+      releaseSlot(Number(m[1]));
     }
+  }
+  for (let slot = 0; slot < SLOTS; slot++) {
+    try {
+      fs.mkdirSync(slotDir(slot));
+    } catch {
+      continue;
+    }
+    fs.writeFileSync(path.join(slotDir(slot), 'owner'), dir);
+    return slot;
   }
   throw new Error(
     `all ${SLOTS} lab slots under ${REGISTRY} are taken: run \`remediate lab down\` on old labs`,
