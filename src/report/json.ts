@@ -10,6 +10,7 @@ import type { ReporterOptions } from './types';
 export class JsonReporter implements Reporter {
   private readonly human: PlainReporter;
   private recap?: { hosts: Record<string, HostCounts>; durationMs: number };
+  private play = '';
 
   constructor(private readonly o: ReporterOptions) {
     this.human = new PlainReporter({ ...o, out: o.err, diff: false });
@@ -20,10 +21,12 @@ export class JsonReporter implements Reporter {
   }
 
   on(e: RunEvent): void {
+    if (e.kind === 'play-start') this.play = e.play;
     if (e.kind === 'task-result') {
       this.line({
         type: 'task',
         time: new Date(e.time).toISOString(),
+        play: this.play,
         host: e.host,
         task: e.task,
         loc: e.loc,
