@@ -1,0 +1,143 @@
+/** String, regex, encoding, path and URL filters (Ansible names and Python semantics). */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import * as YAML from 'yaml';
+import { quote } from '../command';
+import { pyRegex, pyReplacement } from './regex';
+import { pyRepr, pyStr, splitKwargs, toList, type Dict } from './values';
+
+type Filter = (value: unknown, ...args: unknown[]) => unknown;
+
+function b64decode(v: unknown): string {
+  const s = String(v).trim();
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(s)) throw new Error('b64decode: input is not valid base64');
+  return Buffer.from(s, 'base64').toString('utf8');
+}
+
+export function textFilters(): Record<string, Filter> {
+  const t: Record<string, Filter> = {
+    regex_replace: (v, pattern, repl = '', ...args) => {
+      const { pos, kw } = splitKwargs(args);
+      const re = pyRegex(
+        String(pattern),
+        { ignorecase: Boolean(kw.ignorecase ?? pos[0]), multiline: Boolean(kw.multiline ?? pos[1]) },
+        true,
+      );
+      return pyStr(v).replace(re, pyReplacement(pyStr(repl)));
+    },
+    regex_search: (v, pattern, ...args) => {
+      const { pos, kw } = splitKwargs(args);
+      const re = pyRegex(String(pattern), {
+        ignorecase: Boolean(kw.ignorecase),
+        multiline: Boolean(kw.multiline),
+      });
+      const m = re.exec(pyStr(v));
+      if (!m) return null;
+      if (pos.length === 0) return m[0];
+      return pos.map((g) => {
+        const s = String(g);
+        const num = /^\\(\d+)$/.exec(s);
+        if (num) return m[Number(num[1])] ?? null;
+        const named = /^\\g<(\w+)>$/.exec(s);
+        if (named) return (/^\d+$/.test(named[1]) ? m[Number(named[1])] : m.groups?.[named[1]]) ?? null;
+        throw new Error(
+          `regex_search: bad group reference ${JSON.stringify(s)} (use '\\\\1' or '\\\\g<name>')`,
+        );
+      });
+    },
+    regex_findall: (v, pattern, ...args) => {
+      const { kw } = splitKwargs(args);
+      const re = pyRegex(
+        String(pattern),
+        { ignorecase: Boolean(kw.ignorecase), multiline: Boolean(kw.multiline) },
+        true,
+      );
+      return [...pyStr(v).matchAll(re)].map((m) =>
+        m.length === 1 ? m[0] : m.length === 2 ? m[1] : m.slice(1),
+      );
+    },
+    regex_escape: (v) => pyStr(v).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'),
+    b64encode: (v) => Buffer.from(pyStr(v), 'utf8').toString('base64'),
+    b64decode: (v) => b64decode(v),
+    to_json: (v, ...args) => {
+      const { kw } = splitKwargs(args);
+      return JSON.stringify(v, null, typeof kw.indent === 'number' ? kw.indent : undefined);
+    },
+    to_nice_json: (v, ...args) => {
+      const { kw } = splitKwargs(args);
+      return JSON.stringify(v, null, typeof kw.indent === 'number' ? kw.indent : 4);
+    },
+    from_json: (v) => {
+      try {
+        return JSON.parse(pyStr(v)) as unknown;
+      } catch {
+        // JSON.parse quotes the input in its message: never echo data (it may be secret).
+        throw new Error('from_json: the input is not valid JSON');
+      }
+    },
+    to_yaml: (v) => YAML.stringify(v, { indent: 2 }),
+    to_nice_yaml: (v, ...args) => {
+      const { kw } = splitKwargs(args);
+      return YAML.stringify(v, { indent: typeof kw.indent === 'number' ? kw.indent : 4 });
+    },
+    from_yaml: (v) => {
+      try {
+        return YAML.parse(pyStr(v)) as unknown;
+      } catch (err) {
+        const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+        throw new Error(
+          `from_yaml: the input is not valid YAML${pos ? ` (line ${pos.line}, col ${pos.col})` : ''}`,
+        );
+      }
+    },
+    quote: (v) => quote(pyStr(v)),
+    basename: (v) => path.posix.basename(pyStr(v)),
+    dirname: (v) => path.posix.dirname(pyStr(v)),
+    path_join: (v) => path.posix.join(...toList(v).map(pyStr)),
+  };
+  t.format = (v, ...args) => {
+    let i = 0;
+    return pyStr(v).replace(
+      /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
+      (_m, flags: string, width: string, prec: string, conv: string) => {
+        if (conv === '%') return '%';
+        const a = args[i++];
+        let out: string;
+        if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(a)));
+        else if (conv === 'f') out = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
+        else if (conv === 'x') out = Math.trunc(Number(a)).toString(16);
+        else if (conv === 'r') out = pyRepr(a);
+        else out = pyStr(a);
+        const w = Number(width || 0);
+        if (out.length >= w) return out;
+        if (flags.includes('-')) return out.padEnd(w);
+        return flags.includes('0') && conv !== 's' ? out.padStart(w, '0') : out.padStart(w);
+      },
+    );
+  };
+  t.splitext = (v) => {
+    const s = pyStr(v);
+    const ext = path.posix.extname(s);
+    return [s.slice(0, s.length - ext.length), ext];
+  };
+  t.urlsplit = (v, part) => {
+    const u = new URL(pyStr(v));
+    const parts: Dict = {
+      scheme: u.protocol.replace(/:$/, ''),
+      netloc: u.host,
+      hostname: u.hostname.replace(/^\[|\]$/g, ''),
+      port: u.port === '' ? null : Number(u.port),
+      path: u.pathname,
+      query: u.search.replace(/^\?/, ''),
+      fragment: u.hash.replace(/^#/, ''),
+      username: u.username || null,
+      password: u.password || null,
+    };
+    if (part === undefined) return parts;
+    if (!(String(part) in parts)) throw new Error(`urlsplit: unknown part '${String(part)}'`);
+    return parts[String(part)];
+  };
+  t.hash = (v, algo = 'sha1') => createHash(String(algo)).update(pyStr(v)).digest('hex');
+  t.checksum = (v) => createHash('sha1').update(pyStr(v)).digest('hex');
+  return t;
+}
