@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { quote, script } from '../command';
-import { CommandError, RemediateError } from '../errors';
+import { CommandError, ExitCode, RemediateError } from '../errors';
 import type { RawExecResult } from './ssh-exec';
 import type { BecomeOptions, ExecOptions, PutOptions, PutResult } from './types';
 import type { ExecCommand } from '../command';
@@ -30,7 +30,10 @@ export interface SftpSession {
   release: () => void;
 }
 
-export class TransferError extends RemediateError {}
+/** A file transfer failed (the target file is left as it was): the task fails. */
+export class TransferError extends RemediateError {
+  override exitCode: ExitCode = ExitCode.TASK_FAILED;
+}
 
 function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
