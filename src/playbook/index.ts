@@ -1,4 +1,5 @@
 /** Playbook loading: YAML → zod-validated → normalized `Playbook` (see ./types). Owned by the playbook area. */
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SourceLoc } from '../errors';
 import type { Vars } from '../inventory/types';
@@ -22,9 +23,28 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
  */
 export async function loadTaskFile(file: string, includedFrom?: SourceLoc): Promise<Task[]> {
   const abs = path.resolve(file);
-  const src = await YamlSource.load(abs, includedFrom, 'task file');
-  return loadTaskList({ src, dir: path.dirname(abs), importStack: [abs], notifies: [] });
+  // include_tasks runs per host: the same unchanged file is parsed once (tasks are read-only data).
+  let stamp: string | undefined;
+  try {
+    const st = await fs.stat(abs);
+    stamp = `${st.mtimeMs}:${st.size}`;
+  } catch {
+    // missing: YamlSource.load reports it, located at the include
+  }
+  const hit = stamp ? taskFileCache.get(abs) : undefined;
+  if (hit && hit.stamp === stamp) return hit.tasks;
+  const tasks = (async () => {
+    const src = await YamlSource.load(abs, includedFrom, 'task file');
+    return loadTaskList({ src, dir: path.dirname(abs), importStack: [abs], notifies: [] });
+  })();
+  if (stamp) {
+    taskFileCache.set(abs, { stamp, tasks });
+    tasks.catch(() => taskFileCache.delete(abs));
+  }
+  return tasks;
 }
+
+const taskFileCache = new Map<string, { stamp: string; tasks: Promise<Task[]> }>();
 
 /** Load a YAML vars file (`vars_files`, `-e @file`, host_vars/group_vars). */
 export async function loadVarsFile(file: string): Promise<Vars> {

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -222,6 +224,23 @@ test('loadTaskFile: the tasks of an include, errors located in that file', async
   } catch (e) {
     assert.instance(e, PlaybookError);
     assert.equal((e as PlaybookError).loc, from, 'a missing include points at the include');
+  }
+});
+
+test('loadTaskFile: an unchanged file is parsed once, a changed one again', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-tasks-'));
+  try {
+    const file = path.join(dir, 'inc.yml');
+    fs.writeFileSync(file, '- debug: msg=one\n');
+    const a = await loadTaskFile(file);
+    assert.is(await loadTaskFile(file), a, 'same objects for the second host');
+    fs.writeFileSync(file, '- debug: msg=two\n- debug: msg=three\n');
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const b = await loadTaskFile(file);
+    assert.is(b.length, 2);
+    assert.equal(mod(b[0]).args, { msg: 'two' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
