@@ -10,6 +10,7 @@ import { KUBE_DNS_YML, WORDPRESS_MANIFESTS } from './manifests';
 import type { ClusterPki } from './pki';
 import { jsonpath } from './standin-jsonpath';
 import { kubectlMain } from './standin-kubectl';
+import { kubectlStore } from './standin-kubectl-store';
 import { KUBE_APISERVER, SYSTEMCTL, WORDPRESS_HTTP } from './standin-scripts';
 import { LAB_INIT, LAB_PROBE } from './lab-scripts';
 
@@ -72,7 +73,8 @@ export function writeLabScripts(dir: string): void {
     `#!${process.execPath}\n// kubectl stand-in of the remediate lab (see src/lab/standin-kubectl.ts)\n` +
     `var __name = (f) => f;\n` +
     `const jsonpath = ${jsonpath.toString()};\n` +
-    `(${kubectlMain.toString()})(jsonpath, ${JSON.stringify(require.resolve('yaml'))}, process.argv.slice(2))` +
+    `const kubectlStore = ${kubectlStore.toString()};\n` +
+    `(${kubectlMain.toString()})(jsonpath, kubectlStore(${JSON.stringify(require.resolve('yaml'))}), process.argv.slice(2))` +
     `.catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });\n`;
   put(path.join(bin, 'kubectl'), kubectl, 0o755);
   put(path.join(bin, 'systemctl'), SYSTEMCTL, 0o755);
