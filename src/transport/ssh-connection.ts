@@ -75,7 +75,11 @@ async function authMethods(
     tried.push('ssh-agent');
   }
   for (const file of e.identityFiles) {
-    if (!existsSync(file)) continue;
+    if (!existsSync(file)) {
+      // OpenSSH's default identities are skipped silently; a configured one that is missing is named.
+      if (!/\/\.ssh\/id_(ed25519|ecdsa|rsa)$/.test(file)) tried.push(`key ${file} (missing)`);
+      continue;
+    }
     // Decrypting a key (bcrypt KDF, in JS) is slow: once per file and passphrase for the whole run.
     const cacheKey = `${file}\0${e.passphrase ? createHash('sha256').update(e.passphrase.reveal()).digest('hex') : ''}`;
     let loading = hooks.keyCache?.get(cacheKey);

@@ -28,7 +28,8 @@ export class ChannelLostError extends ConnectError {}
 
 const DEFAULT_CAP = 16 * 1024 * 1024;
 
-function isSessionRefusal(err: Error): boolean {
+/** sshd refused a session channel (MaxSessions reached). */
+export function isSessionRefusal(err: Error): boolean {
   return /open failed|administratively prohibited|Channel open failure/i.test(err.message);
 }
 

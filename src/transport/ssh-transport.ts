@@ -9,7 +9,7 @@ import type { Client, SFTPWrapper } from 'ssh2';
 import type { ExecCommand } from '../command';
 import { ConnectError } from '../errors';
 import { resolveSshEndpoint, type SshEndpoint } from './ssh-config';
-import { ChannelLostError, execOnChannel, type RawExecResult } from './ssh-exec';
+import { ChannelLostError, execOnChannel, isSessionRefusal, type RawExecResult } from './ssh-exec';
 import { Gate, type SshPool } from './ssh-pool';
 import { getFile, putFile, type SftpSession, type TransferHost } from './ssh-transfer';
 import type {
@@ -134,7 +134,13 @@ export class SshTransport implements Transport, TransferHost {
         },
       };
     } catch (e) {
+      const others = this.sessions.inUse - 1;
       release();
+      if (isSessionRefusal(e as Error) && others > 0) {
+        // MaxSessions reached: use what the server accepts and wait for a slot, as for commands.
+        this.sessions.setLimit(others);
+        return this.sftp();
+      }
       if (/subsystem|sftp/i.test((e as Error).message)) {
         this.noSftp = true;
         this.pool.opts.debug?.(`${this.host}: no SFTP subsystem, using exec-based transfer`);

@@ -46,7 +46,14 @@ test('MaxSessions=2: 20 parallel commands on one host all succeed on one connect
       Array.from({ length: 20 }, (_, i) => String(i)),
     );
     assert.is(new Set(rs.map((r) => r.stdout.split('\n')[1])).size, 1, 'one connection for all');
-    // Transfers share the same slots.
+    // Transfers share the same slots, also while commands run.
+    const sleeper = f({ name: 'm2', vars: vars(d) });
+    const busy = await Promise.all([
+      ...[0, 1, 2].map(() => sleeper.exec(script('sleep 0.1; echo x'))),
+      ...[0, 1, 2].map((i) => sleeper.put(join(d.dir, '..', `rm-ms2-${process.pid}-${i}`), Buffer.from('y'))),
+    ]);
+    assert.is(busy.length, 6);
+    await sleeper.exec(script(`rm -f /tmp/rm-ms2-${process.pid}-*`));
     const put = await Promise.all(
       [0, 1, 2].map((i) => t.put(join(d.dir, `..`, `rm-ms-${process.pid}-${i}`), Buffer.from('x'))),
     );
