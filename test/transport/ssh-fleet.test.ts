@@ -4,7 +4,8 @@
  * network namespace that only the second bastion can reach.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -103,8 +104,15 @@ test('sshd killed mid-run: its hosts fail as unreachable with the reason, the ot
     const onA = [0, 1].map((i) => f({ name: `a${i}`, vars: vars(a) }));
     const onB = [0, 1].map((i) => f({ name: `b${i}`, vars: vars(b) }));
     await Promise.all([...onA, ...onB].map((t) => t.connect()));
-    const runs = [...onA, ...onB].map((t) => settle(t.exec(script('sleep 1; echo done'))));
-    await new Promise((r) => setTimeout(r, 300));
+    const marks = mkdtempSync(join(tmpdir(), 'rm-marks-'));
+    chmodSync(marks, 0o1777);
+    const runs = [...onA, ...onB].map((t) =>
+      settle(t.exec(script(`touch ${marks}/${t.host}; sleep 1; echo done`))),
+    );
+    // Kill A once both of its commands are running.
+    for (let i = 0; i < 500 && !(existsSync(join(marks, 'a0')) && existsSync(join(marks, 'a1'))); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    rmSync(marks, { recursive: true, force: true });
     a.kill();
     const rs = await Promise.all(runs);
     for (const r of rs.slice(0, 2)) {
@@ -141,7 +149,9 @@ test('a dropped connection is reopened for the next task', async () => {
     const t = f({ name: 'r', vars: vars(d) });
     const first = await t.exec(script('echo $SSH_CONNECTION'));
     d.dropConnections();
-    await new Promise((r) => setTimeout(r, 300));
+    // Until the transport has seen its connection close.
+    for (let i = 0; i < 300 && (t as unknown as { conn?: object }).conn; i++)
+      await new Promise((r) => setTimeout(r, 10));
     const second = await t.exec(script('echo $SSH_CONNECTION'));
     assert.is(second.code, 0);
     assert.is.not(second.stdout, first.stdout, 'a new connection (new source port)');
