@@ -14,7 +14,12 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 hostname kube01
 mount -t tmpfs -o mode=0755,size=32m lab-run /run
 mkdir -p /run/sshd /run/lab/units /run/lab/cache /run/lab/kube/services/default
-mount -t overlay lab-etc -o "lowerdir=/etc,upperdir=$C/etc,workdir=$C/etc.work" /etc
+if ! mount -t overlay lab-etc -o "lowerdir=/etc,upperdir=$C/etc,workdir=$C/etc.work" /etc 2>/dev/null; then
+  # the lab dir's filesystem cannot hold an overlay upper layer (e.g. it is itself an overlay): use tmpfs
+  mkdir -p /run/lab/etc-upper /run/lab/etc-work
+  cp -a "$C/etc/." /run/lab/etc-upper/
+  mount -t overlay lab-etc -o lowerdir=/etc,upperdir=/run/lab/etc-upper,workdir=/run/lab/etc-work /etc
+fi
 mount --bind "$C/root" /root
 mount --bind "$L/bin" /usr/local/bin
 if [ -e /usr/bin/systemctl ]; then mount --bind "$L/bin/systemctl" /usr/bin/systemctl; fi
