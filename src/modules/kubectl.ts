@@ -19,8 +19,8 @@ const args = z
         'What to do: apply/create/delete/recreate a manifest, wait for a condition, get resources as facts.',
       ),
     src: z.string().min(1).optional().describe('Manifest file (or directory) on the target.'),
-    kind: z.string().min(1).optional().describe('Resource kind for wait/get (pod, deployment...).'),
-    name: z.string().min(1).optional().describe('Resource name for wait/get.'),
+    kind: z.string().min(1).optional().describe('Resource kind for wait/get/delete (pod, service...).'),
+    name: z.string().min(1).optional().describe('Resource name for wait/get/delete.'),
     namespace: z.string().min(1).optional().describe('Namespace (-n).'),
     selector: z.string().min(1).optional().describe('Label selector (-l) for wait/get.'),
     condition: z.string().default('Ready').describe('wait: condition to wait for (--for=condition=X).'),
@@ -28,8 +28,12 @@ const args = z
     kubeconfig: z.string().min(1).optional().describe('Kubeconfig file on the target.'),
     kubectl: z.string().min(1).default('kubectl').describe('kubectl binary on the target.'),
   })
-  .refine((a) => !['apply', 'create', 'delete', 'recreate'].includes(a.state) || a.src, {
+  .refine((a) => !['apply', 'create', 'recreate'].includes(a.state) || a.src, {
     message: 'this state needs src (a manifest file on the target)',
+    path: ['src'],
+  })
+  .refine((a) => a.state !== 'delete' || a.src || (a.kind && a.name), {
+    message: 'delete needs src (a manifest file) or kind and name',
     path: ['src'],
   })
   .refine((a) => !['wait', 'get'].includes(a.state) || a.kind || a.src, {
@@ -57,9 +61,9 @@ function target(a: Args): ExecCommand {
 export function kubectlCommands(a: Args): Record<string, ExecCommand> {
   const k = base(a);
   return {
-    existing: sh`${k} get -f ${a.src ?? ''} -o name --ignore-not-found`,
+    existing: sh`${k} get ${target(a)} -o name --ignore-not-found`,
     create: sh`${k} create -f ${a.src ?? ''}`,
-    delete: sh`${k} delete -f ${a.src ?? ''} --ignore-not-found --wait=true`,
+    delete: sh`${k} delete ${target(a)} --ignore-not-found --wait=true`,
     apply: sh`${k} apply -f ${a.src ?? ''}`,
     diff: sh`${k} diff -f ${a.src ?? ''}`,
     dryRun: sh`${k} apply --dry-run=server -f ${a.src ?? ''}`,
@@ -95,8 +99,14 @@ export default defineModule({
     const c = kubectlCommands(a);
     switch (a.state) {
       case 'create':
-      case 'delete':
-        return { existing: lines((await must(ctx, c.existing!)).stdout) };
+      case 'delete': {
+        const r = await ctx.exec(c.existing!);
+        // a named object that is absent: real kubectl prints nothing (--ignore-not-found); older ones say NotFound
+        if (r.code !== 0 && /NotFound|not found/.test(r.stderr)) return { existing: [] };
+        if (r.code !== 0)
+          throw new CommandError(ctx.host, c.existing!.display, r.code, r.signal, r.stderr, r.durationMs);
+        return { existing: lines(r.stdout) };
+      }
       case 'apply': {
         const r = await ctx.exec(c.diff!);
         if (r.code === 0 || r.code === 1) return { diff: r.code === 0 ? 'same' : 'differs' };

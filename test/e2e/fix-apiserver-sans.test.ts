@@ -2,7 +2,8 @@
  * The headline job end to end, on real labs (network + mount namespaces, real sshd, openssl s_server
  * apiservers): `--check` changes nothing and lists diffs/refusals; a real run fixes `sans` clusters,
  * refuses `key-mismatch` / `no-ca-key` leaving their files byte-identical, leaves `healthy` alone and
- * reports `unreachable`; a second run changes nothing; a `bad-restart` cluster is rolled back.
+ * reports `unreachable`, also repairs a stale `default/kubernetes` clusterIP (`svc-clusterip`); a second
+ * run changes nothing; a `bad-restart` cluster is rolled back.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -44,7 +45,9 @@ function clustersWith(lab: LabInfo, f: LabFault): string[] {
   return lab.clusters.filter((c) => c.faults.includes(f)).map((c) => c.name);
 }
 const fixable = () =>
-  fleet.clusters.filter((c) => c.faults.length === 1 && c.faults[0] === 'sans').map((c) => c.name);
+  fleet.clusters
+    .filter((c) => c.faults.every((f) => f === 'sans' || f === 'svc-clusterip'))
+    .map((c) => c.name);
 
 interface Recap {
   ok: number;
@@ -73,8 +76,8 @@ test.before(async () => {
   // one after the other: two labs coming up at once have dropped fresh ssh connections here
   fleet = await labUp({
     dir: fleetDir,
-    clusters: 6,
-    faults: 'sans=2,healthy=1,key-mismatch=1,no-ca-key=1,unreachable=1',
+    clusters: 7,
+    faults: 'sans=2,svc-clusterip=1,healthy=1,key-mismatch=1,no-ca-key=1,unreachable=1',
   });
   rollback = await labUp({ dir: rollbackDir, clusters: 1, faults: 'bad-restart=1' });
 });
@@ -99,6 +102,8 @@ test('--check: SAN diff per host, refusals with reasons, unreachable listed; not
       ),
     );
   }
+  for (const c of clustersWith(fleet, 'svc-clusterip'))
+    has(out, new RegExp(`changed: \\[${host(c)}\\]\\n\\s+~ kubectl delete service/kubernetes`));
   for (const c of clustersWith(fleet, 'key-mismatch'))
     has(out, new RegExp(`${host(c)}\\]: FAILED! => refused \\(key-mismatch\\)`));
   for (const c of clustersWith(fleet, 'no-ca-key'))

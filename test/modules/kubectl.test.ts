@@ -14,9 +14,11 @@ while [ "$1" = -n ] || [ "$1" = --kubeconfig ]; do shift 2; done
 verb=$1; shift
 case $verb in
   get) if [ "$1" = -f ]; then [ -e "$STATE/obj" ] && echo deployment.apps/wordpress; exit 0; fi
+       if [ "$1" = service ]; then [ -e "$STATE/svc" ] && { echo service/kubernetes; exit 0; }; echo 'Error from server (NotFound): services "kubernetes" not found' >&2; exit 1; fi
        echo '{"kind":"List","items":[{"metadata":{"name":"kube-dns"}}]}' ;;
   create) [ -e "$STATE/obj" ] && { echo 'Error from server (AlreadyExists)' >&2; exit 1; }; touch "$STATE/obj"; echo 'deployment.apps/wordpress created' ;;
-  delete) rm -f "$STATE/obj"; echo 'deployment.apps "wordpress" deleted' ;;
+  delete) if [ "$1" = service ]; then rm -f "$STATE/svc"; echo 'service "kubernetes" deleted'; exit 0; fi
+    rm -f "$STATE/obj"; echo 'deployment.apps "wordpress" deleted' ;;
   diff) [ -n "$NODIFF" ] && { echo 'error: failed to run "diff"' >&2; exit 2; }; [ -e "$STATE/obj" ] && exit 0; exit 1 ;;
   apply) dry=; [ "$1" = --dry-run=server ] && dry=' (server dry run)'
     [ -e "$STATE/obj" ] && { echo "deployment.apps/wordpress unchanged$dry"; exit 0; }
@@ -60,6 +62,16 @@ test('delete: a change only when something exists; recreate: always delete then 
   );
   const d = await runModule(kubectl, localContext(), m({ state: 'delete' }));
   assert.is(d.changes[0]!.describe, 'kubectl delete deployment.apps/wordpress');
+});
+
+test('delete by kind and name: a change only when the object exists (NotFound = absent)', async () => {
+  const svc = { state: 'delete', kind: 'service', name: 'kubernetes', namespace: 'default', src: undefined };
+  assert.is((await runModule(kubectl, localContext(), m(svc))).changes.length, 0);
+  writeFileSync(path.join(dir, 'svc'), '');
+  const r = await runModule(kubectl, localContext(), m(svc));
+  assert.is(r.changes[0]!.describe, 'kubectl delete service/kubernetes');
+  assert.match(log(), /-n default delete service kubernetes --ignore-not-found --wait=true/);
+  assert.throws(() => kubectl.args.parse({ state: 'delete', kind: 'service' }));
 });
 
 test('apply: kubectl diff decides; no change when the live objects match', async () => {
