@@ -173,6 +173,9 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
 
 async function runMeta(wave: WaveRun, hr: HostRun, task: ModuleTask, scope: TaskScope): Promise<WalkEnd> {
   const action = String(task.args['_raw_params'] ?? task.args['action'] ?? '').trim();
+  // a step of its own in linear mode: every host has finished the previous task before a meta acts
+  await wave.sync(hr.state.name);
+  if (wave.stopped || wave.shared.signal.aborted) return 'end';
   if (action !== 'flush_handlers' && task.when?.length) {
     const vars = taskVars(wave.scope, hr.state, scope, task.vars);
     try {
@@ -196,7 +199,12 @@ async function runMeta(wave: WaveRun, hr: HostRun, task: ModuleTask, scope: Task
       hr.ended = true;
       return 'end';
     case 'clear_host_errors':
-      hr.state.failed = false;
+      // hosts of this wave that failed take part in the next plays again (their failures stay counted)
+      for (const h of wave.failedHosts) {
+        const st = wave.shared.hosts.get(h);
+        if (st && !st.unreachable) st.failed = false;
+      }
+      wave.failedHosts.clear();
       return 'ok';
     case 'clear_facts':
       hr.state.facts = {};

@@ -27,7 +27,7 @@ import {
   type ItemResult,
 } from './task-results';
 import { resolveBecome, resolveEnvironment } from './task-settings';
-import { resolveTemplatedVars, taskVars, type TaskScope } from './variables';
+import { taskVars, type TaskScope } from './variables';
 
 export { resolveBecome } from './task-settings';
 
@@ -202,7 +202,8 @@ export async function executeTask(
           last: i === items.length - 1,
           length: items.length,
         };
-      const vars = resolveTemplatedVars(Object.assign({}, baseVars, extra), templar);
+      // rebuilt from the source layers (not re-rendered from baseVars): loop vars may be referenced by vars
+      const vars = taskVars(wave.scope, host, scope, task.vars, extra);
       const label = itemLabel(items[i], lc?.label, templar, vars);
       const r = await runItem(vars, label);
       r.result[loopVar] = items[i];

@@ -48,8 +48,10 @@ export function rootScope(play: Play): TaskScope {
 }
 
 export function hostVarsOf(play: PlayScope, host: HostState): Vars {
-  const v = Object.assign({}, host.inventoryVars, host.facts, host.dynamicVars);
-  return play.templar ? resolveTemplatedVars(v, play.templar) : v;
+  const inv = play.templar
+    ? resolveTemplatedVars(Object.assign({}, host.inventoryVars), play.templar)
+    : host.inventoryVars;
+  return Object.assign({}, inv, host.facts, host.dynamicVars);
 }
 
 /** `hostvars`: every host of the inventory, computed on access. */
@@ -92,40 +94,40 @@ function hasTemplate(v: unknown, depth = 0): boolean {
 }
 
 /**
- * Render variables whose values are templates (`dir: "{{ base }}/pki"`) against the other variables, in
- * passes until nothing changes, so a variable may refer to any other. Values that cannot be rendered become
- * `UnresolvedVar` and fail loudly where they are used. Mutates and returns `v`.
+ * Render variables whose values are templates (`dir: "{{ base }}/pki"`) against the other variables. Each
+ * is rendered once, after the ones it refers to (resolved on demand, memoized), and its result is never
+ * rendered again (so `!unsafe` text and `{% raw %}` stay literal). Values that cannot be rendered become
+ * `UnresolvedVar` and fail loudly where they are used. Keys in `skip` are left as they are. Mutates `v`.
  */
 export function resolveTemplatedVars(
   v: Vars,
   templar: TemplarLike,
   skip: ReadonlySet<string> = MAGIC_KEYS,
 ): Vars {
-  let pending = Object.keys(v).filter((k) => !skip.has(k) && hasTemplate(v[k]));
-  const errors = new Map<string, Error>();
-  for (let pass = 0; pass < 6 && pending.length; pass++) {
-    const next: string[] = [];
-    for (const k of pending) {
-      try {
-        const r = templar.render(v[k], v);
-        v[k] = r;
-        errors.delete(k);
-        if (hasTemplate(r)) next.push(k);
-      } catch (e) {
-        errors.set(k, e instanceof Error ? e : new Error(String(e)));
-        next.push(k);
-      }
+  const keys = Object.keys(v).filter((k) => !skip.has(k) && hasTemplate(v[k]));
+  if (keys.length === 0) return v;
+  const raw = new Map(keys.map((k) => [k, v[k]]));
+  const done = new Map<string, unknown>();
+  const busy = new Set<string>();
+  const view: Vars = Object.assign({}, v);
+  const resolve = (k: string): unknown => {
+    if (done.has(k)) return done.get(k);
+    // asked for while being rendered: a reference cycle, or the template engine copying its context
+    if (busy.has(k)) return raw.get(k);
+    busy.add(k);
+    let out: unknown;
+    try {
+      out = templar.render(raw.get(k), view);
+    } catch (e) {
+      out = new UnresolvedVar(k, e instanceof Error ? e : new Error(String(e)));
     }
-    if (next.length === pending.length && next.every((k) => errors.has(k))) {
-      pending = next;
-      break;
-    }
-    pending = next;
-  }
-  for (const k of pending) {
-    const err = errors.get(k);
-    if (err) v[k] = new UnresolvedVar(k, err);
-  }
+    busy.delete(k);
+    done.set(k, out);
+    return out;
+  };
+  for (const k of keys)
+    Object.defineProperty(view, k, { enumerable: true, configurable: true, get: () => resolve(k) });
+  for (const k of keys) v[k] = resolve(k);
   return v;
 }
 
@@ -158,7 +160,12 @@ export function taskVars(
   if (!('group_names' in v))
     v['group_names'] = play.inventory.hosts.get(host.name)?.groups.filter((g) => g !== 'all') ?? [];
   Object.assign(v, extra);
-  return play.templar ? resolveTemplatedVars(v, play.templar) : v;
+  if (!play.templar) return v;
+  // facts, set_fact and registered values are results, never templates: only source layers are rendered
+  const skip = new Set(MAGIC_KEYS);
+  for (const layer of [host.facts, host.dynamicVars, play.magic])
+    for (const k of Object.keys(layer)) if (v[k] === layer[k]) skip.add(k);
+  return resolveTemplatedVars(v, play.templar, skip);
 }
 
 /** `groups`: group name → host names (plus `all` and `ungrouped` as Ansible has them). */

@@ -256,4 +256,24 @@ test('meta end_batch ends the wave only; end_play ends the play', async () => {
   }
 });
 
+test('meta clear_host_errors: failed hosts take part in the next play again', async () => {
+  const inv = fakeInventory({ hosts: { a: {}, b: {} } });
+  const second = play([task('echo', { msg: 'x' }, { name: 'second play' })]);
+  for (const clear of [false, true]) {
+    const events: RunEvent[] = [];
+    const first = play([
+      task('boom', {}, { when: ['inventory_hostname == "a"'] }),
+      ...(clear ? [task('meta', { _raw_params: 'clear_host_errors' })] : []),
+    ]);
+    const s = await runPlaybook(playbook(first, second), inv, options(new FakeWorld(), events));
+    assert.is(s.exitCode, 2);
+    assert.equal(
+      results(events)
+        .filter((e) => e.task === 'second play')
+        .map((e) => e.host),
+      clear ? ['a', 'b'] : ['b'],
+    );
+  }
+});
+
 test.run();

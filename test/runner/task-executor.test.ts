@@ -193,4 +193,29 @@ test('become (task > play > ansible_become vars), environment and delegate_to: l
   assert.is(results(events).find((e) => e.task === 'hostvars')!.result!['msg'], 'a-x');
 });
 
+test('task vars may refer to the loop item; registered output holding {{ }} is never rendered', async () => {
+  const events: RunEvent[] = [];
+  const pb = playbook(
+    play([
+      task(
+        'echo',
+        { msg: '{{ path }}' },
+        { name: 'per item', loop: ['a', 'b'], vars: { path: '/srv/{{ item }}' } },
+      ),
+      task('set_fact', { text: '{% raw %}{{ jinja }}{% endraw %}' }),
+      task('echo', { msg: '{{ text }}' }, { name: 'literal', register: 'r' }),
+      task('echo', { msg: '{{ r.msg }}' }, { name: 'registered' }),
+    ]),
+  );
+  const s = await runPlaybook(pb, fakeInventory({ hosts: { a: {} } }), options(new FakeWorld(), events));
+  assert.is(s.exitCode, 0);
+  assert.equal(
+    results(events)
+      .filter((e) => e.task === 'per item' && e.item)
+      .map((e) => e.result!['msg']),
+    ['/srv/a', '/srv/b'],
+  );
+  assert.is(results(events).find((e) => e.task === 'registered')!.result!['msg'], '{{ jinja }}');
+});
+
 test.run();

@@ -32,6 +32,12 @@ test('a variable that cannot be rendered fails where it is used, with the origin
   assert.is(t.render('{{ ok }}', v), 'fine');
 });
 
+test('a rendered value is never rendered again (raw blocks, !unsafe stay literal)', () => {
+  const v = resolveTemplatedVars({ lit: '{% raw %}{{ not a template }}{% endraw %}', uses: '{{ lit }}!' }, t);
+  assert.is(v['lit'], '{{ not a template }}');
+  assert.is(v['uses'], '{{ not a template }}!');
+});
+
 test('magic variables are left alone', () => {
   const hostvars = { h: { x: '{{ not_rendered }}' } };
   const v = resolveTemplatedVars({ hostvars }, t);
