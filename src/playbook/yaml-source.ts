@@ -59,6 +59,19 @@ export class YamlSource {
         },
       );
     }
+    const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+    if (tagWarning) {
+      const pos = tagWarning.linePos?.[0] ?? lines.linePos(tagWarning.pos[0]);
+      const vault = /!vault/.test(tagWarning.message);
+      const unsafe = /!unsafe/.test(tagWarning.message);
+      const tag = tagWarning.message.split(' at line')[0].replace(/^Unresolved tag: /, '');
+      const [message, hint] = vault
+        ? ['vault-encrypted values are not supported', 'pass secrets with -e @file or --ask-become-pass']
+        : unsafe
+          ? ['!unsafe is not supported', 'write the text inside {% raw %}...{% endraw %}']
+          : [`unknown YAML tag: ${tag}`, 'only the standard YAML tags are supported'];
+      throw new PlaybookError(message, { file, line: pos.line, col: pos.col }, { hint });
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
