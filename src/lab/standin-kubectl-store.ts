@@ -214,9 +214,10 @@ export function kubectlStore(yamlPath: string) {
     for (let i = 0; i < d.replicas; i++) {
       const name = `${d.name}-${hash}-${rand(5)}`;
       const role = d.labels['k8s-app'] === 'kube-dns' ? 'kube-dns' : d.name;
-      const kubeSvc = fs.existsSync(objPath('services', 'default', 'kubernetes'))
-        ? readJson(objPath('services', 'default', 'kubernetes')).clusterIP
-        : '10.254.0.1';
+      // The API as pods reach it: the first IP of the service range, port 443 (what kube-proxy maps to the
+      // apiserver). Kept simple: a stale default/kubernetes clusterIP (svc-clusterip) is only shown by kubectl.
+      const range = apiserverFlag('/etc/kubernetes/apiserver', 'service-cluster-ip-range') ?? '10.254.0.0/24';
+      const kubeSvc = range.split('/')[0].replace(/\.\d+$/, '.1');
       const caFile = apiserverFlag('/etc/kubernetes/controller-manager', 'root-ca-file') ?? PKI_CA;
       const lab: any = { role };
       if (role === 'kube-dns') {

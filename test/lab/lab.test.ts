@@ -234,6 +234,10 @@ test('key-mismatch, no-ca-key, svc-clusterip and healthy in the second lab', asy
   const nk = ssh(dirB, 'c003', 'ls /etc/pki/tls/kube01');
   assert.not.match(nk.out, 'ca.key');
   assert.match(nk.out, 'ca.crt');
+  // svc-clusterip is sans plus a stale Service address: the headline fix alone makes WordPress answer
+  const fixed = ssh(dirB, 'c004', FIX + RECREATE);
+  assert.is(fixed.code, 0, fixed.err);
+  assert.ok((await labVerify({ dir: dirB, cluster: 'c004' }))[0].ok);
   const svc = ssh(
     dirB,
     'c004',
