@@ -29,6 +29,18 @@ const njTransformer = require('nunjucks/src/transformer') as {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/**
+ * A variable value carrying `[UNRESOLVED]: Error` (a var whose own template could not be rendered) raises
+ * that error where it is used, and counts as undefined under `is defined` / `default()`.
+ */
+export const UNRESOLVED = Symbol.for('remediate.template.unresolved');
+
+function unresolvedError(v: unknown): Error | undefined {
+  return typeof v === 'object' && v !== null
+    ? ((v as { [UNRESOLVED]?: Error })[UNRESOLVED] ?? undefined)
+    : undefined;
+}
+
 /** The value of `omit`: a module arg rendered to exactly this is dropped by the runner (Ansible's `default(omit)`). */
 export const OMIT = '__omit_place_holder__remediate__';
 
@@ -87,8 +99,11 @@ export class Templar {
     });
     this.env.addGlobal('__rm_var', (v: unknown, name: string) => {
       if (v === undefined) throw new TemplateError(`'${name}' is undefined`, name, { hint: UNDEFINED_HINT });
+      const unresolved = unresolvedError(v);
+      if (unresolved) throw unresolved;
       return v;
     });
+    this.env.addGlobal('__rm_soft', (v: unknown) => (unresolvedError(v) ? undefined : v));
     this.env.addGlobal('__rm_get', (obj: unknown, key: unknown, strict: boolean, desc: string) => {
       if (obj === undefined || obj === null) {
         if (!strict) return undefined;
@@ -99,7 +114,10 @@ export class Templar {
           `${desc}.${String(key)}`,
         );
       }
-      const v = templateGet(obj, key);
+      const found = templateGet(obj, key);
+      const unresolved = unresolvedError(found);
+      if (unresolved && strict) throw unresolved;
+      const v = unresolved ? undefined : found;
       if (v === undefined && strict) {
         const what = typeof key === 'number' ? `no item ${key}` : `no attribute '${String(key)}'`;
         throw new TemplateError(`'${desc}' has ${what}`, `${desc}.${String(key)}`, { hint: UNDEFINED_HINT });

@@ -103,7 +103,7 @@ function tx(node: NjNode, hard: boolean): NjNode {
     case 'Symbol': {
       const name = String(node.value);
       if (name in LITERAL_SYMBOLS) return lit(node, LITERAL_SYMBOLS[name]);
-      return hard ? call(node, '__rm_var', [node, lit(node, name)]) : node;
+      return hard ? call(node, '__rm_var', [node, lit(node, name)]) : call(node, '__rm_soft', [node]);
     }
     case 'LookupVal': {
       const target = tx(node.target as NjNode, hard);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TemplateError } from '../../src/errors';
-import { Templar } from '../../src/template/index';
+import { Templar, UNRESOLVED } from '../../src/template/index';
 
 const t = new Templar();
 const vars = {
@@ -160,6 +160,17 @@ const soft: [string, unknown][] = [
 for (const [tpl, want] of soft) {
   test(`soft undefined: ${tpl}`, () => assert.equal(t.render(tpl, vars), want));
 }
+
+test('a variable marked UNRESOLVED raises its error where used and is undefined to is defined/default', () => {
+  const bad = { [UNRESOLVED]: new TemplateError("'base' is undefined", 'base') };
+  const v = { dir: bad, d: { dir: bad } };
+  assert.throws(() => t.render('{{ dir }}', v), /'base' is undefined/);
+  assert.throws(() => t.evaluate('dir == "x"', v), /'base' is undefined/);
+  assert.throws(() => t.render('{{ d.dir }}', v), /'base' is undefined/);
+  assert.is(t.evaluate('dir is defined', v), false);
+  assert.is(t.evaluate('d.dir is defined', v), false);
+  assert.is(t.render('{{ dir | default("fallback") }}', v), 'fallback');
+});
 
 test('evaluate and condition: bare expressions with Jinja2 truthiness', () => {
   assert.is(t.evaluate('n * 2', vars), 6);
