@@ -74,18 +74,25 @@ function run(lab: LabInfo, ...extra: string[]): Promise<CliResult> {
 
 test.before(async () => {
   // one after the other: two labs coming up at once have dropped fresh ssh connections here
-  fleet = await labUp({
-    dir: fleetDir,
-    clusters: 7,
-    faults: 'sans=2,svc-clusterip=1,healthy=1,key-mismatch=1,no-ca-key=1,unreachable=1',
-  });
-  rollback = await labUp({ dir: rollbackDir, clusters: 1, faults: 'bad-restart=1' });
+  try {
+    fleet = await labUp({
+      dir: fleetDir,
+      clusters: 7,
+      faults: 'sans=2,svc-clusterip=1,healthy=1,key-mismatch=1,no-ca-key=1,unreachable=1',
+    });
+    rollback = await labUp({ dir: rollbackDir, clusters: 1, faults: 'bad-restart=1' });
+  } catch (e) {
+    await teardown(); // a half-built lab must not outlive the test
+    throw e;
+  }
 });
 
-test.after(async () => {
+async function teardown(): Promise<void> {
   await Promise.allSettled([labDown({ dir: fleetDir }), labDown({ dir: rollbackDir })]);
   rmSync(root, { recursive: true, force: true });
-});
+}
+
+test.after(teardown);
 
 let original: Record<string, Record<string, string>>;
 
