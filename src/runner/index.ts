@@ -193,11 +193,18 @@ function makeWave(
     ansible_forks: shared.opts.forks,
   };
   // play_hosts / ansible_play_hosts: the wave's hosts still active (not failed, not unreachable), as Ansible
-  const active = () =>
-    waveHosts.filter((h) => {
-      const st = shared.hosts.get(h);
-      return !st || (!st.failed && !st.unreachable && !wave.failedHosts.has(h));
-    });
+  // cached by the size of the failed set: the same array (identity) until another host fails
+  let activeCache: { failed: number; hosts: string[] } | undefined;
+  const active = () => {
+    if (activeCache?.failed !== wave.failedHosts.size) {
+      const hosts = waveHosts.filter((h) => {
+        const st = shared.hosts.get(h);
+        return !st || (!st.failed && !st.unreachable && !wave.failedHosts.has(h));
+      });
+      activeCache = { failed: wave.failedHosts.size, hosts };
+    }
+    return activeCache.hosts;
+  };
   Object.defineProperty(scope.magic, 'play_hosts', { enumerable: true, get: active });
   Object.defineProperty(scope.magic, 'ansible_play_hosts', { enumerable: true, get: active });
   const started = new Set<object>();
