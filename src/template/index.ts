@@ -9,7 +9,7 @@ import type { Vars } from '../inventory/types';
 import type { Condition } from '../playbook/types';
 import { balanceBraces } from './brace-balance';
 import { registerFilters } from './filters';
-import { OperandStack, pyAdd, pyCompareChain, pyMul } from './operators';
+import { OperandStack, pyAdd, pyCompareChain, pyMod, pyMul } from './operators';
 import { templateGet } from './python-methods';
 import { didYouMean } from '../playbook/suggest';
 import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-transform';
@@ -131,6 +131,7 @@ export class Templar {
     this.env.addGlobal('__rm_str', (v: unknown) => pyStr(v));
     this.env.addGlobal('__rm_add', pyAdd);
     this.env.addGlobal('__rm_mul', pyMul);
+    this.env.addGlobal('__rm_mod', pyMod);
     this.env.addGlobal('__rm_cmp', pyCompareChain);
     this.env.addGlobal('__rm_not', (v: unknown) => !truthy(v));
     this.env.addGlobal('__rm_truthy', truthy);

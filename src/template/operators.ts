@@ -3,6 +3,7 @@
  * strings and lists, `==` compares lists and dicts by value, truthiness of `[]`/`{}` is false (`not`, `if`,
  * `and`/`or` — which also keep Python's short-circuit and "return the deciding operand" behaviour).
  */
+import { percentFormat } from './text-filters';
 import { isDict, pyCompare, pyEqual, truthy } from './values';
 
 export function pyAdd(a: unknown, b: unknown): unknown {
@@ -12,6 +13,15 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   if (isDict(a) || isDict(b))
     throw new Error("unsupported operand type for +: 'dict' (use the combine filter)");
   return (a as number) + (b as number);
+}
+
+/** `'%s:%s' % (a, b)` formats; numbers take Python's modulo (the sign of the divisor). */
+export function pyMod(a: unknown, b: unknown): unknown {
+  if (typeof a === 'string') return percentFormat(a, Array.isArray(b) ? b : [b]);
+  const x = a as number;
+  const y = b as number;
+  if (y === 0) throw new Error('integer division or modulo by zero');
+  return ((x % y) + y) % y;
 }
 
 export function pyMul(a: unknown, b: unknown): unknown {

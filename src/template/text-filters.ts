@@ -14,6 +14,29 @@ function b64decode(v: unknown): string {
   return Buffer.from(s, 'base64').toString('utf8');
 }
 
+/** Python's `'%s-%02d' % (a, b)` / `| format(a, b)`: %s %d %i %f %x %r with flags, width, precision. */
+export function percentFormat(fmt: string, args: unknown[]): string {
+  let i = 0;
+  return fmt.replace(
+    /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
+    (_m, flags: string, width: string, prec: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      if (i >= args.length) throw new Error('not enough arguments for format string');
+      const a = args[i++];
+      let out: string;
+      if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(a)));
+      else if (conv === 'f') out = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
+      else if (conv === 'x') out = Math.trunc(Number(a)).toString(16);
+      else if (conv === 'r') out = pyRepr(a);
+      else out = pyStr(a);
+      const w = Number(width || 0);
+      if (out.length >= w) return out;
+      if (flags.includes('-')) return out.padEnd(w);
+      return flags.includes('0') && conv !== 's' ? out.padStart(w, '0') : out.padStart(w);
+    },
+  );
+}
+
 export function textFilters(): Record<string, Filter> {
   const t: Record<string, Filter> = {
     regex_replace: (v, pattern, repl = '', ...args) => {
@@ -95,26 +118,7 @@ export function textFilters(): Record<string, Filter> {
     dirname: (v) => path.posix.dirname(pyStr(v)),
     path_join: (v) => path.posix.join(...toList(v).map(pyStr)),
   };
-  t.format = (v, ...args) => {
-    let i = 0;
-    return pyStr(v).replace(
-      /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
-      (_m, flags: string, width: string, prec: string, conv: string) => {
-        if (conv === '%') return '%';
-        const a = args[i++];
-        let out: string;
-        if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(a)));
-        else if (conv === 'f') out = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
-        else if (conv === 'x') out = Math.trunc(Number(a)).toString(16);
-        else if (conv === 'r') out = pyRepr(a);
-        else out = pyStr(a);
-        const w = Number(width || 0);
-        if (out.length >= w) return out;
-        if (flags.includes('-')) return out.padEnd(w);
-        return flags.includes('0') && conv !== 's' ? out.padStart(w, '0') : out.padStart(w);
-      },
-    );
-  };
+  t.format = (v, ...args) => percentFormat(pyStr(v), args);
   t.splitext = (v) => {
     const s = pyStr(v);
     const ext = path.posix.extname(s);

@@ -70,6 +70,11 @@ const native: [string, unknown][] = [
   ['{{ nope is defined and nope.x }}', false],
   ['{{ nope is undefined or nope.x }}', true],
   ['{{ (n > 1 and l) or [] }}', [1, 2, 3]],
+  ['{{ "%s:%s" % (name, n) }}', 'kube:3'],
+  ['{{ "%03d" % n }}', '003'],
+  ['{{ -7 % 3 }}', 2],
+  ['{{ (1, "a") }}', [1, 'a']],
+  ['{{ (n + 1) * 2 }}', 8],
   ['no template', 'no template'],
 ];
 for (const [tpl, want] of native) {
