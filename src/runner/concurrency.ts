@@ -68,8 +68,8 @@ export class LockstepBarrier {
     this.maybeRelease();
   }
   private maybeRelease(): void {
-    if (this.waiting.size === 0) return;
-    for (const h of this.active) if (!this.waiting.has(h)) return;
+    // a waiting host is always active (hosts leave only once their walk is over): counting suffices
+    if (this.waiting.size === 0 || this.waiting.size < this.active.size) return;
     const batch = this.waiting;
     this.waiting = new Map();
     const groups = new Map<object, StepGroup>();
