@@ -132,6 +132,7 @@ export class Templar {
     this.env.addGlobal('__rm_add', pyAdd);
     this.env.addGlobal('__rm_mul', pyMul);
     this.env.addGlobal('__rm_mod', pyMod);
+    this.env.addGlobal('__rm_concat', (a: unknown, b: unknown) => pyStr(a) + pyStr(b));
     this.env.addGlobal('__rm_cmp', pyCompareChain);
     this.env.addGlobal('__rm_not', (v: unknown) => !truthy(v));
     this.env.addGlobal('__rm_truthy', truthy);

@@ -159,6 +159,8 @@ function tx(node: NjNode, hard: boolean): NjNode {
       return node;
     case 'Add':
       return call(node, '__rm_add', [tx(node.left as NjNode, true), tx(node.right as NjNode, true)]);
+    case 'Concat':
+      return call(node, '__rm_concat', [tx(node.left as NjNode, true), tx(node.right as NjNode, true)]);
     case 'Mod':
       return call(node, '__rm_mod', [tx(node.left as NjNode, true), tx(node.right as NjNode, true)]);
     case 'Group': {

@@ -74,6 +74,7 @@ const native: [string, unknown][] = [
   ['{{ "%03d" % n }}', '003'],
   ['{{ -7 % 3 }}', 2],
   ['{{ (1, "a") }}', [1, 'a']],
+  ['{{ "x" ~ flag ~ l ~ nothing }}', 'xFalse[1, 2, 3]None'],
   ['{{ (n + 1) * 2 }}', 8],
   ['no template', 'no template'],
 ];
