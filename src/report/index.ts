@@ -15,7 +15,8 @@ export function createReporter(kind: ReporterKind, opts: ReporterOptions): Repor
   if (kind === 'json') return new JsonReporter(opts);
   if (kind === 'pretty') {
     const tty = opts.isTTY ?? Boolean((process.stdout as { isTTY?: boolean }).isTTY);
-    return tty ? new PrettyReporter(opts) : new PlainReporter(opts);
+    // details (-v) and diffs need the scrolling plain output; the rows only redraw counts
+    return tty && !opts.diff && opts.verbosity < 1 ? new PrettyReporter(opts) : new PlainReporter(opts);
   }
   return new PlainReporter(opts);
 }

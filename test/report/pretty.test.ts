@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createReporter } from '../../src/report/index';
 import { PrettyReporter } from '../../src/report/pretty';
 import { scriptedEvents, sink } from './scripted-events';
 
@@ -15,6 +16,21 @@ test('pretty: after the rows, failures and the PLAY RECAP are printed at close',
   assert.match(out.text, /fatal: \[kube02\]: UNREACHABLE!/);
   assert.match(out.text, /PLAY RECAP \*+\nkube01 {21}: ok=3 {4}changed=3/);
   assert.match(err.text, /\[WARNING\]: kube02: something odd/);
+  // the changes the rows could not show
+  assert.match(
+    out.text,
+    /CHANGED \*+\nkube01 \| write csr\.conf\n    ~ write \/etc\/pki\/tls\/kube01\/csr\.conf \(2 lines changed\)\n/,
+  );
+  assert.match(out.text, /kube01 \| loop \(item=a\)\n    ~ run a\n/);
+  assert.ok(out.text.indexOf('CHANGED') < out.text.indexOf('PLAY RECAP'));
+});
+
+test('pretty is used only for a TTY without -v or --diff', () => {
+  const base = { verbosity: 0, diff: false, out: sink(), err: sink(), color: false, isTTY: true };
+  assert.instance(createReporter('pretty', base), PrettyReporter);
+  assert.not.instance(createReporter('pretty', { ...base, diff: true }), PrettyReporter);
+  assert.not.instance(createReporter('pretty', { ...base, verbosity: 1 }), PrettyReporter);
+  assert.not.instance(createReporter('pretty', { ...base, isTTY: false }), PrettyReporter);
 });
 
 test.run();
