@@ -33,7 +33,38 @@ export function isSessionRefusal(err: Error): boolean {
   return /open failed|administratively prohibited|Channel open failure/i.test(err.message);
 }
 
-/** Open an exec channel, waiting for a session slot; lowers the slot limit when sshd refuses. */
+/**
+ * Open a session (exec channel or SFTP) within the connection's session slots. When sshd refuses one
+ * (MaxSessions), the slot limit drops to what the server accepted and the caller waits for a slot; when
+ * nothing else of ours is open, our last sessions may still be closing on the server: retry shortly.
+ */
+export async function openSession<T>(
+  sessions: Gate,
+  open: () => Promise<T>,
+): Promise<{ value: T; release: () => void }> {
+  for (let attempt = 0; ; attempt++) {
+    const release = await sessions.acquire();
+    try {
+      return { value: await open(), release };
+    } catch (err) {
+      const others = sessions.inUse - 1;
+      release();
+      if (err instanceof Error && isSessionRefusal(err)) {
+        if (others > 0) {
+          sessions.setLimit(others);
+          continue;
+        }
+        if (attempt < 20) {
+          await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+          continue;
+        }
+      }
+      throw err;
+    }
+  }
+}
+
+/** Open an exec channel in a session slot. */
 export async function openChannel(
   host: string,
   client: Client,
@@ -41,28 +72,22 @@ export async function openChannel(
   commandLine: string,
   pty: boolean,
 ): Promise<{ channel: ClientChannel; release: () => void }> {
-  for (;;) {
-    const release = await sessions.acquire();
-    try {
-      const channel = await new Promise<ClientChannel>((resolve, reject) => {
-        client.exec(commandLine, pty ? { pty: { term: 'dumb', cols: 200, rows: 24 } } : {}, (err, ch) =>
-          err ? reject(err) : resolve(ch),
-        );
-      });
-      return { channel, release };
-    } catch (err) {
-      const others = sessions.inUse - 1;
-      release();
-      if (err instanceof Error && isSessionRefusal(err) && others > 0) {
-        // sshd's MaxSessions is lower than our limit: use what it accepts and queue.
-        sessions.setLimit(others);
-        continue;
-      }
-      throw new ChannelLostError(host, `cannot open a session channel: ${(err as Error).message}`, {
-        hint: 'the connection may be broken, or sshd refuses sessions (MaxSessions 0?)',
-        cause: err,
-      });
-    }
+  try {
+    const { value, release } = await openSession(
+      sessions,
+      () =>
+        new Promise<ClientChannel>((resolve, reject) => {
+          client.exec(commandLine, pty ? { pty: { term: 'dumb', cols: 200, rows: 24 } } : {}, (err, ch) =>
+            err ? reject(err) : resolve(ch),
+          );
+        }),
+    );
+    return { channel: value, release };
+  } catch (err) {
+    throw new ChannelLostError(host, `cannot open a session channel: ${(err as Error).message}`, {
+      hint: 'the connection may be broken, or sshd refuses sessions (MaxSessions 0?)',
+      cause: err,
+    });
   }
 }
 

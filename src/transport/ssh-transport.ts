@@ -9,7 +9,7 @@ import type { Client, SFTPWrapper } from 'ssh2';
 import type { ExecCommand } from '../command';
 import { ConnectError } from '../errors';
 import { resolveSshEndpoint, type SshEndpoint } from './ssh-config';
-import { ChannelLostError, execOnChannel, isSessionRefusal, type RawExecResult } from './ssh-exec';
+import { ChannelLostError, execOnChannel, openSession, type RawExecResult } from './ssh-exec';
 import { Gate, type SshPool } from './ssh-pool';
 import { getFile, putFile, type SftpSession, type TransferHost } from './ssh-transfer';
 import type {
@@ -108,39 +108,14 @@ export class SshTransport implements Transport, TransferHost {
   async sftp(): Promise<SftpSession | undefined> {
     if (this.noSftp) return undefined;
     const c = await this.client();
-    const release = await this.sessions.acquire();
+    let opened: { value: SFTPWrapper; release: () => void };
     try {
-      const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-        c.sftp((err, s) => (err ? reject(err) : resolve(s))),
+      opened = await openSession(
+        this.sessions,
+        () =>
+          new Promise<SFTPWrapper>((resolve, reject) => c.sftp((err, s) => (err ? reject(err) : resolve(s)))),
       );
-      let done = false;
-      // ssh2 leaves SFTP callbacks pending when the connection dies: callers race this promise.
-      let lost = (): void => undefined;
-      const gone = new Promise<never>((_, reject) => {
-        lost = () => reject(new ChannelLostError(this.host, 'connection lost during the file transfer'));
-        sftp.once('close', lost);
-        c.once('close', lost);
-      });
-      gone.catch(() => undefined);
-      return {
-        sftp,
-        gone,
-        release: () => {
-          if (done) return;
-          done = true;
-          c.removeListener('close', lost);
-          sftp.end();
-          release();
-        },
-      };
     } catch (e) {
-      const others = this.sessions.inUse - 1;
-      release();
-      if (isSessionRefusal(e as Error) && others > 0) {
-        // MaxSessions reached: use what the server accepts and wait for a slot, as for commands.
-        this.sessions.setLimit(others);
-        return this.sftp();
-      }
       if (/subsystem|sftp/i.test((e as Error).message)) {
         this.noSftp = true;
         this.pool.opts.debug?.(`${this.host}: no SFTP subsystem, using exec-based transfer`);
@@ -150,6 +125,32 @@ export class SshTransport implements Transport, TransferHost {
         cause: e,
       });
     }
+    const { value: sftp, release } = opened;
+    let done = false;
+    // ssh2 leaves SFTP callbacks pending when the connection dies: callers race this promise.
+    let lost = (): void => undefined;
+    const gone = new Promise<never>((_, reject) => {
+      lost = () => reject(new ChannelLostError(this.host, 'connection lost during the file transfer'));
+      sftp.once('close', lost);
+      c.once('close', lost);
+    });
+    gone.catch(() => undefined);
+    return {
+      sftp,
+      gone,
+      release: () => {
+        if (done) return;
+        done = true;
+        c.removeListener('close', lost);
+        // The slot is free once the server closed the session (it counts it until then).
+        const timer = setTimeout(release, 2000);
+        sftp.once('close', () => {
+          clearTimeout(timer);
+          release();
+        });
+        sftp.end();
+      },
+    };
   }
 
   put(remotePath: string, content: Buffer, opts?: PutOptions): Promise<PutResult> {

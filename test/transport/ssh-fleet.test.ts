@@ -201,6 +201,25 @@ test('two-hop ProxyJump chain into a namespace only the second bastion reaches; 
       .split('\n')
       .filter(Boolean);
     assert.is(conns.length, 1, 'one connection to the first bastion, shared by both hosts');
+    // The same chain from an ssh_config (-F): the target's ProxyJump names a bastion whose own
+    // ProxyJump names the first one.
+    const cfg = join(b1.dir, 'ssh_config');
+    writeFileSync(
+      cfg,
+      [
+        `Host edge\n  HostName ${b1.host}\n  Port ${b1.port}\n  User ${TEST_USERS.nopasswd}`,
+        `Host inner-bastion\n  HostName ${ns.nsAddr}\n  User ${TEST_USERS.nopasswd}\n  ProxyJump edge`,
+        `Host master1\n  HostName 127.0.0.1\n  User ${TEST_USERS.nopasswd}\n  ProxyJump inner-bastion`,
+        `Host *\n  IdentityFile ${b1.clientKey}\n  UserKnownHostsFile ${kh}`,
+      ].join('\n') + '\n',
+    );
+    const viaCfg = createSshTransportFactory({ sshConfigFile: cfg });
+    try {
+      const r3 = await viaCfg({ name: 'master1', vars: {} }).exec(script('echo $SSH_CONNECTION'));
+      assert.match(r3.stdout, /^127\.0\.0\.1 \d+ 127\.0\.0\.1 22\n$/);
+    } finally {
+      await viaCfg.closeAll();
+    }
     // Each hop is verified: a wrong key for the second bastion stops the chain there.
     const bad = join(b1.dir, 'bad_known_hosts');
     writeFileSync(bad, [b1.knownHostsLine, target.knownHostsLine].join('\n') + '\n');
