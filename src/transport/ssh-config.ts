@@ -322,6 +322,7 @@ export function resolveSshEndpoint(
     hostKeyChecking:
       parseHostKeyPolicy(vars.ansible_ssh_host_key_checking) ??
       parseHostKeyPolicy(vars.ansible_host_key_checking) ??
+      parseHostKeyPolicy(vars.host_key_checking) ??
       parseHostKeyPolicy(args.stricthostkeychecking),
     knownHosts,
   };

@@ -126,6 +126,10 @@ test('host key checking variables map to policies', () => {
     'strict',
   );
   assert.is(resolveSshEndpoint('h', {}, { sshConfigFile: cfg }).hostKeyChecking, 'strict');
+  assert.is(
+    resolveSshEndpoint('h', { host_key_checking: 'accept-new' }, { sshConfigFile: cfg }).hostKeyChecking,
+    'accept-new',
+  );
 });
 
 test('jump specs and argument splitting', () => {
