@@ -6,7 +6,7 @@
  * UserKnownHostsFile, HostKeyAlias) over OpenSSH's defaults. Jump hosts are resolved through the same
  * config, recursively (a bastion's own ProxyJump is honoured), which gives chains of several hops.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isSecret, secret, type Secret } from '../command';
@@ -55,17 +55,28 @@ function expandHome(p: string): string {
   return p;
 }
 
-const configCache = new Map<string, SSHConfig | null>();
+const configCache = new Map<string, { stamp: string; cfg: SSHConfig | null }>();
 
-/** The parsed ssh_config (`-F FILE`, else ~/.ssh/config when present). Cached per path. */
+/**
+ * The parsed ssh_config (`-F FILE`, else ~/.ssh/config when present). Parsed once per path and version
+ * of the file (a 200-host run reads it once; an edited file is read again).
+ */
 export function loadSshConfig(file?: string): SSHConfig | null {
   const path = file ? expandHome(file) : join(homedir(), '.ssh', 'config');
-  if (configCache.has(path)) return configCache.get(path)!;
-  let cfg: SSHConfig | null = null;
-  if (existsSync(path)) cfg = SSHConfig.parse(readFileSync(path, 'utf8'));
-  else if (file)
-    throw new UsageError(`ssh config file not found: ${file}`, { hint: 'check the -F / --ssh-config path' });
-  configCache.set(path, cfg);
+  let stamp = 'absent';
+  try {
+    const st = statSync(path);
+    stamp = `${st.mtimeMs}:${st.size}`;
+  } catch {
+    if (file)
+      throw new UsageError(`ssh config file not found: ${file}`, {
+        hint: 'check the -F / --ssh-config path',
+      });
+  }
+  const hit = configCache.get(path);
+  if (hit && hit.stamp === stamp) return hit.cfg;
+  const cfg = stamp === 'absent' ? null : SSHConfig.parse(readFileSync(path, 'utf8'));
+  configCache.set(path, { stamp, cfg });
   return cfg;
 }
 
