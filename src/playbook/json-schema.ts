@@ -70,9 +70,13 @@ function moduleArgsSchema(mod: AnyModule): Json {
   return { description: mod.description, anyOf: alternatives };
 }
 
+/** Keyword properties; an empty keyword (null) counts as absent, except `hosts`. */
 function props(shape: Record<string, z.ZodTypeAny>, overrides: Json = {}): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(shape)) out[k] = overrides[k] ?? lenient(convert(v));
+  for (const [k, v] of Object.entries(shape)) {
+    const s = overrides[k] ?? lenient(convert(v));
+    out[k] = k === 'hosts' ? s : { anyOf: [s, { type: 'null' }] };
+  }
   return out;
 }
 

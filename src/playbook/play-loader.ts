@@ -13,8 +13,10 @@ import { YamlSource, type Path } from './yaml-source';
 type Raw = Record<string, unknown>;
 const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-async function loadPlay(src: YamlSource, raw: unknown, p: Path, importStack: string[]): Promise<Play> {
-  if (!isMapping(raw)) throw src.error('a play must be a mapping with at least `hosts:`', p);
+async function loadPlay(src: YamlSource, input: unknown, p: Path, importStack: string[]): Promise<Play> {
+  if (!isMapping(input)) throw src.error('a play must be a mapping with at least `hosts:`', p);
+  // An empty keyword (`vars:` or `tasks:` with nothing under it) is as if it were not there.
+  const raw = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
   for (const k of Object.keys(raw)) {
     if (k in playKeywords) continue;
     if (k === 'roles')

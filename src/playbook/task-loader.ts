@@ -261,12 +261,23 @@ export async function loadTasks(
   return out;
 }
 
+/** An empty keyword (`when:` with nothing after it) means the keyword is not set, as in Ansible. */
+const ALL_TASK_KEYWORDS = new Set([
+  ...Object.keys(handlerKeywords),
+  ...Object.keys(blockKeywords),
+  ...Object.keys(includeKeywords),
+]);
+function dropEmptyKeywords(raw: Raw): Raw {
+  return Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== null || !ALL_TASK_KEYWORDS.has(k)));
+}
+
 export async function loadTask(
   ctx: TaskLoadContext,
-  raw: unknown,
+  input: unknown,
   p: Path,
   kind: 'task' | 'handler',
 ): Promise<Task> {
+  const raw = isMapping(input) ? dropEmptyKeywords(input) : input;
   if (!isMapping(raw)) {
     throw ctx.src.error(
       `a ${kind} must be a mapping (module: args, plus keywords), not ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`,

@@ -191,6 +191,16 @@ for (const [file, line, col, fragment, at] of bad) {
   });
 }
 
+test('empty-sections.yml: empty keywords and sections are absent', async () => {
+  const play = (await loadPlaybook(path.join(GOOD, 'empty-sections.yml'))).plays[0];
+  assert.equal(play.vars, { ansible_connection: 'local' });
+  assert.equal(play.preTasks, []);
+  assert.equal(play.handlers, []);
+  const t = mod(play.tasks[0]);
+  assert.is(t.when, undefined);
+  assert.equal(t.tags, []);
+});
+
 test('anchors.yml: merge keys and aliases as PyYAML reads them', async () => {
   const pb = await loadPlaybook(path.join(GOOD, 'anchors.yml'));
   const [, merged, alias] = pb.plays[0].tasks.map(mod);
