@@ -72,6 +72,26 @@ export class YamlSource {
           : [`unknown YAML tag: ${tag}`, 'only the standard YAML tags are supported'];
       throw new PlaybookError(message, { file, line: pos.line, col: pos.col }, { hint });
     }
+    // `msg: {{ x }}` unquoted is a flow mapping whose key is a mapping: say what it is (Ansible does too).
+    let complexKey: YAML.Node | undefined;
+    YAML.visit(doc, {
+      Pair(_key, pair) {
+        if (YAML.isCollection(pair.key)) {
+          complexKey = pair.key;
+          return YAML.visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (complexKey) {
+      const p = lines.linePos((complexKey as YAML.Node).range?.[0] ?? 0);
+      const looksTemplated = YAML.isMap(complexKey) && complexKey.flow;
+      throw new PlaybookError(
+        looksTemplated ? 'a value starting with {{ must be quoted' : 'mapping keys must be plain values',
+        { file, line: p.line, col: Math.max(1, p.col - (looksTemplated ? 1 : 0)) },
+        { hint: looksTemplated ? 'write `msg: "{{ x }}"`, not `msg: {{ x }}`' : undefined },
+      );
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
