@@ -128,7 +128,18 @@ export class Templar {
       const int = (x: unknown) => (x === null || x === undefined ? null : Math.trunc(Number(x)));
       return new PySlice(int(a), int(b), int(c));
     });
-    this.env.addGlobal('__rm_str', (v: unknown) => pyStr(v));
+    // A filter or call that gives "nothing" (`[] | first`) is Jinja2's Undefined: an error when printed.
+    const defined = (v: unknown, desc: string) => {
+      if (v !== undefined) return v;
+      throw new TemplateError(
+        desc === 'expression'
+          ? 'the expression has no value (e.g. first of an empty list)'
+          : `'${desc}' is undefined`,
+        desc === 'expression' ? undefined : desc,
+        { hint: 'add `| default(...)`' },
+      );
+    };
+    this.env.addGlobal('__rm_str', (v: unknown, desc: string) => pyStr(defined(v, desc)));
     this.env.addGlobal('__rm_add', pyAdd);
     this.env.addGlobal('__rm_mul', pyMul);
     this.env.addGlobal('__rm_mod', pyMod);
@@ -142,8 +153,8 @@ export class Templar {
     this.env.addGlobal('__rm_test', (name: string, v: unknown, ...args: unknown[]) =>
       runTest(this.env, name, v, args),
     );
-    this.env.addGlobal('__rm_capture', (v: unknown) => {
-      this.captured = v;
+    this.env.addGlobal('__rm_capture', (v: unknown, desc: string) => {
+      this.captured = defined(v, desc);
       return '';
     });
     this.env.addGlobal('omit', OMIT);

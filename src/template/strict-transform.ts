@@ -198,7 +198,7 @@ function tx(node: NjNode, hard: boolean): NjNode {
     }
     case 'Output':
       node.children = (node.children ?? []).map((c) =>
-        c.typename === 'TemplateData' ? c : call(c, '__rm_str', [tx(c, true)]),
+        c.typename === 'TemplateData' ? c : call(c, '__rm_str', [tx(c, true), lit(c, describeNode(c))]),
       );
       return node;
     default:
@@ -214,8 +214,9 @@ export function strictTransform(root: NjNode): { native: boolean } {
   const kids = root.children ?? [];
   const only = kids.length === 1 && kids[0].typename === 'Output' ? (kids[0].children ?? []) : [];
   if (only.length === 1 && only[0].typename !== 'TemplateData') {
+    const desc = describeNode(only[0]);
     const expr = tx(only[0], true);
-    (kids[0].children as NjNode[])[0] = call(expr, '__rm_capture', [expr]);
+    (kids[0].children as NjNode[])[0] = call(expr, '__rm_capture', [expr, lit(expr, desc)]);
     return { native: true };
   }
   tx(root, true);

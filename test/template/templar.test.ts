@@ -125,6 +125,8 @@ const undefinedCases: [string, string][] = [
   ['{% if node_ip %}x{% endif %}', "'node_ip' is undefined"],
   ['{% for i in node_list %}{{ i }}{% endfor %}', "'node_list' is undefined"],
   ['{{ l[7] }}', "'l' has no item 7"],
+  ['{{ [] | first }}', 'the expression has no value (e.g. first of an empty list)'],
+  ['x{{ [] | max }}', 'the expression has no value (e.g. first of an empty list)'],
   ['{{ nothing.attr }}', "'nothing' is None and has no attribute 'attr'"],
 ];
 for (const [tpl, msg] of undefinedCases) {
@@ -161,6 +163,7 @@ const soft: [string, unknown][] = [
   ['{{ d.q.r.s is defined }}', false],
   ['{{ missing.attr is undefined }}', true],
   ['{{ d.nope | default({}) }}', {}],
+  ['{{ [] | first | default("none") }}', 'none'],
   ['{{ (d.nope | default({})).x | default(1) }}', 1],
 ];
 for (const [tpl, want] of soft) {
