@@ -100,7 +100,12 @@ export function registerFilters(env: nunjucks.Environment): void {
     return (x) => runTest(env, String(name), x, rest);
   };
   const f: Record<string, Filter> = {
-    default: (v, dflt = '', boolean = false) => (v === undefined || (boolean && !truthy(v)) ? dflt : v),
+    default: (v, ...args) => {
+      const { pos, kw } = splitKwargs(args);
+      const dflt = 'default_value' in kw ? kw.default_value : (pos[0] ?? '');
+      const boolean = Boolean(kw.boolean ?? pos[1] ?? false);
+      return v === undefined || (boolean && !truthy(v)) ? dflt : v;
+    },
     mandatory: (v, msg) => {
       if (v === undefined)
         throw new TemplateError(typeof msg === 'string' ? msg : 'Mandatory variable not defined.');

@@ -29,6 +29,8 @@ const cases: [string, unknown][] = [
   ['missing | default(1)', 1],
   ['missing | d("x")', 'x'],
   ['0 | default(5, true)', 5],
+  ['"" | default("x", boolean=true)', 'x'],
+  ['"" | default("x", boolean=false)', ''],
   ['"x" | mandatory', 'x'],
   ['"yes" | bool', true],
   ['"off" | bool', false],
