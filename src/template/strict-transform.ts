@@ -144,11 +144,19 @@ function tx(node: NjNode, hard: boolean): NjNode {
     }
     case 'For':
     case 'AsyncEach':
-    case 'AsyncAll':
+    case 'AsyncAll': {
+      // Jinja2's `{% for x in items if cond %}` parses here as `items if cond` without else: filter in the
+      // body instead (loop.index/loop.last then count the unfiltered items).
+      const arr = node.arr as NjNode;
+      if (arr.typename === 'InlineIf' && !isNode(arr.else_) && isNode(node.body)) {
+        node.arr = arr.body;
+        node.body = new nunjucksNodes.If(arr.lineno, arr.colno, arr.cond, node.body, null);
+      }
       node.arr = tx(node.arr as NjNode, true);
       if (isNode(node.body)) node.body = tx(node.body, true);
       if (isNode(node.else_)) node.else_ = tx(node.else_, true);
       return node;
+    }
     case 'Set':
       if (isNode(node.value)) node.value = tx(node.value, true);
       if (isNode(node.body)) node.body = tx(node.body, true);

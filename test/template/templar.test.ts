@@ -93,6 +93,7 @@ const strings: [string, string][] = [
   ['{% for k, v in d.x.items() %}{{ k }}={{ v }}{% endfor %}', 'y=2'],
   ['{% set z = n * 2 %}{{ z }}', '6'],
   ['{% if [] %}a{% elif {} %}b{% else %}c{% endif %}', 'c'],
+  ['{% for i in l if i > 1 %}{{ i }}{% endfor %}', '23'],
   ['{% if l and not flag %}ok{% endif %}', 'ok'],
   ['{% set z = {"a": {"b": n}} %}{{ z.a.b }}', '3'],
   ['{% raw %}{{ x }}}}{% endraw %}', '{{ x }}}}'],
