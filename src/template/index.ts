@@ -143,6 +143,11 @@ export class Templar {
     this.env.addGlobal('__rm_add', pyAdd);
     this.env.addGlobal('__rm_mul', pyMul);
     this.env.addGlobal('__rm_mod', pyMod);
+    this.env.addGlobal('__rm_dict', (...kv: unknown[]) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < kv.length; i += 2) out[pyStr(kv[i])] = kv[i + 1];
+      return out;
+    });
     this.env.addGlobal('__rm_concat', (a: unknown, b: unknown) => pyStr(a) + pyStr(b));
     this.env.addGlobal('__rm_cmp', pyCompareChain);
     this.env.addGlobal('__rm_not', (v: unknown) => !truthy(v));

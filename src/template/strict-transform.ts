@@ -136,6 +136,14 @@ function tx(node: NjNode, hard: boolean): NjNode {
       node.args = tx(node.args as NjNode, true);
       return node;
     }
+    case 'Dict': {
+      // Jinja2 dict literals take expressions as keys (`{item.key: item.value}`, `{name: 1}` uses the
+      // variable); nunjucks only takes string literals and reads a bare name as a string.
+      const args: NjNode[] = [];
+      for (const pair of node.children ?? [])
+        args.push(tx(pair.key as NjNode, true), tx(pair.value as NjNode, true));
+      return call(node, '__rm_dict', args);
+    }
     case 'Pair': {
       const key = node.key as NjNode;
       if (key.typename !== 'Symbol') node.key = tx(key, true);
