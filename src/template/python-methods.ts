@@ -206,7 +206,12 @@ export function templateGet(obj: unknown, key: unknown): unknown {
   if (typeof obj === 'object') {
     const k = String(key);
     if (Object.prototype.hasOwnProperty.call(obj, k)) return (obj as Dict)[k];
-    if (isDict(obj)) return dictMethod(obj, k);
+    if (isDict(obj)) {
+      const method = dictMethod(obj, k);
+      if (method) return method;
+      // A Proxy answering `get` only (computed variables) has no own keys to see.
+      return k in Object.prototype ? undefined : (obj as Dict)[k];
+    }
     if (obj instanceof Map) return obj.get(key);
     const v = (obj as Dict)[k];
     return typeof v === 'function' ? (v as Method).bind(obj) : v;

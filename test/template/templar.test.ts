@@ -228,6 +228,18 @@ test('autoescape is off', () => {
   assert.is(t.render('x{{ "<a>" }}', vars), 'x<a>');
 });
 
+test('computed variables: getters and get-only proxies', () => {
+  const hostvars = new Proxy({} as Record<string, unknown>, {
+    get: (_t, k) => (k === 'm1' ? { ip: '10.0.0.1' } : undefined),
+  });
+  const lazy = Object.defineProperty({}, 'x', { enumerable: true, get: () => 42 });
+  assert.is(t.render('{{ hostvars.m1.ip }}', { hostvars, lazy }), '10.0.0.1');
+  assert.is(t.render("{{ hostvars['m1']['ip'] }}", { hostvars, lazy }), '10.0.0.1');
+  assert.is(t.render('{{ lazy.x }}', { hostvars, lazy }), 42);
+  assert.throws(() => t.render('{{ hostvars.m2.ip }}', { hostvars }), /'hostvars' has no attribute 'm2'/);
+  assert.is(t.render('{{ hostvars.toString is defined }}', { hostvars }), false);
+});
+
 test('vars are not mutated and prototypes are unreachable', () => {
   const v = { o: { a: 1 } };
   assert.is(t.render('{{ o.constructor is defined }}', v), false);
