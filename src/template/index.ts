@@ -97,11 +97,7 @@ export class Templar {
       // keeps the original error (our TemplateError) as `cause` of nunjucks' wrapper
       dev: true,
     });
-    // `{{ constructor }}` must not find Object.prototype's through the vars object.
-    const inherited = (v: unknown, name: string) =>
-      name in Object.prototype && v === (Object.prototype as Record<string, unknown>)[name];
-    this.env.addGlobal('__rm_var', (found: unknown, name: string) => {
-      const v = inherited(found, name) ? undefined : found;
+    this.env.addGlobal('__rm_var', (v: unknown, name: string) => {
       if (v === undefined) throw new TemplateError(`'${name}' is undefined`, name, { hint: UNDEFINED_HINT });
       const unresolved = unresolvedError(v);
       if (unresolved) throw unresolved;

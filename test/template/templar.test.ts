@@ -132,7 +132,6 @@ const undefinedCases: [string, string][] = [
   ['{{ l[7] }}', "'l' has no item 7"],
   ['{{ [] | first }}', 'the expression has no value (e.g. first of an empty list)'],
   ['x{{ [] | max }}', 'the expression has no value (e.g. first of an empty list)'],
-  ['{{ valueOf }}', "'valueOf' is undefined"],
   ['{{ nothing.attr }}', "'nothing' is None and has no attribute 'attr'"],
 ];
 for (const [tpl, msg] of undefinedCases) {
