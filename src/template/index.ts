@@ -13,7 +13,7 @@ import { OperandStack, pyAdd, pyCompareChain, pyMod, pyMul } from './operators';
 import { templateGet } from './python-methods';
 import { didYouMean } from '../playbook/suggest';
 import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-transform';
-import { parseWithSlices, PySlice } from './slice-parser';
+import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
 import { pyStr, toBool, truthy } from './values';
 
@@ -188,7 +188,7 @@ export class Templar {
     let compiled: Compiled;
     try {
       const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
-      const ast = parseWithSlices(balanceBraces(src), env.extensionsList, env.opts);
+      const ast = parseJinja(balanceBraces(src), env.extensionsList, env.opts);
       const { native } = strictTransform(ast);
       const c = new njCompiler.Compiler('template', false);
       c.compile(njTransformer.transform(ast, [], 'template'));
@@ -225,7 +225,7 @@ export class Templar {
     let ast: NjNode;
     try {
       const env = this.env as unknown as { extensionsList: unknown[]; opts: unknown };
-      ast = parseWithSlices(balanceBraces(src), env.extensionsList, env.opts);
+      ast = parseJinja(balanceBraces(src), env.extensionsList, env.opts);
     } catch (err) {
       throw new TemplateError(
         `template syntax error in ${JSON.stringify(src)}: ${cleanMessage(err)}`,

@@ -3,7 +3,7 @@
  * Ansible users call on strings, lists and dicts. Prototype internals (`constructor`, `__proto__`) are
  * never reachable from a template.
  */
-import { applySlice, PySlice } from './slice-parser';
+import { applySlice, PySlice } from './jinja-parser';
 import { isDict, pyEqual, pyStr, toList, type Dict } from './values';
 
 const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__lookupGetter__']);

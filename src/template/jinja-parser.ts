@@ -73,7 +73,7 @@ export function applySlice<T>(value: T[] | string, s: PySlice): T[] | string {
   return typeof value === 'string' ? out.join('') : (out as T[]);
 }
 
-export function parseWithSlices(src: string, extensions: unknown[], opts: unknown): NjNode {
+export function parseJinja(src: string, extensions: unknown[], opts: unknown): NjNode {
   const p = new Parser(lexer.lex(src, opts));
   p.extensions = extensions;
   const plain = Parser.prototype.parseAggregate;
