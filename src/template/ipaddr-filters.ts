@@ -168,7 +168,7 @@ export function ipaddrFilter(value: unknown, q: unknown = '', version?: 4 | 6): 
 
 function ipmath(value: unknown, amount: unknown): string {
   const n = parseIp(value);
-  if (!n) throw new Error(`ipmath: ${JSON.stringify(value)} is not an IP address`);
+  if (!n) throw new Error('ipmath: the value is not an IP address');
   const r = n.ip + BigInt(Math.trunc(Number(amount)));
   if (r < 0n || r >= 1n << BigInt(bitsOf(n.version)))
     throw new Error('ipmath: result is out of the address space');

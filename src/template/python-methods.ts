@@ -112,7 +112,7 @@ function stringMethod(s: string, name: string): Method | undefined {
     case 'index':
       return (sub) => {
         const i = s.indexOf(String(sub));
-        if (i < 0) throw new Error(`substring '${String(sub)}' not found`);
+        if (i < 0) throw new Error('index(): substring not found');
         return i;
       };
     case 'count':
@@ -138,7 +138,7 @@ function listMethod(l: unknown[], name: string): Method | undefined {
     case 'index':
       return (x) => {
         const i = l.findIndex((y) => pyEqual(x, y));
-        if (i < 0) throw new Error(`${pyStr(x)} is not in list`);
+        if (i < 0) throw new Error('index(): the value is not in the list');
         return i;
       };
     case 'count':

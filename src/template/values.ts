@@ -77,7 +77,8 @@ export function toList(v: unknown): unknown[] {
   if (v instanceof Set || v instanceof Map) return [...v.keys()];
   if (isDict(v)) return Object.keys(v);
   if (v === undefined || v === null) return [];
-  throw new Error(`${pyStr(v)} is not iterable`);
+  // the value itself is not shown: it may be secret
+  throw new Error(`a ${typeof v} is not iterable`);
 }
 
 /** Python sort order: numbers and strings compared as such. */
