@@ -1,4 +1,5 @@
 /** Playbook files → `Playbook`: plays, their keywords, tasks, handlers, and the notify → handler check. */
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { PlaybookError } from '../errors';
 import type { Vars } from '../inventory/types';
@@ -51,17 +52,30 @@ async function loadPlay(src: YamlSource, input: unknown, p: Path, importStack: s
   if (raw.connection !== undefined && vars.ansible_connection === undefined)
     vars.ansible_connection = raw.connection;
   const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [] };
+  // A plain (untemplated) vars file that does not exist is a mistake we can point at now.
+  const varsFiles =
+    raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? raw.vars_files : [raw.vars_files];
+  for (let i = 0; i < varsFiles.length; i++) {
+    const f = varsFiles[i] as string;
+    if (/\{\{|\{%/.test(f)) continue;
+    try {
+      await fs.access(path.resolve(ctx.dir, f));
+    } catch {
+      throw src.error(
+        `vars file ${f} does not exist`,
+        Array.isArray(raw.vars_files) ? [...p, 'vars_files', i] : [...p, 'vars_files'],
+        {
+          hint: `paths are relative to the playbook directory ${ctx.dir}`,
+        },
+      );
+    }
+  }
   const play: Play = {
     name: (raw.name as string | undefined) ?? hosts,
     loc: src.loc(p),
     hosts,
     vars,
-    varsFiles:
-      raw.vars_files === undefined
-        ? []
-        : Array.isArray(raw.vars_files)
-          ? (raw.vars_files as string[])
-          : [raw.vars_files as string],
+    varsFiles: varsFiles as string[],
     serial:
       raw.serial === undefined
         ? []

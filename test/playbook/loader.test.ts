@@ -160,6 +160,7 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
   ['templated-import.yml', 3, 21, 'import_tasks path cannot be templated'],
   ['unknown-meta.yml', 3, 13, "did you mean 'flush_handlers'?"],
   ['register-on-block.yml', 5, 7, "'register' is not allowed on a block"],
+  ['missing-vars-file.yml', 4, 7, 'vars file vars/nope.yml does not exist'],
   ['unquoted-template.yml', 4, 14, 'a value starting with {{ must be quoted'],
   ['vault.yml', 3, 15, 'vault-encrypted values are not supported'],
   ['unsafe.yml', 3, 14, '!unsafe is not supported'],
