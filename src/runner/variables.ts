@@ -8,6 +8,7 @@ import type { Inventory, Vars } from '../inventory/types';
 import type { Play } from '../playbook/types';
 import type { HostState } from './host-state';
 import type { InheritedKeywords } from './play-context';
+import { UNRESOLVED } from '../template/index';
 import type { TemplarLike } from './types';
 
 export interface PlayScope {
@@ -78,6 +79,10 @@ export class UnresolvedVar {
     readonly name: string,
     readonly error: Error,
   ) {}
+  /** The templar raises this error wherever the value is used, and treats it as undefined for `default()`/`is defined`. */
+  get [UNRESOLVED](): Error {
+    return this.error;
+  }
   toString(): string {
     throw this.error;
   }

@@ -44,4 +44,14 @@ test('magic variables are left alone', () => {
   assert.is(v['hostvars'], hostvars);
 });
 
+test('an unresolvable variable raises in comparisons too and counts as undefined for default()/is defined', () => {
+  const v = resolveTemplatedVars({ bad: '{{ nope }}/x' }, t);
+  assert.throws(
+    () => t.condition('bad == "a"', v),
+    (e: unknown) => e instanceof TemplateError && /'nope' is undefined/.test(e.message),
+  );
+  assert.is(t.render("{{ bad | default('fallback') }}", v), 'fallback');
+  assert.is(t.condition('bad is defined', v), false);
+});
+
 test.run();
