@@ -11,7 +11,8 @@ import type { ClusterPki } from './pki';
 import { jsonpath } from './standin-jsonpath';
 import { kubectlMain } from './standin-kubectl';
 import { kubectlStore } from './standin-kubectl-store';
-import { KUBE_APISERVER, SYSTEMCTL, WORDPRESS_HTTP } from './standin-scripts';
+import { KUBE_APISERVER, WORDPRESS_HTTP } from './standin-scripts';
+import { SYSTEMCTL } from './standin-systemctl';
 import { LAB_INIT, LAB_PROBE } from './lab-scripts';
 
 export const PKI_DIR = '/etc/pki/tls/kube01';
@@ -107,6 +108,10 @@ export function writeClusterFiles(f: ClusterFiles): void {
   put(path.join(etc, 'kubernetes', 'apiserver'), APISERVER_ENV);
   put(path.join(etc, 'kubernetes', 'controller-manager'), CONTROLLER_MANAGER_ENV);
   put(path.join(etc, 'systemd', 'system', 'kube-apiserver.service'), APISERVER_UNIT);
+  // enabled, as `systemctl enable` leaves it: the link its [Install] WantedBy= names
+  const wants = path.join(etc, 'systemd', 'system', 'multi-user.target.wants');
+  fs.mkdirSync(wants, { recursive: true });
+  fs.symlinkSync('/etc/systemd/system/kube-apiserver.service', path.join(wants, 'kube-apiserver.service'));
   put(path.join(etc, 'ssh', 'sshd_config'), SSHD_CONFIG);
   put(path.join(etc, 'ssh', 'ssh_host_ed25519_key'), f.hostKey, 0o600);
   put(path.join(etc, 'hostname'), 'kube01\n');

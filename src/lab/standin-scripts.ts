@@ -1,100 +1,9 @@
 /**
  * Shell stand-ins installed on every lab master's PATH (/usr/local/bin, bind-mounted from DIR/bin):
- * `systemctl` (runs the units in /etc/systemd/system, truthful `is-active`), `kube-apiserver` (two real
- * TLS listeners via openssl s_server using the files its flags name) and the WordPress NodePort handler.
+ * `kube-apiserver` (two real TLS listeners via openssl s_server using the files its flags name) and the
+ * WordPress NodePort handler (`systemctl` is in standin-systemctl.ts).
  * (`@{` in the sources stands for a shell `${`, which a template literal would interpolate.)
  */
-
-export const SYSTEMCTL = String.raw`#!/bin/sh
-# systemctl stand-in of the remediate lab: start|stop|restart|is-active|status|daemon-reload|enable
-# for units described by /etc/systemd/system/NAME.service (EnvironmentFile=, ExecStart=).
-RUN=/run/lab/units
-mkdir -p "$RUN"
-quiet=0; verb=; units=
-for a in "$@"; do
-  case "$a" in
-    -q|--quiet) quiet=1 ;;
-    -*) ;;
-    *) if [ -z "$verb" ]; then verb=$a; else units="$units $a"; fi ;;
-  esac
-done
-base() { b=$1; b=@{b%.service}; echo "$b"; }
-pidof_unit() { cat "$RUN/$(base "$1").pid" 2>/dev/null; }
-alive() { p=$(pidof_unit "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
-state() {
-  if alive "$1"; then echo active
-  elif [ -f "$RUN/$(base "$1").pid" ]; then echo failed
-  else echo inactive; fi
-}
-unitfile() { echo "/etc/systemd/system/$(base "$1").service"; }
-need_unit() {
-  [ -f "$(unitfile "$1")" ] && return 0
-  echo "Failed to $verb $(base "$1").service: Unit $(base "$1").service not found." >&2
-  exit 5
-}
-start() {
-  need_unit "$1"
-  alive "$1" && return 0
-  u=$(base "$1"); f=$(unitfile "$1")
-  envf=$(sed -n 's/^EnvironmentFile=-\{0,1\}//p' "$f" | head -n1)
-  cmd=$(sed -n 's/^ExecStart=//p' "$f" | head -n1)
-  rm -f "$RUN/$u.ready"
-  (
-    if [ -n "$envf" ] && [ -f "$envf" ]; then set -a; . "$envf"; set +a; fi
-    NOTIFY_FILE="$RUN/$u.ready"; export NOTIFY_FILE
-    eval "set -- $cmd"
-    setsid "$@" </dev/null >>"$RUN/$u.log" 2>&1 &
-    echo $! >"$RUN/$u.pid"
-  )
-  i=0
-  while [ $i -lt 100 ]; do
-    [ -f "$RUN/$u.ready" ] && return 0
-    if ! alive "$1"; then
-      echo "Job for $u.service failed because the control process exited with error code." >&2
-      echo "See \"systemctl status $u.service\" and \"journalctl -xe\" for details." >&2
-      exit 1
-    fi
-    sleep 0.05; i=$((i + 1))
-  done
-  return 0
-}
-stop() {
-  need_unit "$1"
-  u=$(base "$1"); p=$(pidof_unit "$1")
-  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
-    kill -TERM "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null
-    i=0
-    while kill -0 "-$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-    kill -KILL "-$p" 2>/dev/null
-  fi
-  rm -f "$RUN/$u.pid" "$RUN/$u.ready"
-}
-rc=0
-case "$verb" in
-  start) for u in $units; do start "$u"; done ;;
-  stop) for u in $units; do stop "$u"; done ;;
-  restart|reload-or-restart|try-restart) for u in $units; do stop "$u"; start "$u"; done ;;
-  is-active)
-    for u in $units; do s=$(state "$u"); [ $quiet = 1 ] || echo "$s"; [ "$s" = active ] || rc=3; done ;;
-  is-failed)
-    for u in $units; do s=$(state "$u"); [ $quiet = 1 ] || echo "$s"; [ "$s" = failed ] || rc=1; done ;;
-  status)
-    for u in $units; do
-      need_unit "$u"; s=$(state "$u")
-      echo "* $(base "$u").service"
-      echo "   Loaded: loaded ($(unitfile "$u"); enabled)"
-      case $s in
-        active) echo "   Active: active (running)"; echo " Main PID: $(pidof_unit "$u")" ;;
-        failed) echo "   Active: failed (Result: exit-code)"; rc=3 ;;
-        *) echo "   Active: inactive (dead)"; rc=3 ;;
-      esac
-      tail -n 5 "$RUN/$(base "$u").log" 2>/dev/null | sed 's/^/  /'
-    done ;;
-  daemon-reload|enable|disable|reset-failed) ;;
-  *) echo "systemctl (remediate lab stand-in): unsupported verb '$verb'" >&2; rc=1 ;;
-esac
-exit $rc
-`.replace(/@\{/g, '$' + '{');
 
 export const KUBE_APISERVER = String.raw`#!/bin/bash
 # kube-apiserver stand-in of the remediate lab: serves TLS with the files named by --tls-cert-file and
@@ -121,7 +30,14 @@ fi
 log=/run/lab/units/apiserver
 openssl s_server -accept "$bind:$port" -cert "$cert" -key "$key" -www >"$log.node.log" 2>&1 </dev/null & p1=$!
 openssl s_server -accept "$vip:443" -cert "$cert" -key "$key" -www >"$log.vip.log" 2>&1 </dev/null & p2=$!
-trap 'kill $p1 $p2 2>/dev/null; exit 0' TERM INT
+# Stop both listeners through our own process group (systemctl starts us as a session leader): their
+# pids may already be reaped and reused by the time a trap runs, the group id cannot be.
+stop_listeners() {
+  trap '' TERM INT
+  if [ "$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f3)" = "$$" ]; then kill -TERM -- "-$$" 2>/dev/null
+  else kill $(jobs -p) 2>/dev/null; fi
+}
+trap 'stop_listeners; exit 0' TERM INT
 for i in $(seq 100); do
   if grep -q ACCEPT "$log.node.log" && grep -q ACCEPT "$log.vip.log"; then
     [ -n "$NOTIFY_FILE" ] && : >"$NOTIFY_FILE"
@@ -132,7 +48,7 @@ for i in $(seq 100); do
 done
 wait -n
 cat "$log.node.log" "$log.vip.log" >&2
-kill $p1 $p2 2>/dev/null
+stop_listeners
 exit 1
 `.replace(/@\{/g, '$' + '{');
 
