@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deleteNet, killNamespaces, listNamespaces } from './netns';
-import { bridgeName, findSlot, readState, releaseSlot, statePath } from './state';
+import { bridgeName, findSlot, readState, releaseSlot, slotOwner, statePath } from './state';
 
 /** Files and directories `lab up` creates inside the lab dir (nothing else there is touched). */
 export const LAB_ENTRIES = [
@@ -25,7 +25,11 @@ export async function teardownSlot(slot: number, log: (m: string) => void = () =
   await deleteNet(namespaces, bridgeName(slot));
 }
 
-/** Safe to run twice, after a crash, or on a directory that never held a lab. */
+/**
+ * Safe to run twice, after a crash, or on a directory that never held a lab. Kills and deletes only what
+ * is this lab's: processes in its own named namespaces, and only while the slot registry still assigns
+ * its slot to this directory (or to nobody) — never a later lab that reuses the slot number.
+ */
 export async function labDownAt(dirArg: string, log: (m: string) => void = () => undefined): Promise<void> {
   const dir = path.resolve(dirArg);
   const st = readState(dir);
@@ -34,12 +38,18 @@ export async function labDownAt(dirArg: string, log: (m: string) => void = () =>
     log(`no lab in ${dir}`);
     return;
   }
-  if (st) {
-    const namespaces = [...new Set([...st.clusters.map((c) => c.ns), ...listNamespaces(`rlab${st.slot}-`)])];
+  const owner = slot === undefined ? 'free' : slotOwner(slot, dir);
+  if (owner === 'other') {
+    log(`slot ${slot} now belongs to another lab: leaving its namespaces alone, removing files only`);
+  } else if (st) {
+    // by name: also namespaces a crashed `up` created before it recorded them
+    const names = owner === 'mine' ? listNamespaces(`rlab${st.slot}-`) : [];
+    const namespaces = [...new Set([...st.clusters.map((c) => c.ns), ...names])];
     const killed = await killNamespaces(namespaces);
     log(`stopped ${killed} processes in ${namespaces.length} cluster namespaces`);
     await deleteNet(namespaces, st.bridge);
   } else if (slot !== undefined) await teardownSlot(slot, log);
+  if (slot !== undefined) releaseSlot(slot, dir);
   for (const e of LAB_ENTRIES) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
   fs.rmSync(statePath(dir), { force: true });
   if (st?.createdDir) {
@@ -49,6 +59,5 @@ export async function labDownAt(dirArg: string, log: (m: string) => void = () =>
       /* not empty: something else lives there */
     }
   }
-  if (slot !== undefined) releaseSlot(slot);
   log(`lab in ${dir} is down`);
 }

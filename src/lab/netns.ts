@@ -57,6 +57,20 @@ function nsInode(ns: string): number | undefined {
   }
 }
 
+/**
+ * `pid` is alive and still the holder of cluster namespace `ns` (pids are reused: a bare kill(pid, 0)
+ * could name any process, and nsenter into it would run a probe in the wrong namespaces).
+ */
+export function holdsNamespace(pid: number | undefined, ns: string): boolean {
+  const ino = nsInode(ns);
+  if (!pid || ino === undefined) return false;
+  try {
+    return fs.readlinkSync(`/proc/${pid}/ns/net`) === `net:[${ino}]`;
+  } catch {
+    return false;
+  }
+}
+
 /** Pids of all processes in the given named network namespaces (one pass over /proc). */
 export function pidsInNamespaces(namespaces: string[]): number[] {
   const inodes = new Set(namespaces.map(nsInode).filter((x): x is number => x !== undefined));

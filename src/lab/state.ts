@@ -2,7 +2,8 @@
  * The lab's state file (`DIR/state.json`) and the host-wide slot registry that keeps side-by-side labs
  * apart: each lab owns one slot N (0..255) and with it the bridge `rlabN`, the namespaces `rlabN-*` and
  * the subnet 198.18.0.0/15 slice N (a /23). Slots are claimed with an atomic mkdir under
- * /run/remediate-lab, so concurrent `lab up`s never pick the same one.
+ * /run/remediate-lab (`slot-N/owner` = lab dir, `slot-N/pid` = "PID STARTTIME" of the claiming process),
+ * so concurrent `lab up`s never pick the same one, and only a slot whose lab is provably gone is reaped.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -83,23 +84,47 @@ export function findSlot(dir: string): number | undefined {
   return undefined;
 }
 
+/** Start time of a live process (/proc/PID/stat field 22), undefined when there is none. */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** "PID STARTTIME" of this process: names it unambiguously even after its pid is reused. */
+const selfId = () => `${process.pid} ${startTime(process.pid) ?? ''}`;
+
+/** The process recorded in `file` as "PID STARTTIME" is still that process. */
+function recordedAlive(file: string): boolean {
+  const [pid, start] = fs.readFileSync(file, 'utf8').trim().split(' ');
+  return !!start && startTime(Number(pid)) === start;
+}
+
 /**
- * A slot whose owner directory no longer holds a state file naming it, registered more than a minute
- * ago: its lab crashed and its directory was removed. `reclaim` tears down what is left of it.
+ * A slot is stale when its lab is gone without `lab down` (e.g. a crashed test's temp dir was removed):
+ * its directory holds no state file naming the slot AND the process that claimed it is dead. A lab still
+ * coming up (state not written yet) or up (state written; the claiming CLI may have exited) is never
+ * stale. Slots registered before owner pids were recorded fall back to "older than a minute".
  */
 function isStale(slot: number): boolean {
   try {
     const owner = fs.readFileSync(path.join(slotDir(slot), 'owner'), 'utf8');
-    const age = Date.now() - fs.statSync(path.join(slotDir(slot), 'owner')).mtimeMs;
-    return age > 60_000 && readState(owner)?.slot !== slot;
+    if (readState(owner)?.slot === slot) return false;
+    const pidFile = path.join(slotDir(slot), 'pid');
+    if (fs.existsSync(pidFile)) return !recordedAlive(pidFile);
+    return Date.now() - fs.statSync(path.join(slotDir(slot), 'owner')).mtimeMs > 60_000;
   } catch {
-    return false;
+    return false; // being created or removed
   }
 }
 
 /**
- * Claims a free slot for `dir` (atomic mkdir). Stale slots — labs whose directory vanished without
- * `lab down`, e.g. a crashed test's temp dir — are torn down by `reclaim` and freed first.
+ * Claims a free slot for `dir` (atomic mkdir). Stale slots are torn down by `reclaim` and freed first;
+ * one reaper per slot (atomic mkdir of its `reaping` entry), and the slot stays registered while it is
+ * torn down, so nobody claims it halfway.
  */
 export async function claimSlot(dir: string, reclaim: (slot: number) => Promise<void>): Promise<number> {
   const mine = findSlot(dir);
@@ -107,10 +132,14 @@ export async function claimSlot(dir: string, reclaim: (slot: number) => Promise<
   fs.mkdirSync(REGISTRY, { recursive: true });
   for (const e of fs.readdirSync(REGISTRY)) {
     const m = /^slot-(\d+)$/.exec(e);
-    if (m && isStale(Number(m[1]))) {
-      await reclaim(Number(m[1]));
-      releaseSlot(Number(m[1]));
+    if (!m || !isStale(Number(m[1]))) continue;
+    try {
+      fs.mkdirSync(path.join(slotDir(Number(m[1])), 'reaping'));
+    } catch {
+      continue; // another process reaps it
     }
+    await reclaim(Number(m[1]));
+    fs.rmSync(slotDir(Number(m[1])), { recursive: true, force: true });
   }
   for (let slot = 0; slot < SLOTS; slot++) {
     try {
@@ -118,6 +147,7 @@ export async function claimSlot(dir: string, reclaim: (slot: number) => Promise<
     } catch {
       continue;
     }
+    fs.writeFileSync(path.join(slotDir(slot), 'pid'), selfId());
     fs.writeFileSync(path.join(slotDir(slot), 'owner'), dir);
     return slot;
   }
@@ -126,6 +156,17 @@ export async function claimSlot(dir: string, reclaim: (slot: number) => Promise<
   );
 }
 
-export function releaseSlot(slot: number): void {
-  fs.rmSync(slotDir(slot), { recursive: true, force: true });
+/** Who holds `slot` in the registry: 'mine' (registered to `dir`), 'free', or 'other'. */
+export function slotOwner(slot: number, dir: string): 'mine' | 'free' | 'other' {
+  if (!fs.existsSync(slotDir(slot))) return 'free';
+  try {
+    return fs.readFileSync(path.join(slotDir(slot), 'owner'), 'utf8') === dir ? 'mine' : 'other';
+  } catch {
+    return 'other'; // just claimed, owner not written yet
+  }
+}
+
+/** Frees `slot` if it is still registered to `dir` (never another lab's claim of the same number). */
+export function releaseSlot(slot: number, dir: string): void {
+  if (slotOwner(slot, dir) === 'mine') fs.rmSync(slotDir(slot), { recursive: true, force: true });
 }

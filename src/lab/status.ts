@@ -5,7 +5,7 @@ import { UsageError } from '../errors';
 import type { ClusterStatus, LabFault, VerifyResult } from './index';
 import { mapLimit } from './exec';
 import { inCluster } from './holder';
-import { NODE_IP } from './netns';
+import { holdsNamespace, NODE_IP } from './netns';
 import { readState, type ClusterState, type LabState } from './state';
 
 function mustState(dirArg: string): LabState {
@@ -17,13 +17,7 @@ function mustState(dirArg: string): LabState {
   return st;
 }
 
-function running(c: ClusterState): boolean {
-  try {
-    return !!c.holderPid && (process.kill(c.holderPid, 0), true);
-  } catch {
-    return false;
-  }
-}
+const running = (c: ClusterState): boolean => holdsNamespace(c.holderPid, c.ns);
 
 export function tcpOpen(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
   return new Promise((resolve) => {
