@@ -49,7 +49,9 @@ async function claimRecording(): Promise<number[]> {
   return reaped;
 }
 
-test.before(() => fs.mkdirSync(REGISTRY, { recursive: true }));
+test.before(() => {
+  fs.mkdirSync(REGISTRY, { recursive: true });
+});
 test.after(() => {
   for (const s of fakes) fs.rmSync(path.join(REGISTRY, `slot-${s}`), { recursive: true, force: true });
   fs.rmSync(tmp, { recursive: true, force: true });
