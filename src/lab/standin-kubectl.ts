@@ -70,6 +70,24 @@ export async function kubectlMain(
     }
   }
   const ns = opt['-n']?.[0] ?? 'default';
+  const ignoreNotFound = (opt['--ignore-not-found'] ?? []).some((v) => v !== 'false');
+  /** kubectl's NotFound line for a kind and name. */
+  const notFound = (kind: string, name: string) =>
+    `Error from server (NotFound): ${kind === 'Deployment' ? 'deployments.apps' : (kindDir(kind) ?? kind.toLowerCase() + 's')} "${name}" not found`;
+  /** The manifests' objects, each with the namespace it lives in and whether it exists now. */
+  const fromFiles = () =>
+    readManifests(files).map((o) => {
+      const kind = String(o.kind);
+      const n = o.metadata?.namespace ?? ns;
+      const dir = kindDir(kind);
+      const p = dir && objPath(dir, n, o.metadata?.name ?? '');
+      return {
+        kind,
+        ns: n,
+        name: String(o.metadata?.name),
+        obj: p && fs.existsSync(p) ? readJson(p) : undefined,
+      };
+    });
   const allNs = !!opt['-A'];
   const timeoutMs = (() => {
     const t = opt['--timeout']?.[0];
@@ -112,17 +130,25 @@ export async function kubectlMain(
       }) as Record<string, string>
     )[(word ?? '').split('.')[0]] ?? die(`error: the server doesn't have a resource type "${word}"`);
 
+  /** An object as the API shows it. */
+  const view = (kind: string, x: any): any =>
+    kind === 'Pod'
+      ? podView(x)
+      : kind === 'Service'
+        ? svcView(x)
+        : kind === 'Deployment'
+          ? deployView(x)
+          : x.metadata
+            ? x
+            : {
+                apiVersion: 'v1',
+                kind,
+                metadata: { name: x.name, namespace: x.namespace, creationTimestamp: x.created },
+                ...(x.data ? { data: x.data } : {}),
+              };
   const emit = (kind: string, objs: any[], named: boolean): void => {
     const o = opt['-o']?.[0] ?? '';
-    const views = objs.map((x) =>
-      kind === 'Pod'
-        ? podView(x)
-        : kind === 'Service'
-          ? svcView(x)
-          : kind === 'Deployment'
-            ? deployView(x)
-            : x,
-    );
+    const views = objs.map((x) => view(kind, x));
     const doc = named ? views[0] : { apiVersion: 'v1', kind: 'List', items: views };
     if (o === 'json') return print(JSON.stringify(doc, null, 4));
     if (o === 'yaml') return print(YAML.stringify(doc));
@@ -180,6 +206,14 @@ export async function kubectlMain(
           String(v.status.availableReplicas),
           age(v.metadata.creationTimestamp),
         ]);
+    } else if (kind !== 'Node') {
+      rows = [[...head, 'NAME', 'AGE']];
+      for (const v of views)
+        rows.push([
+          ...nsCol(v),
+          v.metadata.name,
+          age(v.metadata.creationTimestamp ?? new Date().toISOString()),
+        ]);
     } else {
       rows = [['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']];
       for (const v of views) rows.push([v.metadata.name, 'Ready', 'master', '3y', 'v1.9.2']);
@@ -192,6 +226,41 @@ export async function kubectlMain(
   const files = opt['-f'] ?? [];
   switch (verb) {
     case 'get': {
+      if (files.length) {
+        // like kubectl get -f: the manifests' objects, grouped by kind; NotFound for each missing one
+        let missing = 0;
+        const found = fromFiles().filter((x) => {
+          if (x.obj) return true;
+          if (!ignoreNotFound) {
+            process.stderr.write(notFound(x.kind, x.name) + '\n');
+            missing++;
+          }
+          return false;
+        });
+        const o = opt['-o']?.[0] ?? '';
+        const kinds = [...new Set(found.map((x) => x.kind))];
+        if (found.length === 1 || (o === 'name' && found.length)) {
+          for (const k of kinds)
+            emit(
+              k,
+              found.filter((x) => x.kind === k).map((x) => x.obj),
+              found.length === 1,
+            );
+        } else if (o === 'json' || o === 'yaml') {
+          const views = found.map((x) => view(x.kind, x.obj));
+          const doc = { apiVersion: 'v1', kind: 'List', items: views };
+          print(o === 'json' ? JSON.stringify(doc, null, 4) : YAML.stringify(doc));
+        } else
+          kinds.forEach((k, i) => {
+            if (i) print('');
+            emit(
+              k,
+              found.filter((x) => x.kind === k).map((x) => x.obj),
+              false,
+            );
+          });
+        return process.exit(missing ? 1 : 0);
+      }
       const kind = kindOf(rest[0]?.split('/')[0]);
       const name = rest[0]?.includes('/') ? rest[0].split('/')[1] : rest[1];
       if (kind === 'Node')
@@ -204,7 +273,7 @@ export async function kubectlMain(
       let objs = list(dir, allNs ? undefined : ns).filter((x) => selector(x.labels));
       if (name) {
         objs = objs.filter((x) => x.name === name);
-        if (!objs.length) die(`Error from server (NotFound): ${dir} "${name}" not found`);
+        if (!objs.length) return ignoreNotFound ? undefined : die(notFound(kind, name));
       }
       return emit(kind, objs, !!name);
     }
@@ -265,16 +334,23 @@ export async function kubectlMain(
       return;
     }
     case 'delete': {
-      if (files.length) {
-        for (const o of readManifests(files))
-          print(deleteObj(o.kind, o.metadata?.namespace ?? ns, o.metadata?.name));
-        return;
+      // like kubectl: every object is tried; a missing one is an error (exit 1 at the end) unless ignored
+      let missing = 0;
+      const del = (kind: string, n: string, name: string, exists: boolean) => {
+        if (exists) print(deleteObj(kind, n, name));
+        else if (!ignoreNotFound) {
+          process.stderr.write(notFound(kind, name) + '\n');
+          missing++;
+        }
+      };
+      if (files.length) for (const x of fromFiles()) del(x.kind, x.ns, x.name, !!x.obj);
+      else {
+        const kind = kindOf(rest[0]?.split('/')[0]);
+        const names = rest[0]?.includes('/') ? [rest[0].split('/')[1]] : rest.slice(1);
+        if (!names.length) die('error: resource(s) were provided, but no name was specified');
+        for (const n of names) del(kind, ns, n, fs.existsSync(objPath(kindDir(kind) ?? '', ns, n)));
       }
-      const kind = kindOf(rest[0]?.split('/')[0]);
-      const names = rest[0]?.includes('/') ? [rest[0].split('/')[1]] : rest.slice(1);
-      if (!names.length) die('error: resource(s) were provided, but no name was specified');
-      for (const n of names) print(deleteObj(kind, ns, n));
-      return;
+      return process.exit(missing ? 1 : 0);
     }
     case 'wait': {
       const cond = (opt['--for']?.[0] ?? '').replace(/^condition=/, '');
