@@ -88,14 +88,25 @@ export function pidsInNamespaces(namespaces: string[]): number[] {
   return out;
 }
 
-/** SIGKILLs every process in the namespaces until none is left (bounded). Returns how many it killed. */
+/**
+ * SIGKILLs every process in the namespaces until none is left (bounded). Returns how many it killed.
+ * Each pid's namespace is read again right before it is signalled, so a pid that exited during the scan
+ * and was reused by some other process meanwhile is left alone.
+ */
 export async function killNamespaces(namespaces: string[]): Promise<number> {
+  const links = new Set(
+    namespaces
+      .map(nsInode)
+      .filter((x): x is number => x !== undefined)
+      .map((i) => `net:[${i}]`),
+  );
   let killed = 0;
   for (let round = 0; round < 50; round++) {
     const pids = pidsInNamespaces(namespaces);
     if (!pids.length) return killed;
     for (const p of pids) {
       try {
+        if (!links.has(fs.readlinkSync(`/proc/${p}/ns/net`))) continue;
         process.kill(p, 'SIGKILL');
         killed++;
       } catch {
