@@ -119,6 +119,77 @@ export interface OpenOptions {
   sock?: Duplex;
   /** Name for messages (inventory host or bastion alias). */
   label: string;
+  /** How the stream gets there, for messages: ` via jump host bastion1`. */
+  via?: string;
+}
+
+/** `300` → `0.3 s`, `10000` → `10 s`. */
+export function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
+ * What went wrong before authentication, in words an operator can act on. `connected`: the TCP
+ * connection (or the jump host's forwarded stream) was established, so silence is sshd's, not the
+ * network's.
+ */
+export function networkFailure(
+  err: Error & { level?: string; code?: string },
+  e: SshEndpoint,
+  connected: boolean,
+): { msg: string; hint: string; retryable: boolean } {
+  const raise = `raise ConnectTimeout (ssh_config) or --connect-timeout if the host is slow`;
+  if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
+    return connected
+      ? {
+          msg: `timed out after ${seconds(e.connectTimeoutMs)} waiting for the SSH handshake (the port accepted the connection but sent no SSH greeting)`,
+          hint: `is port ${e.port} an sshd, and is sshd overloaded? ${raise}`,
+          retryable: true,
+        }
+      : {
+          msg: `timed out after ${seconds(e.connectTimeoutMs)} waiting for a TCP connection (no answer)`,
+          hint: `is the host up, the address right, and port ${e.port} open in the firewall? ${raise}`,
+          retryable: true,
+        };
+  }
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return {
+        msg: 'connection refused',
+        hint: `is sshd running and listening on ${e.hostname} port ${e.port}?`,
+        retryable: true,
+      };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return {
+        msg: `no route to ${e.hostname} (${err.code})`,
+        hint: 'check the address and the network path (routes, VPN, jump host)',
+        retryable: true,
+      };
+    case 'ENOTFOUND':
+      return {
+        msg: `cannot resolve the host name ${e.hostname}`,
+        hint: 'check ansible_host / HostName, or the DNS',
+        retryable: false,
+      };
+    case 'ECONNRESET':
+      return {
+        msg: 'connection reset by the server during the handshake',
+        hint: 'sshd may be dropping connections (MaxStartups, fail2ban, TCP wrappers)',
+        retryable: true,
+      };
+  }
+  if (/lost before handshake/i.test(err.message))
+    return {
+      msg: 'the server closed the connection before the SSH handshake',
+      hint: 'sshd may be dropping connections (MaxStartups, fail2ban, TCP wrappers), or that port is not an sshd',
+      retryable: true,
+    };
+  return {
+    msg: err.message || String(err),
+    hint: `is sshd running and reachable on ${e.hostname} port ${e.port}?`,
+    retryable: true,
+  };
 }
 
 function hostKeyMessage(e: SshEndpoint, v: HostKeyVerdict, blob: Buffer): { msg: string; hint: string } {
@@ -161,6 +232,7 @@ export async function openSshConnection(
   const client = new Client();
   let hostKeyProblem: { msg: string; hint: string } | undefined;
   let authFailed = false;
+  let tcpConnected = false;
   const verifier = (blob: Buffer): boolean => {
     if (e.hostKeyChecking === 'off') return true;
     const kh = hooks.knownHosts(e.knownHostsFiles);
@@ -212,17 +284,14 @@ export async function openSshConnection(
             },
           ),
         );
-      const msg = err.message || String(err);
-      const timeout = err.level === 'client-timeout' || /timed out/i.test(msg);
+      const { msg, hint, retryable } = networkFailure(err, e, tcpConnected || !!opts.sock);
       reject(
         new SshConnectError(
           opts.label,
-          `cannot connect to ${describe(e)}: ${timeout ? `timed out after ${e.connectTimeoutMs} ms` : msg}`,
-          true,
+          `cannot connect to ${describe(e)}${opts.via ?? ''}: ${msg}`,
+          retryable,
           {
-            hint: timeout
-              ? 'is the host up and the port reachable? raise ConnectTimeout / --timeout'
-              : 'is sshd running and reachable on that address and port?',
+            hint,
             cause: err,
           },
         ),
@@ -233,10 +302,9 @@ export async function openSshConnection(
       settled = true;
       resolve(client);
     });
+    client.on('connect', () => (tcpConnected = true));
     client.on('error', fail);
-    client.on('close', () =>
-      fail(new Error('connection closed by the server during the handshake (MaxStartups?)')),
-    );
+    client.on('close', () => fail(new Error('Connection lost before handshake')));
     const sockOpt = opts.sock as unknown as Socket | undefined;
     client.connect({
       host: opts.sock ? undefined : e.hostname,

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
 import type { Secret } from '../command';
 import { endpointKey, type SshEndpoint, type SshResolveDefaults } from './ssh-config';
-import { openSshConnection, SshConnectError, type ConnectHooks } from './ssh-connection';
+import { openSshConnection, seconds, SshConnectError, type ConnectHooks } from './ssh-connection';
 import { KnownHosts } from './ssh-known-hosts';
 
 export interface SshPoolOptions extends SshResolveDefaults {
@@ -57,6 +57,12 @@ export class Gate {
     this.limit = Math.max(1, n);
     this.wake();
   }
+}
+
+/** ` via jump host b1` / ` via jump hosts b1 → b2`, or '' when connected directly. */
+export function viaText(e: SshEndpoint): string {
+  if (!e.jumps.length) return '';
+  return ` via jump host${e.jumps.length > 1 ? 's' : ''} ${e.jumps.map((j) => j.alias).join(' → ')}`;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -131,17 +137,40 @@ export class SshPool {
     return p;
   }
 
+  /** A stream to `e` through `via` (the last of `e.jumps`), within `e`'s connect timeout. */
   private forward(via: Client, e: SshEndpoint, label: string): Promise<Duplex> {
+    const jump = e.jumps[e.jumps.length - 1]?.alias ?? 'the jump host';
     return new Promise((resolve, reject) => {
+      let done = false;
+      // The bastion's own TCP connect may hang for minutes on a silent address: ours does not.
+      const timer = setTimeout(() => {
+        done = true;
+        reject(
+          new SshConnectError(
+            label,
+            `cannot connect to ${e.user}@${e.hostname}:${e.port}${viaText(e)}: timed out after ${seconds(e.connectTimeoutMs)}: jump host ${jump} got no answer from ${e.hostname}:${e.port}`,
+            true,
+            {
+              hint: `is the host up and port ${e.port} open as seen from ${jump}? raise ConnectTimeout (ssh_config) or --connect-timeout if it is slow`,
+            },
+          ),
+        );
+      }, e.connectTimeoutMs);
       via.forwardOut('127.0.0.1', 0, e.hostname, e.port, (err, stream) => {
+        if (done) {
+          stream?.destroy();
+          return;
+        }
+        done = true;
+        clearTimeout(timer);
         if (err)
           reject(
             new SshConnectError(
               label,
-              `jump host cannot reach ${e.hostname}:${e.port}: ${err.message}`,
+              `cannot connect to ${e.user}@${e.hostname}:${e.port}${viaText(e)}: jump host ${jump} cannot reach it: ${err.message}`,
               true,
               {
-                hint: 'check the address from the bastion, and AllowTcpForwarding on the bastion',
+                hint: `check the address as seen from ${jump}, that sshd listens there, and AllowTcpForwarding on ${jump}`,
               },
             ),
           );
@@ -160,7 +189,7 @@ export class SshPool {
       const release = await this.gate(serverKey).acquire();
       try {
         const sock = via ? await this.forward(via, e, label) : undefined;
-        const c = await openSshConnection(e, this.hooks, { sock, label });
+        const c = await openSshConnection(e, this.hooks, { sock, label, via: viaText(e) });
         // Every running channel listens for the connection's end; their number is bounded by MaxSessions.
         c.setMaxListeners(0);
         this.clients.add(c);
@@ -172,7 +201,10 @@ export class SshPool {
         return c;
       } catch (err) {
         const retryable = err instanceof SshConnectError && err.retryable;
-        if (!retryable || attempt >= retries || this.closed) throw err;
+        if (!retryable || attempt >= retries || this.closed) {
+          if (retryable && attempt > 0) (err as Error).message += ` (${attempt + 1} attempts)`;
+          throw err;
+        }
         this.hooks.debug?.(
           `${label}: connect attempt ${attempt + 1} failed (${(err as Error).message}); retrying`,
         );
