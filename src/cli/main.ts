@@ -81,8 +81,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return ExitCode.BAD_OPTIONS;
     }
     if (e instanceof RemediateError) {
-      println(io.err, `error: ${e.message}`);
-      if (e.hint) println(io.err, `hint: ${e.hint}`);
+      // several located problems (a playbook's): one `error:` line each, with its hint
+      const each = (e as { errors?: RemediateError[] }).errors ?? [e];
+      for (const one of each) {
+        println(io.err, `error: ${one.message}`);
+        if (one.hint) println(io.err, `hint: ${one.hint}`);
+      }
+      if ((e as { truncated?: boolean }).truncated) println(io.err, `(stopped after ${each.length} errors)`);
       if (rawVerbosity(argv) >= 3 && e.stack) println(io.err, e.stack);
       return e.exitCode;
     }

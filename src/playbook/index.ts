@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { SourceLoc } from '../errors';
 import type { Vars } from '../inventory/types';
 import { playbookJsonSchema as buildJsonSchema } from './json-schema';
+import { LoadErrors } from './load-errors';
 import { loadPlaybookFile } from './play-loader';
 import { loadTaskList } from './task-loader';
 import type { Playbook, Task } from './types';
@@ -11,6 +12,7 @@ import { YamlSource } from './yaml-source';
 
 export { validateModuleArgs, splitArgs } from './module-args';
 export { YamlSource } from './yaml-source';
+export { PlaybookErrors, MAX_LOAD_ERRORS } from './load-errors';
 
 /** Load and validate a playbook file. Throws PlaybookError (file:line:col, exit 4) for any bad input. */
 export async function loadPlaybook(file: string): Promise<Playbook> {
@@ -35,7 +37,13 @@ export async function loadTaskFile(file: string, includedFrom?: SourceLoc): Prom
   if (hit && hit.stamp === stamp) return hit.tasks;
   const tasks = (async () => {
     const src = await YamlSource.load(abs, includedFrom, 'task file');
-    return loadTaskList({ src, dir: path.dirname(abs), importStack: [abs], notifies: [] });
+    const errors = new LoadErrors();
+    const list = await errors.attempt(
+      () => loadTaskList({ src, dir: path.dirname(abs), importStack: [abs], notifies: [], errors }),
+      [],
+    );
+    errors.throwIfAny();
+    return list;
   })();
   if (stamp) {
     taskFileCache.set(abs, { stamp, tasks });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { PlaybookError } from '../errors';
 import type { Vars } from '../inventory/types';
 import { playKeywords, playSchema } from './schema';
+import { LoadErrors } from './load-errors';
 import { didYouMean } from './suggest';
 import { checkTemplates } from './template-check';
 import { issueMessage, valueAtPath } from './zod-issues';
@@ -14,44 +15,61 @@ import { YamlSource, type Path } from './yaml-source';
 type Raw = Record<string, unknown>;
 const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-async function loadPlay(src: YamlSource, input: unknown, p: Path, importStack: string[]): Promise<Play> {
+async function loadPlay(
+  src: YamlSource,
+  input: unknown,
+  p: Path,
+  importStack: string[],
+  errors: LoadErrors,
+): Promise<Play> {
   if (!isMapping(input)) throw src.error('a play must be a mapping with at least `hosts:`', p);
   // An empty keyword (`vars:` or `tasks:` with nothing under it) is as if it were not there.
   const raw = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+  // Each bad keyword is recorded and dropped, so the rest of the play (its tasks) is still checked.
   for (const k of Object.keys(raw)) {
     if (k in playKeywords) continue;
+    delete raw[k];
     if (k === 'roles')
-      throw src.error('roles are not supported; use import_tasks or include_tasks', [...p, k], { key: true });
-    throw src.error(`unknown play keyword '${k}'${didYouMean(k, Object.keys(playKeywords))}`, [...p, k], {
-      key: true,
-      hint: `play keywords: ${Object.keys(playKeywords).join(', ')}`,
-    });
+      errors.add(
+        src.error('roles are not supported; use import_tasks or include_tasks', [...p, k], { key: true }),
+      );
+    else
+      errors.add(
+        src.error(`unknown play keyword '${k}'${didYouMean(k, Object.keys(playKeywords))}`, [...p, k], {
+          key: true,
+          hint: `play keywords: ${Object.keys(playKeywords).join(', ')}`,
+        }),
+      );
   }
   const r = playSchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    const ip = issue.path.filter((x): x is string | number => typeof x !== 'symbol');
-    const field = playKeywords[ip[0] as keyof typeof playKeywords];
-    throw src.error(
-      `invalid '${ip.join('.')}': ${issueMessage(issue, valueAtPath(raw, ip))}`,
-      [...p, ...ip],
-      {
-        hint: field?.description,
-      },
-    );
+    const bad = new Set<string>();
+    for (const issue of r.error.issues) {
+      const ip = issue.path.filter((x): x is string | number => typeof x !== 'symbol');
+      if (bad.has(String(ip[0]))) continue; // one problem per keyword
+      bad.add(String(ip[0]));
+      const field = playKeywords[ip[0] as keyof typeof playKeywords];
+      errors.add(
+        src.error(`invalid '${ip.join('.')}': ${issueMessage(issue, valueAtPath(raw, ip))}`, [...p, ...ip], {
+          hint: field?.description,
+        }),
+      );
+    }
+    for (const k of bad) delete raw[k];
   }
   if (raw.hosts === undefined || raw.hosts === null) {
-    throw src.error("a play needs 'hosts'", p, { hint: 'e.g. `hosts: all` or `hosts: masters`' });
+    errors.add(src.error("a play needs 'hosts'", p, { hint: 'e.g. `hosts: all` or `hosts: masters`' }));
+    raw.hosts = '';
   }
   for (const k of ['name', 'hosts', 'vars', 'vars_files', 'environment'] as const) {
-    if (raw[k] !== undefined) checkTemplates(src, raw[k], [...p, k]);
+    if (raw[k] !== undefined) await errors.attempt(() => checkTemplates(src, raw[k], [...p, k]), undefined);
   }
   const hosts = Array.isArray(raw.hosts) ? (raw.hosts as string[]).join(':') : (raw.hosts as string);
   const vars: Vars = { ...((raw.vars as Vars | undefined) ?? {}) };
   // `connection: local` is Ansible's play-level ansible_connection.
   if (raw.connection !== undefined && vars.ansible_connection === undefined)
     vars.ansible_connection = raw.connection;
-  const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [] };
+  const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [], errors };
   // A plain (untemplated) vars file that does not exist is a mistake we can point at now.
   const varsFiles =
     raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? raw.vars_files : [raw.vars_files];
@@ -61,12 +79,14 @@ async function loadPlay(src: YamlSource, input: unknown, p: Path, importStack: s
     try {
       await fs.access(path.resolve(ctx.dir, f));
     } catch {
-      throw src.error(
-        `vars file ${f} does not exist`,
-        Array.isArray(raw.vars_files) ? [...p, 'vars_files', i] : [...p, 'vars_files'],
-        {
-          hint: `paths are relative to the playbook directory ${ctx.dir}`,
-        },
+      errors.add(
+        src.error(
+          `vars file ${f} does not exist`,
+          Array.isArray(raw.vars_files) ? [...p, 'vars_files', i] : [...p, 'vars_files'],
+          {
+            hint: `paths are relative to the playbook directory ${ctx.dir}`,
+          },
+        ),
       );
     }
   }
@@ -101,21 +121,25 @@ async function loadPlay(src: YamlSource, input: unknown, p: Path, importStack: s
   if (raw.check_mode !== undefined) play.checkMode = raw.check_mode as boolean;
 
   // Every notify must name a handler (by name or listen topic). Templated names are checked at run time.
+  // A handler that failed to load still counts by its written name (no second error for its notifiers).
   const topics = new Set<string>();
-  for (const h of play.handlers) {
-    if (h.name !== undefined) topics.add(h.name);
-    for (const l of h.listen ?? []) topics.add(l);
+  for (const h of Array.isArray(raw.handlers) ? (raw.handlers as unknown[]) : []) {
+    if (!isMapping(h)) continue;
+    if (typeof h.name === 'string') topics.add(h.name);
+    for (const l of Array.isArray(h.listen) ? h.listen : [h.listen]) if (typeof l === 'string') topics.add(l);
   }
   for (const n of ctx.notifies) {
     if (topics.has(n.name) || /\{\{|\{%/.test(n.name)) continue;
-    throw new PlaybookError(
-      `notify '${n.name}' matches no handler of this play${didYouMean(n.name, topics)}`,
-      n.loc,
-      {
-        hint: topics.size
-          ? `handlers: ${[...topics].join(', ')}`
-          : 'add a `handlers:` section with a task of that name (or listen topic)',
-      },
+    errors.add(
+      new PlaybookError(
+        `notify '${n.name}' matches no handler of this play${didYouMean(n.name, topics)}`,
+        n.loc,
+        {
+          hint: topics.size
+            ? `handlers: ${[...topics].join(', ')}`
+            : 'add a `handlers:` section with a task of that name (or listen topic)',
+        },
+      ),
     );
   }
   return play;
@@ -125,6 +149,20 @@ async function loadPlay(src: YamlSource, input: unknown, p: Path, importStack: s
 export async function loadPlaybookFile(
   file: string,
   importStack: string[] = [],
+  from?: YamlSource,
+  fromPath?: Path,
+  collected?: LoadErrors,
+): Promise<Playbook> {
+  const errors = collected ?? new LoadErrors();
+  const pb = await loadPlays(file, importStack, errors, from, fromPath);
+  if (!collected) errors.throwIfAny();
+  return pb;
+}
+
+async function loadPlays(
+  file: string,
+  importStack: string[],
+  errors: LoadErrors,
   from?: YamlSource,
   fromPath?: Path,
 ): Promise<Playbook> {
@@ -141,24 +179,35 @@ export async function loadPlaybookFile(
   const plays: Play[] = [];
   for (let i = 0; i < v.length; i++) {
     const item = v[i] as unknown;
-    if (isMapping(item) && 'import_playbook' in item) {
-      const target = item.import_playbook;
-      if (typeof target !== 'string' || /\{\{|\{%/.test(target)) {
-        throw src.error('import_playbook needs a plain (untemplated) file path', [i, 'import_playbook']);
-      }
-      const extra = Object.keys(item).filter((k) => k !== 'import_playbook' && k !== 'name');
-      if (extra.length)
-        throw src.error(`'${extra[0]}' is not supported on import_playbook`, [i, extra[0]], { key: true });
-      const sub = path.resolve(path.dirname(abs), target);
-      if (stack.includes(sub))
-        throw src.error(
-          `import_playbook cycle: ${[...stack, sub].map((f) => path.basename(f)).join(' → ')}`,
-          [i, 'import_playbook'],
-        );
-      plays.push(...(await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'])).plays);
-      continue;
-    }
-    plays.push(await loadPlay(src, item, [i], stack));
+    const play = await errors.attempt(() => loadItem(src, item, i, stack, errors), undefined);
+    if (play) plays.push(...play);
   }
   return { file: abs, dir: path.dirname(abs), plays };
+}
+
+/** One entry of a playbook: a play, or the plays of an `import_playbook`. */
+async function loadItem(
+  src: YamlSource,
+  item: unknown,
+  i: number,
+  stack: string[],
+  errors: LoadErrors,
+): Promise<Play[]> {
+  if (isMapping(item) && 'import_playbook' in item) {
+    const target = item.import_playbook;
+    if (typeof target !== 'string' || /\{\{|\{%/.test(target)) {
+      throw src.error('import_playbook needs a plain (untemplated) file path', [i, 'import_playbook']);
+    }
+    const extra = Object.keys(item).filter((k) => k !== 'import_playbook' && k !== 'name');
+    if (extra.length)
+      throw src.error(`'${extra[0]}' is not supported on import_playbook`, [i, extra[0]], { key: true });
+    const sub = path.resolve(path.dirname(src.file), target);
+    if (stack.includes(sub))
+      throw src.error(`import_playbook cycle: ${[...stack, sub].map((f) => path.basename(f)).join(' → ')}`, [
+        i,
+        'import_playbook',
+      ]);
+    return (await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'], errors)).plays;
+  }
+  return [await loadPlay(src, item, [i], stack, errors)];
 }

@@ -131,7 +131,9 @@ export const includeKeywords = {
 const serialItem = z.union(
   [
     z.number().int().min(1, 'must be at least 1'),
-    z.string().regex(/^([1-9]\d?|100)%$/, 'a percentage from 1% to 100%'),
+    z
+      .string()
+      .regex(/^([1-9]\d?|100)%$/, 'expected a host count (≥ 1) or a percentage from 1% to 100%, like "30%"'),
   ],
   { error: 'expected a host count (≥ 1) or a percentage like "30%"' },
 );

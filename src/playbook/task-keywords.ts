@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { SourceLoc } from '../errors';
 import type { Vars } from '../inventory/types';
+import type { LoadErrors } from './load-errors';
 import { didYouMean } from './suggest';
 import type { Condition, LoopControl, TaskCommon } from './types';
 import type { Path, YamlSource } from './yaml-source';
@@ -20,6 +21,8 @@ export interface TaskLoadContext {
   /** Absolute paths of the files being imported, outermost first (cycle detection). */
   importStack: string[];
   notifies: NotifyRef[];
+  /** Where to record a bad task and carry on with the next (absent: the first problem is thrown). */
+  errors?: LoadErrors;
 }
 
 type Raw = Record<string, unknown>;

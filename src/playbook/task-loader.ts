@@ -257,7 +257,15 @@ export async function loadTasks(
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw ctx.src.error('expected a list of tasks', p);
   const out: Task[] = [];
-  for (let i = 0; i < list.length; i++) out.push(await loadTask(ctx, list[i], [...p, i], kind));
+  for (let i = 0; i < list.length; i++) {
+    if (!ctx.errors) {
+      out.push(await loadTask(ctx, list[i], [...p, i], kind));
+      continue;
+    }
+    // A bad task is recorded and skipped: the next one is independent of it.
+    const t = await ctx.errors.attempt(() => loadTask(ctx, list[i], [...p, i], kind), undefined);
+    if (t) out.push(t);
+  }
   return out;
 }
 

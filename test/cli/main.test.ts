@@ -102,6 +102,20 @@ test('validate: a bad playbook exits 4 with file:line:col; a good one 0', async 
   assert.match(ok.stdout, /ok: .*good\.yml \(1 play, 1 task\)/);
 });
 
+test('validate and run name every problem of a playbook, each located, exit 4', async () => {
+  const bad = path.join(REPO_ROOT, 'test/fixtures/bad/many-problems.yml');
+  const v = await runCli(['validate', bad]);
+  assert.is(v.code, 4);
+  const located = v.stderr.split('\n').filter((l) => /^\/.*:\d+:\d+: /.test(l));
+  assert.is(located.length, 11, v.stderr);
+  assert.match(located[0], /many-problems\.yml:3:3: unknown play keyword 'gather_fact'/);
+  assert.match(located[10], /two-bad\.yml:6:3: unknown task keyword 'registr'/);
+  const r = await runCli(['run', bad, '-i', 'localhost,']);
+  assert.is(r.code, 4);
+  assert.is(r.stderr.split('\n').filter((l) => /^error: \/.*:\d+:\d+: /.test(l)).length, 11, r.stderr);
+  assert.match(r.stderr, /^hint: play keywords: /m);
+});
+
 test('schema prints a JSON Schema that ajv compiles', async () => {
   const r = await runCli(['schema']);
   assert.is(r.code, 0, r.stderr);

@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ModuleError, PlaybookError } from '../../src/errors';
-import { loadPlaybook, loadTaskFile, loadVarsFile, validateModuleArgs } from '../../src/playbook/index';
+import {
+  loadPlaybook,
+  loadTaskFile,
+  loadVarsFile,
+  MAX_LOAD_ERRORS,
+  PlaybookErrors,
+  validateModuleArgs,
+} from '../../src/playbook/index';
 import type { BlockTask, IncludeTask, ModuleTask, Task } from '../../src/playbook/types';
 import { OMIT } from '../../src/template/index';
 
@@ -282,6 +289,63 @@ test('validateModuleArgs: strict after rendering, names the argument, drops omit
   } catch (e) {
     assert.not.match((e as Error).message, /hunter2/, 'rendered values (maybe secrets) are not echoed');
   }
+});
+
+test('many-problems.yml: every independent problem is reported, each located, in reading order', async () => {
+  const file = path.join(BAD, 'many-problems.yml');
+  const imported = path.join(BAD, 'tasks/two-bad.yml');
+  const err = await loadPlaybook(file).then(
+    () => assert.unreachable('should fail'),
+    (e: unknown) => e,
+  );
+  assert.instance(err, PlaybookErrors);
+  const errors = (err as PlaybookErrors).errors;
+  const got = errors.map((e) => `${path.basename(e.loc!.file)}:${e.loc!.line}:${e.loc!.col}`);
+  assert.equal(got, [
+    'many-problems.yml:3:3', // gather_fact
+    'many-problems.yml:4:11', // serial: banana
+    'many-problems.yml:7:7', // debgu
+    'many-problems.yml:10:15', // notify nope
+    'many-problems.yml:14:9', // contnt
+    'many-problems.yml:16:11', // shel (inside a block)
+    'many-problems.yml:22:9', // handler argument (its notifiers are not reported again)
+    'many-problems.yml:26:15', // notify of the second play: no handlers there
+    'many-problems.yml:27:3', // third play: no hosts
+    'two-bad.yml:2:9', // imported file: state: dirctory
+    'two-bad.yml:6:3', // registr
+  ]);
+  assert.is(errors[9].loc!.file, imported);
+  assert.match(errors[0].message, /did you mean 'gather_facts'/);
+  assert.match(errors[1].message, /percentage from 1% to 100%/);
+  assert.equal((err as PlaybookErrors).loc, errors[0].loc, 'the first problem locates the whole');
+  for (const e of errors) assert.match((err as PlaybookErrors).message, e.message);
+});
+
+test('load errors stop at MAX_LOAD_ERRORS, saying so', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-many-'));
+  try {
+    const file = path.join(dir, 'pb.yml');
+    const tasks = Array.from({ length: MAX_LOAD_ERRORS + 5 }, (_, i) => `    - debgu${i}: x\n`).join('');
+    fs.writeFileSync(file, `- hosts: all\n  tasks:\n${tasks}`);
+    const err = (await loadPlaybook(file).catch((e: unknown) => e)) as PlaybookErrors;
+    assert.instance(err, PlaybookErrors);
+    assert.is(err.errors.length, MAX_LOAD_ERRORS);
+    assert.ok(err.truncated);
+    assert.match(err.message, `stopped after ${MAX_LOAD_ERRORS} errors`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('loadTaskFile reports every bad task of the file', async () => {
+  const err = (await loadTaskFile(path.join(BAD, 'tasks/two-bad.yml')).catch(
+    (e: unknown) => e,
+  )) as PlaybookErrors;
+  assert.instance(err, PlaybookErrors);
+  assert.equal(
+    err.errors.map((e) => e.loc!.line),
+    [2, 6],
+  );
 });
 
 test.run();
