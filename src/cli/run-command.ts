@@ -232,8 +232,8 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     if (interrupts === 1) {
       println(io.err, '\ninterrupted: stopping, closing connections (Ctrl-C again to quit now)');
       abort.abort();
-      // commands already running on targets do not see the abort signal: after a grace period, close
-      // the connections under them so the run ends (a local child got the terminal's SIGINT already)
+      // the runner's abort stops commands in flight (local: their process group is killed); a transport
+      // that does not honour it yet is closed under its commands after a grace period, so the run ends
       setTimeout(() => void transportFactory.closeAll().catch(() => {}), SIGINT_GRACE_MS).unref();
       setTimeout(() => {
         println(io.err, 'interrupted: commands still running on targets were abandoned');

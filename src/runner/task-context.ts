@@ -37,6 +37,7 @@ export function createTaskContext(init: TaskContextInit): ModuleContext {
     if (init.env && Object.keys(init.env).length) out.env = { ...init.env, ...(rest.env ?? {}) };
     const useBecome = become ?? true;
     if (useBecome && init.become) out.become = init.become;
+    out.signal ??= init.signal;
     if (init.verbosity >= 3 && !init.noLog) {
       out.onStdout ??= (chunk) =>
         init.emit({ kind: 'host-output', time: init.now(), host: init.host, stream: 'stdout', chunk });

@@ -10,6 +10,7 @@ import type { ModuleTask } from '../playbook/types';
 import { validateModuleArgs } from '../playbook/index';
 import type { BecomeOptions } from '../transport/types';
 import { callModule, errorOutcome } from './module-call';
+import { abortError } from './options';
 import type { HostRun, InheritedKeywords, WaveRun } from './play-context';
 import { NO_LOG_MSG, sanitizeResult } from './sanitize';
 import { createTaskContext } from './task-context';
@@ -191,7 +192,7 @@ export async function executeTask(
     const lc = task.loopControl;
     const loopVar = lc?.loopVar ?? 'item';
     for (let i = 0; i < items.length; i++) {
-      if (shared.signal.aborted) throw abortErr();
+      if (shared.signal.aborted) throw abortError();
       const extra: Vars = { [loopVar]: items[i], ansible_loop_var: loopVar };
       if (lc?.indexVar) extra[lc.indexVar] = i;
       if (lc?.extended)
@@ -299,10 +300,4 @@ function toNumber(v: unknown, dflt: number): number {
 /** Connection variables for the transport: the host's resolved vars (templated values already rendered). */
 function connectionVars(vars: Vars): Vars {
   return vars;
-}
-
-function abortErr(): Error {
-  const e = new Error('interrupted');
-  e.name = 'AbortError';
-  return e;
 }

@@ -45,6 +45,12 @@ function trackGroup(pid: number): void {
   });
 }
 
+function abortError(): Error {
+  const e = new Error('interrupted');
+  e.name = 'AbortError';
+  return e;
+}
+
 /** Collects one output stream up to a byte cap. */
 class Capture {
   private chunks: Buffer[] = [];
@@ -114,6 +120,8 @@ export class LocalTransport implements Transport {
     }
     const cap = opts.maxOutput ?? DEFAULT_MAX_OUTPUT;
     const started = performance.now();
+    const abortSignal = opts.signal;
+    if (abortSignal?.aborted) throw abortError();
     return new Promise<ExecResult>((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', script], {
         env,
@@ -133,6 +141,14 @@ export class LocalTransport implements Transport {
           /* already gone */
         }
       };
+      // Ctrl-C: the command has its own process group (no terminal SIGINT reaches it), so stop it here.
+      let aborted = false;
+      const onAbort = (): void => {
+        aborted = true;
+        killGroup('SIGTERM');
+        setTimeout(() => killGroup('SIGKILL'), 500).unref();
+      };
+      abortSignal?.addEventListener('abort', onAbort, { once: true });
       if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
         timer = setTimeout(() => {
           timedOut = true;
@@ -171,6 +187,11 @@ export class LocalTransport implements Transport {
         settled = true;
         if (child.pid) liveGroups.delete(child.pid);
         if (timer) clearTimeout(timer);
+        abortSignal?.removeEventListener('abort', onAbort);
+        if (aborted) {
+          reject(abortError());
+          return;
+        }
         if (driver && !timedOut) {
           try {
             driver.finish();

@@ -30,6 +30,11 @@ export interface ExecOptions {
   /** Live output, for `-v`. */
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
+  /**
+   * The run's abort (Ctrl-C): when it fires the command is stopped (local: its process group is killed;
+   * ssh: the channel is closed) and exec rejects with an error named 'AbortError'.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {

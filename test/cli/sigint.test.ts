@@ -55,6 +55,9 @@ test('Ctrl-C (SIGINT to the process group) ends a run with exit 99', async () =>
     ]);
     assert.is(code, 99, out);
     assert.match(out, /interrupted/);
+    // the abort reached the running command: the run ended by itself, not by the grace-period exit
+    assert.not.match(out, /abandoned/);
+    assert.match(out, /PLAY RECAP/);
     assert.not.ok(fs.existsSync(path.join(dir, 'never')), 'no task after the interrupt');
   } finally {
     try {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { promises as fsp, readdirSync } from 'node:fs';
+import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { argv, script, sh } from '../../src/command';
@@ -56,6 +56,43 @@ test('timeout kills the command and its children', async () => {
   assert.is(r.code, null);
   assert.ok(r.signal);
   assert.ok(r.durationMs < 4000);
+});
+
+/** Running (a zombie waiting for a reaper that is not ours counts as gone). */
+const alive = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+};
+
+test('abort (Ctrl-C) kills the running command and its children; exec rejects with AbortError', async () => {
+  const pids = path.join(dir, 'abort-pids');
+  const ac = new AbortController();
+  const running = t.exec(sh`sleep 30 & echo $$ $! > ${pids}; wait`, { signal: ac.signal });
+  let text = '';
+  for (let i = 0; i < 100 && !/\d+ \d+/.test(text); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    text = await fsp.readFile(pids, 'utf8').catch(() => '');
+  }
+  const [shell, child] = text.trim().split(' ').map(Number);
+  assert.ok(alive(shell) && alive(child), `started: ${text}`);
+  ac.abort();
+  const err = await running.then(
+    () => assert.unreachable('exec should reject'),
+    (e: Error) => e,
+  );
+  assert.is(err.name, 'AbortError');
+  for (let i = 0; i < 50 && alive(child); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.not.ok(alive(shell), 'the shell is gone');
+  assert.not.ok(alive(child), 'its background child is gone');
+  // already aborted: nothing runs
+  const marker = path.join(dir, 'never-run');
+  const late = await t.exec(sh`touch ${marker}`, { signal: ac.signal }).catch((e: Error) => e);
+  assert.is((late as Error).name, 'AbortError');
+  assert.not.ok(await fsp.stat(marker).catch(() => false));
 });
 
 test('a command still running when the controller exits is killed with it', async () => {
