@@ -310,7 +310,44 @@ export function kubectlStore(yamlPath: string) {
     return `${shortKind(kind)} "${name}" deleted`;
   };
 
+  /** kubectl's NotFound line for a kind and name. */
+  const notFound = (kind: string, name: string) =>
+    `Error from server (NotFound): ${kind === 'Deployment' ? 'deployments.apps' : (kindDir(kind) ?? kind.toLowerCase() + 's')} "${name}" not found`;
+  /** An object as the API shows it. */
+  const view = (kind: string, x: any): any =>
+    kind === 'Pod'
+      ? podView(x)
+      : kind === 'Service'
+        ? svcView(x)
+        : kind === 'Deployment'
+          ? deployView(x)
+          : x.metadata
+            ? x
+            : {
+                apiVersion: 'v1',
+                kind,
+                metadata: { name: x.name, namespace: x.namespace, creationTimestamp: x.created },
+                ...(x.data ? { data: x.data } : {}),
+              };
+  /** The objects of manifest files, each with the namespace it lives in and its stored state (if any). */
+  const manifestObjects = (files: string[], ns: string) =>
+    readManifests(files).map((o) => {
+      const kind = String(o.kind);
+      const n = o.metadata?.namespace ?? ns;
+      const dir = kindDir(kind);
+      const p = dir && objPath(dir, n, o.metadata?.name ?? '');
+      return {
+        kind,
+        ns: n,
+        name: String(o.metadata?.name),
+        obj: p && fs.existsSync(p) ? readJson(p) : undefined,
+      };
+    });
+
   return {
+    notFound,
+    view,
+    manifestObjects,
     fs,
     YAML,
     die,

@@ -30,6 +30,9 @@ export async function kubectlMain(
     shortKind,
     createObj,
     deleteObj,
+    notFound,
+    view,
+    manifestObjects,
   } = store;
   // ---- argument parsing ----
   const args: string[] = [];
@@ -71,23 +74,7 @@ export async function kubectlMain(
   }
   const ns = opt['-n']?.[0] ?? 'default';
   const ignoreNotFound = (opt['--ignore-not-found'] ?? []).some((v) => v !== 'false');
-  /** kubectl's NotFound line for a kind and name. */
-  const notFound = (kind: string, name: string) =>
-    `Error from server (NotFound): ${kind === 'Deployment' ? 'deployments.apps' : (kindDir(kind) ?? kind.toLowerCase() + 's')} "${name}" not found`;
-  /** The manifests' objects, each with the namespace it lives in and whether it exists now. */
-  const fromFiles = () =>
-    readManifests(files).map((o) => {
-      const kind = String(o.kind);
-      const n = o.metadata?.namespace ?? ns;
-      const dir = kindDir(kind);
-      const p = dir && objPath(dir, n, o.metadata?.name ?? '');
-      return {
-        kind,
-        ns: n,
-        name: String(o.metadata?.name),
-        obj: p && fs.existsSync(p) ? readJson(p) : undefined,
-      };
-    });
+  const fromFiles = () => manifestObjects(files, ns);
   const allNs = !!opt['-A'];
   const timeoutMs = (() => {
     const t = opt['--timeout']?.[0];
@@ -130,22 +117,6 @@ export async function kubectlMain(
       }) as Record<string, string>
     )[(word ?? '').split('.')[0]] ?? die(`error: the server doesn't have a resource type "${word}"`);
 
-  /** An object as the API shows it. */
-  const view = (kind: string, x: any): any =>
-    kind === 'Pod'
-      ? podView(x)
-      : kind === 'Service'
-        ? svcView(x)
-        : kind === 'Deployment'
-          ? deployView(x)
-          : x.metadata
-            ? x
-            : {
-                apiVersion: 'v1',
-                kind,
-                metadata: { name: x.name, namespace: x.namespace, creationTimestamp: x.created },
-                ...(x.data ? { data: x.data } : {}),
-              };
   const emit = (kind: string, objs: any[], named: boolean): void => {
     const o = opt['-o']?.[0] ?? '';
     const views = objs.map((x) => view(kind, x));
