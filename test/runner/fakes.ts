@@ -1,4 +1,5 @@
 /** Fakes for runner unit tests: in-memory transports, fake modules, a fake clock, tiny inventories. */
+import type { Test } from 'uvu';
 import { z } from 'zod';
 import { sh, type ExecCommand } from '../../src/command';
 import { ConnectError, ModuleError } from '../../src/errors';
@@ -330,4 +331,15 @@ export function options(
 export type TaskResultEvent = Extract<RunEvent, { kind: 'task-result' }>;
 export function results(events: RunEvent[]): TaskResultEvent[] {
   return events.filter((e): e is TaskResultEvent => e.kind === 'task-result');
+}
+
+/** Hosts `a` and `b`, no variables: the inventory most runner tests use. */
+export const two = (): Inventory => fakeInventory({ hosts: { a: {}, b: {} } });
+
+/** Register the per-test reset of the fake modules' counters on `suite` (each test file calls it once). */
+export function freshFakesEachTest(suite: Test): void {
+  suite.before.each(() => {
+    resetApplyCalls();
+    resetCounters();
+  });
 }

@@ -4,7 +4,6 @@ import * as assert from 'uvu/assert';
 import type { RunEvent } from '../../src/events';
 import { runPlaybook } from '../../src/runner/index';
 import {
-  FakeClock,
   FakeWorld,
   applyCalls,
   block,
@@ -12,18 +11,13 @@ import {
   options,
   play,
   playbook,
-  resetApplyCalls,
-  resetCounters,
   results,
   task,
+  two,
+  freshFakesEachTest,
 } from './fakes';
 
-const two = () => fakeInventory({ hosts: { a: {}, b: {} } });
-
-test.before.each(() => {
-  resetApplyCalls();
-  resetCounters();
-});
+freshFakesEachTest(test);
 
 test('linear keeps hosts in step; free lets a fast host run ahead', async () => {
   for (const strategy of ['linear', 'free'] as const) {

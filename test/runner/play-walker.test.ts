@@ -4,26 +4,19 @@ import * as assert from 'uvu/assert';
 import type { RunEvent } from '../../src/events';
 import { runPlaybook } from '../../src/runner/index';
 import {
-  FakeClock,
   FakeWorld,
-  applyCalls,
   block,
   fakeInventory,
   options,
   play,
   playbook,
-  resetApplyCalls,
-  resetCounters,
   results,
   task,
+  two,
+  freshFakesEachTest,
 } from './fakes';
 
-const two = () => fakeInventory({ hosts: { a: {}, b: {} } });
-
-test.before.each(() => {
-  resetApplyCalls();
-  resetCounters();
-});
+freshFakesEachTest(test);
 
 test('handlers: once, in definition order, only for notifying hosts, at flush_handlers, forced after failure', async () => {
   const inv = fakeInventory({ hosts: { a: {}, b: { quiet: true } } });

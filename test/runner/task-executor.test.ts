@@ -6,24 +6,16 @@ import { runPlaybook } from '../../src/runner/index';
 import {
   FakeClock,
   FakeWorld,
-  applyCalls,
-  block,
   fakeInventory,
   options,
   play,
   playbook,
-  resetApplyCalls,
-  resetCounters,
   results,
   task,
+  freshFakesEachTest,
 } from './fakes';
 
-const two = () => fakeInventory({ hosts: { a: {}, b: {} } });
-
-test.before.each(() => {
-  resetApplyCalls();
-  resetCounters();
-});
+freshFakesEachTest(test);
 
 test('loops: per-item results, label, index_var, registered results[]', async () => {
   const events: RunEvent[] = [];
