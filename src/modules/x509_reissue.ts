@@ -19,10 +19,10 @@ import { ModuleError } from '../errors';
 import { certFileFact, keyHashFact } from '../facts/x509';
 import { isCurrentlyValid, isSignedBy, parseCertificate, type CertInfo, type SanSet } from '../x509/cert';
 import { checkCanSign, checkServingPair, type PkiFacts, type PkiPaths } from '../x509/preconditions';
-import { describeSanDiff, diffSans, sameSans, sanTokens, wantedApiserverSans } from '../x509/sans';
+import { describeSanDiff, diffSans, sameSans, sanTokens } from '../x509/sans';
 import type { ModuleContext } from './types';
 import { defineModule } from './types';
-import { apiserverSanArgs } from './x509_sans';
+import { apiserverSanArgs, wantedSansOf } from './x509_sans';
 
 const args = z.object({
   cert: z
@@ -94,7 +94,8 @@ export function reissueCommands(a: Args, tmp: string, serial: string) {
   return {
     mktemp: sh`umask 077 && mktemp -d "\${TMPDIR:-/tmp}/remediate-x509.XXXXXX"`,
     sign: sh`cd ${tmp} && openssl req -new -key ${a.key} -out server.csr -config csr.conf ${raw('&&')} openssl x509 -req -in server.csr -CA ${a.ca_cert} -CAkey ${a.ca_key} -set_serial ${`0x${serial}`} -days ${a.days} -extensions v3_ext -extfile csr.conf -out server.crt`,
-    verify: sh`openssl verify -CAfile ${a.ca_cert} ${`${tmp}/server.crt`}`,
+    // -partial_chain: ca_cert may be an intermediate without its root; it is the anchor we sign with.
+    verify: sh`openssl verify -partial_chain -CAfile ${a.ca_cert} ${`${tmp}/server.crt`}`,
     read: sh`cat ${`${tmp}/server.crt`}`,
     cleanup: sh`rm -rf ${tmp}`,
   };
@@ -131,13 +132,7 @@ export default defineModule({
   },
   plan(a, f, ctx) {
     const { cert, ca, keySha256 } = checkServingPair(f, paths(a), parse);
-    const wanted = wantedApiserverSans({
-      serviceCidr: a.service_cidr,
-      nodeIps: a.node_ip,
-      hostnames: a.hostname,
-      clusterDomain: a.cluster_domain,
-      extraSans: a.extra_sans,
-    });
+    const wanted = wantedSansOf(a);
     const d = diffSans(cert.sans, wanted);
     const now = new Date();
     const expiring = !isCurrentlyValid(cert, now, a.renew_before_days);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { certFileFact } from '../facts/x509';
-import { parseCertificate, type CertInfo } from '../x509/cert';
+import { parseCertificate, type CertInfo, type SanSet } from '../x509/cert';
 import { describeSanDiff, diffSans, firstServiceIp, wantedApiserverSans } from '../x509/sans';
 import { defineModule } from './types';
 
@@ -26,6 +26,20 @@ export const apiserverSanArgs = {
   extra_sans: stringList.default([]).describe('More DNS names or IP addresses to include.'),
 };
 
+/** The parsed `apiserverSanArgs` of a task (x509_sans, x509_reissue). */
+export type ApiserverSanArgs = z.infer<z.ZodObject<typeof apiserverSanArgs>>;
+
+/** The SANs wanted by a task's `apiserverSanArgs`: one mapping for every module that takes them. */
+export function wantedSansOf(a: ApiserverSanArgs): SanSet {
+  return wantedApiserverSans({
+    serviceCidr: a.service_cidr,
+    nodeIps: a.node_ip,
+    hostnames: a.hostname,
+    clusterDomain: a.cluster_domain,
+    extraSans: a.extra_sans,
+  });
+}
+
 const args = z.object({
   ...apiserverSanArgs,
   path: z.string().min(1).optional().describe('Current certificate on the target to compare with.'),
@@ -42,13 +56,7 @@ export default defineModule({
     return { cert: f.exists ? parseCertificate(f.pem, `${ctx.host}:${a.path}`) : null };
   },
   plan(a, f) {
-    const wanted = wantedApiserverSans({
-      serviceCidr: a.service_cidr,
-      nodeIps: a.node_ip,
-      hostnames: a.hostname,
-      clusterDomain: a.cluster_domain,
-      extraSans: a.extra_sans,
-    });
+    const wanted = wantedSansOf(a);
     const result: Record<string, unknown> = {
       wanted,
       service_ip: firstServiceIp(a.service_cidr),
