@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { PlaybookError } from '../errors';
 import type { Vars } from '../inventory/types';
-import { playKeywords, playSchema } from './schema';
+import { playKeywords, playSchema, TEMPLATE_RE } from './schema';
 import { LoadErrors } from './load-errors';
 import { didYouMean } from './suggest';
 import { checkTemplates } from './template-check';
@@ -128,8 +128,10 @@ async function loadPlay(
     if (typeof h.name === 'string') topics.add(h.name);
     for (const l of Array.isArray(h.listen) ? h.listen : [h.listen]) if (typeof l === 'string') topics.add(l);
   }
+  // A templated handler name ("restart {{ svc }}") is known only at run time: the runner checks then.
+  const templatedTopic = [...topics].some((t) => TEMPLATE_RE.test(t));
   for (const n of ctx.notifies) {
-    if (topics.has(n.name) || /\{\{|\{%/.test(n.name)) continue;
+    if (topics.has(n.name) || TEMPLATE_RE.test(n.name) || templatedTopic) continue;
     errors.add(
       new PlaybookError(
         `notify '${n.name}' matches no handler of this play${didYouMean(n.name, topics)}`,

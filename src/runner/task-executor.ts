@@ -11,6 +11,7 @@ import { validateModuleArgs } from '../playbook/index';
 import type { BecomeOptions } from '../transport/types';
 import { callModule, errorOutcome } from './module-call';
 import { abortError } from './options';
+import { Templar } from '../template/index';
 import type { HostRun, InheritedKeywords, WaveRun } from './play-context';
 import { NO_LOG_MSG, sanitizeResult } from './sanitize';
 import { createTaskContext } from './task-context';
@@ -254,7 +255,18 @@ function notify(wave: WaveRun, hr: HostRun, task: ModuleTask, vars: Vars): void 
     } catch {
       // keep the name as written
     }
-    const known = handlers.some((h) => h.name === name || h.listen?.includes(name));
+    // a handler is notified by its name or a listen topic, either possibly templated ("restart {{ svc }}"):
+    // rendered with the notifying task's variables; the handler is remembered by the topic as written
+    let known = false;
+    for (const h of handlers) {
+      for (const topic of h.listen ? [h.name, ...h.listen] : [h.name]) {
+        if (topic === undefined) continue;
+        if (topic === name || (Templar.isTemplated(topic) && renderedTopic(wave, topic, vars) === name)) {
+          hr.state.notified.add(topic);
+          known = true;
+        }
+      }
+    }
     if (!known) {
       wave.shared.emit({
         kind: 'warning',
@@ -262,9 +274,15 @@ function notify(wave: WaveRun, hr: HostRun, task: ModuleTask, vars: Vars): void 
         host: hr.state.name,
         msg: `${formatLoc(task.loc)}: the handler '${name}' is not defined in this play`,
       });
-      continue;
     }
-    hr.state.notified.add(name);
+  }
+}
+
+function renderedTopic(wave: WaveRun, topic: string, vars: Vars): string | undefined {
+  try {
+    return String(wave.shared.templar.render(topic, vars));
+  } catch {
+    return undefined; // a handler name that cannot be rendered here matches nothing
   }
 }
 

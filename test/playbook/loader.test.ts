@@ -348,4 +348,23 @@ test('loadTaskFile reports every bad task of the file', async () => {
   );
 });
 
+test('notify: a templated handler name defers the check to the run; without one it is a load error', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-notify-'));
+  try {
+    const file = path.join(dir, 'pb.yml');
+    const pb = (handler: string) =>
+      `- hosts: all\n  tasks:\n    - command: "true"\n      notify: restart web\n  handlers:\n    - name: ${handler}\n      debug: msg=x\n`;
+    fs.writeFileSync(file, pb('"restart {{ svc }}"'));
+    const ok = await loadPlaybook(file);
+    assert.equal(mod(ok.plays[0]!.tasks[0]).notify, ['restart web']);
+    fs.writeFileSync(file, pb('restart db'));
+    const err = (await loadPlaybook(file).catch((e: unknown) => e)) as PlaybookError;
+    assert.instance(err, PlaybookError);
+    assert.equal(err.loc, { file, line: 4, col: 15 });
+    assert.match(err.message, "notify 'restart web' matches no handler");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -64,6 +64,32 @@ test('handlers: once, in definition order, only for notifying hosts, at flush_ha
   }
 });
 
+test('handlers: templated names and listen topics are matched after rendering, per host', async () => {
+  const inv = fakeInventory({ hosts: { a: { svc: 'web' }, b: { svc: 'db' } } });
+  const web = task('echo', { msg: 'web' }, { name: 'restart {{ svc }}' });
+  const topic = task('echo', { msg: 't' }, { name: 'reload', listen: ['{{ svc }} changed'] });
+  const pb = playbook(
+    play(
+      [
+        task('touch', {}, { name: 'c1', notify: ['restart web'] }),
+        task('touch', {}, { name: 'c2', notify: ['{{ svc }} changed'] }),
+      ],
+      { handlers: [web, topic] },
+    ),
+  );
+  const events: RunEvent[] = [];
+  await runPlaybook(pb, inv, options(new FakeWorld(), events));
+  const ran = results(events)
+    .filter((e) => e.handler)
+    .map((e) => `${e.host}:${e.task}`)
+    .sort();
+  // a renders 'restart web' (matches) and 'web changed'; b renders 'restart db' (no match) and 'db changed'
+  assert.equal(ran, ['a:reload', 'a:restart web', 'b:reload']);
+  const warnings = events.filter((e) => e.kind === 'warning').map((e) => `${e.host}: ${e.msg}`);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0]!, /^b: .*the handler 'restart web' is not defined/);
+});
+
 test('block/rescue/always: rescued status, failed task vars, always runs', async () => {
   const events: RunEvent[] = [];
   const pb = playbook(
