@@ -19,6 +19,8 @@ export interface SshPoolOptions extends SshResolveDefaults {
   retryDelayMs?: number;
   /** Concurrent unauthenticated handshakes per server (default 8, under MaxStartups' 10). */
   maxHandshakesPerServer?: number;
+  /** How long a jump host's connection stays open with nothing through it (default 1000 ms). */
+  jumpIdleMs?: number;
   /** Concurrent handshakes in total (default 64). */
   maxHandshakes?: number;
   /** Channels per connection before sshd's MaxSessions refuses (default 10; lowered on refusal). */
@@ -73,6 +75,10 @@ export class SshPool {
   private readonly gates = new Map<string, Gate>();
   private readonly total: Gate;
   private readonly clients = new Set<Client>();
+  /** Connections open or being opened through each jump host's connection. */
+  private readonly riders = new Map<Client, number>();
+  /** Stop handing out a jump host's connection (it is about to close). */
+  private readonly retire = new WeakMap<Client, () => void>();
   private closed = false;
   private warnedOff = false;
   readonly hooks: ConnectHooks;
@@ -127,6 +133,7 @@ export class SshPool {
         };
         c.on('close', forget);
         c.on('error', forget);
+        this.retire.set(c, forget);
         return c;
       })();
       this.bastions.set(key, p);
@@ -179,7 +186,43 @@ export class SshPool {
     });
   }
 
+  /**
+   * A jump host's connection lives as long as something rides on it: when the last connection through
+   * it closes (every host closed by the runner, a reset_connection), it is ended after a short grace, so
+   * a caller that closes its hosts but not the pool leaves no socket keeping the process alive.
+   */
+  private ride(via: Client): () => void {
+    this.riders.set(via, (this.riders.get(via) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const n = (this.riders.get(via) ?? 1) - 1;
+      this.riders.set(via, n);
+      if (n > 0) return;
+      setTimeout(() => {
+        if (this.riders.get(via) !== 0) return;
+        this.riders.delete(via);
+        this.retire.get(via)?.();
+        this.hooks.debug?.('closing an idle jump host connection');
+        via.end();
+      }, this.opts.jumpIdleMs ?? 1000).unref();
+    };
+  }
+
   private async withRetries(label: string, e: SshEndpoint, via?: Client): Promise<Client> {
+    const leave = via ? this.ride(via) : undefined;
+    try {
+      const c = await this.attempts(label, e, via);
+      if (leave) c.once('close', leave);
+      return c;
+    } catch (err) {
+      leave?.();
+      throw err;
+    }
+  }
+
+  private async attempts(label: string, e: SshEndpoint, via?: Client): Promise<Client> {
     const retries = this.opts.connectRetries ?? 3;
     const base = this.opts.retryDelayMs ?? 300;
     // Pace per server as seen from where we connect: the jump host's view when tunnelled.
