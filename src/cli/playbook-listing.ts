@@ -1,27 +1,19 @@
 /**
  * What `run --list-hosts`, `run --list-tasks` and `validate` need from a loaded playbook without
- * running it: every task in order, the hosts of each play, and references (notify → handlers).
+ * running it: every task in order, the hosts of each play, and the include_tasks files (loaded, notify → handlers).
  */
+import * as path from 'node:path';
 import { formatLoc, PlaybookError } from '../errors';
 import type { Inventory, Vars } from '../inventory/types';
-import type { ModuleTask, Play, Playbook, Task } from '../playbook/types';
+import { didYouMean } from '../playbook/suggest';
+import type { Play, Playbook, Task } from '../playbook/types';
 import { Templar } from '../template';
 
 /** Tasks of a play (pre_tasks, tasks, post_tasks), blocks flattened, in order. */
 export function* playTasks(play: Play): Generator<Task> {
-  function* walk(tasks: Task[]): Generator<Task> {
-    for (const t of tasks) {
-      yield t;
-      if (t.type === 'block') {
-        yield* walk(t.block);
-        yield* walk(t.rescue);
-        yield* walk(t.always);
-      }
-    }
-  }
-  yield* walk(play.preTasks);
-  yield* walk(play.tasks);
-  yield* walk(play.postTasks);
+  yield* flatten(play.preTasks);
+  yield* flatten(play.tasks);
+  yield* flatten(play.postTasks);
 }
 
 export function taskLabel(t: Task): string {
@@ -45,32 +37,60 @@ export function playHosts(inv: Inventory, play: Play, extraVars: Vars, limit?: s
   return hosts.filter((h) => allowed.has(h));
 }
 
-/** Reference checks the schema cannot do: every `notify` names a handler (by name or `listen`). */
-export function checkReferences(pb: Playbook): PlaybookError[] {
+/**
+ * What the loader cannot check (it never reads include_tasks files: they are loaded per host at run time):
+ * every include_tasks file with a plain path loads cleanly, and each notify in it names a handler of the
+ * play (by name or listen topic). Nested includes are followed; each file is read once per play.
+ */
+export async function checkIncludedFiles(pb: Playbook): Promise<PlaybookError[]> {
+  const { checkTaskFile } = require('../playbook') as typeof import('../playbook');
   const errors: PlaybookError[] = [];
   for (const play of pb.plays) {
     const topics = new Set<string>();
-    for (const h of play.handlers) {
-      if (h.name) topics.add(h.name);
-      for (const l of h.listen ?? []) topics.add(l);
-    }
-    const tasks: ModuleTask[] = [];
-    for (const t of playTasks(play)) if (t.type === 'module') tasks.push(t);
-    tasks.push(...play.handlers);
-    for (const t of tasks) {
-      for (const n of t.notify ?? []) {
-        if (!topics.has(n) && !Templar.isTemplated(n))
-          errors.push(
-            new PlaybookError(`notify "${n}" matches no handler of play "${play.name}"`, t.loc, {
-              hint: topics.size
-                ? `handlers: ${[...topics].map((x) => `"${x}"`).join(', ')}`
-                : 'add a handlers: section with a handler of that name (or listen: topic)',
-            }),
-          );
+    for (const h of play.handlers) for (const t of [h.name, ...(h.listen ?? [])]) if (t) topics.add(t);
+    const anyTopic = [...topics].some((t) => Templar.isTemplated(t));
+    const seen = new Set<string>();
+    const visit = async (tasks: Iterable<Task>, included: boolean): Promise<void> => {
+      for (const t of tasks) {
+        if (t.type === 'module' && included) {
+          for (const n of t.notify ?? []) {
+            if (topics.has(n) || anyTopic || Templar.isTemplated(n)) continue;
+            errors.push(
+              new PlaybookError(
+                `notify '${n}' matches no handler of play "${play.name}"${didYouMean(n, topics)}`,
+                t.loc,
+                {
+                  hint: topics.size
+                    ? `handlers: ${[...topics].join(', ')}`
+                    : 'add a handlers: section with a handler of that name (or listen: topic)',
+                },
+              ),
+            );
+          }
+        }
+        if (t.type !== 'include' || Templar.isTemplated(t.file)) continue;
+        const abs = path.resolve(t.baseDir, t.file);
+        if (seen.has(abs)) continue;
+        seen.add(abs);
+        const sub = await checkTaskFile(abs, t.loc);
+        errors.push(...sub.errors);
+        await visit(flatten(sub.tasks), true);
       }
-    }
+    };
+    await visit(playTasks(play), false);
   }
   return errors;
+}
+
+function* flatten(tasks: Task[]): Generator<Task> {
+  for (const t of tasks) {
+    yield t;
+    if (t.type === 'block') {
+      yield* flatten(t.block);
+      yield* flatten(t.rescue);
+      yield* flatten(t.always);
+    }
+  }
 }
 
 /** `--list-tasks` text, like ansible-playbook's. */

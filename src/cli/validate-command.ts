@@ -7,7 +7,7 @@ import type { Playbook } from '../playbook/types';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 import { collect } from './option-parsers';
-import { checkReferences, playHosts, playTasks } from './playbook-listing';
+import { checkIncludedFiles, playHosts, playTasks } from './playbook-listing';
 import { mergeExtraVars } from './extra-vars';
 
 export function registerValidateCommand(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -35,7 +35,7 @@ export function registerValidateCommand(program: Command, io: CliIo, done: (code
         if (e.hint) println(io.err, `  hint: ${e.hint}`);
         return done(e.exitCode);
       }
-      const errors = checkReferences(pb);
+      const errors = await checkIncludedFiles(pb);
       for (const e of errors) {
         println(io.err, e.message);
         if (e.hint) println(io.err, `  hint: ${e.hint}`);

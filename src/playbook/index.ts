@@ -1,10 +1,10 @@
 /** Playbook loading: YAML → zod-validated → normalized `Playbook` (see ./types). Owned by the playbook area. */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { SourceLoc } from '../errors';
+import type { PlaybookError, SourceLoc } from '../errors';
 import type { Vars } from '../inventory/types';
 import { playbookJsonSchema as buildJsonSchema } from './json-schema';
-import { LoadErrors } from './load-errors';
+import { LoadErrors, PlaybookErrors } from './load-errors';
 import { loadPlaybookFile } from './play-loader';
 import { loadTaskList } from './task-loader';
 import type { Playbook, Task } from './types';
@@ -50,6 +50,28 @@ export async function loadTaskFile(file: string, includedFrom?: SourceLoc): Prom
     tasks.catch(() => taskFileCache.delete(abs));
   }
   return tasks;
+}
+
+/**
+ * A task file for `validate`: the tasks that loaded and the problems of the others (a file that cannot be
+ * read or parsed gives no tasks and its one error).
+ */
+export async function checkTaskFile(
+  file: string,
+  includedFrom?: SourceLoc,
+): Promise<{ tasks: Task[]; errors: PlaybookError[] }> {
+  const abs = path.resolve(file);
+  const errors = new LoadErrors();
+  const tasks = await errors
+    .attempt(async () => {
+      const src = await YamlSource.load(abs, includedFrom, 'task file');
+      return loadTaskList({ src, dir: path.dirname(abs), importStack: [abs], notifies: [], errors });
+    }, [])
+    .catch((e: unknown) => {
+      if (e instanceof PlaybookErrors) return []; // the cap: errors.errors has them all
+      throw e;
+    });
+  return { tasks, errors: errors.errors };
 }
 
 const taskFileCache = new Map<string, { stamp: string; tasks: Promise<Task[]> }>();

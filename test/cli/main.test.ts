@@ -116,6 +116,31 @@ test('validate and run name every problem of a playbook, each located, exit 4', 
   assert.match(r.stderr, /^hint: play keywords: /m);
 });
 
+test('validate follows plain include_tasks files: their problems and unknown notify names, exit 4', async () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'inc-'));
+  fs.writeFileSync(
+    path.join(dir, 'pb.yml'),
+    '- hosts: all\n  tasks:\n    - include_tasks: inc.yml\n    - include_tasks: "{{ f }}.yml"\n' +
+      '  handlers:\n    - name: restart web\n      debug: msg=x\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'inc.yml'),
+    '- command: "true"\n  notify: restart web\n- command: "true"\n  notify: restart wbe\n- include_tasks: sub/more.yml\n',
+  );
+  fs.mkdirSync(path.join(dir, 'sub'));
+  fs.writeFileSync(path.join(dir, 'sub/more.yml'), '- debgu: x\n- include_tasks: gone.yml\n');
+  const r = await runCli(['validate', path.join(dir, 'pb.yml')]);
+  assert.is(r.code, 4, r.stderr);
+  const located = r.stderr.split('\n').filter((l) => /^\/.*:\d+:\d+: /.test(l));
+  assert.equal(
+    located.map((l) => l.replace(dir + '/', '').replace(/: .*/, '')),
+    ['inc.yml:3:3', 'sub/more.yml:1:3', 'sub/more.yml:2:3'],
+    r.stderr,
+  );
+  assert.match(located[0]!, /notify 'restart wbe' matches no handler .* did you mean 'restart web'/);
+  assert.match(located[2]!, /cannot read task file .*gone\.yml/);
+});
+
 test('schema prints a JSON Schema that ajv compiles', async () => {
   const r = await runCli(['schema']);
   assert.is(r.code, 0, r.stderr);
