@@ -17,12 +17,15 @@ const test = suite('lab');
 const dirA = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-a-'));
 const dirB = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-b-')), 'nested');
 let labA: LabInfo;
-/** The host's routes, minus other labs' (other tests may bring labs up and down meanwhile). */
+/**
+ * The host's routes, minus other labs' (other tests may bring labs up and down meanwhile: a link deleted
+ * while `ip route` lists shows as `ifN`, its name already gone).
+ */
 const hostRoutes = () =>
   spawnSync('ip', ['route', 'show', 'table', 'all'])
     .stdout.toString()
     .split('\n')
-    .filter((l) => !/ dev rlab\d/.test(l))
+    .filter((l) => !/ dev (rlab\d|if\d+ )/.test(l))
     .sort()
     .join('\n');
 const hostRoutesBefore = hostRoutes();
