@@ -4,7 +4,7 @@
  * and one args → wanted-SANs mapping for both modules. Real openssl on temp files.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import forge from 'node-forge';
@@ -174,6 +174,26 @@ test('an expired CA: refused with what to do, nothing changed', async () => {
   const before = readFileSync(f('server.crt'), 'utf8');
   await refusedWith(args(), /refused \(ca-expired\): CA certificate .*ca\.crt is not valid now/);
   assert.is(readFileSync(f('server.crt'), 'utf8'), before);
+});
+
+test('paths with spaces, quotes and $() stay data in every command (facts, sign, verify, install)', async () => {
+  const hostile = path.join(pki.dir, `pki dir 'q' "d" $(touch PWNED) \`touch PWNED2\``);
+  mkdirSync(hostile);
+  for (const n of ['ca.crt', 'ca.key', 'server.crt', 'server.key']) copyFileSync(f(n), path.join(hostile, n));
+  const h = (n: string) => path.join(hostile, n);
+  const a = args({ cert: h('server.crt'), key: h('server.key'), ca_cert: h('ca.crt'), ca_key: h('ca.key') });
+  const ctx = localContext();
+  const r = await runModule(reissue, ctx, { ...a, backup_dir: hostile });
+  assert.ok(r.applied);
+  assert.ok(parseCertificate(readFileSync(h('server.crt'), 'utf8')).sans.ip.includes('10.254.0.1'));
+  assert.ok(existsSync(String(r.result.backup)), 'backup written in the hostile dir');
+  for (const dir of [pki.dir, hostile, process.cwd()])
+    for (const bad of ['PWNED', 'PWNED2']) assert.not.ok(existsSync(path.join(dir, bad)), `${bad} in ${dir}`);
+  // The private keys were never read: no command printed them whole.
+  assert.not.ok(
+    ctx.commands.some((c) => /cat [^|;]*\.key/.test(c)),
+    ctx.commands.join('\n'),
+  );
 });
 
 test.run();
