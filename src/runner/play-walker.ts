@@ -56,6 +56,7 @@ function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}
   return {
     blockVars: scope.blockVars,
     includeVars: scope.includeVars,
+    includeLoopVars: scope.includeLoopVars,
     tags: union(scope.tags, node.tags),
     when: scope.when,
     rescuable: scope.rescuable,
@@ -164,6 +165,8 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
     const inner = childScope(scope, inc, {
       tags,
       includeVars: [...scope.includeVars, { ...(inc.vars ?? {}), ...loopVars }],
+      includeLoopVars:
+        inc.loop !== undefined ? [...(scope.includeLoopVars ?? []), loopVars] : scope.includeLoopVars,
     });
     const r = await runTasks(wave, hr, tasks, inner);
     if (r !== 'ok') return r;
@@ -316,6 +319,7 @@ async function flushHandlers(wave: WaveRun, hr: HostRun, scope: TaskScope): Prom
     ...rootScope(wave.play),
     blockVars: scope.blockVars,
     includeVars: scope.includeVars,
+    includeLoopVars: scope.includeLoopVars,
   };
   let result: WalkEnd = 'ok';
   const ran = new Set<string>();

@@ -27,6 +27,8 @@ export interface PlayScope {
 export interface TaskScope {
   blockVars: Vars[];
   includeVars: Vars[];
+  /** The loop variables of enclosing include_tasks loops (also in includeVars): rendered values. */
+  includeLoopVars?: Vars[];
   /** Tags inherited from enclosing blocks/includes/play. */
   tags: string[];
   /** Conditions inherited from enclosing blocks. */
@@ -170,6 +172,9 @@ export function taskVars(
   const skip = new Set(MAGIC_KEYS);
   for (const layer of [host.facts, host.dynamicVars, play.magic])
     for (const k of Object.keys(layer)) if (v[k] === layer[k]) skip.add(k);
+  // loop variables (item, index_var, ansible_loop) hold rendered values: `{% raw %}` output stays literal
+  for (const k in extra) skip.add(k);
+  for (const layer of scope.includeLoopVars ?? []) for (const k in layer) if (v[k] === layer[k]) skip.add(k);
   return resolveTemplatedVars(v, play.templar, skip);
 }
 

@@ -217,6 +217,39 @@ test('include_tasks with a loop; include vars beat task vars', async () => {
   );
 });
 
+test('loop items are rendered values: {% raw %} text stays literal in task and include_tasks loops', async () => {
+  const events: RunEvent[] = [];
+  const rawItem = '{% raw %}{{ not_a_var }}{% endraw %}';
+  const inc = {
+    type: 'include' as const,
+    file: 'inc.yml',
+    baseDir: '/pb',
+    loc: { file: '/pb/site.yml', line: 1, col: 1 },
+    tags: [],
+    loop: `{{ [lit] }}`,
+    loopControl: { loopVar: 'it', indexVar: 'i' },
+  };
+  const s = await runPlaybook(
+    playbook(
+      play([task('echo', { msg: '{{ item }}' }, { name: 'task loop', loop: '{{ [lit, "b"] }}' }), inc], {
+        vars: { lit: rawItem },
+      }),
+    ),
+    fakeInventory({ hosts: { a: {} } }),
+    options(new FakeWorld(), events, {
+      loader: {
+        loadVarsFile: async () => ({}),
+        loadTaskFile: async () => [task('echo', { msg: '{{ it }}/{{ i }}' }, { name: 'inner' })],
+      },
+    }),
+  );
+  assert.is(s.exitCode, 0, JSON.stringify(results(events).map((e) => e.msg)));
+  assert.equal(
+    results(events).map((e) => e.result!['msg']),
+    ['{{ not_a_var }}', 'b', 'All items completed', '{{ not_a_var }}/0'],
+  );
+});
+
 test('run_once runs on the first host and registers for all; set_fact persists across plays; meta end_host', async () => {
   const events: RunEvent[] = [];
   const pb = playbook(
