@@ -92,6 +92,18 @@ export function makeKey(dir: string, name: string, passphrase = ''): string {
   return p;
 }
 
+/** Inventory variables that log into `d` as the NOPASSWD test user with its client key, plus `extra`. */
+export function loginVars(d: Sshd, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ansible_host: d.host,
+    ansible_port: d.port,
+    ansible_user: TEST_USERS.nopasswd,
+    ansible_ssh_private_key_file: d.clientKey,
+    remediate_known_hosts: d.knownHostsFile,
+    ...extra,
+  };
+}
+
 export interface SshdOptions {
   maxSessions?: number;
   /** sshd's MaxStartups; left at OpenSSH's default (10:30:100) when unset. */
@@ -241,8 +253,14 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d.toString()));
     const pid = child.pid!;
+    // Once sshd has exited (and been reaped) its pid can be reused by any process, here within seconds:
+    // signal it only while our child is still running.
+    const running = () => child.exitCode === null && child.signalCode === null;
+    const killSshd = () => {
+      if (running()) killTree(pid);
+    };
     const cleanup = () => {
-      killTree(pid);
+      killSshd();
       rmSync(dir, { recursive: true, force: true });
     };
     cleanups.add(cleanup);
@@ -256,7 +274,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       await new Promise((r) => setTimeout(r, 50));
     }
     if (!up) {
-      killTree(pid);
+      killSshd();
       cleanups.delete(cleanup);
       lastErr = stderr;
       continue;
@@ -276,9 +294,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       hostKey,
       authorize: (user, pubKeyFile) =>
         writeFileSync(join(akDir, user), readFileSync(pubKeyFile, 'utf8'), { flag: 'a' }),
-      kill: () => killTree(pid),
+      kill: killSshd,
       log: () => stderr,
       dropConnections: () => {
+        if (!running()) return;
         for (const p of descendants(pid)) {
           try {
             process.kill(p, 'SIGKILL');
@@ -288,7 +307,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
         }
       },
       stop: async () => {
-        killTree(pid);
+        killSshd();
         await exited;
         cleanups.delete(cleanup);
         rmSync(dir, { recursive: true, force: true });
