@@ -94,10 +94,7 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
   const vars = taskVars(wave.scope, hr.state, scope, inc.vars);
   const name = `include_tasks: ${inc.file}`;
   const loc = formatLoc(inc.loc);
-  const fail = (msg: string): WalkEnd => {
-    const result = { failed: true, changed: false, msg };
-    hr.lastFailure = { task: { name, action: 'include_tasks', loc }, result };
-    if (scope.rescuable === 0) hr.state.counts.failed++;
+  const report = (status: 'failed' | 'skipped', msg: string, result?: Record<string, unknown>): void =>
     shared.emit({
       kind: 'task-result',
       time: shared.now(),
@@ -105,12 +102,17 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       task: name,
       loc,
       module: 'include_tasks',
-      status: 'failed',
+      status,
       durationMs: 0,
       msg,
-      result,
+      ...(result ? { result } : {}),
       check: shared.opts.check,
     });
+  const fail = (msg: string): WalkEnd => {
+    const result = { failed: true, changed: false, msg };
+    hr.lastFailure = { task: { name, action: 'include_tasks', loc }, result };
+    if (scope.rescuable === 0) hr.state.counts.failed++;
+    report('failed', msg, result);
     if (scope.rescuable === 0)
       wave.hostFailed(hr.state.name, scope.inherited.anyErrorsFatal ?? wave.play.anyErrorsFatal);
     return 'failed';
@@ -120,18 +122,7 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
     for (const c of [...scope.when, ...(inc.when ?? [])]) {
       if (!shared.templar.condition(c, vars)) {
         hr.state.counts.skipped++;
-        shared.emit({
-          kind: 'task-result',
-          time: shared.now(),
-          host: hr.state.name,
-          task: name,
-          loc,
-          module: 'include_tasks',
-          status: 'skipped',
-          durationMs: 0,
-          msg: `Conditional result was False: ${String(c)}`,
-          check: shared.opts.check,
-        });
+        report('skipped', `Conditional result was False: ${String(c)}`);
         return 'ok';
       }
     }
