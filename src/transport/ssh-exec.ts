@@ -11,17 +11,10 @@ import { execCommand, quote, type ExecCommand } from '../command';
 import { ConnectError } from '../errors';
 import { BecomeDriver, prepareScript, wrapBecome } from './become';
 import type { Gate } from './ssh-pool';
-import type { ExecOptions } from './types';
+import type { ExecOptions, ExecResult } from './types';
 
-export interface RawExecResult {
-  stdout: Buffer;
-  stderr: string;
-  code: number | null;
-  signal: string | null;
-  durationMs: number;
-  timedOut?: boolean;
-  truncated?: boolean;
-}
+/** ExecResult with stdout as bytes (binary-safe for transfers). */
+export type RawExecResult = Omit<ExecResult, 'stdout'> & { stdout: Buffer };
 
 /** The channel or the connection died before the command reported its exit: it may have run. */
 export class ChannelLostError extends ConnectError {}

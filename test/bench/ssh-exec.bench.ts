@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { script } from '../../src/command';
 import { createSshTransportFactory } from '../../src/transport/ssh';
-import { startSshd, TEST_USERS } from '../helpers/sshd';
+import { startSshd, TEST_USERS, loginVars } from '../helpers/sshd';
 
 async function time(
   label: string,
@@ -30,13 +30,7 @@ async function main(): Promise<void> {
   try {
     const t = f({
       name: 'bench',
-      vars: {
-        ansible_host: d.host,
-        ansible_port: d.port,
-        ansible_user: TEST_USERS.nopasswd,
-        ansible_ssh_private_key_file: d.clientKey,
-        remediate_known_hosts: d.knownHostsFile,
-      },
+      vars: loginVars(d),
     });
     await t.connect();
     const pooled = await time('pooled ssh2 connection: exec `true`', n, () => t.exec(script('true')));

@@ -16,7 +16,7 @@ import slurp from '../../src/modules/slurp';
 import stat from '../../src/modules/stat';
 import { createTransportFactory, type ClosableTransportFactory } from '../../src/transport/index';
 import type { Transport } from '../../src/transport/types';
-import { startSshd, TEST_USERS, type Sshd } from '../helpers/sshd';
+import { startSshd, TEST_USERS, type Sshd, loginVars } from '../helpers/sshd';
 import { makeContext, runModule } from './context';
 
 let d: Sshd;
@@ -33,13 +33,7 @@ test.before(async () => {
   factory = createTransportFactory({ knownHostsFile: d.knownHostsFile });
   t = factory({
     name: 'sshhost',
-    vars: {
-      ansible_host: d.host,
-      ansible_port: d.port,
-      ansible_user: TEST_USERS.nopasswd,
-      ansible_ssh_private_key_file: d.clientKey,
-      remediate_known_hosts: d.knownHostsFile,
-    },
+    vars: loginVars(d),
   });
   await t.connect();
 });

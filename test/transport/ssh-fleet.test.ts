@@ -13,18 +13,9 @@ import { script } from '../../src/command';
 import { ConnectError, ExitCode } from '../../src/errors';
 import { createSshTransportFactory } from '../../src/transport/ssh';
 import { ChannelLostError } from '../../src/transport/ssh-exec';
-import { createNetns, startSshd, TEST_USERS, type Sshd } from '../helpers/sshd';
+import { createNetns, loginVars, startSshd, TEST_USERS } from '../helpers/sshd';
 
-function vars(d: Sshd, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ansible_host: d.host,
-    ansible_port: d.port,
-    ansible_user: TEST_USERS.nopasswd,
-    ansible_ssh_private_key_file: d.clientKey,
-    remediate_known_hosts: d.knownHostsFile,
-    ...extra,
-  };
-}
+const vars = loginVars;
 
 async function settle<T>(p: Promise<T>): Promise<{ ok: true; v: T } | { ok: false; e: Error }> {
   try {

@@ -13,7 +13,15 @@ import { script, secret } from '../../src/command';
 import { ConnectError, ExitCode } from '../../src/errors';
 import { BecomeError } from '../../src/transport/become';
 import { createSshTransportFactory, type SshTransportFactory } from '../../src/transport/ssh';
-import { makeKey, startAgent, startSshd, TEST_PASSWORD, TEST_USERS, type Sshd } from '../helpers/sshd';
+import {
+  makeKey,
+  startAgent,
+  startSshd,
+  TEST_PASSWORD,
+  TEST_USERS,
+  type Sshd,
+  loginVars,
+} from '../helpers/sshd';
 
 let d: Sshd;
 let f: SshTransportFactory;
@@ -22,14 +30,7 @@ let n = 0;
 const warnings: string[] = [];
 
 function vars(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ansible_host: d.host,
-    ansible_port: d.port,
-    ansible_user: TEST_USERS.nopasswd,
-    ansible_ssh_private_key_file: d.clientKey,
-    remediate_known_hosts: d.knownHostsFile,
-    ...extra,
-  };
+  return loginVars(d, extra);
 }
 const host = (extra: Record<string, unknown> = {}) => f({ name: `h${++n}`, vars: vars(extra) });
 
