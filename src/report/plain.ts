@@ -54,7 +54,8 @@ export class PlainReporter implements Reporter {
         if (e.check && this.o.verbosity >= 1) this.print('(check mode: nothing will be changed)');
         return;
       case 'play-start': {
-        const wave = e.wave ? ` (wave ${e.wave.index}/${e.wave.count}: ${e.hosts.length} hosts)` : '';
+        const n = e.hosts.length;
+        const wave = e.wave ? ` (wave ${e.wave.index}/${e.wave.count}: ${n} host${n === 1 ? '' : 's'})` : '';
         this.print('');
         this.print(banner(`PLAY [${e.play}]${wave}`));
         return;

@@ -80,6 +80,18 @@ test('plain: secret diffs are never printed, literal secrets are masked', () => 
   assert.match(out.text, /write pw/);
 });
 
+test('plain: a wave banner counts its hosts in words', () => {
+  for (const [hosts, words] of [
+    [['a'], '(wave 1/2: 1 host)'],
+    [['a', 'b'], '(wave 1/2: 2 hosts)'],
+  ] as const) {
+    const out = sink();
+    const r = new PlainReporter({ verbosity: 0, diff: false, out, err: sink(), color: false, secrets: [] });
+    r.on({ kind: 'play-start', time: 0, play: 'p', hosts: [...hosts], wave: { index: 1, count: 2 } });
+    assert.match(out.text, `PLAY [p] ${words} *`);
+  }
+});
+
 test('plain: color paints statuses', () => {
   const out = sink();
   const r = createReporter('plain', { verbosity: 0, diff: false, out, err: sink(), color: true });
