@@ -150,28 +150,19 @@ export async function putFile(
   }
   try {
     if (!opts.become) {
-      try {
-        await sftpWrite(session, tmp, content, 0o600);
-      } catch (e) {
-        await sftpCall<void>((cb) => session.sftp.unlink(tmp, cb), session.gone).catch(() => undefined);
-        throw new TransferError(`${h.host}: upload of ${dest} failed: ${(e as Error).message}`, {
-          hint: 'the target file was left untouched; check the directory exists and is writable',
-          cause: e,
-        });
-      }
+      await uploadOrClean(
+        h.host,
+        session,
+        tmp,
+        content,
+        dest,
+        '; check the directory exists and is writable',
+      );
       session.release();
       await run(`${finish(tmp)} || { rc=$?; rm -f ${quote(tmp)}; exit $rc; }`);
     } else {
       const stage = `/tmp/.remediate-${randomBytes(6).toString('hex')}.upload`;
-      try {
-        await sftpWrite(session, stage, content, 0o600);
-      } catch (e) {
-        await sftpCall<void>((cb) => session.sftp.unlink(stage, cb), session.gone).catch(() => undefined);
-        throw new TransferError(`${h.host}: upload of ${dest} failed: ${(e as Error).message}`, {
-          hint: 'the target file was left untouched',
-          cause: e,
-        });
-      }
+      await uploadOrClean(h.host, session, stage, content, dest, '');
       session.release();
       const s = quote(stage);
       await run(
@@ -206,4 +197,24 @@ export async function getFile(h: TransferHost, path: string, become?: BecomeOpti
   const r = await h.execRaw(cmd, { become });
   if (r.code !== 0) throw new CommandError(h.host, cmd.display, r.code, r.signal, r.stderr, r.durationMs);
   return r.stdout;
+}
+
+/** Write `content` to `path` (mode 0600) over SFTP; on failure remove the partial file and say so. */
+async function uploadOrClean(
+  host: string,
+  session: SftpSession,
+  path: string,
+  content: Buffer,
+  dest: string,
+  hintMore: string,
+): Promise<void> {
+  try {
+    await sftpWrite(session, path, content, 0o600);
+  } catch (e) {
+    await sftpCall<void>((cb) => session.sftp.unlink(path, cb), session.gone).catch(() => undefined);
+    throw new TransferError(`${host}: upload of ${dest} failed: ${(e as Error).message}`, {
+      hint: `the target file was left untouched${hintMore}`,
+      cause: e,
+    });
+  }
 }
