@@ -6,7 +6,7 @@ import { loadInventorySync } from '../inventory';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 import { collect } from './option-parsers';
-import { inventoryGraph, inventoryList, inventoryYaml } from './inventory-output';
+import { inventoryGraph, inventoryJson, inventoryList, inventoryYaml } from './inventory-output';
 import { stringify } from 'yaml';
 
 interface InventoryOpts {
@@ -51,9 +51,9 @@ export function registerInventoryCommand(program: Command, io: CliIo, done: (cod
             hint: 'list the hosts with: remediate inventory -i INVENTORY --graph',
           });
         const vars = JSON.parse(JSON.stringify(inv.inventoryVars(opts.host)));
-        io.out.write(opts.yaml ? stringify(vars) : JSON.stringify(vars, null, 4) + '\n');
+        io.out.write(opts.yaml ? stringify(vars) : inventoryJson(vars));
       } else {
-        io.out.write(opts.yaml ? inventoryYaml(inv) : JSON.stringify(inventoryList(inv), null, 4) + '\n');
+        io.out.write(opts.yaml ? inventoryYaml(inv) : inventoryJson(inventoryList(inv)));
       }
       for (const w of inv.warnings) println(io.err, `warning: ${w}`);
       done(ExitCode.OK);

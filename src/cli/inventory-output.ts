@@ -13,6 +13,25 @@ function plain(v: Vars): Vars {
   return JSON.parse(JSON.stringify(v)) as Vars;
 }
 
+/** JSON text as ansible-inventory writes it: keys sorted at every level, indent 4. */
+export function inventoryJson(value: unknown): string {
+  return (
+    JSON.stringify(
+      value,
+      (_k, v: unknown) => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+        const o = v as Record<string, unknown>;
+        return Object.fromEntries(
+          Object.keys(o)
+            .sort(byName)
+            .map((k) => [k, o[k]]),
+        );
+      },
+      4,
+    ) + '\n'
+  );
+}
+
 export function inventoryList(inv: InventoryData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const hostvars: Record<string, Vars> = {};

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { inventoryGraph, inventoryList, inventoryYaml } from '../../src/cli/inventory-output';
+import { inventoryGraph, inventoryJson, inventoryList, inventoryYaml } from '../../src/cli/inventory-output';
 import { InventoryData } from '../../src/inventory/inventory-data';
 import { parseIniInventory } from '../../src/inventory/ini-parser';
 
@@ -54,6 +54,20 @@ test('--list: groups with hosts/children, vars merged under _meta.hostvars', () 
   assert.equal(l._meta.hostvars.kube01, { cluster: 'one', ansible_host: '192.168.0.1' });
   assert.not.ok('lone' in l._meta.hostvars);
   assert.not.ok('empty' in l);
+});
+
+test('--list / --host JSON: keys sorted at every level, indent 4, as ansible-inventory prints them', () => {
+  const text = inventoryJson(inventoryList(inv()));
+  const topKeys = [...text.matchAll(/^ {4}"([^"]+)":/gm)].map((m) => m[1]);
+  assert.equal(topKeys, ['_meta', 'all', 'k8s', 'masters', 'ungrouped', 'workers']);
+  assert.match(
+    text,
+    '"kube01": {\n                "ansible_host": "192.168.0.1",\n                "cluster": "one"\n',
+  );
+  assert.is(
+    inventoryJson({ b: [{ z: 1, a: 2 }], a: null }),
+    '{\n    "a": null,\n    "b": [\n        {\n            "a": 2,\n            "z": 1\n        }\n    ]\n}\n',
+  );
 });
 
 test('--list --yaml is a YAML inventory that loads back the same', () => {
