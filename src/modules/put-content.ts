@@ -112,7 +112,7 @@ export function planPut(a: PutArgs, f: PutFacts, ctx: ModuleContext, secret = fa
   if (!f.stat.exists) {
     writeContent = true;
     changes.push({
-      describe: `create ${f.dest} (${f.content.length} bytes${attrNote(a)})`,
+      describe: `create ${f.dest} (${f.content.length} byte${f.content.length === 1 ? '' : 's'}${attrNote(a)})`,
       diff: after === undefined ? undefined : { path: f.dest, before: '', after },
     });
   } else if (f.stat.checksum !== checksum && a.force) {

@@ -51,7 +51,8 @@ test('plan table: same content no change, other mode one change, new file', asyn
       { content: 'other\n', dest: f },
       [`update content of ${f} (sha256 ${'c0e2e0c7bf0c'} → ${'ee2b2e2a5a3a'})`],
     ],
-    [{ content: 'x', dest: path.join(dir, 'new.txt') }, [`create ${path.join(dir, 'new.txt')} (1 bytes)`]],
+    [{ content: 'x', dest: path.join(dir, 'new.txt') }, [`create ${path.join(dir, 'new.txt')} (1 byte)`]],
+    [{ content: 'xy', dest: path.join(dir, 'new.txt') }, [`create ${path.join(dir, 'new.txt')} (2 bytes)`]],
     [{ content: 'other\n', dest: f, force: false }, []],
   ];
   for (const [args, want] of cases) {
