@@ -3,6 +3,7 @@
  * mapping to their vars (or null), children nesting groups the same way. Parsed with the `yaml` package
  * (YAML 1.1 like Ansible's PyYAML: `yes`/`no` are booleans), so errors carry file:line:col.
  */
+import { didYouMean } from '../playbook/suggest';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InventoryError } from '../errors';
 import type { InventoryData } from './inventory-data';
@@ -69,7 +70,7 @@ function groupEntry(ctx: Ctx, name: string, nameNode: Node, value: unknown): voi
       fail(
         ctx,
         pair.key as Node,
-        `unexpected key "${section}" in group "${name}"`,
+        `unexpected key "${section}" in group "${name}"${didYouMean(section, ['hosts', 'vars', 'children'])}`,
         'a group has only "hosts", "vars" and "children"',
       );
     if (isScalar(body) && typeof body.value === 'string' && section !== 'vars') {

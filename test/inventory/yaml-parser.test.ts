@@ -65,7 +65,10 @@ test('top-level groups other than all; empty groups and hosts', () => {
 });
 
 test('errors carry line:col from the YAML source', () => {
-  assert.match(where('all:\n  hosts:\n    h1:\n  hostz:\n    h2:\n'), /^4:3 .*unexpected key "hostz"/);
+  assert.match(
+    where('all:\n  hosts:\n    h1:\n  hostz:\n    h2:\n'),
+    /^4:3 .*unexpected key "hostz" in group "all" — did you mean 'hosts'\?/,
+  );
   assert.match(where('all:\n  hosts:\n    h1: [1, 2]\n'), /^3:9 .*host "h1" must map/);
   assert.match(where('all:\n  children:\n    web:\n      hosts: 5\n'), /^4:14 /);
   assert.match(where('all:\n  hosts:\n    h[5:1]:\n'), /^3:6 .*begin <= end/);
