@@ -243,6 +243,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   };
   process.on('SIGINT', onSigint);
   let code: number;
+  let retry: string[] = [];
   try {
     const summary = await runPlaybook(
       pb,
@@ -265,15 +266,16 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
       }),
     );
     code = abort.signal.aborted ? ExitCode.INTERRUPTED : summary.exitCode;
-    const retry = [...new Set([...summary.failedHosts, ...summary.unreachableHosts])];
-    if (retry.length && o.retryFile !== false && !abort.signal.aborted)
-      writeRetryFile(pb, inventoryOrder(inventory, retry), io);
+    retry = [...new Set([...summary.failedHosts, ...summary.unreachableHosts])];
   } finally {
     process.removeListener('SIGINT', onSigint);
     await transportFactory.closeAll().catch(() => {});
     await reporter.close?.();
     journal?.close();
   }
+  // after the reporter has closed: the pretty view prints its failures and recap when it ends
+  if (retry.length && o.retryFile !== false && !abort.signal.aborted)
+    writeRetryFile(pb, inventoryOrder(inventory, retry), io);
   if (inventory instanceof InventoryData)
     for (const w of new Set(inventory.warnings)) println(io.err, `warning: ${w}`);
   return code;

@@ -11,12 +11,19 @@ export { PlainReporter } from './plain';
 export { JsonReporter } from './json';
 export { banner, recapLine, renderDiff } from './ansible-format';
 
+const MIN_PRETTY_COLUMNS = 20;
+
 export function createReporter(kind: ReporterKind, opts: ReporterOptions): Reporter {
   if (kind === 'json') return new JsonReporter(opts);
   if (kind === 'pretty') {
     const tty = opts.isTTY ?? Boolean((process.stdout as { isTTY?: boolean }).isTTY);
+    // a terminal that reports no width (a pty from `script`, some CI runners) would get one character a
+    // line from listr2: plain lines instead
+    const wide = (process.stdout.columns ?? 0) >= MIN_PRETTY_COLUMNS;
     // details (-v) and diffs need the scrolling plain output; the rows only redraw counts
-    return tty && !opts.diff && opts.verbosity < 1 ? new PrettyReporter(opts) : new PlainReporter(opts);
+    return tty && wide && !opts.diff && opts.verbosity < 1
+      ? new PrettyReporter(opts)
+      : new PlainReporter(opts);
   }
   return new PlainReporter(opts);
 }
