@@ -100,26 +100,6 @@ test('plain: color paints statuses', () => {
   assert.match(out.text, /\u001b\[31mfatal: \[kube01\]/);
 });
 
-test('pretty needs a terminal that reports a usable width', () => {
-  const opts = { verbosity: 0, diff: false, out: sink(), err: sink(), color: false, isTTY: true };
-  const saved = Object.getOwnPropertyDescriptor(process.stdout, 'columns');
-  try {
-    for (const [columns, pretty] of [
-      [undefined, false],
-      [0, false],
-      [10, false],
-      [100, true],
-    ] as const) {
-      Object.defineProperty(process.stdout, 'columns', { value: columns, configurable: true });
-      const r = createReporter('pretty', opts);
-      assert.is(r instanceof PlainReporter, !pretty, `columns ${columns}`);
-    }
-  } finally {
-    if (saved) Object.defineProperty(process.stdout, 'columns', saved);
-    else delete (process.stdout as { columns?: number }).columns;
-  }
-});
-
 test('pretty falls back to plain when not a TTY', () => {
   const out = sink();
   const r = createReporter('pretty', {

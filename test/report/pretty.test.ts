@@ -25,12 +25,39 @@ test('pretty: after the rows, failures and the PLAY RECAP are printed at close',
   assert.ok(out.text.indexOf('CHANGED') < out.text.indexOf('PLAY RECAP'));
 });
 
+/** Run `fn` with process.stdout.columns set to `columns` (what a terminal reports; undefined for a pipe). */
+function withColumns(columns: number | undefined, fn: () => void): void {
+  const saved = Object.getOwnPropertyDescriptor(process.stdout, 'columns');
+  Object.defineProperty(process.stdout, 'columns', { value: columns, configurable: true });
+  try {
+    fn();
+  } finally {
+    if (saved) Object.defineProperty(process.stdout, 'columns', saved);
+    else delete (process.stdout as { columns?: number }).columns;
+  }
+}
+
 test('pretty is used only for a TTY without -v or --diff', () => {
   const base = { verbosity: 0, diff: false, out: sink(), err: sink(), color: false, isTTY: true };
-  assert.instance(createReporter('pretty', base), PrettyReporter);
-  assert.not.instance(createReporter('pretty', { ...base, diff: true }), PrettyReporter);
-  assert.not.instance(createReporter('pretty', { ...base, verbosity: 1 }), PrettyReporter);
-  assert.not.instance(createReporter('pretty', { ...base, isTTY: false }), PrettyReporter);
+  withColumns(100, () => {
+    assert.instance(createReporter('pretty', base), PrettyReporter);
+    assert.not.instance(createReporter('pretty', { ...base, diff: true }), PrettyReporter);
+    assert.not.instance(createReporter('pretty', { ...base, verbosity: 1 }), PrettyReporter);
+    assert.not.instance(createReporter('pretty', { ...base, isTTY: false }), PrettyReporter);
+  });
+});
+
+test('pretty needs a terminal that reports a usable width (a width-0 pty gets plain lines)', () => {
+  const base = { verbosity: 0, diff: false, out: sink(), err: sink(), color: false, isTTY: true };
+  for (const [columns, pretty] of [
+    [undefined, false],
+    [0, false],
+    [10, false],
+    [100, true],
+  ] as const)
+    withColumns(columns, () =>
+      assert.is(createReporter('pretty', base) instanceof PrettyReporter, pretty, `columns ${columns}`),
+    );
 });
 
 test.run();
