@@ -69,7 +69,8 @@ export async function runPlaybook(
   try {
     for (const play of playbook.plays) {
       if (abort.signal.aborted) break;
-      await runPlay(shared, play);
+      // a play broken by failures ends the run (ansible-playbook's break_play): later plays do not start
+      if (await runPlay(shared, play)) break;
     }
   } catch (e) {
     if (!(e instanceof Error && e.name === 'AbortError')) throw e;
@@ -96,7 +97,8 @@ export async function runPlaybook(
   return { exitCode, hosts: counts, failedHosts, unreachableHosts, changed };
 }
 
-async function runPlay(shared: RunShared, play: Play): Promise<void> {
+/** Run one play; true when failures broke it (any_errors_fatal, max_fail_percentage, a whole wave failed). */
+async function runPlay(shared: RunShared, play: Play): Promise<boolean> {
   const { opts, inventory } = shared;
   let selected = inventory.select(play.hosts);
   if (opts.limit) {
@@ -120,12 +122,13 @@ async function runPlay(shared: RunShared, play: Play): Promise<void> {
       msg: `${formatLoc(play.loc)}: no hosts matched '${play.hosts}'${opts.limit ? ` with --limit ${opts.limit}` : ''}, skipping the play`,
     });
     shared.emit({ kind: 'play-end', time: shared.now(), play: name });
-    return;
+    return false;
   }
   const baseVars: Vars = { ...play.vars };
   const varsFilesVars = await loadVarsFiles(shared, play, baseVars);
   const waves = planWaves(playHosts, play.serial);
   let stopPlay = false;
+  let failedOut = false;
   for (let i = 0; i < waves.length && !stopPlay && !shared.signal.aborted; i++) {
     const waveHosts = waves[i]!;
     shared.emit({
@@ -150,11 +153,15 @@ async function runPlay(shared: RunShared, play: Play): Promise<void> {
     const crash = walks.find((w): w is PromiseRejectedResult => w.status === 'rejected');
     if (crash) throw crash.reason;
     if (wave.stopped && !wave.batchOnly) stopPlay = true;
-    if (play.maxFailPercentage !== undefined && failedPercent(wave) > play.maxFailPercentage) stopPlay = true;
-    if (!stopPlay && waveHosts.every((h) => shared.hosts.get(h)!.failed || shared.hosts.get(h)!.unreachable))
-      stopPlay = true;
+    if (
+      wave.failedOut ||
+      (play.maxFailPercentage !== undefined && failedPercent(wave) > play.maxFailPercentage) ||
+      waveHosts.every((h) => shared.hosts.get(h)!.failed || shared.hosts.get(h)!.unreachable)
+    )
+      stopPlay = failedOut = true;
     shared.emit({ kind: 'play-end', time: shared.now(), play: name });
   }
+  return failedOut;
 }
 
 function failedPercent(wave: WaveRun): number {
@@ -221,6 +228,8 @@ function makeWave(
   const barrier =
     play.strategy === 'linear'
       ? new LockstepBarrier(waveHosts, (groups) => {
+          // the play was stopped while hosts waited here: no banner for a step nobody runs
+          if (wave.stopped || shared.signal.aborted) return;
           for (const g of groups) emitStart(g.info, g.hosts);
         })
       : undefined;
@@ -241,9 +250,11 @@ function makeWave(
     },
     hostFailed(host, anyErrorsFatal) {
       wave.failedHosts.add(host);
-      if (anyErrorsFatal) wave.stopped = true;
-      if (play.maxFailPercentage !== undefined && failedPercent(wave) > play.maxFailPercentage)
-        wave.stopped = true;
+      if (
+        anyErrorsFatal ||
+        (play.maxFailPercentage !== undefined && failedPercent(wave) > play.maxFailPercentage)
+      )
+        wave.stopped = wave.failedOut = true;
     },
     leave(h) {
       barrier?.leave(h);

@@ -37,6 +37,8 @@ export interface WaveRun {
   stopped: boolean;
   /** The stop came from `meta: end_batch`: later waves still run. */
   batchOnly?: boolean;
+  /** The stop came from failures (any_errors_fatal, max_fail_percentage): the run ends, as in Ansible. */
+  failedOut?: boolean;
   /** Wait for the host's turn at a task (linear: all hosts in step; free: at once). */
   sync(host: string, info?: StepInfo): Promise<void>;
   /** run_once results, by task and occurrence. */

@@ -123,6 +123,31 @@ test('any_errors_fatal ends the play for every host after the failing task', asy
   );
 });
 
+test('a play broken by failures ends the run (later plays do not start); end_play does not', async () => {
+  const inv = fakeInventory({ hosts: { a: { bad: true }, b: {}, c: {} } });
+  const maybeFail = task('boom', {}, { when: ['bad | default(false)'], name: 'maybe fail' });
+  const next = task('echo', { msg: 'next' }, { name: 'next' });
+  const later = play([task('echo', { msg: 'later' }, { name: 'later' })], { name: 'later play' });
+  const cases: [string, ReturnType<typeof play>, boolean][] = [
+    ['any_errors_fatal', play([maybeFail, next], { anyErrorsFatal: true }), false],
+    ['max_fail_percentage', play([maybeFail, next], { maxFailPercentage: 30 }), false],
+    ['a whole wave failed', play([maybeFail], { hosts: 'a' }), false],
+    ['under the threshold', play([maybeFail, next], { maxFailPercentage: 50 }), true],
+    ['end_play', play([task('meta', { _raw_params: 'end_play' }), next]), true],
+  ];
+  for (const [why, first, laterRuns] of cases) {
+    const events: RunEvent[] = [];
+    await runPlaybook(playbook(first, later), inv, options(new FakeWorld(), events));
+    const ranLater = results(events).some((e) => e.task === 'later');
+    assert.is(ranLater, laterRuns, why);
+    if (why === 'any_errors_fatal' || why === 'max_fail_percentage') {
+      // no banner for the step the stop cancelled
+      const starts = events.filter((e) => e.kind === 'task-start').map((e) => (e as { task: string }).task);
+      assert.not.ok(starts.includes('next'), `${why}: ${starts.join(', ')}`);
+    }
+  }
+});
+
 test('unreachable vs failed: counts and exit codes; connect once per host', async () => {
   const world = new FakeWorld();
   world.unreachable.add('b');
