@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { quote } from '../command';
+import { pyJsonDumps } from './py-json';
 import { pyRegex, pyReplacement } from './regex';
 import { pyRepr, pyStr, splitKwargs, toList, type Dict } from './values';
 
@@ -82,13 +83,22 @@ export function textFilters(): Record<string, Filter> {
     regex_escape: (v) => pyStr(v).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'),
     b64encode: (v) => Buffer.from(pyStr(v), 'utf8').toString('base64'),
     b64decode: (v) => b64decode(v),
+    // Python's json.dumps spacing and escaping, as Ansible writes them
     to_json: (v, ...args) => {
       const { kw } = splitKwargs(args);
-      return JSON.stringify(v, null, typeof kw.indent === 'number' ? kw.indent : undefined);
+      return pyJsonDumps(v, {
+        indent: typeof kw.indent === 'number' ? kw.indent : undefined,
+        sortKeys: Boolean(kw.sort_keys),
+        ensureAscii: kw.ensure_ascii === undefined ? true : Boolean(kw.ensure_ascii),
+      });
     },
     to_nice_json: (v, ...args) => {
       const { kw } = splitKwargs(args);
-      return JSON.stringify(v, null, typeof kw.indent === 'number' ? kw.indent : 4);
+      return pyJsonDumps(v, {
+        indent: typeof kw.indent === 'number' ? kw.indent : 4,
+        sortKeys: kw.sort_keys === undefined ? true : Boolean(kw.sort_keys),
+        ensureAscii: kw.ensure_ascii === undefined ? true : Boolean(kw.ensure_ascii),
+      });
     },
     from_json: (v) => {
       try {

@@ -105,8 +105,18 @@ const cases: [string, unknown][] = [
   // encodings
   ['"hello" | b64encode', 'aGVsbG8='],
   ['"aGVsbG8=" | b64decode', 'hello'],
-  ['d | to_json', '{"a":1,"b":2}'],
+  // to_json / to_nice_json: byte for byte what Python's json.dumps (Ansible) writes
+  ['d | to_json', '{"a": 1, "b": 2}'],
+  ['{"b": [1, {"c": none}], "a": "é😀"} | to_json', '{"b": [1, {"c": null}], "a": "\\u00e9\\ud83d\\ude00"}'],
+  ['{"a": 1.5, "t": true, "e": []} | to_json', '{"a": 1.5, "t": true, "e": []}'],
+  ['{"a": [1]} | to_json(indent=2)', '{\n  "a": [\n    1\n  ]\n}'],
+  ['{"b": 1, "a": 2} | to_json(sort_keys=true)', '{"a": 2, "b": 1}'],
+  ['"é" | to_json(ensure_ascii=false)', '"é"'],
   ['d | to_nice_json', '{\n    "a": 1,\n    "b": 2\n}'],
+  [
+    '{"b": 1, "a": [1, 2], "c": {}} | to_nice_json',
+    '{\n    "a": [\n        1,\n        2\n    ],\n    "b": 1,\n    "c": {}\n}',
+  ],
   ['json | from_json', { a: [1, 2] }],
   ['d | to_yaml', 'a: 1\nb: 2\n'],
   ['yaml | from_yaml', { a: 1, b: ['x', 'y'] }],
