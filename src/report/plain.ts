@@ -18,6 +18,7 @@ import {
 } from './ansible-format';
 import { maskLiterals, redactValue } from './redact';
 import type { ReporterOptions } from './types';
+import { pyJsonDumps } from '../template/py-json';
 
 type TaskResult = Extract<RunEvent, { kind: 'task-result' }>;
 
@@ -113,7 +114,11 @@ export class PlainReporter implements Reporter {
       if (e.status !== 'failed' && e.status !== 'ignored' && e.status !== 'unreachable') return;
     }
     const v = this.o.verbosity;
-    const details = v >= 1 && e.result ? ` => ${JSON.stringify(this.visible(e.result))}` : '';
+    // -v: one line of JSON as Ansible prints it (json.dumps, keys sorted)
+    const details =
+      v >= 1 && e.result
+        ? ` => ${pyJsonDumps(this.visible(e.result), { sortKeys: true, ensureAscii: false })}`
+        : '';
     switch (e.status) {
       case 'ok': {
         const shown = this.shownResult(e);
