@@ -342,7 +342,10 @@ async function gatherFacts(wave: WaveRun, hr: HostRun, scope: TaskScope): Promis
     try {
       const t = await hr.state.connection(shared.opts.transportFactory, vars);
       const become = resolveBecome(scope.inherited, vars, shared.opts.becomePassword);
-      const r = await t.exec(GATHER_SCRIPT, become ? { become } : {});
+      const r = await t.exec(
+        GATHER_SCRIPT,
+        become ? { become, signal: shared.signal } : { signal: shared.signal },
+      );
       if (r.code !== 0 && !r.stdout.includes('@@hostname'))
         throw new Error(`fact gathering failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
       return { ok: true as const, facts: parseGatheredFacts(r.stdout) };
