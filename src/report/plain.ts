@@ -36,6 +36,8 @@ const QUIET_KEYS = new Set(['ansible_loop_var']);
 export class PlainReporter implements Reporter {
   /** (host, task loc) pairs that printed per-item lines: their loop summary line is not repeated. */
   private readonly itemized = new Set<string>();
+  /** loc and name of the task whose banner was printed last. */
+  private lastBanner = '';
 
   constructor(private readonly o: ReporterOptions) {}
 
@@ -63,6 +65,7 @@ export class PlainReporter implements Reporter {
       }
       case 'task-start': {
         const head = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.task}]`);
+        this.lastBanner = `${e.loc}\u0000${e.task}`;
         this.print('');
         this.print(head);
         if (this.o.verbosity >= 2) this.print(`task path: ${displayLoc(e.loc)}`);
@@ -101,6 +104,12 @@ export class PlainReporter implements Reporter {
   }
 
   private result(e: TaskResult): void {
+    // include_tasks is no step of its own (no task-start): its failed/skipped result gets its banner here
+    if (e.module === 'include_tasks' && this.lastBanner !== `${e.loc}\u0000${e.task}`) {
+      this.lastBanner = `${e.loc}\u0000${e.task}`;
+      this.print('');
+      this.print(banner(`TASK [${e.task}]`));
+    }
     const key = `${e.host}\u0000${e.loc}\u0000${e.task}`;
     const item = e.item !== undefined ? ` (item=${e.item})` : '';
     if (e.attempt) {

@@ -144,7 +144,9 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       file = path.resolve(inc.baseDir, String(shared.templar.render(inc.file, { ...vars, ...loopVars })));
       tasks = await shared.loader.loadTaskFile(file, inc.loc);
     } catch (e) {
-      return fail(e instanceof Error ? e.message : String(e));
+      // a problem located at this include already names its place: the result line adds it once
+      const msg = e instanceof Error ? e.message : String(e);
+      return fail(msg.startsWith(`${loc}: `) ? msg.slice(loc.length + 2) : msg);
     }
     shared.emit({
       kind: 'log',

@@ -92,6 +92,42 @@ test('plain: a wave banner counts its hosts in words', () => {
   }
 });
 
+test('plain: a failed include_tasks (no task-start of its own) gets one TASK banner', () => {
+  const out = sink();
+  const r = new PlainReporter({ verbosity: 0, diff: false, out, err: sink(), color: false, secrets: [] });
+  const loc = '/pb/site.yml:8:7';
+  r.on({
+    kind: 'task-start',
+    time: 0,
+    play: 'p',
+    task: 'before',
+    loc: '/pb/site.yml:4:7',
+    hosts: ['a', 'b'],
+  });
+  for (const host of ['a', 'b'])
+    r.on({
+      kind: 'task-result',
+      time: 0,
+      host,
+      task: 'include_tasks: missing.yml',
+      loc,
+      module: 'include_tasks',
+      status: 'failed',
+      durationMs: 0,
+      msg: 'cannot read task file /pb/missing.yml: no such file',
+      check: false,
+    });
+  const banners = out.text.split('\n').filter((l) => l.startsWith('TASK ['));
+  assert.equal(
+    banners.map((b) => b.replace(/ \*+$/, '')),
+    ['TASK [before]', 'TASK [include_tasks: missing.yml]'],
+  );
+  assert.match(
+    out.text,
+    /TASK \[include_tasks: missing\.yml\] \*+\nfatal: \[a\]: FAILED! => cannot read task file/,
+  );
+});
+
 test('plain: color paints statuses', () => {
   const out = sink();
   const r = createReporter('plain', { verbosity: 0, diff: false, out, err: sink(), color: true });

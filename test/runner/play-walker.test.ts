@@ -1,6 +1,7 @@
 // The walk through a play: handlers, blocks, includes, meta, run_once, tags.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { PlaybookError } from '../../src/errors';
 import type { RunEvent } from '../../src/events';
 import { runPlaybook } from '../../src/runner/index';
 import {
@@ -248,6 +249,29 @@ test('loop items are rendered values: {% raw %} text stays literal in task and i
     results(events).map((e) => e.result!['msg']),
     ['{{ not_a_var }}', 'b', 'All items completed', '{{ not_a_var }}/0'],
   );
+});
+
+test('a failing include_tasks reports the loader problem once, without repeating its location', async () => {
+  const events: RunEvent[] = [];
+  const loc = { file: '/pb/site.yml', line: 3, col: 7 };
+  const inc = { type: 'include' as const, file: 'missing.yml', baseDir: '/pb', loc, tags: [] };
+  const s = await runPlaybook(
+    playbook(play([inc])),
+    fakeInventory({ hosts: { a: {} } }),
+    options(new FakeWorld(), events, {
+      loader: {
+        loadVarsFile: async () => ({}),
+        loadTaskFile: async (f, from) => {
+          throw new PlaybookError(`cannot read task file ${f}: no such file`, from);
+        },
+      },
+    }),
+  );
+  assert.is(s.exitCode, 2);
+  const [r] = results(events);
+  assert.is(r!.status, 'failed');
+  assert.is(r!.msg, 'cannot read task file /pb/missing.yml: no such file');
+  assert.is(r!.loc, '/pb/site.yml:3:7');
 });
 
 test('run_once runs on the first host and registers for all; set_fact persists across plays; meta end_host', async () => {
