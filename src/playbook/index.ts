@@ -77,8 +77,8 @@ export async function checkTaskFile(
 const taskFileCache = new Map<string, { stamp: string; tasks: Promise<Task[]> }>();
 
 /** Load a YAML vars file (`vars_files`, `-e @file`, host_vars/group_vars). */
-export async function loadVarsFile(file: string): Promise<Vars> {
-  const src = await YamlSource.load(path.resolve(file), undefined, 'vars file');
+export async function loadVarsFile(file: string, includedFrom?: SourceLoc): Promise<Vars> {
+  const src = await YamlSource.load(path.resolve(file), includedFrom, 'vars file');
   const v = src.value;
   if (v === null || v === undefined) return {};
   if (typeof v !== 'object' || Array.isArray(v)) {

@@ -1,6 +1,6 @@
 /** The runner: plays × hosts, waves, forks, handlers, block/rescue, loops, retries. Owned by the runner area. */
 import path from 'node:path';
-import { ExitCode, formatLoc } from '../errors';
+import { ExitCode, formatLoc, PlaybookError } from '../errors';
 import type { HostCounts, RunEvent } from '../events';
 import type { Inventory, Vars } from '../inventory/types';
 import type { Play, Playbook } from '../playbook/types';
@@ -274,8 +274,15 @@ function playName(shared: RunShared, play: Play): string {
 async function loadVarsFiles(shared: RunShared, play: Play, vars: Vars): Promise<Vars> {
   const out: Vars = {};
   for (const f of play.varsFiles) {
-    const file = String(shared.templar.render(f, { ...vars, ...out, ...shared.opts.extraVars }));
-    Object.assign(out, await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file)));
+    let file: string;
+    try {
+      file = String(shared.templar.render(f, { ...vars, ...out, ...shared.opts.extraVars }));
+    } catch (e) {
+      throw new PlaybookError(`vars_files entry "${f}": ${(e as Error).message}`, play.loc, {
+        hint: 'vars_files are rendered with the play vars and -e extra vars only',
+      });
+    }
+    Object.assign(out, await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc));
   }
   return out;
 }

@@ -68,5 +68,6 @@ export interface RunnerLoader {
     file: string,
     includedFrom?: import('../errors').SourceLoc,
   ): Promise<import('../playbook/types').Task[]>;
-  loadVarsFile(file: string): Promise<Vars>;
+  /** `includedFrom`: where the file is named (a vars_files play), for the error when it cannot be read. */
+  loadVarsFile(file: string, includedFrom?: import('../errors').SourceLoc): Promise<Vars>;
 }

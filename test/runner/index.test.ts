@@ -1,6 +1,7 @@
 // runPlaybook: strategies, forks, waves, failure policies, exit codes, precedence, events.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { PlaybookError } from '../../src/errors';
 import type { RunEvent } from '../../src/events';
 import { runPlaybook } from '../../src/runner/index';
 import {
@@ -146,6 +147,31 @@ test('a play broken by failures ends the run (later plays do not start); end_pla
       assert.not.ok(starts.includes('next'), `${why}: ${starts.join(', ')}`);
     }
   }
+});
+
+test('vars_files: the loader is told the play naming the file; an unrenderable entry is a located error', async () => {
+  const seen: unknown[] = [];
+  const loader = {
+    loadTaskFile: async () => [],
+    loadVarsFile: async (f: string, from?: unknown) => {
+      seen.push([f, from]);
+      return { fromfile: 1 };
+    },
+  };
+  const p = play([task('echo', { msg: '{{ fromfile }}' })], { varsFiles: ['{{ which }}.yml'] });
+  const s = await runPlaybook(
+    playbook(p),
+    two(),
+    options(new FakeWorld(), [], { loader, extraVars: { which: 'x' } }),
+  );
+  assert.is(s.exitCode, 0);
+  assert.equal(seen, [['/pb/x.yml', p.loc]]);
+  const err = await runPlaybook(playbook(p), two(), options(new FakeWorld(), [], { loader })).catch(
+    (e: unknown) => e,
+  );
+  assert.instance(err, PlaybookError);
+  assert.equal((err as PlaybookError).loc, p.loc);
+  assert.match((err as PlaybookError).message, `vars_files entry "{{ which }}.yml": 'which' is undefined`);
 });
 
 test('unreachable vs failed: counts and exit codes; connect once per host', async () => {
