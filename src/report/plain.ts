@@ -33,11 +33,25 @@ export function displayLoc(loc: string): string {
 /** Result keys never worth repeating in `=> {...}` at -v. */
 const QUIET_KEYS = new Set(['ansible_loop_var']);
 
+interface Banner {
+  key: string;
+  task: string;
+  loc: string;
+  handler?: boolean;
+}
+
 export class PlainReporter implements Reporter {
   /** (host, task loc) pairs that printed per-item lines: their loop summary line is not repeated. */
   private readonly itemized = new Set<string>();
   /** loc and name of the task whose banner was printed last. */
   private lastBanner = '';
+
+  private printBanner(b: Banner): void {
+    this.lastBanner = b.key;
+    this.print('');
+    this.print(banner(`${b.handler ? 'RUNNING HANDLER' : 'TASK'} [${b.task}]`));
+    if (this.o.verbosity >= 2) this.print(`task path: ${displayLoc(b.loc)}`);
+  }
 
   constructor(private readonly o: ReporterOptions) {}
 
@@ -63,14 +77,10 @@ export class PlainReporter implements Reporter {
         this.print(banner(`PLAY [${e.play}]${wave}`));
         return;
       }
-      case 'task-start': {
-        const head = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.task}]`);
-        this.lastBanner = `${e.loc}\u0000${e.task}`;
-        this.print('');
-        this.print(head);
-        if (this.o.verbosity >= 2) this.print(`task path: ${displayLoc(e.loc)}`);
+      case 'task-start':
+        // at once: a long task shows what it is while it runs
+        this.printBanner({ key: `${e.loc}\u0000${e.task}`, task: e.task, loc: e.loc, handler: e.handler });
         return;
-      }
       case 'task-result':
         return this.result(e);
       case 'host-output':
@@ -104,12 +114,10 @@ export class PlainReporter implements Reporter {
   }
 
   private result(e: TaskResult): void {
-    // include_tasks is no step of its own (no task-start): its failed/skipped result gets its banner here
-    if (e.module === 'include_tasks' && this.lastBanner !== `${e.loc}\u0000${e.task}`) {
-      this.lastBanner = `${e.loc}\u0000${e.task}`;
-      this.print('');
-      this.print(banner(`TASK [${e.task}]`));
-    }
+    // a result under another task's banner (strategy free interleaves hosts; include_tasks has no
+    // task-start of its own) gets its own banner first, as Ansible prints it
+    const own = `${e.loc}\u0000${e.task}`;
+    if (this.lastBanner !== own) this.printBanner({ key: own, task: e.task, loc: e.loc, handler: e.handler });
     const key = `${e.host}\u0000${e.loc}\u0000${e.task}`;
     const item = e.item !== undefined ? ` (item=${e.item})` : '';
     if (e.attempt) {

@@ -128,6 +128,43 @@ test('plain: a failed include_tasks (no task-start of its own) gets one TASK ban
   );
 });
 
+test("plain: a result arriving under another task's banner (strategy free) gets its own banner again", () => {
+  const out = sink();
+  const r = new PlainReporter({ verbosity: 0, diff: false, out, err: sink(), color: false, secrets: [] });
+  const res = (host: string, task: string, loc: string) =>
+    r.on({
+      kind: 'task-result',
+      time: 0,
+      host,
+      task,
+      loc,
+      module: 'debug',
+      status: 'ok',
+      durationMs: 0,
+      check: false,
+    });
+  r.on({ kind: 'task-start', time: 0, play: 'p', task: 'slow', loc: 'pb.yml:4:7', hosts: ['a'] });
+  res('b', 'slow', 'pb.yml:4:7');
+  r.on({ kind: 'task-start', time: 0, play: 'p', task: 'next', loc: 'pb.yml:6:7', hosts: ['b'] });
+  res('b', 'next', 'pb.yml:6:7');
+  res('a', 'slow', 'pb.yml:4:7');
+  res('a', 'next', 'pb.yml:6:7');
+  const lines = out.text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/ \*+$/, ''));
+  assert.equal(lines, [
+    'TASK [slow]',
+    'ok: [b]',
+    'TASK [next]',
+    'ok: [b]',
+    'TASK [slow]',
+    'ok: [a]',
+    'TASK [next]',
+    'ok: [a]',
+  ]);
+});
+
 test('plain: color paints statuses', () => {
   const out = sink();
   const r = createReporter('plain', { verbosity: 0, diff: false, out, err: sink(), color: true });
