@@ -171,6 +171,8 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     p.includes(',') && !fs.existsSync(path.resolve(io.cwd, p)) ? p : path.resolve(io.cwd, p),
   );
   const inventory = await loadInventory(sources, { playbookDir: pb.dir });
+  if (sources.length === 0)
+    println(io.err, 'warning: no inventory given (-i): only the implicit localhost is available');
   const limit = o.limit?.replace(/^@(?!\/)/, `@${io.cwd}/`);
   if (limit !== undefined && inventory.select(limit).length === 0)
     throw new UsageError(`--limit ${o.limit} matches no host of the inventory`, {
@@ -276,8 +278,11 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   // after the reporter has closed: the pretty view prints its failures and recap when it ends
   if (retry.length && o.retryFile !== false && !abort.signal.aborted)
     writeRetryFile(pb, inventoryOrder(inventory, retry), io);
-  if (inventory instanceof InventoryData)
-    for (const w of new Set(inventory.warnings)) println(io.err, `warning: ${w}`);
+  if (inventory instanceof InventoryData) {
+    // a play whose whole pattern matched nothing was already reported (located) by the runner
+    const said = new Set(pb.plays.map((p) => `could not match host pattern "${p.hosts}", ignoring it`));
+    for (const w of new Set(inventory.warnings)) if (!said.has(w)) println(io.err, `warning: ${w}`);
+  }
   return code;
 }
 

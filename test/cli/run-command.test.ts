@@ -150,4 +150,12 @@ test('host key checking: the flag wins, else ANSIBLE_HOST_KEY_CHECKING (False â†
   );
 });
 
+test('run without -i: a warning says only localhost is there; an unmatched play is reported once', async () => {
+  const r = await runCli(['run', 'site.yml', '-e', 'x=1 y=2 z=3'], { cwd: dir });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stderr.match(/no inventory given \(-i\)/g)?.length, 1, r.stderr);
+  assert.is(r.stderr.match(/no hosts matched 'local'/g)?.length, 1, r.stderr);
+  assert.not.match(r.stderr, /could not match host pattern "local"/);
+});
+
 test.run();
