@@ -196,14 +196,22 @@ export async function executeTask(
       if (shared.signal.aborted) throw abortError();
       const extra: Vars = { [loopVar]: items[i], ansible_loop_var: loopVar };
       if (lc?.indexVar) extra[lc.indexVar] = i;
-      if (lc?.extended)
-        extra['ansible_loop'] = {
+      if (lc?.extended) {
+        // Ansible's loop_control.extended: the whole set, previtem/nextitem only where they exist
+        const loop: Vars = {
           index: i + 1,
           index0: i,
+          revindex: items.length - i,
+          revindex0: items.length - i - 1,
           first: i === 0,
           last: i === items.length - 1,
           length: items.length,
+          allitems: items,
         };
+        if (i > 0) loop['previtem'] = items[i - 1];
+        if (i < items.length - 1) loop['nextitem'] = items[i + 1];
+        extra['ansible_loop'] = loop;
+      }
       // rebuilt from the source layers (not re-rendered from baseVars): loop vars may be referenced by vars
       const vars = taskVars(wave.scope, host, scope, task.vars, extra);
       const label = itemLabel(items[i], lc?.label, templar, vars);

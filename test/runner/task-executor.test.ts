@@ -69,6 +69,30 @@ test('loops: per-item results, label, index_var, registered results[]', async ()
   assert.is(s.hosts['a']!.changed, 1);
 });
 
+test('loop_control.extended: ansible_loop has what Ansible gives (revindex, allitems, prev/next item)', async () => {
+  const events: RunEvent[] = [];
+  const msg =
+    '{{ ansible_loop.index }}/{{ ansible_loop.revindex }}/{{ ansible_loop.revindex0 }}/' +
+    '{{ ansible_loop.first }}/{{ ansible_loop.last }}/{{ ansible_loop.allitems | join(",") }}/' +
+    '{{ ansible_loop.previtem | default("-") }}/{{ ansible_loop.nextitem | default("-") }}';
+  const pb = playbook(
+    play([
+      task(
+        'echo',
+        { msg },
+        { name: 'ext', loop: ['a', 'b', 'c'], loopControl: { loopVar: 'item', extended: true } },
+      ),
+    ]),
+  );
+  await runPlaybook(pb, fakeInventory({ hosts: { h: {} } }), options(new FakeWorld(), events));
+  assert.equal(
+    results(events)
+      .filter((e) => e.item !== undefined)
+      .map((e) => e.result!['msg']),
+    ['1/3/2/True/False/a,b,c/-/b', '2/2/1/False/False/a,b,c/a/c', '3/1/0/False/True/a,b,c/b/-'],
+  );
+});
+
 test('until/retries: attempt events and fake-clock sleeps', async () => {
   const events: RunEvent[] = [];
   const clock = new FakeClock();
