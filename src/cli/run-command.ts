@@ -159,6 +159,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
   const { loadPlaybook } = require('../playbook') as typeof import('../playbook');
   const pb = await loadPlaybook(path.resolve(io.cwd, file));
+  for (const w of pb.warnings ?? []) println(io.err, `[WARNING]: ${w}`);
   if (o.syntaxCheck) {
     println(io.out, `playbook: ${pb.file}`);
     return ExitCode.OK;

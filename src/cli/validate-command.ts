@@ -35,6 +35,7 @@ export function registerValidateCommand(program: Command, io: CliIo, done: (code
         if (e.hint) println(io.err, `  hint: ${e.hint}`);
         return done(e.exitCode);
       }
+      for (const w of pb.warnings ?? []) println(io.err, `warning: ${w}`);
       const errors = await checkIncludedFiles(pb);
       for (const e of errors) {
         println(io.err, e.message);

@@ -23,6 +23,8 @@ export class PlaybookErrors extends PlaybookError {
 /** The problems found so far while loading one playbook or task file. */
 export class LoadErrors {
   readonly errors: PlaybookError[] = [];
+  /** Located notes on things that work but are likely mistakes (`when: "{{ x }}"`). */
+  readonly warnings: string[] = [];
 
   /** Record a PlaybookError and carry on (undefined); anything else, or the cap reached, is thrown. */
   add(e: unknown): undefined {

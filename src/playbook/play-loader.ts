@@ -157,7 +157,10 @@ export async function loadPlaybookFile(
 ): Promise<Playbook> {
   const errors = collected ?? new LoadErrors();
   const pb = await loadPlays(file, importStack, errors, from, fromPath);
-  if (!collected) errors.throwIfAny();
+  if (!collected) {
+    errors.throwIfAny();
+    if (errors.warnings.length) pb.warnings = errors.warnings;
+  }
   return pb;
 }
 

@@ -94,7 +94,7 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
   }
   checkKeywords(ctx, raw, shape, p);
   const { key, mod } = found[0];
-  checkTaskTemplates(ctx.src, raw, p, key, mod.name);
+  checkTaskTemplates(ctx.src, raw, p, key, mod.name, ctx.errors?.warnings);
   const value = raw[key];
   const argsLoc = ctx.src.loc([...p, key]);
   let args: Raw;
@@ -168,7 +168,7 @@ async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Block
     );
   }
   checkKeywords(ctx, raw, blockKeywords, p);
-  checkTaskTemplates(ctx.src, raw, p);
+  checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   return {
     ...common(ctx, raw, p),
     type: 'block',
@@ -194,7 +194,7 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
     );
   }
   checkKeywords(ctx, raw, includeKeywords, p);
-  checkTaskTemplates(ctx.src, raw, p);
+  checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   const spec = raw[kw];
   const file = typeof spec === 'string' ? spec : (spec as { file: string }).file;
   const fileLoc = ctx.src.loc([...p, kw]);

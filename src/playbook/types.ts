@@ -118,4 +118,6 @@ export interface Playbook {
   /** Its directory: base for vars_files, templates/, files/ and includes. */
   dir: string;
   plays: Play[];
+  /** Located notes on things that work but are likely mistakes (`when: "{{ x }}"`), for the CLI to show. */
+  warnings?: string[];
 }

@@ -367,4 +367,38 @@ test('notify: a templated handler name defers the check to the run; without one 
   }
 });
 
+test('a templated conditional ({{ }} in when/until/changed_when/failed_when/that) is a located warning', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-warn-'));
+  try {
+    const file = path.join(dir, 'pb.yml');
+    fs.writeFileSync(
+      file,
+      [
+        '- hosts: all',
+        '  tasks:',
+        '    - debug: msg=x',
+        '      when: "{{ flag | bool }}"',
+        '    - assert:',
+        '        that: ["{{ a }} == 1", b == 2]',
+        '    - debug: msg=fine',
+        '      when: flag | bool',
+        '    - block:',
+        '        - debug: msg=y',
+        '      when: "{{ other }}"',
+        '',
+      ].join('\n'),
+    );
+    const pb = await loadPlaybook(file);
+    assert.equal(pb.warnings, [
+      `${file}:4:13: conditionals and bare expressions should not include {{ }} or {% %}: write \`flag | bool\``,
+      `${file}:6:16: conditionals and bare expressions should not include {{ }} or {% %}: write \`a == 1\``,
+      `${file}:11:13: conditionals and bare expressions should not include {{ }} or {% %}: write \`other\``,
+    ]);
+    fs.writeFileSync(file, '- hosts: all\n  tasks:\n    - debug: msg=x\n      when: flag\n');
+    assert.is((await loadPlaybook(file)).warnings, undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
