@@ -109,11 +109,18 @@ export function playbookJsonSchema(): Record<string, unknown> {
     required: ['block'],
     additionalProperties: false,
   };
+  const includeProps = props(includeKeywords);
+  for (const k of ['include_tasks', 'import_tasks']) includeProps[`ansible.builtin.${k}`] = includeProps[k];
   defs.include_task = {
     type: 'object',
-    properties: props(includeKeywords),
+    properties: includeProps,
     additionalProperties: false,
-    oneOf: [{ required: ['include_tasks'] }, { required: ['import_tasks'] }],
+    oneOf: [
+      'include_tasks',
+      'import_tasks',
+      'ansible.builtin.include_tasks',
+      'ansible.builtin.import_tasks',
+    ].map((k) => ({ required: [k] })),
   };
   defs.task = {
     anyOf: [
@@ -135,8 +142,12 @@ export function playbookJsonSchema(): Record<string, unknown> {
   };
   defs.import_playbook = {
     type: 'object',
-    properties: { import_playbook: { type: 'string' }, name: { type: 'string' } },
-    required: ['import_playbook'],
+    properties: {
+      import_playbook: { type: 'string' },
+      'ansible.builtin.import_playbook': { type: 'string' },
+      name: { type: 'string' },
+    },
+    oneOf: [{ required: ['import_playbook'] }, { required: ['ansible.builtin.import_playbook'] }],
     additionalProperties: false,
   };
   return {

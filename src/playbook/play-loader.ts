@@ -198,6 +198,10 @@ async function loadItem(
   stack: string[],
   errors: LoadErrors,
 ): Promise<Play[]> {
+  if (isMapping(item) && 'ansible.builtin.import_playbook' in item && !('import_playbook' in item)) {
+    const { ['ansible.builtin.import_playbook']: target, ...rest } = item;
+    item = { import_playbook: target, ...rest };
+  }
   if (isMapping(item) && 'import_playbook' in item) {
     const target = item.import_playbook;
     if (typeof target !== 'string' || /\{\{|\{%/.test(target)) {

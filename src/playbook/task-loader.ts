@@ -279,13 +279,23 @@ function dropEmptyKeywords(raw: Raw): Raw {
   return Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== null || !ALL_TASK_KEYWORDS.has(k)));
 }
 
+/** `ansible.builtin.include_tasks: f` is `include_tasks: f` (ansible-lint asks for the long names). */
+const FQCN_KEYWORDS: Record<string, string> = {
+  'ansible.builtin.include_tasks': 'include_tasks',
+  'ansible.builtin.import_tasks': 'import_tasks',
+};
+function shortKeywords(raw: Raw): Raw {
+  if (!Object.keys(raw).some((k) => k in FQCN_KEYWORDS)) return raw;
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [FQCN_KEYWORDS[k] ?? k, v]));
+}
+
 export async function loadTask(
   ctx: TaskLoadContext,
   input: unknown,
   p: Path,
   kind: 'task' | 'handler',
 ): Promise<Task> {
-  const raw = isMapping(input) ? dropEmptyKeywords(input) : input;
+  const raw = isMapping(input) ? shortKeywords(dropEmptyKeywords(input)) : input;
   if (!isMapping(raw)) {
     throw ctx.src.error(
       `a ${kind} must be a mapping (module: args, plus keywords), not ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`,

@@ -401,4 +401,23 @@ test('a templated conditional ({{ }} in when/until/changed_when/failed_when/that
   }
 });
 
+test('ansible.builtin.include_tasks / import_tasks / import_playbook are the short keywords', async () => {
+  const pb = await loadPlaybook(path.join(GOOD, 'fqcn.yml'));
+  const [, imported, included] = pb.plays[0]!.tasks;
+  assert.is(imported!.type, 'block', 'import_tasks is inlined');
+  assert.is(mod((imported as BlockTask).block[0]).module, 'copy');
+  assert.is(included!.type, 'include');
+  assert.is((included as IncludeTask).file, 'tasks/common.yml');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-fqcn-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'sub.yml'), '- hosts: all\n  tasks:\n    - debug: msg=sub\n');
+    fs.writeFileSync(path.join(dir, 'site.yml'), '- ansible.builtin.import_playbook: sub.yml\n');
+    const site = await loadPlaybook(path.join(dir, 'site.yml'));
+    assert.is(site.plays.length, 1);
+    assert.is(site.plays[0]!.loc.file, path.join(dir, 'sub.yml'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
