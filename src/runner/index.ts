@@ -1,6 +1,7 @@
 /** The runner: plays × hosts, waves, forks, handlers, block/rescue, loops, retries. Owned by the runner area. */
 import path from 'node:path';
 import { ExitCode, formatLoc, PlaybookError } from '../errors';
+import { Templar } from '../template/index';
 import type { HostCounts, RunEvent } from '../events';
 import type { Inventory, Vars } from '../inventory/types';
 import type { Play, Playbook } from '../playbook/types';
@@ -100,7 +101,8 @@ export async function runPlaybook(
 /** Run one play; true when failures broke it (any_errors_fatal, max_fail_percentage, a whole wave failed). */
 async function runPlay(shared: RunShared, play: Play): Promise<boolean> {
   const { opts, inventory } = shared;
-  let selected = inventory.select(play.hosts);
+  const pattern = playPattern(shared, play);
+  let selected = inventory.select(pattern);
   if (opts.limit) {
     const limit = new Set(inventory.select(opts.limit));
     selected = selected.filter((h) => limit.has(h));
@@ -119,7 +121,7 @@ async function runPlay(shared: RunShared, play: Play): Promise<boolean> {
     shared.emit({
       kind: 'warning',
       time: shared.now(),
-      msg: `${formatLoc(play.loc)}: no hosts matched '${play.hosts}'${opts.limit ? ` with --limit ${opts.limit}` : ''}, skipping the play`,
+      msg: `${formatLoc(play.loc)}: no hosts matched '${pattern}'${opts.limit ? ` with --limit ${opts.limit}` : ''}, skipping the play`,
     });
     shared.emit({ kind: 'play-end', time: shared.now(), play: name });
     return false;
@@ -261,6 +263,20 @@ function makeWave(
     },
   };
   return wave;
+}
+
+/** The play's host pattern; a templated one is rendered with the play vars and the extra vars. */
+function playPattern(shared: RunShared, play: Play): string {
+  if (!Templar.isTemplated(play.hosts)) return play.hosts;
+  let v: unknown;
+  try {
+    v = shared.templar.render(play.hosts, { ...play.vars, ...shared.opts.extraVars });
+  } catch (e) {
+    throw new PlaybookError(`hosts "${play.hosts}": ${(e as Error).message}`, play.loc, {
+      hint: 'a templated hosts: pattern is rendered with the play vars and -e extra vars only',
+    });
+  }
+  return Array.isArray(v) ? v.map(String).join(':') : String(v);
 }
 
 function playName(shared: RunShared, play: Play): string {

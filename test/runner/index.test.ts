@@ -174,6 +174,35 @@ test('vars_files: the loader is told the play naming the file; an unrenderable e
   assert.match((err as PlaybookError).message, `vars_files entry "{{ which }}.yml": 'which' is undefined`);
 });
 
+test('a templated hosts: pattern is rendered with play vars and extra vars; undefined is a located error', async () => {
+  const inv = fakeInventory({ hosts: { a: {}, b: {}, c: {} } });
+  const cases: [Partial<ReturnType<typeof play>>, Record<string, unknown>, string[]][] = [
+    [{ hosts: '{{ target }}' }, { target: 'b' }, ['b']],
+    [{ hosts: '{{ target }}', vars: { target: 'a:c' } }, {}, ['a', 'c']],
+    [{ hosts: '{{ targets }}' }, { targets: ['a', 'b'] }, ['a', 'b']],
+  ];
+  for (const [extra, extraVars, want] of cases) {
+    const events: RunEvent[] = [];
+    await runPlaybook(
+      playbook(play([task('echo', { msg: 'x' })], extra)),
+      inv,
+      options(new FakeWorld(), events, { extraVars }),
+    );
+    assert.equal(
+      results(events)
+        .map((e) => e.host)
+        .sort(),
+      want,
+      JSON.stringify(extra),
+    );
+  }
+  const p = play([task('echo', { msg: 'x' })], { hosts: '{{ target }}' });
+  const err = await runPlaybook(playbook(p), inv, options(new FakeWorld(), [])).catch((e: unknown) => e);
+  assert.instance(err, PlaybookError);
+  assert.equal((err as PlaybookError).loc, p.loc);
+  assert.match((err as PlaybookError).message, `hosts "{{ target }}": 'target' is undefined`);
+});
+
 test('unreachable vs failed: counts and exit codes; connect once per host', async () => {
   const world = new FakeWorld();
   world.unreachable.add('b');
