@@ -343,7 +343,7 @@ async function gatherFacts(wave: WaveRun, hr: HostRun, scope: TaskScope): Promis
   const res = await shared.forks.with(async () => {
     try {
       const t = await hr.state.connection(shared.opts.transportFactory, vars);
-      const become = resolveBecome(scope.inherited, vars, shared.opts.becomePassword);
+      const become = resolveBecome(scope.inherited, vars, shared.opts.becomePassword, shared.templar);
       const r = await t.exec(
         GATHER_SCRIPT,
         become ? { become, signal: shared.signal } : { signal: shared.signal },

@@ -117,7 +117,7 @@ export async function executeTask(
     try {
       args = templar.render(task.args, vars);
       throwIfUnresolved(args);
-      become = resolveBecome(kw, vars, shared.opts.becomePassword);
+      become = resolveBecome(kw, vars, shared.opts.becomePassword, templar);
       env = resolveEnvironment(kw.environment, templar, vars);
     } catch (e) {
       return fromOutcome(errorOutcome(e));

@@ -9,14 +9,19 @@ import type { TemplarLike } from './types';
 export function resolveBecome(
   kw: InheritedKeywords,
   vars: Vars,
-  password?: BecomeOptions['password'],
+  password: BecomeOptions['password'] | undefined,
+  templar: TemplarLike,
 ): BecomeOptions | undefined {
   const on = kw.become ?? boolVar(vars['ansible_become']);
   if (!on) return undefined;
   const method = (kw.becomeMethod ??
     (vars['ansible_become_method'] as string | undefined) ??
     'sudo') as BecomeOptions['method'];
-  const user = kw.becomeUser ?? (vars['ansible_become_user'] as string | undefined) ?? 'root';
+  // become_user: "{{ app_user }}" is rendered like any keyword value (inventory vars already are)
+  const user =
+    kw.becomeUser !== undefined
+      ? String(templar.render(kw.becomeUser, vars))
+      : ((vars['ansible_become_user'] as string | undefined) ?? 'root');
   const out: BecomeOptions = { method, user };
   const pw = password ?? vars['ansible_become_password'] ?? vars['ansible_become_pass'];
   if (pw !== undefined && pw !== null && pw !== '') out.password = isSecret(pw) ? pw : secret(String(pw));

@@ -188,8 +188,9 @@ test('become (task > play > ansible_become vars), environment and delegate_to: l
         task('kv', { key: 'k3', value: 'v' }, { become: false, environment: { TASK: '{{ 1 + 1 }}' } }),
         task('kv', { key: 'k4', value: 'v' }, { delegateTo: 'localhost' }),
         task('echo', { msg: "{{ hostvars['a'].hv }}" }, { name: 'hostvars' }),
+        task('kv', { key: 'k5', value: 'v' }, { become: true, becomeUser: '{{ app_user }}' }),
       ],
-      { environment: { PLAY: 'p' } },
+      { environment: { PLAY: 'p' }, vars: { app_user: 'app-{{ inventory_hostname }}' } },
     ),
   );
   const events: RunEvent[] = [];
@@ -203,6 +204,7 @@ test('become (task > play > ansible_become vars), environment and delegate_to: l
       ['a', 'get k2', 'kube', { PLAY: 'p' }],
       ['a', 'get k3', undefined, { PLAY: 'p', TASK: '2' }],
       ['localhost', 'get k4', 'ops', { PLAY: 'p' }],
+      ['a', 'get k5', 'app-a', { PLAY: 'p' }],
     ],
   );
   assert.is(world.kv('localhost').get('k4'), 'v');
