@@ -7,6 +7,7 @@ import { formatLoc, PlaybookError } from '../errors';
 import type { Inventory, Vars } from '../inventory/types';
 import { didYouMean } from '../playbook/suggest';
 import type { Play, Playbook, Task } from '../playbook/types';
+import { renderHostPattern } from '../runner/variables';
 import { Templar } from '../template';
 
 /** Tasks of a play (pre_tasks, tasks, post_tasks), blocks flattened, in order. */
@@ -23,10 +24,9 @@ export function taskLabel(t: Task): string {
   return 'block';
 }
 
-/** The play's host pattern, rendered with the extra vars when it is templated. */
+/** The play's host pattern, rendered (play vars and extra vars) when it is templated, as the runner does. */
 export function playPattern(play: Play, extraVars: Vars): string {
-  if (!Templar.isTemplated(play.hosts)) return play.hosts;
-  return new Templar().renderString(play.hosts, { ...play.vars, ...extraVars });
+  return renderHostPattern(new Templar(), play, extraVars);
 }
 
 /** Hosts a play would run on: its pattern, intersected with `--limit`. */

@@ -1,7 +1,6 @@
 /** The runner: plays × hosts, waves, forks, handlers, block/rescue, loops, retries. Owned by the runner area. */
 import path from 'node:path';
 import { ExitCode, formatLoc, PlaybookError } from '../errors';
-import { Templar } from '../template/index';
 import type { HostCounts, RunEvent } from '../events';
 import type { Inventory, Vars } from '../inventory/types';
 import type { Play, Playbook } from '../playbook/types';
@@ -12,7 +11,7 @@ import { defaultRunnerOptions } from './options';
 import type { RunShared, WaveRun } from './play-context';
 import { walkHost } from './play-walker';
 import type { RunnerOptions, RunSummary } from './types';
-import { groupsMap, makeHostvars, type PlayScope } from './variables';
+import { groupsMap, makeHostvars, renderHostPattern, type PlayScope } from './variables';
 import { planWaves } from './wave-planner';
 
 export { defaultRunnerOptions } from './options';
@@ -101,7 +100,7 @@ export async function runPlaybook(
 /** Run one play; true when failures broke it (any_errors_fatal, max_fail_percentage, a whole wave failed). */
 async function runPlay(shared: RunShared, play: Play): Promise<boolean> {
   const { opts, inventory } = shared;
-  const pattern = playPattern(shared, play);
+  const pattern = renderHostPattern(shared.templar, play, shared.opts.extraVars);
   let selected = inventory.select(pattern);
   if (opts.limit) {
     const limit = new Set(inventory.select(opts.limit));
@@ -263,20 +262,6 @@ function makeWave(
     },
   };
   return wave;
-}
-
-/** The play's host pattern; a templated one is rendered with the play vars and the extra vars. */
-function playPattern(shared: RunShared, play: Play): string {
-  if (!Templar.isTemplated(play.hosts)) return play.hosts;
-  let v: unknown;
-  try {
-    v = shared.templar.render(play.hosts, { ...play.vars, ...shared.opts.extraVars });
-  } catch (e) {
-    throw new PlaybookError(`hosts "${play.hosts}": ${(e as Error).message}`, play.loc, {
-      hint: 'a templated hosts: pattern is rendered with the play vars and -e extra vars only',
-    });
-  }
-  return Array.isArray(v) ? v.map(String).join(':') : String(v);
 }
 
 function playName(shared: RunShared, play: Play): string {

@@ -8,7 +8,8 @@ import type { Inventory, Vars } from '../inventory/types';
 import type { Play } from '../playbook/types';
 import type { HostState } from './host-state';
 import type { InheritedKeywords } from './play-context';
-import { UNRESOLVED } from '../template/index';
+import { PlaybookError } from '../errors';
+import { Templar, UNRESOLVED } from '../template/index';
 import type { TemplarLike } from './types';
 
 export interface PlayScope {
@@ -191,4 +192,21 @@ export function groupsMap(inventory: Inventory): Record<string, string[]> {
   }
   if (!out['ungrouped']) out['ungrouped'] = [];
   return out;
+}
+
+/**
+ * A play's host pattern; a templated one (`hosts: "{{ target }}"`) is rendered with the play vars and the
+ * extra vars (a list becomes `a:b`). An undefined variable there is a PlaybookError located at the play.
+ */
+export function renderHostPattern(templar: TemplarLike, play: Play, extraVars: Vars): string {
+  if (!Templar.isTemplated(play.hosts)) return play.hosts;
+  let v: unknown;
+  try {
+    v = templar.render(play.hosts, { ...play.vars, ...extraVars });
+  } catch (e) {
+    throw new PlaybookError(`hosts "${play.hosts}": ${(e as Error).message}`, play.loc, {
+      hint: 'a templated hosts: pattern is rendered with the play vars and -e extra vars only',
+    });
+  }
+  return Array.isArray(v) ? v.map(String).join(':') : String(v);
 }
