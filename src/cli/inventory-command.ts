@@ -6,7 +6,13 @@ import { loadInventorySync } from '../inventory';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 import { collect } from './option-parsers';
-import { inventoryGraph, inventoryJson, inventoryList, inventoryYaml } from './inventory-output';
+import {
+  inventoryGraph,
+  inventoryHostVars,
+  inventoryJson,
+  inventoryList,
+  inventoryYaml,
+} from './inventory-output';
 import { stringify } from 'yaml';
 
 interface InventoryOpts {
@@ -50,7 +56,7 @@ export function registerInventoryCommand(program: Command, io: CliIo, done: (cod
           throw new InventoryError(`no host named "${opts.host}" in the inventory`, undefined, {
             hint: 'list the hosts with: remediate inventory -i INVENTORY --graph',
           });
-        const vars = JSON.parse(JSON.stringify(inv.inventoryVars(opts.host)));
+        const vars = inventoryHostVars(inv, opts.host);
         io.out.write(opts.yaml ? stringify(vars) : inventoryJson(vars));
       } else {
         io.out.write(opts.yaml ? inventoryYaml(inv) : inventoryJson(inventoryList(inv)));

@@ -5,12 +5,16 @@
 import { stringify } from 'yaml';
 import type { InventoryData } from '../inventory/inventory-data';
 import type { Vars } from '../inventory/types';
+import { sanitize } from '../runner/sanitize';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** JSON-friendly copy (Dates → ISO strings, secrets masked by their toJSON). */
+/**
+ * JSON-friendly copy (Dates → ISO strings) with secrets masked: Secret values and secret-named variables
+ * (ansible_password, ansible_become_pass, *_token ...) print as *** — passwords never reach the output.
+ */
 function plain(v: Vars): Vars {
-  return JSON.parse(JSON.stringify(v)) as Vars;
+  return sanitize(JSON.parse(JSON.stringify(v))) as Vars;
 }
 
 /** JSON text as ansible-inventory writes it: keys sorted at every level, indent 4. */
@@ -30,6 +34,11 @@ export function inventoryJson(value: unknown): string {
       4,
     ) + '\n'
   );
+}
+
+/** `--host NAME`: the host's variables, secrets masked. */
+export function inventoryHostVars(inv: InventoryData, host: string): Vars {
+  return plain(inv.inventoryVars(host));
 }
 
 export function inventoryList(inv: InventoryData): Record<string, unknown> {

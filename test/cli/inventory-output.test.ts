@@ -1,7 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { inventoryGraph, inventoryJson, inventoryList, inventoryYaml } from '../../src/cli/inventory-output';
+import {
+  inventoryGraph,
+  inventoryHostVars,
+  inventoryJson,
+  inventoryList,
+  inventoryYaml,
+} from '../../src/cli/inventory-output';
 import { InventoryData } from '../../src/inventory/inventory-data';
 import { parseIniInventory } from '../../src/inventory/ini-parser';
 
@@ -77,6 +83,24 @@ test('--list --yaml is a YAML inventory that loads back the same', () => {
     ansible_host: '192.168.0.1',
   });
   assert.equal(Object.keys(y.all.children.ungrouped.hosts), ['lone']);
+});
+
+test('--host / --list / --yaml never print passwords: secret-named variables show as ***', () => {
+  const i = new InventoryData();
+  parseIniInventory(
+    'h1 ansible_password=hunter2 ansible_become_pass=sudo123 ansible_user=ops api_token=t0k\n',
+    'h.ini',
+    i,
+  );
+  const data = i.finalize();
+  const want = { ansible_password: '***', ansible_become_pass: '***', ansible_user: 'ops', api_token: '***' };
+  assert.equal(inventoryHostVars(data, 'h1'), want);
+  assert.equal(
+    (inventoryList(data) as { _meta: { hostvars: Record<string, unknown> } })._meta.hostvars['h1'],
+    want,
+  );
+  const y = inventoryYaml(data);
+  for (const s of ['hunter2', 'sudo123', 't0k']) assert.not.ok(y.includes(s), y);
 });
 
 test.run();
