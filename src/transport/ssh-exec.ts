@@ -167,6 +167,7 @@ export async function execOnChannel(
       settled = true;
       if (timer) clearTimeout(timer);
       client.removeListener('close', onClientGone);
+      client.removeListener('error', onClientError);
       const durationMs = Date.now() - started;
       if (driver && !driver.succeeded && !timedOut) {
         try {
@@ -180,7 +181,7 @@ export async function execOnChannel(
         return reject(
           new ChannelLostError(
             host,
-            `connection lost while running: ${display} (it may or may not have completed)`,
+            `connection lost while running: ${display} (${lostReason ? `${lostReason}; ` : ''}it may or may not have completed)`,
             {
               hint: 'the task is failed and not retried because it may have changed something; check the host and re-run',
             },
@@ -211,6 +212,13 @@ export async function execOnChannel(
         : undefined;
     const onClientGone = () => channel.destroy();
     client.once('close', onClientGone);
+    let lostReason: string | undefined;
+    const onClientError = (err: Error & { level?: string }) => {
+      lostReason = /keepalive/i.test(err.message)
+        ? 'the server stopped answering: no reply to keepalives (ServerAliveInterval × ServerAliveCountMax)'
+        : err.message;
+    };
+    client.on('error', onClientError);
     // ssh2 passes the exit status to 'close' too; 'exit' alone can fire before our listener is attached
     // (the exec callback resolves a promise, a tick after the packets were parsed).
     channel.on('close', (c?: number | null, sig?: string) => {

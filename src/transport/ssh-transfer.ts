@@ -65,7 +65,15 @@ function sftpCall<T>(
   fn: (cb: (err: Error | null | undefined, v?: T) => void) => void,
   gone?: Promise<never>,
 ): Promise<T> {
-  const p = new Promise<T>((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
+  const p = new Promise<T>((resolve, reject) =>
+    fn((err, v) => {
+      if (!err) return resolve(v as T);
+      if (!gone || !/No response from server/i.test(err.message)) return reject(err);
+      // ssh2 fails pending requests this way when the session closes: report why it closed instead.
+      gone.catch(reject);
+      setTimeout(() => reject(err), 200).unref();
+    }),
+  );
   return gone ? Promise.race([p, gone]) : p;
 }
 
@@ -150,19 +158,12 @@ export async function putFile(
   }
   try {
     if (!opts.become) {
-      await uploadOrClean(
-        h.host,
-        session,
-        tmp,
-        content,
-        dest,
-        '; check the directory exists and is writable',
-      );
+      await uploadOrClean(h, session, tmp, content, dest, '; check the directory exists and is writable');
       session.release();
       await run(`${finish(tmp)} || { rc=$?; rm -f ${quote(tmp)}; exit $rc; }`);
     } else {
       const stage = `/tmp/.remediate-${randomBytes(6).toString('hex')}.upload`;
-      await uploadOrClean(h.host, session, stage, content, dest, '');
+      await uploadOrClean(h, session, stage, content, dest, '');
       session.release();
       const s = quote(stage);
       await run(
@@ -201,7 +202,7 @@ export async function getFile(h: TransferHost, path: string, become?: BecomeOpti
 
 /** Write `content` to `path` (mode 0600) over SFTP; on failure remove the partial file and say so. */
 async function uploadOrClean(
-  host: string,
+  h: TransferHost,
   session: SftpSession,
   path: string,
   content: Buffer,
@@ -211,8 +212,13 @@ async function uploadOrClean(
   try {
     await sftpWrite(session, path, content, 0o600);
   } catch (e) {
-    await sftpCall<void>((cb) => session.sftp.unlink(path, cb), session.gone).catch(() => undefined);
-    throw new TransferError(`${host}: upload of ${dest} failed: ${(e as Error).message}`, {
+    // The SFTP session may be what died: then the partial file goes through a command channel.
+    await sftpCall<void>((cb) => session.sftp.unlink(path, cb), session.gone).catch(() =>
+      h.execRaw(script(`rm -f ${quote(path)}`)).catch(() => undefined),
+    );
+    const why = (e as Error).message;
+    const own = why.startsWith(`${h.host}: `) ? why.slice(h.host.length + 2) : why;
+    throw new TransferError(`${h.host}: upload of ${dest} failed: ${own}`, {
       hint: `the target file was left untouched${hintMore}`,
       cause: e,
     });

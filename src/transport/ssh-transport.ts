@@ -11,7 +11,7 @@ import { ConnectError } from '../errors';
 import { resolveSshEndpoint, type SshEndpoint } from './ssh-config';
 import { ChannelLostError, execOnChannel, openSession, type RawExecResult } from './ssh-exec';
 import { Gate, type SshPool } from './ssh-pool';
-import { getFile, putFile, type SftpSession, type TransferHost } from './ssh-transfer';
+import { getFile, putFile, TransferError, type SftpSession, type TransferHost } from './ssh-transfer';
 import type {
   BecomeOptions,
   ExecOptions,
@@ -116,21 +116,35 @@ export class SshTransport implements Transport, TransferHost {
           new Promise<SFTPWrapper>((resolve, reject) => c.sftp((err, s) => (err ? reject(err) : resolve(s)))),
       );
     } catch (e) {
+      // No subsystem, or an sftp-server that cannot start: transfers go through exec (slower, as atomic).
       if (/subsystem|sftp/i.test((e as Error).message)) {
         this.noSftp = true;
         this.pool.opts.debug?.(`${this.host}: no SFTP subsystem, using exec-based transfer`);
         return undefined;
       }
-      throw new ChannelLostError(this.host, `cannot open an SFTP session: ${(e as Error).message}`, {
-        cause: e,
-      });
+      const msg = `cannot open an SFTP session: ${(e as Error).message}`;
+      // With the connection alive only this transfer failed; without it the host is unreachable.
+      if (this.conn === c)
+        throw new TransferError(`${this.host}: ${msg}`, {
+          hint: 'the target file was left untouched; check the sftp-server of the host (Subsystem sftp)',
+          cause: e,
+        });
+      throw new ChannelLostError(this.host, msg, { cause: e });
     }
     const { value: sftp, release } = opened;
     let done = false;
     // ssh2 leaves SFTP callbacks pending when the connection dies: callers race this promise.
     let lost = (): void => undefined;
     const gone = new Promise<never>((_, reject) => {
-      lost = () => reject(new ChannelLostError(this.host, 'connection lost during the file transfer'));
+      lost = () =>
+        reject(
+          new ChannelLostError(
+            this.host,
+            this.conn === c
+              ? 'the SFTP session closed during the file transfer (sftp-server ended?)'
+              : 'connection lost during the file transfer',
+          ),
+        );
       sftp.once('close', lost);
       c.once('close', lost);
     });

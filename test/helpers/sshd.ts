@@ -140,6 +140,10 @@ export interface Sshd {
   log(): string;
   /** SIGKILL the sessions only (connections drop; sshd keeps listening). */
   dropConnections(): void;
+  /** SIGSTOP the sessions (connections stay open but the server stops answering); returns a thaw. */
+  freezeSessions(): () => void;
+  /** Pids of the processes sshd started for connections (session monitors, shells, sftp-server). */
+  sessionPids(): number[];
   stop(): Promise<void>;
 }
 
@@ -306,6 +310,21 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
           }
         }
       },
+      freezeSessions: () => {
+        const frozen = running() ? descendants(pid) : [];
+        const signal = (sig: NodeJS.Signals) => {
+          for (const p of frozen) {
+            try {
+              process.kill(p, sig);
+            } catch {
+              /* gone */
+            }
+          }
+        };
+        signal('SIGSTOP');
+        return () => signal('SIGCONT');
+      },
+      sessionPids: () => (running() ? descendants(pid) : []),
       stop: async () => {
         killSshd();
         await exited;
