@@ -114,6 +114,17 @@ async function authMethods(
   return { methods, tried };
 }
 
+/** What to do about failed authentication, given what was tried. */
+export function credentialHint(tried: string[]): string {
+  if (tried.some((t) => t.includes('encrypted, no passphrase')))
+    return 'the key is encrypted and no passphrase is available (no prompt without a terminal): set ansible_ssh_private_key_passphrase, or load the key into ssh-agent';
+  if (tried.some((t) => t.includes('wrong passphrase')))
+    return 'the key passphrase is wrong: check ansible_ssh_private_key_passphrase';
+  if (tried.length === 0)
+    return 'set ansible_ssh_private_key_file / --private-key, start ssh-agent (SSH_AUTH_SOCK), or set ansible_password';
+  return 'check the user, that the key is in ~/.ssh/authorized_keys on the host, ssh-agent, or the password';
+}
+
 export interface OpenOptions {
   /** A stream to run SSH over (from a jump host's forwardOut) instead of TCP. */
   sock?: Duplex;
@@ -225,7 +236,7 @@ export async function openSshConnection(
       `authentication failed for ${describe(e)}: no usable credentials${what}`,
       false,
       {
-        hint: 'set ansible_ssh_private_key_file / --private-key, start ssh-agent (SSH_AUTH_SOCK), or set ansible_password',
+        hint: credentialHint(tried),
       },
     );
   }
@@ -279,9 +290,7 @@ export async function openSshConnection(
             opts.label,
             `authentication failed for ${describe(e)} (tried: ${tried.join(', ') || 'nothing'})`,
             false,
-            {
-              hint: 'check the user, the key (ansible_ssh_private_key_file), ssh-agent, or the password',
-            },
+            { hint: credentialHint(tried) },
           ),
         );
       const { msg, hint, retryable } = networkFailure(err, e, tcpConnected || !!opts.sock);

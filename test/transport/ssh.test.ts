@@ -126,6 +126,10 @@ test('encrypted key: passphrase variable, prompt hook, or a clear auth failure',
   const e = await rejects(none.connect());
   assert.instance(e, ConnectError);
   assert.match(e.message, /authentication failed .*enc_key \(unusable: encrypted, no passphrase\)/);
+  assert.match(
+    (e as ConnectError).hint ?? '',
+    /no passphrase is available .*ansible_ssh_private_key_passphrase/,
+  );
 });
 
 test('ssh-agent auth (SSH_AUTH_SOCK)', async () => {
