@@ -107,6 +107,21 @@ export function installCommand(cert: string, backup: string, newCert: string) {
   return sh`cp -p ${cert} ${backup} && cp -p ${cert} ${staged} && cat ${newCert} > ${staged} && mv -f ${staged} ${cert} && cmp -s ${newCert} ${cert}`;
 }
 
+/**
+ * A subject field of the current certificate (data from the target), checked before it is written into
+ * csr.conf: new lines, `$` expansions, comments or escapes there would be openssl config, not a name.
+ */
+export function csrValue(v: string, field: string, cert: string): string {
+  if (/[\x00-\x1f\x7f$\\#"]/.test(v))
+    throw new ModuleError(
+      `the subject ${field} of ${cert} (${JSON.stringify(v)}) holds characters that cannot go into csr.conf`,
+      {
+        hint: 'nothing was changed; re-issue this certificate by hand, or fix csr_template to set the subject',
+      },
+    );
+  return v;
+}
+
 function stamp(d: Date): string {
   return d
     .toISOString()
@@ -153,8 +168,8 @@ export default defineModule({
     const serial = serialBytes.toString('hex');
     const o = /(?:^|, )O=([^,]*)/.exec(cert.subject)?.[1] ?? '';
     const csrConf = ctx.render(f.template.text, {
-      csr_common_name: cert.subjectCN || 'kube-apiserver',
-      csr_organization: o,
+      csr_common_name: csrValue(cert.subjectCN || 'kube-apiserver', 'CN', a.cert),
+      csr_organization: csrValue(o, 'O', a.cert),
       csr_dns: wanted.dns,
       csr_ip: wanted.ip,
     });

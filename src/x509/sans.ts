@@ -55,6 +55,11 @@ export interface ApiserverSanInput {
   extraSans: string[];
 }
 
+/** A DNS name (a leading `*.` wildcard allowed), as a SAN may carry it. */
+const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+/** A host name as inventories spell them (underscores happen). */
+const HOST_NAME = /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
@@ -71,15 +76,18 @@ export function wantedApiserverSans(input: ApiserverSanInput): SanSet {
   ];
   const ip = [firstServiceIp(input.serviceCidr)];
   for (const a of input.nodeIps) ip.push(checkedIp(a, 'node_ip'));
-  for (const h of input.hostnames) if (h && !isIp(h)) dns.push(h.toLowerCase());
+  for (const h of input.hostnames) {
+    const v = h.trim();
+    if (!v || isIp(v)) continue;
+    // These names are written into csr.conf: only DNS names, never openssl config syntax.
+    if (!HOST_NAME.test(v)) throw new ModuleError(`hostname: ${JSON.stringify(v)} is not a DNS name`);
+    dns.push(v.toLowerCase());
+  }
   for (const x of input.extraSans) {
     const v = x.trim();
     if (!v) continue;
     if (isIp(v)) ip.push(normalizeIp(v));
-    else if (
-      /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(v)
-    )
-      dns.push(v.toLowerCase());
+    else if (DNS_NAME.test(v)) dns.push(v.toLowerCase());
     else throw new ModuleError(`extra_sans: ${JSON.stringify(v)} is neither an IP address nor a DNS name`);
   }
   return { dns: uniq(dns), ip: uniq(ip) };

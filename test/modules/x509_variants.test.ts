@@ -196,4 +196,17 @@ test('paths with spaces, quotes and $() stay data in every command (facts, sign,
   );
 });
 
+test('a subject that would be openssl config syntax in csr.conf is refused, nothing changed', async () => {
+  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:172.16.0.1\n');
+  const subj = '/CN=kube-apiserver/O=evil$HOME';
+  openssl('req', '-new', '-key', 'server.key', '-subj', subj, '-out', 'server.csr');
+  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-days', '30', '-extfile', 'ext.cnf', '-out', 'server.crt'); // prettier-ignore
+  const before = readFileSync(f('server.crt'), 'utf8');
+  await refusedWith(
+    args(),
+    /subject O of .*server\.crt \("evil\$HOME"\) holds characters that cannot go into csr\.conf/,
+  );
+  assert.is(readFileSync(f('server.crt'), 'utf8'), before);
+});
+
 test.run();

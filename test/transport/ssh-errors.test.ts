@@ -5,7 +5,7 @@
  * blackholed, so TCP connects to it hang like a firewalled host).
  */
 import { execFileSync } from 'node:child_process';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConnectError, ExitCode } from '../../src/errors';
@@ -54,7 +54,7 @@ async function connectError(
   throw new Error('expected a connect failure');
 }
 
-async function listen(onConn: Parameters<typeof createServer>[0]): Promise<{ s: Server; port: number }> {
+async function listen(onConn: (sock: Socket) => void): Promise<{ s: Server; port: number }> {
   const s = createServer(onConn);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
   return { s, port: (s.address() as AddressInfo).port };

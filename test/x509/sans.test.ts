@@ -79,6 +79,27 @@ test('extra_sans are sorted into IPs and names, duplicates dropped, junk refused
       extraSans: ['a b'],
     }),
   );
+  // Host names go into csr.conf: openssl config syntax (new lines, sections, $vars) is refused.
+  for (const bad of ['kube01\n[ v3_ext ]\nbasicConstraints = CA:TRUE', 'k$HOME', 'a b'])
+    assert.throws(
+      () =>
+        wantedApiserverSans({
+          serviceCidr: '10.254.0.0/24',
+          nodeIps: [],
+          hostnames: [bad],
+          clusterDomain: 'c',
+          extraSans: [],
+        }),
+      /hostname: .* is not a DNS name/,
+    );
+  const u = wantedApiserverSans({
+    serviceCidr: '10.254.0.0/24',
+    nodeIps: [],
+    hostnames: ['master_1'],
+    clusterDomain: 'c',
+    extraSans: [],
+  });
+  assert.ok(u.dns.includes('master_1'));
 });
 
 test('diff: missing and stale, IPs compared canonically, names case-free', () => {
