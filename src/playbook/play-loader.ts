@@ -111,7 +111,7 @@ async function loadPlay(
     postTasks: await loadTasks(ctx, raw.post_tasks, [...p, 'post_tasks'], 'task'),
     handlers: (await loadTasks(ctx, raw.handlers, [...p, 'handlers'], 'handler')) as ModuleTask[],
   };
-  if (raw.become !== undefined) play.become = raw.become as boolean;
+  if (raw.become !== undefined) play.become = raw.become as boolean | string;
   if (raw.become_user !== undefined) play.becomeUser = raw.become_user as string;
   if (raw.become_method !== undefined) play.becomeMethod = raw.become_method as 'sudo' | 'su';
   if (raw.environment !== undefined) play.environment = raw.environment as Vars | string;

@@ -7,6 +7,15 @@ import { z } from 'zod';
 
 export const TEMPLATE_RE = /\{\{|\{%/;
 export const template = z.string().regex(TEMPLATE_RE).describe('A Jinja2 template ({{ ... }})');
+/**
+ * The template branch of `X or a {{ template }}`: zod reports a string's failed pattern (not the union's
+ * message), so the branch itself says what was expected.
+ */
+const templateOr = (what: string) =>
+  z
+    .string()
+    .regex(TEMPLATE_RE, `expected ${what} or a {{ template }}`)
+    .describe('A Jinja2 template ({{ ... }})');
 
 const condition = z.union([z.string(), z.boolean()]);
 export const conditions = z
@@ -22,24 +31,34 @@ const tags = z
 const varsMap = z.record(z.string(), z.unknown(), {
   error: 'expected a mapping of variable names to values',
 });
-const boolOrTemplate = z.union([z.boolean(), template], { error: 'expected a boolean or a {{ template }}' });
-const intOrTemplate = z.union([z.number().int().min(0, 'must not be negative'), template], {
-  error: 'expected a non-negative integer or a {{ template }}',
+const boolOrTemplate = z.union([z.boolean(), templateOr('a boolean')], {
+  error: 'expected a boolean or a {{ template }}',
 });
-const numOrTemplate = z.union([z.number().min(0, 'must not be negative'), template], {
-  error: 'expected a non-negative number or a {{ template }}',
-});
+const intOrTemplate = z.union(
+  [z.number().int().min(0, 'must not be negative'), templateOr('a non-negative integer')],
+  {
+    error: 'expected a non-negative integer or a {{ template }}',
+  },
+);
+const numOrTemplate = z.union(
+  [z.number().min(0, 'must not be negative'), templateOr('a non-negative number')],
+  {
+    error: 'expected a non-negative number or a {{ template }}',
+  },
+);
 const becomeMethod = z
   .enum(['sudo', 'su'], { error: "expected 'sudo' or 'su'" })
   .describe('How to become: sudo or su');
 const environment = z
-  .union([z.record(z.string(), z.unknown()), template], { error: 'expected a mapping or a {{ template }}' })
+  .union([z.record(z.string(), z.unknown()), templateOr('a mapping')], {
+    error: 'expected a mapping or a {{ template }}',
+  })
   .describe('Environment variables for commands');
 const stringOrList = z.union([z.string(), z.array(z.string())], {
   error: 'expected a string or a list of strings',
 });
 const loopValue = z
-  .union([z.array(z.unknown()), template], {
+  .union([z.array(z.unknown()), templateOr('a list')], {
     error: 'expected a list or a {{ template }} evaluating to a list',
   })
   .describe('Items to run the task for (as `item`)');
@@ -68,7 +87,7 @@ export const commonTaskKeywords = {
   when: conditions,
   tags,
   vars: varsMap.describe('Variables for this task'),
-  become: z.boolean().describe('Run as another user'),
+  become: boolOrTemplate.describe('Run as another user (may be templated)'),
   become_user: z.string().describe('User to become (default root)'),
   become_method: becomeMethod,
   environment,
@@ -149,7 +168,7 @@ export const playKeywords = {
   tasks: z.array(z.unknown()).describe('Tasks'),
   post_tasks: z.array(z.unknown()).describe('Tasks after tasks'),
   handlers: z.array(z.unknown()).describe('Tasks run when notified'),
-  become: z.boolean().describe('Run as another user'),
+  become: boolOrTemplate.describe('Run as another user (may be templated)'),
   become_user: z.string().describe('User to become'),
   become_method: becomeMethod,
   serial: z

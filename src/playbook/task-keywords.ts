@@ -92,7 +92,7 @@ export function common(ctx: TaskLoadContext, raw: Raw, p: Path): TaskCommon {
   if (raw.name !== undefined) t.name = raw.name as string;
   if (raw.when !== undefined) t.when = toConditions(raw.when);
   if (raw.vars !== undefined) t.vars = raw.vars as Vars;
-  if (raw.become !== undefined) t.become = raw.become as boolean;
+  if (raw.become !== undefined) t.become = raw.become as boolean | string;
   if (raw.become_user !== undefined) t.becomeUser = raw.become_user as string;
   if (raw.become_method !== undefined) t.becomeMethod = raw.become_method as 'sudo' | 'su';
   if (raw.environment !== undefined) t.environment = raw.environment as Vars | string;

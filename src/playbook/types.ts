@@ -17,7 +17,8 @@ export interface TaskCommon {
   when?: Condition[];
   tags: string[];
   vars?: Vars;
-  become?: boolean;
+  /** May be a template (`"{{ use_sudo }}"`), rendered per host. */
+  become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: 'sudo' | 'su';
   /** Dict (values templated) or a single `{{ expr }}` string. */
@@ -92,7 +93,8 @@ export interface Play {
   vars: Vars;
   /** Paths (may be templated) relative to the playbook's directory. */
   varsFiles: string[];
-  become?: boolean;
+  /** May be a template (`"{{ use_sudo }}"`), rendered per host. */
+  become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: 'sudo' | 'su';
   environment?: Vars | string;

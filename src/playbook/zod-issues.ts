@@ -25,6 +25,7 @@ export function issueMessage(issue: z.core.$ZodIssue, value: unknown, showValue 
     const near = showValue && typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : '';
     return `${describeValue(value, showValue)} is not one of ${values}${near}`;
   }
+  if (issue.code === 'invalid_format') return `${issue.message}, got ${describeValue(value, showValue)}`;
   return issue.message;
 }
 

@@ -12,7 +12,12 @@ export function resolveBecome(
   password: BecomeOptions['password'] | undefined,
   templar: TemplarLike,
 ): BecomeOptions | undefined {
-  const on = kw.become ?? boolVar(vars['ansible_become']);
+  const on =
+    kw.become === undefined
+      ? boolVar(vars['ansible_become'])
+      : typeof kw.become === 'boolean'
+        ? kw.become
+        : boolVar(templar.render(kw.become, vars)); // become: "{{ use_sudo }}"
   if (!on) return undefined;
   const method = (kw.becomeMethod ??
     (vars['ansible_become_method'] as string | undefined) ??

@@ -135,7 +135,12 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
   ['malformed.yml', 5, 5, 'YAML syntax error: Flow sequence'],
   ['unknown-module.yml', 4, 7, "unknown module or task keyword 'comand' — did you mean 'command'?"],
   ['misspelt-keyword.yml', 5, 7, "unknown task keyword 'becom' — did you mean 'become'?"],
-  ['wrong-type.yml', 5, 15, `invalid 'become': expected boolean, got string "sometimes"`],
+  [
+    'wrong-type.yml',
+    5,
+    15,
+    `invalid 'become': expected a boolean or a {{ template }}, got string "sometimes"`,
+  ],
   ['unknown-arg.yml', 6, 9, "module 'file' has no argument 'stat' — did you mean 'state'?"],
   [
     'wrong-arg-type.yml',
@@ -415,6 +420,43 @@ test('ansible.builtin.include_tasks / import_tasks / import_playbook are the sho
     const site = await loadPlaybook(path.join(dir, 'site.yml'));
     assert.is(site.plays.length, 1);
     assert.is(site.plays[0]!.loc.file, path.join(dir, 'sub.yml'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('X-or-template keywords say what was expected for a plain string, and take a template', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-kw-'));
+  try {
+    const file = path.join(dir, 'pb.yml');
+    const cases: [string, string][] = [
+      [
+        'retries: abc',
+        `invalid 'retries': expected a non-negative integer or a {{ template }}, got string "abc"`,
+      ],
+      [
+        'ignore_errors: maybe',
+        `invalid 'ignore_errors': expected a boolean or a {{ template }}, got string "maybe"`,
+      ],
+      [
+        'environment: FOO=1',
+        `invalid 'environment': expected a mapping or a {{ template }}, got string "FOO=1"`,
+      ],
+    ];
+    for (const [kw, msg] of cases) {
+      fs.writeFileSync(file, `- hosts: all\n  tasks:\n    - debug: msg=x\n      ${kw}\n`);
+      const err = (await loadPlaybook(file).catch((e: unknown) => e)) as PlaybookError;
+      assert.instance(err, PlaybookError, kw);
+      assert.match(err.message, msg);
+      assert.equal(err.loc, { file, line: 4, col: kw.indexOf(':') + 9 }, kw);
+    }
+    fs.writeFileSync(
+      file,
+      '- hosts: all\n  become: "{{ use_sudo }}"\n  tasks:\n    - debug: msg=x\n      become: "{{ x }}"\n',
+    );
+    const pb = await loadPlaybook(file);
+    assert.is(pb.plays[0]!.become, '{{ use_sudo }}');
+    assert.is(mod(pb.plays[0]!.tasks[0]).become, '{{ x }}');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -189,8 +189,10 @@ test('become (task > play > ansible_become vars), environment and delegate_to: l
         task('kv', { key: 'k4', value: 'v' }, { delegateTo: 'localhost' }),
         task('echo', { msg: "{{ hostvars['a'].hv }}" }, { name: 'hostvars' }),
         task('kv', { key: 'k5', value: 'v' }, { become: true, becomeUser: '{{ app_user }}' }),
+        task('kv', { key: 'k6', value: 'v' }, { become: '{{ use_sudo }}', becomeUser: 'root' }),
+        task('kv', { key: 'k7', value: 'v' }, { become: '{{ not use_sudo }}', becomeUser: 'root' }),
       ],
-      { environment: { PLAY: 'p' }, vars: { app_user: 'app-{{ inventory_hostname }}' } },
+      { environment: { PLAY: 'p' }, vars: { app_user: 'app-{{ inventory_hostname }}', use_sudo: true } },
     ),
   );
   const events: RunEvent[] = [];
@@ -205,6 +207,8 @@ test('become (task > play > ansible_become vars), environment and delegate_to: l
       ['a', 'get k3', undefined, { PLAY: 'p', TASK: '2' }],
       ['localhost', 'get k4', 'ops', { PLAY: 'p' }],
       ['a', 'get k5', 'app-a', { PLAY: 'p' }],
+      ['a', 'get k6', 'root', { PLAY: 'p' }],
+      ['a', 'get k7', undefined, { PLAY: 'p' }],
     ],
   );
   assert.is(world.kv('localhost').get('k4'), 'v');
