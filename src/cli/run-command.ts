@@ -24,6 +24,7 @@ import {
   seconds,
 } from './option-parsers';
 import { listHosts, listTasks } from './playbook-listing';
+import { secretLiterals } from './secret-literals';
 
 /**
  * After Ctrl-C, how long running commands may finish before their connections are closed; after twice
@@ -187,7 +188,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
-  const secrets = becomePassword ? [becomePassword.reveal()] : [];
+  const secrets = secretLiterals(inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
   const kind = o.output ?? (io.out.isTTY ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;

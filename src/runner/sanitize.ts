@@ -6,6 +6,11 @@ export const NO_LOG_MSG = 'the output has been hidden due to no_log';
 /** Variable names whose values never leave the runner. */
 const SECRET_VAR = /(^|_)(password|pass|passwd|secret|private_key|token)$/i;
 
+/** Is this a variable name whose value must never be shown (`ansible_password`, `db_token`, ...)? */
+export function isSecretVarName(name: string): boolean {
+  return SECRET_VAR.test(name);
+}
+
 export function sanitize(value: unknown, depth = 0): unknown {
   if (isSecret(value)) return '***';
   if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
@@ -14,7 +19,7 @@ export function sanitize(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (SECRET_VAR.test(k) && v !== undefined && v !== null && v !== '') out[k] = '***';
+    if (isSecretVarName(k) && v !== undefined && v !== null && v !== '') out[k] = '***';
     else out[k] = sanitize(v, depth + 1);
   }
   return out;

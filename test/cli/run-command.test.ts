@@ -158,4 +158,49 @@ test('run without -i: a warning says only localhost is there; an unmatched play 
   assert.not.match(r.stderr, /could not match host pattern "local"/);
 });
 
+test('secrets from the inventory, -e and play vars never reach the output or the journal, even when printed on purpose', async () => {
+  fs.writeFileSync(
+    path.join(dir, 'secrets.ini'),
+    '[local]\nalpha ansible_connection=local ansible_become_password=\'inv "S3cr3t" pw\'\n',
+  );
+  fs.writeFileSync(
+    path.join(dir, 'leak.yml'),
+    `- hosts: local
+  gather_facts: false
+  vars:
+    db_token: play-T0ken-value
+  tasks:
+    - debug:
+        msg: "{{ ansible_become_password }} / {{ api_password }} / {{ db_token }}"
+    - command: echo {{ api_password }} {{ db_token }}
+      changed_when: false
+    - fail:
+        msg: "failing with {{ ansible_become_password }}"
+`,
+  );
+  for (const output of ['plain', 'json']) {
+    const r = await runCli(
+      [
+        'run',
+        'leak.yml',
+        '-i',
+        'secrets.ini',
+        '-e',
+        'api_password=xtra-Pw-42',
+        '-vv',
+        '--output',
+        output,
+        '--journal',
+        'leak.ndjson',
+      ],
+      { cwd: dir },
+    );
+    assert.is(r.code, 2, r.stderr);
+    const all = r.stdout + r.stderr + fs.readFileSync(path.join(dir, 'leak.ndjson'), 'utf8');
+    for (const s of ['S3cr3t', 'xtra-Pw-42', 'play-T0ken-value'])
+      assert.not.ok(all.includes(s), `${s} leaked in ${output}:\n${all}`);
+    assert.match(all, /\*\*\*/);
+  }
+});
+
 test.run();
