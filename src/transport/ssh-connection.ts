@@ -325,7 +325,8 @@ export async function openSshConnection(
       keepaliveCountMax: e.keepaliveCountMax,
       hostVerifier: verifier,
       authHandler: authHandler as never,
-      debug: hooks.debug,
+      // Hosts connect in parallel: each debug line says whose it is.
+      debug: hooks.debug ? (m: string) => hooks.debug!(`${opts.label}: ${m}`) : undefined,
     });
     // Nagle costs ~40 ms per exec on an open connection (a forwarded stream has no socket of its own).
     if (!opts.sock) client.setNoDelay(true);

@@ -3,13 +3,14 @@
  * material appear in no debug line (-vvvv), warning, error message, hint, cause or command output, on
  * success or on failure. Everything the transport says is captured and grepped. Real sshd on loopback.
  */
-import { readFileSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { script, secret } from '../../src/command';
 import { createSshTransportFactory } from '../../src/transport/ssh';
+import { runCli } from '../helpers/cli';
 import { makeKey, startSshd, TEST_PASSWORD, TEST_USERS, type Sshd } from '../helpers/sshd';
 
 const PASSPHRASE = 'Pass-phrase-77';
@@ -92,6 +93,46 @@ test('passwords, passphrases and key material appear nowhere in what the transpo
     for (const line of body) assert.not.ok(all.includes(line), `private key line of ${file} leaked`);
   }
   assert.not.match(all, /PRIVATE KEY/);
+});
+
+test('remediate run -vvvv (transport debug on): no secret in stdout, stderr or the journal', async () => {
+  const encKey = makeKey(work, 'enc_key', PASSPHRASE);
+  d.authorize(TEST_USERS.nopasswd, `${encKey}.pub`);
+  const common = `ansible_host=${d.host} ansible_port=${d.port} remediate_known_hosts=${d.knownHostsFile}`;
+  writeFileSync(
+    join(work, 'hosts.ini'),
+    [
+      '[t]',
+      `pw ${common} ansible_user=${TEST_USERS.password} ansible_password=${TEST_PASSWORD} ansible_become_password=${TEST_PASSWORD} ansible_ssh_private_key_file=${join(work, 'absent')}`,
+      `enc ${common} ansible_user=${TEST_USERS.nopasswd} ansible_ssh_private_key_file=${encKey} ansible_ssh_private_key_passphrase=${PASSPHRASE}`,
+      `bad ${common} ansible_user=${TEST_USERS.password} ansible_password=${WRONG[0]} ansible_ssh_private_key_file=${join(work, 'absent')}`,
+      `badbecome ${common} ansible_user=${TEST_USERS.password} ansible_password=${TEST_PASSWORD} ansible_become_password=${WRONG[1]} ansible_ssh_private_key_file=${join(work, 'absent')}`,
+    ].join('\n') + '\n',
+  );
+  writeFileSync(
+    join(work, 'pb.yml'),
+    `- hosts: t\n  gather_facts: false\n  tasks:\n    - command: id -u\n      become: true\n`,
+  );
+  const out: string[] = [];
+  for (const output of ['plain', 'json']) {
+    const r = await runCli(
+      ['run', 'pb.yml', '-i', 'hosts.ini', '-vvvv', '--output', output, '--journal', `j-${output}.ndjson`],
+      { cwd: work },
+    );
+    assert.ok([2, 3].includes(r.code ?? -1), r.stdout + r.stderr); // a failed and an unreachable host
+    out.push(r.stdout, r.stderr, readFileSync(join(work, `j-${output}.ndjson`), 'utf8'));
+  }
+  const all = out.join('\n');
+  assert.match(all, /Handshake|KEX|Outbound/, 'transport debug lines were printed');
+  assert.match(all, /^enc: Client: Trying /m, 'debug lines name their host');
+  assert.match(all, /authentication failed/);
+  assert.match(all, /incorrect become password/);
+  for (const s of [TEST_PASSWORD, PASSPHRASE, WRONG[0]!, WRONG[1]!])
+    assert.not.ok(all.includes(s), `"${s}" leaked`);
+  const body = readFileSync(encKey, 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('-----'));
+  for (const line of body) assert.not.ok(all.includes(line), 'private key material leaked');
 });
 
 test.run();
