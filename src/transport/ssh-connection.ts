@@ -140,25 +140,32 @@ export function seconds(ms: number): string {
 }
 
 /**
- * What went wrong before authentication, in words an operator can act on. `connected`: the TCP
- * connection (or the jump host's forwarded stream) was established, so silence is sshd's, not the
- * network's.
+ * What went wrong before the connection was ready, in words an operator can act on. `stage`: how far it
+ * got — `tcp` (no connection: silence is the network's), `handshake` (connected, or the jump host's
+ * stream opened, but no SSH key exchange), `auth` (key exchange done, authentication unfinished).
  */
 export function networkFailure(
   err: Error & { level?: string; code?: string },
   e: SshEndpoint,
-  connected: boolean,
+  stage: 'tcp' | 'handshake' | 'auth',
 ): { msg: string; hint: string; retryable: boolean } {
   const raise = `raise ConnectTimeout (ssh_config) or --connect-timeout if the host is slow`;
+  const after = `timed out after ${seconds(e.connectTimeoutMs)}`;
   if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
-    return connected
+    if (stage === 'auth')
+      return {
+        msg: `${after} during authentication (the SSH handshake completed)`,
+        hint: `sshd may be slow to authenticate (PAM, DNS lookups: UseDNS) or overloaded; ${raise}`,
+        retryable: true,
+      };
+    return stage === 'handshake'
       ? {
-          msg: `timed out after ${seconds(e.connectTimeoutMs)} waiting for the SSH handshake (the port accepted the connection but sent no SSH greeting)`,
+          msg: `${after} waiting for the SSH handshake (the port accepted the connection but sent no SSH greeting)`,
           hint: `is port ${e.port} an sshd, and is sshd overloaded? ${raise}`,
           retryable: true,
         }
       : {
-          msg: `timed out after ${seconds(e.connectTimeoutMs)} waiting for a TCP connection (no answer)`,
+          msg: `${after} waiting for a TCP connection (no answer)`,
           hint: `is the host up, the address right, and port ${e.port} open in the firewall? ${raise}`,
           retryable: true,
         };
@@ -243,7 +250,7 @@ export async function openSshConnection(
   const client = new Client();
   let hostKeyProblem: { msg: string; hint: string } | undefined;
   let authFailed = false;
-  let tcpConnected = false;
+  let stage: 'tcp' | 'handshake' | 'auth' = opts.sock ? 'handshake' : 'tcp';
   const verifier = (blob: Buffer): boolean => {
     if (e.hostKeyChecking === 'off') return true;
     const kh = hooks.knownHosts(e.knownHostsFiles);
@@ -293,7 +300,7 @@ export async function openSshConnection(
             { hint: credentialHint(tried) },
           ),
         );
-      const { msg, hint, retryable } = networkFailure(err, e, tcpConnected || !!opts.sock);
+      const { msg, hint, retryable } = networkFailure(err, e, stage);
       reject(
         new SshConnectError(
           opts.label,
@@ -311,7 +318,8 @@ export async function openSshConnection(
       settled = true;
       resolve(client);
     });
-    client.on('connect', () => (tcpConnected = true));
+    client.on('connect', () => (stage = 'handshake'));
+    client.on('handshake', () => (stage = 'auth'));
     client.on('error', fail);
     client.on('close', () => fail(new Error('Connection lost before handshake')));
     const sockOpt = opts.sock as unknown as Socket | undefined;

@@ -6,6 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { Server as SshServer } from 'ssh2';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConnectError, ExitCode } from '../../src/errors';
@@ -105,6 +107,31 @@ test('a server that hangs up before the handshake, and a refused port, are named
   const r = await connectError('refused', vars({ ansible_port: closed }));
   assert.match(r.message, /^refused: cannot connect to .*: connection refused$/);
   assert.match(r.hint ?? '', /is sshd running and listening on 127\.0\.0\.1 port \d+/);
+});
+
+test('a server that never finishes authentication: timed out during authentication (unit: an ssh2 server)', async () => {
+  const server = new SshServer({ hostKeys: [readFileSync(b1.hostKey)] }, (client) => {
+    client.on('authentication', () => undefined); // never answers
+    client.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const e = await connectError(
+      'stuck',
+      vars({ ansible_port: port, ansible_ssh_host_key_checking: false }),
+      {
+        connectTimeoutMs: 500,
+      },
+    );
+    assert.match(
+      e.message,
+      /^stuck: cannot connect to .*: timed out after 0\.5 s during authentication \(the SSH handshake completed\)$/,
+    );
+    assert.match(e.hint ?? '', /UseDNS/);
+  } finally {
+    server.close();
+  }
 });
 
 test('through a jump host: a silent target times out after N s, naming the hop', async () => {
