@@ -14,16 +14,9 @@ import { ConnectError, ExitCode } from '../../src/errors';
 import { createSshTransportFactory } from '../../src/transport/ssh';
 import { ChannelLostError } from '../../src/transport/ssh-exec';
 import { createNetns, loginVars, startSshd, TEST_USERS } from '../helpers/sshd';
+import { settle } from '../helpers/settle';
 
 const vars = loginVars;
-
-async function settle<T>(p: Promise<T>): Promise<{ ok: true; v: T } | { ok: false; e: Error }> {
-  try {
-    return { ok: true, v: await p };
-  } catch (e) {
-    return { ok: false, e: e as Error };
-  }
-}
 
 test('MaxSessions=2: 20 parallel commands on one host all succeed on one connection', async () => {
   const d = await startSshd({ maxSessions: 2 });

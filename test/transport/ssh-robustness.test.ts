@@ -15,14 +15,7 @@ import { createSshTransportFactory } from '../../src/transport/ssh';
 import { ChannelLostError } from '../../src/transport/ssh-exec';
 import { TransferError } from '../../src/transport/ssh-transfer';
 import { loginVars, startSshd, TEST_USERS } from '../helpers/sshd';
-
-async function settle<T>(p: Promise<T>): Promise<{ ok: true; v: T } | { ok: false; e: Error }> {
-  try {
-    return { ok: true, v: await p };
-  } catch (e) {
-    return { ok: false, e: e as Error };
-  }
-}
+import { settle } from '../helpers/settle';
 
 test('MaxSessions=1: commands, uploads, downloads and become at once all succeed on one connection', async () => {
   const d = await startSshd({ maxSessions: 1 });
