@@ -115,7 +115,9 @@ async function authMethods(
 }
 
 /** What to do about failed authentication, given what was tried. */
-export function credentialHint(tried: string[]): string {
+export function credentialHint(tried: string[], jump = false): string {
+  if (jump)
+    return "a jump host authenticates with its own settings (ssh_config IdentityFile/User for it, ssh-agent, --private-key), not the target's ansible_ssh_private_key_file or password, as with OpenSSH";
   if (tried.some((t) => t.includes('encrypted, no passphrase')))
     return 'the key is encrypted and no passphrase is available (no prompt without a terminal): set ansible_ssh_private_key_passphrase, or load the key into ssh-agent';
   if (tried.some((t) => t.includes('wrong passphrase')))
@@ -130,6 +132,8 @@ export interface OpenOptions {
   sock?: Duplex;
   /** Name for messages (inventory host or bastion alias). */
   label: string;
+  /** This connection is to a jump host (for messages). */
+  jump?: boolean;
   /** How the stream gets there, for messages: ` via jump host bastion1`. */
   via?: string;
 }
@@ -243,7 +247,7 @@ export async function openSshConnection(
       `authentication failed for ${describe(e)}: no usable credentials${what}`,
       false,
       {
-        hint: credentialHint(tried),
+        hint: credentialHint(tried, opts.jump),
       },
     );
   }
@@ -297,7 +301,7 @@ export async function openSshConnection(
             opts.label,
             `authentication failed for ${describe(e)} (tried: ${tried.join(', ') || 'nothing'})`,
             false,
-            { hint: credentialHint(tried) },
+            { hint: credentialHint(tried, opts.jump) },
           ),
         );
       const { msg, hint, retryable } = networkFailure(err, e, stage);

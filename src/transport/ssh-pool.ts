@@ -127,7 +127,7 @@ export class SshPool {
       const alias = `${e.alias} (jump host for ${label})`;
       p = (async () => {
         const via = i > 0 ? await this.hop(jumps, i - 1, label) : undefined;
-        const c = await this.withRetries(alias, e, via);
+        const c = await this.withRetries(alias, e, via, true);
         const forget = () => {
           if (this.bastions.get(key) === p) this.bastions.delete(key);
         };
@@ -210,10 +210,10 @@ export class SshPool {
     };
   }
 
-  private async withRetries(label: string, e: SshEndpoint, via?: Client): Promise<Client> {
+  private async withRetries(label: string, e: SshEndpoint, via?: Client, jump = false): Promise<Client> {
     const leave = via ? this.ride(via) : undefined;
     try {
-      const c = await this.attempts(label, e, via);
+      const c = await this.attempts(label, e, via, jump);
       if (leave) c.once('close', leave);
       return c;
     } catch (err) {
@@ -222,7 +222,12 @@ export class SshPool {
     }
   }
 
-  private async attempts(label: string, e: SshEndpoint, via?: Client): Promise<Client> {
+  private async attempts(
+    label: string,
+    e: SshEndpoint,
+    via: Client | undefined,
+    jump: boolean,
+  ): Promise<Client> {
     const retries = this.opts.connectRetries ?? 3;
     const base = this.opts.retryDelayMs ?? 300;
     // Pace per server as seen from where we connect: the jump host's view when tunnelled.
@@ -232,7 +237,7 @@ export class SshPool {
       const release = await this.gate(serverKey).acquire();
       try {
         const sock = via ? await this.forward(via, e, label) : undefined;
-        const c = await openSshConnection(e, this.hooks, { sock, label, via: viaText(e) });
+        const c = await openSshConnection(e, this.hooks, { sock, label, via: viaText(e), jump });
         // Every running channel listens for the connection's end; their number is bounded by MaxSessions.
         c.setMaxListeners(0);
         this.clients.add(c);

@@ -134,6 +134,14 @@ test('a server that never finishes authentication: timed out during authenticati
   }
 });
 
+test('a jump host that refuses our key: the hint says jump hosts use their own credentials', async () => {
+  const jump = `${TEST_USERS.nopasswd}@127.0.0.1:${b1.port}`;
+  // The target's key file is not offered to the jump host (as with OpenSSH's -i and -J).
+  const e = await connectError('t', vars({ jump }));
+  assert.match(e.message, /\(jump host for t\): authentication failed/);
+  assert.match(e.hint ?? '', /jump host authenticates with its own settings/);
+});
+
 test('through a jump host: a silent target times out after N s, naming the hop', async () => {
   const jump = `${TEST_USERS.nopasswd}@127.0.0.1:${b1.port}`;
   const started = Date.now();
