@@ -12,7 +12,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConnectError, ExitCode } from '../../src/errors';
 import { createSshTransportFactory } from '../../src/transport/ssh';
-import { createNetns, startSshd, TEST_USERS, type Netns, type Sshd } from '../helpers/sshd';
+import { startSshd, TEST_USERS, type Sshd } from '../helpers/sshd';
+import { createNetns, type Netns } from '../helpers/netns';
 
 let ns: Netns;
 let b1: Sshd;

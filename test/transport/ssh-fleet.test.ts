@@ -13,7 +13,8 @@ import { script } from '../../src/command';
 import { ConnectError, ExitCode } from '../../src/errors';
 import { createSshTransportFactory } from '../../src/transport/ssh';
 import { ChannelLostError } from '../../src/transport/ssh-exec';
-import { createNetns, loginVars, startSshd, TEST_USERS } from '../helpers/sshd';
+import { loginVars, startSshd, TEST_USERS } from '../helpers/sshd';
+import { createNetns } from '../helpers/netns';
 import { settle } from '../helpers/settle';
 
 const vars = loginVars;
