@@ -15,8 +15,10 @@
  * the tests do, so its times include tsx's start-up).
  *
  * Run: npx tsx test/bench/vs-ansible.bench.ts [N]   (default 20; needs root for the lab)
- *      VS_ANSIBLE_SKIP_FIX=1 skips the fix workload; VS_ANSIBLE_FULL=1 adds the fix with pipelining
- *      (a third lab, ~1 min more at N=20; the default run stays under ~5 min on 2 busy cores).
+ *      VS_ANSIBLE_SKIP_GENERIC=1 / VS_ANSIBLE_SKIP_FIX=1 skip a workload; VS_ANSIBLE_SCRIPT=1 adds the fix
+ *      done by Ansible as ONE `script` task running FIX_SH of fleet-fix.bench.ts (its fastest form; a lab
+ *      more); VS_ANSIBLE_FULL=1 adds that and the fix with pipelining (~7 min at N=20; the default run
+ *      stays under ~5 min on 2 busy cores).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,6 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { labDown, labUp, labVerify, type LabInfo } from '../../src/lab';
 import { REPO_ROOT, runCli } from '../helpers/cli';
+import { FIX_SH } from './fleet-fix.bench';
 
 const FIXTURES = path.join(__dirname, 'fixtures/vs-ansible');
 const FIX_PLAYBOOK = path.join(REPO_ROOT, 'playbooks/fix-apiserver-sans.yml');
@@ -149,7 +152,7 @@ async function withLab<T>(
   name: string,
   fn: (lab: LabInfo, work: string) => Promise<T>,
 ): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vs-ansible-${name}-${n}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `vs-ansible-${name.replace(/[^\w.-]+/g, '-')}-${n}-`));
   try {
     const t0 = Date.now();
     const lab = await labUp({ dir: path.join(dir, 'lab'), clusters: n });
@@ -204,31 +207,69 @@ async function generic(n: number): Promise<Row[]> {
   return rows;
 }
 
-async function fix(n: number, tools: Tool[]): Promise<Row[]> {
-  const rows: Row[] = [
+/** The fix on a fresh lab for one tool: first run, second run (must change nothing), `lab verify`. */
+async function fixOn(
+  n: number,
+  tool: Tool,
+  label: string,
+  rows: [Row, Row],
+  playbook: string | ((work: string) => string),
+  verified: string[],
+  vars?: (work: string) => Record<string, string>,
+): Promise<void> {
+  await withLab(n, label, async (lab, work) => {
+    const r = new Runner(lab, work, n);
+    const pb = typeof playbook === 'string' ? playbook : playbook(work);
+    const opts = { vars: vars?.(work) };
+    rows[0].results[tool] = report(`${label} first`, await r.run(tool, pb, opts), n);
+    rows[1].results[tool] = report(`${label} second`, await r.run(tool, pb, opts), n);
+    if (rows[1].results[tool]!.changed !== 0) {
+      problems++;
+      console.error(`!! ${label}: the second run changed ${rows[1].results[tool]!.changed}`);
+    }
+    const ok = (await labVerify({ dir: lab.dir })).filter((v) => v.ok).length;
+    if (ok !== n) problems++;
+    verified.push(`${label} ${ok}/${n}`);
+    console.log(`   ${label}: lab verify ${ok}/${n} clusters pass`);
+  });
+}
+
+async function fix(n: number, tools: Tool[], script: boolean): Promise<Row[]> {
+  const rows: [Row, Row] = [
     { workload: 'fix-apiserver-sans, first', results: {} },
     { workload: 'fix-apiserver-sans, second', results: {} },
   ];
   const verified: string[] = [];
   for (const tool of tools) {
-    await withLab(n, `fix-${tool.replace('+', '-')}`, async (lab, work) => {
-      const r = new Runner(lab, work, n);
-      const playbook =
-        tool === 'remediate' ? FIX_PLAYBOOK : path.join(FIXTURES, 'fix-apiserver-sans.ansible.yml');
-      rows[0].results[tool] = report(`${tool} fix first`, await r.run(tool, playbook), n);
-      rows[1].results[tool] = report(`${tool} fix second`, await r.run(tool, playbook), n);
-      if (rows[1].results[tool]!.changed !== 0) {
-        problems++;
-        console.error(`!! ${tool}: the second fix run changed ${rows[1].results[tool]!.changed}`);
-      }
-      const ok = (await labVerify({ dir: lab.dir })).filter((v) => v.ok).length;
-      if (ok !== n) problems++;
-      verified.push(`${tool} ${ok}/${n}`);
-      console.log(`   ${tool}: lab verify ${ok}/${n} clusters pass`);
-    });
+    const playbook =
+      tool === 'remediate' ? FIX_PLAYBOOK : path.join(FIXTURES, 'fix-apiserver-sans.ansible.yml');
+    await fixOn(n, tool, `${tool} fix`, rows, playbook, verified);
   }
   rows[0].note = `lab verify: ${verified.join(', ')}`;
-  return rows;
+  if (!script) return rows;
+  // Ansible's fastest honest form of the same fix: FIX_SH (fleet-fix.bench.ts) as ONE `script` task.
+  const scriptRows: [Row, Row] = [
+    { workload: 'fix as 1 script task, first', results: {} },
+    { workload: 'fix as 1 script task, second', results: {} },
+  ];
+  const scriptVerified: string[] = [];
+  await fixOn(
+    n,
+    'ansible',
+    'ansible fix (one script task)',
+    scriptRows,
+    path.join(FIXTURES, 'fix-apiserver-sans.script.ansible.yml'),
+    scriptVerified,
+    (work) => {
+      const file = path.join(work, 'fix.sh');
+      fs.writeFileSync(file, FIX_SH);
+      return { fix_sh: file };
+    },
+  );
+  scriptRows[0].results.remediate = rows[0].results.remediate;
+  scriptRows[1].results.remediate = rows[1].results.remediate;
+  scriptRows[0].note = `remediate column repeated from the playbook rows; lab verify: ${scriptVerified.join(', ')}`;
+  return [...rows, ...scriptRows];
 }
 
 function table(rows: Row[]): string {
@@ -268,10 +309,12 @@ async function main(): Promise<void> {
   const load0 = fs.readFileSync('/proc/loadavg', 'utf8').trim();
   console.log(`${probe.stdout.split('\n')[0]}; clusters=${n} forks=${n}; loadavg at start: ${load0}`);
   const t0 = Date.now();
-  const rows = await generic(n);
+  const rows = process.env.VS_ANSIBLE_SKIP_GENERIC ? [] : await generic(n);
   // The fix with pipelining needs a third lab and ~1 min more at N=20: only with VS_ANSIBLE_FULL=1.
-  const fixTools: Tool[] = process.env.VS_ANSIBLE_FULL ? TOOLS : ['remediate', 'ansible'];
-  if (!process.env.VS_ANSIBLE_SKIP_FIX) rows.push(...(await fix(n, fixTools)));
+  const full = Boolean(process.env.VS_ANSIBLE_FULL);
+  const fixTools: Tool[] = full ? TOOLS : ['remediate', 'ansible'];
+  const script = full || Boolean(process.env.VS_ANSIBLE_SCRIPT);
+  if (!process.env.VS_ANSIBLE_SKIP_FIX) rows.push(...(await fix(n, fixTools, script)));
   const load1 = fs.readFileSync('/proc/loadavg', 'utf8').trim();
   console.log(
     `\nremediate vs ansible-playbook, ${n} hosts, forks ${n} (ratio = ansible time / remediate time)`,
