@@ -21,6 +21,13 @@ export class ChannelLostError extends ConnectError {}
 
 const DEFAULT_CAP = 16 * 1024 * 1024;
 
+/** What an exec interrupted by the run's abort rejects with (as the local transport does). */
+export function abortError(): Error {
+  const e = new Error('interrupted');
+  e.name = 'AbortError';
+  return e;
+}
+
 /** sshd refused a session channel (MaxSessions reached). */
 export function isSessionRefusal(err: Error): boolean {
   return /open failed|administratively prohibited|Channel open failure/i.test(err.message);
@@ -98,6 +105,7 @@ export async function execOnChannel(
   const script = wrapped ? wrapped.command.script : inner.script;
   const display = wrapped ? wrapped.command.display : inner.display;
   const commandLine = `/bin/sh -c ${quote(script)}`;
+  if (opts.signal?.aborted) throw abortError();
   const { channel, release } = await openChannel(host, client, sessions, commandLine, !!wrapped?.needsPty);
   const cap = opts.maxOutput ?? DEFAULT_CAP;
   return new Promise<RawExecResult>((resolve, reject) => {
@@ -168,6 +176,8 @@ export async function execOnChannel(
       if (timer) clearTimeout(timer);
       client.removeListener('close', onClientGone);
       client.removeListener('error', onClientError);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (interrupted) return reject(abortError());
       const durationMs = Date.now() - started;
       if (driver && !driver.succeeded && !timedOut) {
         try {
@@ -210,6 +220,17 @@ export async function execOnChannel(
             setTimeout(release, 5000).unref();
           }, opts.timeoutMs)
         : undefined;
+    // Ctrl-C: exec rejects at once and the channel is closed after asking for SIGINT. OpenSSH 9 ignores
+    // signal requests from clients here (as for the timeout's KILL): the remote command may run on.
+    let interrupted = false;
+    const onAbort = () => {
+      interrupted = true;
+      channel.signal('INT');
+      finish();
+      setTimeout(() => channel.close(), 200).unref();
+      setTimeout(release, 5000).unref();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     const onClientGone = () => channel.destroy();
     client.once('close', onClientGone);
     let lostReason: string | undefined;

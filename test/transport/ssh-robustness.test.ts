@@ -81,7 +81,6 @@ test('the SFTP server dies mid-upload: the put fails with the reason, the old fi
     assert.ok(killed, 'an sftp-server was running');
     const r = await put;
     assert.is(r.ok, false);
-    if (!r.ok) console.log('MSG', r.e.message);
     if (!r.ok) {
       assert.instance(r.e, TransferError, 'a failed task, not an unreachable host');
       assert.match(
@@ -130,6 +129,28 @@ test('a server that stops answering mid-command: keepalives fail the task with t
     assert.ok(next.ok || next.e instanceof ConnectError);
   } finally {
     thaw();
+    await f.closeAll();
+    await d.stop();
+  }
+});
+
+test('the run is interrupted (abort signal): exec rejects at once, the connection lives', async () => {
+  const d = await startSshd();
+  const f = createSshTransportFactory();
+  try {
+    const t = f({ name: 'ctrlc', vars: loginVars(d) });
+    await t.connect();
+    const ac = new AbortController();
+    const started = Date.now();
+    const run = settle(t.exec(script('sleep 5; echo never'), { signal: ac.signal }));
+    setTimeout(() => ac.abort(), 200);
+    const r = await run;
+    assert.is(r.ok, false);
+    if (!r.ok) assert.is(r.e.name, 'AbortError');
+    assert.ok(Date.now() - started < 4000, 'did not wait for the command');
+    assert.is((await t.exec(script('echo alive'))).stdout, 'alive\n');
+    assert.not.ok((await settle(t.exec(script('true'), { signal: ac.signal }))).ok, 'already aborted');
+  } finally {
     await f.closeAll();
     await d.stop();
   }
