@@ -38,3 +38,28 @@ export function askBecomePassword(io: CliIo, prompt = 'BECOME password: '): Prom
     stdin.on('end', onEnd);
   });
 }
+
+/**
+ * The SSH transport's `askPassphrase` hook for an operator at a terminal: asks for an encrypted key's
+ * passphrase once per key file (concurrent connections wait for the same answer), one prompt at a time.
+ * Not on a terminal (CI, pipes) there is no prompt: the key fails with a hint to use ssh-agent or
+ * `ansible_ssh_private_key_passphrase`, rather than a hang.
+ */
+export function passphrasePrompter(
+  io: CliIo,
+): ((keyFile: string) => Promise<Secret | undefined>) | undefined {
+  if (!io.stdin.isTTY) return undefined;
+  const answers = new Map<string, Promise<Secret | undefined>>();
+  let queue: Promise<unknown> = Promise.resolve();
+  return (keyFile) => {
+    let answer = answers.get(keyFile);
+    if (!answer) {
+      answer = queue.then(() =>
+        askBecomePassword(io, `Enter passphrase for key '${keyFile}': `).catch(() => undefined),
+      );
+      queue = answer;
+      answers.set(keyFile, answer);
+    }
+    return answer;
+  };
+}

@@ -11,7 +11,7 @@ import type { RunEvent } from '../events';
 import { InventoryData, loadInventory } from '../inventory';
 import type { Playbook } from '../playbook/types';
 import type { TransportFactoryOptions } from '../transport';
-import { askBecomePassword } from './become-prompt';
+import { askBecomePassword, passphrasePrompter } from './become-prompt';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 import { mergeExtraVars } from './extra-vars';
@@ -222,6 +222,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     connectRetries: o.connectRetries,
     privateKey: o.privateKey ? path.resolve(io.cwd, o.privateKey) : undefined,
     user: o.user,
+    askPassphrase: passphrasePrompter(io),
     onWarning: (msg) => emit({ kind: 'warning', time: Date.now(), msg }),
     debug: verbosity >= 4 ? (msg) => emit({ kind: 'log', time: Date.now(), level: 3, msg }) : undefined,
   };
