@@ -5,6 +5,17 @@ import type { LabInfo } from './index';
 import { NODE_IP } from './netns';
 import type { ClusterState } from './state';
 
+/** An INI host variable value as Ansible's inventory parser (shlex) reads it back: quoted when it has to be. */
+function iniValue(v: string): string {
+  if (/^[^\s'"\\#;=]+$/.test(v)) return v;
+  return v.includes("'") ? JSON.stringify(v) : `'${v}'`;
+}
+
+/** An ssh_config argument: OpenSSH takes double quotes around values with spaces. */
+function sshConfigValue(v: string): string {
+  return /\s/.test(v) ? `"${v}"` : v;
+}
+
 export function writeAccessFiles(dir: string, clusters: ClusterState[], hostKeys: string[]): LabInfo {
   const key = path.join(dir, 'id_ed25519');
   const knownHosts = path.join(dir, 'known_hosts');
@@ -13,8 +24,8 @@ export function writeAccessFiles(dir: string, clusters: ClusterState[], hostKeys
       c.host,
       `ansible_host=${c.address}`,
       'ansible_user=root',
-      `ansible_ssh_private_key_file=${key}`,
-      `remediate_known_hosts=${knownHosts}`,
+      `ansible_ssh_private_key_file=${iniValue(key)}`,
+      `remediate_known_hosts=${iniValue(knownHosts)}`,
       `node_ip=${NODE_IP}`,
       'service_cidr=10.254.0.0/24',
       'pki_dir=/etc/pki/tls/kube01',
@@ -34,9 +45,9 @@ export function writeAccessFiles(dir: string, clusters: ClusterState[], hostKeys
         `Host ${c.host} ${c.name} ${c.address}`,
         `  HostName ${c.address}`,
         '  User root',
-        `  IdentityFile ${key}`,
+        `  IdentityFile ${sshConfigValue(key)}`,
         '  IdentitiesOnly yes',
-        `  UserKnownHostsFile ${knownHosts}`,
+        `  UserKnownHostsFile ${sshConfigValue(knownHosts)}`,
         '  StrictHostKeyChecking yes',
         '  GlobalKnownHostsFile /dev/null',
         '  LogLevel ERROR',
