@@ -5,10 +5,12 @@
  * probe: the PEMs of cert and CA, and the public-key hashes of key and CA key (computed on the target).
  * plan:  refuses (ModuleError, in --check too) when the key does not match the cert, the cert does not
  *        verify against the CA, or the CA key is missing; otherwise the semantic SAN diff, e.g.
- *        `SAN +IP:10.254.0.1 -IP:172.16.0.1 (key reused, CA kube01-ca)`.
+ *        `SAN +IP:10.254.0.1 -IP:172.16.0.1 (kept DNS:api.example.com; key reused, CA kube01-ca)`.
+ *        The new certificate carries the wanted SANs plus those `keep_sans` / `stale_cidrs` keep; the
+ *        --diff preview says why each SAN is dropped (`-`) or kept (`=`).
  * apply: private temp dir (umask 077), csr.conf rendered from the template, `openssl req` with the existing
- *        key, `openssl x509 -req` signed by the CA; the new certificate is verified (CA signature, exact
- *        SANs, key match) before a timestamped backup is kept and the new one is moved into place.
+ *        key, `openssl x509 -req` signed by the CA; the new certificate is verified (CA signature, exactly
+ *        the target SANs, key match) before a timestamped backup is kept and the new one is moved into place.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,10 +21,10 @@ import { ModuleError } from '../errors';
 import { certFileFact, keyHashFact } from '../facts/x509';
 import { isCurrentlyValid, isSignedBy, parseCertificate, type CertInfo, type SanSet } from '../x509/cert';
 import { checkCanSign, checkServingPair, type PkiFacts, type PkiPaths } from '../x509/preconditions';
-import { describeSanDiff, diffSans, sameSans, sanTokens } from '../x509/sans';
+import { describeKept, describeSanDiff, isSanName, sameSans, sanReasonLines, sanTokens } from '../x509/sans';
 import type { ModuleContext } from './types';
 import { defineModule } from './types';
-import { apiserverSanArgs, wantedSansOf } from './x509_sans';
+import { apiserverSanArgs, sanDiffOf, wantedSansOf } from './x509_sans';
 
 const args = z.object({
   cert: z
@@ -61,7 +63,8 @@ interface Facts extends PkiFacts {
 }
 
 interface State {
-  wanted: SanSet;
+  /** Wanted + kept: exactly what the new certificate must carry. */
+  target: SanSet;
   csrConf: string;
   serial: string;
   keySha256: string;
@@ -147,8 +150,8 @@ export default defineModule({
   },
   plan(a, f, ctx) {
     const { cert, ca, keySha256 } = checkServingPair(f, paths(a), parse);
-    const wanted = wantedSansOf(a);
-    const d = diffSans(cert.sans, wanted);
+    const d = sanDiffOf(a, cert.sans);
+    const target = d.target;
     const now = new Date();
     const expiring = !isCurrentlyValid(cert, now, a.renew_before_days);
     const result = {
@@ -156,13 +159,23 @@ export default defineModule({
       serial: cert.serial,
       not_after: cert.notAfter,
       sans: sanTokens(cert.sans),
-      wanted: sanTokens(wanted),
+      wanted: sanTokens(wantedSansOf(a)),
+      target: sanTokens(target),
       missing: d.missing,
       stale: d.stale,
+      kept: d.kept,
+      reasons: d.reasons,
       ca: ca.subjectCN || ca.subject,
     };
     if (d.covered && !expiring) return { changes: [], result };
     checkCanSign(f, paths(a), ca, now);
+    // Kept names come from the certificate on the target and go into csr.conf: DNS names only.
+    for (const n of target.dns)
+      if (!isSanName(n))
+        throw new ModuleError(
+          `${a.cert} carries the SAN DNS:${JSON.stringify(n)}, which cannot go into csr.conf; nothing was changed`,
+          { hint: 'keep_sans: none drops it (the new certificate gets exactly the wanted SANs)' },
+        );
     const serialBytes = randomBytes(16);
     serialBytes[0]! &= 0x7f;
     const serial = serialBytes.toString('hex');
@@ -170,13 +183,15 @@ export default defineModule({
     const csrConf = ctx.render(f.template.text, {
       csr_common_name: csrValue(cert.subjectCN || 'kube-apiserver', 'CN', a.cert),
       csr_organization: csrValue(o, 'O', a.cert),
-      csr_dns: wanted.dns,
-      csr_ip: wanted.ip,
+      csr_dns: target.dns,
+      csr_ip: target.ip,
     });
+    const kept = describeKept(d);
     const why = [
       d.covered ? `renew: expires ${cert.notAfter}` : describeSanDiff(d),
-      `(key reused, CA ${ca.subjectCN || ca.subject})`,
+      `(${kept ? `${kept}; ` : ''}key reused, CA ${ca.subjectCN || ca.subject})`,
     ].join(' ');
+    const reasons = sanReasonLines(d).map((l) => `# ${l}\n`);
     const preview = reissueCommands(a, '$TMP', serial);
     return {
       changes: [
@@ -185,7 +200,7 @@ export default defineModule({
           diff: {
             path: `${a.cert} (SANs)`,
             before: sanTokens(cert.sans).join('\n') + '\n',
-            after: sanTokens(wanted).join('\n') + '\n',
+            after: sanTokens(target).join('\n') + '\n' + reasons.join(''),
           },
           commands: [
             preview.mktemp,
@@ -197,7 +212,7 @@ export default defineModule({
           ],
         },
       ],
-      state: { wanted, csrConf, serial, keySha256, caPem: ca.pem, previousSerial: cert.serial },
+      state: { target, csrConf, serial, keySha256, caPem: ca.pem, previousSerial: cert.serial },
       result,
     };
   },
@@ -229,7 +244,7 @@ export default defineModule({
   },
 });
 
-/** The new certificate must verify against the CA, carry exactly the wanted SANs and match the key. */
+/** The new certificate must verify against the CA, carry exactly the target SANs and match the key. */
 async function verifyNew(
   ctx: ModuleContext,
   a: Args,
@@ -243,9 +258,9 @@ async function verifyNew(
   if (v.code !== 0 || !/: OK\s*$/.test(v.stdout))
     problems.push(`openssl verify: ${(v.stderr || v.stdout).trim()}`);
   if (!isSignedBy(fresh.pem, s.caPem)) problems.push('not signed by the CA');
-  if (!sameSans(fresh.sans, s.wanted)) {
+  if (!sameSans(fresh.sans, s.target)) {
     problems.push(
-      `SANs ${sanTokens(fresh.sans).join(',')} differ from wanted ${sanTokens(s.wanted).join(',')}`,
+      `SANs ${sanTokens(fresh.sans).join(',')} differ from the target ${sanTokens(s.target).join(',')}`,
     );
   }
   if (fresh.publicKeySha256 !== s.keySha256) problems.push(`its public key is not that of ${a.key}`);

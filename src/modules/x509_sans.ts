@@ -1,12 +1,21 @@
 /**
  * `x509_sans`: the SAN set a kube-apiserver serving certificate needs (first IP of `service_cidr`, node
  * addresses, host name, the kubernetes.* names, `extra_sans`), and — given `path` — what the current
- * certificate is `missing` and which entries are `stale`. Never changes anything.
+ * certificate is `missing`, which entries are `stale` (dropped on re-issue) and which are `kept` (unwanted
+ * but kept, per `keep_sans` / `stale_cidrs`), with the reason for each. Never changes anything.
  */
 import { z } from 'zod';
 import { certFileFact } from '../facts/x509';
 import { parseCertificate, type CertInfo, type SanSet } from '../x509/cert';
-import { describeSanDiff, diffSans, firstServiceIp, wantedApiserverSans } from '../x509/sans';
+import {
+  KEEP_SANS,
+  describeKept,
+  describeSanDiff,
+  diffSans,
+  firstServiceIp,
+  wantedApiserverSans,
+  type SanDiff,
+} from '../x509/sans';
 import { defineModule } from './types';
 
 const stringList = z
@@ -24,6 +33,22 @@ export const apiserverSanArgs = {
     .describe('Host name(s) of the master to include as DNS SANs (default: none).'),
   cluster_domain: z.string().default('cluster.local').describe('Cluster DNS domain.'),
   extra_sans: stringList.default([]).describe('More DNS names or IP addresses to include.'),
+  keep_sans: z
+    .enum(KEEP_SANS)
+    .default('dns')
+    .describe(
+      'SANs the certificate carries but are not wanted: `dns` (default) keeps DNS names (a load ' +
+        "balancer's, a public name) and drops unwanted IP addresses (only those inside stale_cidrs when " +
+        'given); `none` drops every one (the certificate gets exactly the wanted set); `all` keeps them ' +
+        'all and only adds. Kept entries are no reason to re-issue.',
+    ),
+  stale_cidrs: stringList
+    .default([])
+    .describe(
+      'Pre-migration address ranges (CIDRs), e.g. [172.16.0.0/24, 192.168.0.0/24]: with keep_sans ' +
+        'dns an unwanted IP is dropped only when inside one of them, IPs outside are kept. A wanted ' +
+        'address inside one (the new node IP) is always kept. Ignored by keep_sans none/all.',
+    ),
 };
 
 /** The parsed `apiserverSanArgs` of a task (x509_sans, x509_reissue). */
@@ -38,6 +63,20 @@ export function wantedSansOf(a: ApiserverSanArgs): SanSet {
     clusterDomain: a.cluster_domain,
     extraSans: a.extra_sans,
   });
+}
+
+/**
+ * The current certificate's SANs against the task's wanted set under its `keep_sans` / `stale_cidrs`:
+ * missing, stale (dropped), kept, the reasons, and the target set a re-issue writes.
+ */
+export function sanDiffOf(a: ApiserverSanArgs, current: SanSet): SanDiff {
+  return diffSans(current, wantedSansOf(a), { keep: a.keep_sans, staleCidrs: a.stale_cidrs });
+}
+
+/** `SAN +IP:10.254.0.1 -IP:172.16.0.1 (kept DNS:api.example.com)`. */
+export function sanSummary(d: SanDiff): string {
+  const kept = describeKept(d);
+  return describeSanDiff(d) + (kept ? ` (${kept})` : '');
 }
 
 const args = z.object({
@@ -62,14 +101,17 @@ export default defineModule({
       service_ip: firstServiceIp(a.service_cidr),
     };
     if (a.path) {
-      const d = diffSans(f.cert?.sans ?? { dns: [], ip: [] }, wanted);
+      const d = sanDiffOf(a, f.cert?.sans ?? { dns: [], ip: [] });
       Object.assign(result, {
         exists: f.cert !== null,
         current: f.cert?.sans ?? null,
         missing: d.missing,
         stale: d.stale,
+        kept: d.kept,
+        reasons: d.reasons,
+        target: d.target,
         covered: f.cert !== null && d.covered,
-        summary: describeSanDiff(d),
+        summary: sanSummary(d),
       });
     }
     return { changes: [], result };

@@ -1,6 +1,7 @@
 /**
  * SAN arithmetic for kube-apiserver serving certificates: which names and addresses the certificate must
- * carry (from inventory facts), and how a current certificate differs (missing / stale).
+ * carry (from inventory facts), and how a current certificate differs under a keep policy: missing (to add),
+ * stale (to drop) and kept (unwanted but kept: a load balancer's DNS name, an IP outside the old ranges).
  */
 import ipaddr from 'ipaddr.js';
 import { ModuleError } from '../errors';
@@ -60,6 +61,14 @@ const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([
 /** A host name as inventories spell them (underscores happen). */
 const HOST_NAME = /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
 
+/**
+ * A name a certificate's DNS SAN may carry and csr.conf may hold again: a DNS name (a leading `*.`
+ * allowed) or a host name as inventories spell them (underscores). Never openssl config syntax.
+ */
+export function isSanName(s: string): boolean {
+  return DNS_NAME.test(s) || HOST_NAME.test(s);
+}
+
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
@@ -98,12 +107,35 @@ function checkedIp(a: string, what: string): string {
   return normalizeIp(a);
 }
 
+/**
+ * What to do with a SAN the certificate carries but the wanted set lacks:
+ * `dns` keeps DNS names (a load balancer's, a public name) and drops unwanted IP addresses — only those
+ * inside `staleCidrs` when given; `none` drops every unwanted entry (exact wanted set); `all` keeps them all.
+ */
+export type KeepSans = 'dns' | 'none' | 'all';
+export const KEEP_SANS = ['dns', 'none', 'all'] as const;
+
+export interface SanPolicy {
+  keep: KeepSans;
+  /** Old address ranges (CIDRs): with `keep: dns`, an unwanted IP is dropped only when inside one. */
+  staleCidrs: string[];
+}
+
+/** Today's exact-set behaviour: the wanted set, nothing else. */
+export const EXACT_SANS: SanPolicy = { keep: 'none', staleCidrs: [] };
+
 export interface SanDiff {
   /** Wanted but not in the certificate, as `IP:x` / `DNS:x`. */
   missing: string[];
-  /** In the certificate but not wanted (old-range addresses, retired names). */
+  /** In the certificate, not wanted, and dropped by the policy (old-range addresses, retired names). */
   stale: string[];
-  /** The certificate already covers everything wanted. */
+  /** In the certificate, not wanted, but kept by the policy (a load balancer's name, an outside IP). */
+  kept: string[];
+  /** Why each stale / kept entry is dropped / kept, by token. */
+  reasons: Record<string, string>;
+  /** What a re-issued certificate carries: wanted + kept. */
+  target: SanSet;
+  /** The certificate already carries everything wanted (kept extras are no reason to re-issue). */
   covered: boolean;
 }
 
@@ -111,18 +143,93 @@ export function sanTokens(s: SanSet): string[] {
   return [...s.ip.map((i) => `IP:${normalizeIp(i)}`), ...s.dns.map((d) => `DNS:${d.toLowerCase()}`)];
 }
 
-export function diffSans(current: SanSet, wanted: SanSet): SanDiff {
-  const have = new Set(sanTokens(current));
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** Parse `stale_cidrs`; a typo is a ModuleError naming the entry, never a silent "no range". */
+export function parseStaleCidrs(cidrs: string[]): Array<{ text: string; range: Range }> {
+  return cidrs.map((c) => {
+    try {
+      const [net, bits] = ipaddr.parseCIDR(c.trim());
+      // ::ffff:a.b.c.d/n names an IPv4 range, as SAN addresses are compared in their IPv4 form
+      if (net instanceof ipaddr.IPv6 && net.isIPv4MappedAddress() && bits >= 96)
+        return { text: c.trim(), range: [net.toIPv4Address(), bits - 96] as Range };
+      return { text: c.trim(), range: [net, bits] as Range };
+    } catch {
+      throw new ModuleError(`stale_cidrs: ${JSON.stringify(c)} is not a CIDR`, {
+        hint: 'list the pre-migration ranges, e.g. [172.16.0.0/24, 192.168.0.0/24]',
+      });
+    }
+  });
+}
+
+function inRange(ip: string, [net, bits]: Range): boolean {
+  const a = ipaddr.process(ip);
+  return a.kind() === net.kind() && a.match(net, bits);
+}
+
+function sanSetOf(tokens: string[]): SanSet {
+  return {
+    ip: tokens.filter((t) => t.startsWith('IP:')).map((t) => t.slice(3)),
+    dns: tokens.filter((t) => t.startsWith('DNS:')).map((t) => t.slice(4)),
+  };
+}
+
+/**
+ * The SAN diff under a policy: `missing` (to add), `stale` (to drop), `kept` (unwanted but kept) with the
+ * reason for each drop and keep, and the `target` set a re-issued certificate carries. A wanted entry
+ * always wins (192.168.0.1 inside an old range but the new node address stays).
+ */
+export function diffSans(current: SanSet, wanted: SanSet, policy: SanPolicy = EXACT_SANS): SanDiff {
+  const ranges = parseStaleCidrs(policy.staleCidrs);
+  const have = [...new Set(sanTokens(current))];
   const want = new Set(sanTokens(wanted));
-  const missing = [...want].filter((t) => !have.has(t));
-  const stale = [...have].filter((t) => !want.has(t));
-  return { missing, stale, covered: missing.length === 0 };
+  const missing = [...want].filter((t) => !have.includes(t));
+  const stale: string[] = [];
+  const kept: string[] = [];
+  const reasons: Record<string, string> = {};
+  for (const t of have) {
+    if (want.has(t)) continue;
+    const isAddr = t.startsWith('IP:');
+    let keep: boolean;
+    let why: string;
+    if (policy.keep === 'all') {
+      [keep, why] = [true, 'not wanted, kept (keep_sans: all)'];
+    } else if (policy.keep === 'none') {
+      [keep, why] = [false, 'not wanted (keep_sans: none drops every other SAN)'];
+    } else if (!isAddr) {
+      [keep, why] = [true, 'a DNS name, not wanted, kept (keep_sans: dns keeps DNS names)'];
+    } else if (ranges.length === 0) {
+      [keep, why] = [false, 'an IP address not wanted (keep_sans: dns drops unwanted IPs; no stale_cidrs)'];
+    } else {
+      const hit = ranges.find((r) => inRange(t.slice(3), r.range));
+      [keep, why] = hit
+        ? [false, `inside stale_cidrs ${hit.text}`]
+        : [true, `outside stale_cidrs ${ranges.map((r) => r.text).join(', ')}, kept`];
+    }
+    (keep ? kept : stale).push(t);
+    reasons[t] = why;
+  }
+  const target = sanSetOf([...sanTokens(wanted), ...kept]);
+  return { missing, stale, kept, reasons, target, covered: missing.length === 0 };
 }
 
 /** `SAN +IP:10.254.0.1 -IP:172.16.0.1` (IP first, then DNS). */
-export function describeSanDiff(d: SanDiff): string {
+export function describeSanDiff(d: Pick<SanDiff, 'missing' | 'stale'>): string {
   const parts = [...d.missing.map((t) => `+${t}`), ...d.stale.map((t) => `-${t}`)];
   return parts.length ? `SAN ${parts.join(' ')}` : 'SAN unchanged';
+}
+
+/** `kept DNS:api.example.com, IP:203.0.113.7`, or '' when nothing unwanted is kept. */
+export function describeKept(d: Pick<SanDiff, 'kept'>): string {
+  return d.kept.length ? `kept ${d.kept.join(', ')}` : '';
+}
+
+/** One line per dropped / kept SAN with its reason: `-IP:172.16.0.1  inside stale_cidrs 172.16.0.0/24`. */
+export function sanReasonLines(d: Pick<SanDiff, 'stale' | 'kept' | 'reasons'>): string[] {
+  return [
+    ...d.stale.map((t) => `-${t}  ${d.reasons[t] ?? ''}`.trimEnd()),
+    ...d.kept.map((t) => `=${t}  ${d.reasons[t] ?? ''}`.trimEnd()),
+  ];
 }
 
 /** True when `sans` holds exactly the wanted set (order-free). */
