@@ -11,6 +11,7 @@ import { execCommand, quote, type ExecCommand } from '../command';
 import { ConnectError } from '../errors';
 import { BecomeDriver, prepareScript, wrapBecome } from './become';
 import type { Gate } from './ssh-pool';
+import { KILL_NOT_PERMITTED, killGroupScript, PGID_PRELUDE, PgidLine } from './ssh-process-group';
 import type { ExecOptions, ExecResult } from './types';
 
 /** ExecResult with stdout as bytes (binary-safe for transfers). */
@@ -22,8 +23,8 @@ export class ChannelLostError extends ConnectError {}
 const DEFAULT_CAP = 16 * 1024 * 1024;
 
 /** What an exec interrupted by the run's abort rejects with (as the local transport does). */
-export function abortError(): Error {
-  const e = new Error('interrupted');
+export function abortError(detail?: string): Error {
+  const e = new Error(detail ? `interrupted; ${detail}` : 'interrupted');
   e.name = 'AbortError';
   return e;
 }
@@ -91,6 +92,45 @@ export async function openChannel(
   }
 }
 
+/** How long a stop waits for the group id when the command has not reported it yet (still starting). */
+const PGID_WAIT_MS = 1000;
+
+/**
+ * Stop the process group `pgid` from a new channel on `client`, with the command's become. Resolves
+ * undefined when it is gone, else why it could not be stopped.
+ */
+async function killGroup(
+  host: string,
+  client: Client,
+  sessions: Gate,
+  pgid: number,
+  become: ExecOptions['become'],
+): Promise<string | undefined> {
+  try {
+    const r = await execOnChannel(
+      host,
+      client,
+      sessions,
+      execCommand(killGroupScript(pgid), `kill -TERM -${pgid}`),
+      {
+        become,
+        timeoutMs: 30_000,
+        noStop: true,
+      } as InternalExecOptions,
+    );
+    if (r.code === 0) return undefined;
+    if (r.code === KILL_NOT_PERMITTED) return `not permitted to signal its process group ${pgid}`;
+    return r.timedOut ? 'the kill did not finish' : `the kill failed (exit ${r.code ?? r.signal})`;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+interface InternalExecOptions extends ExecOptions {
+  /** The kill itself: on its own timeout only close its channel (no stop of a stop). */
+  noStop?: boolean;
+}
+
 /** Run a command on a channel of `client`. Non-zero exit is a result; a lost channel is a ChannelLostError. */
 export async function execOnChannel(
   host: string,
@@ -100,7 +140,7 @@ export async function execOnChannel(
   opts: ExecOptions = {},
 ): Promise<RawExecResult> {
   const started = Date.now();
-  const inner = execCommand(prepareScript(cmd.script, opts), prepareScript(cmd.display, opts));
+  const inner = execCommand(PGID_PRELUDE + prepareScript(cmd.script, opts), prepareScript(cmd.display, opts));
   const wrapped = opts.become ? wrapBecome(inner, opts.become) : undefined;
   const script = wrapped ? wrapped.command.script : inner.script;
   const display = wrapped ? wrapped.command.display : inner.display;
@@ -120,6 +160,9 @@ export async function execOnChannel(
     let abortReason: string | undefined;
     const outDec = new StringDecoder('utf8');
     const errDec = new StringDecoder('utf8');
+    // The command's group id line: on stderr, or in the merged output of a pty (su with a password).
+    const pg = new PgidLine();
+    const ptyOut = !!wrapped?.needsPty;
     const driver = wrapped
       ? new BecomeDriver(wrapped, opts.become!.password, opts.stdin, {
           write: (d) => channel.write(d),
@@ -149,17 +192,26 @@ export async function execOnChannel(
       out.push(buf);
       if (opts.onStdout) opts.onStdout(outDec.write(buf));
     };
+    const onPtyText = (s: string) => {
+      const rest = pg.filter(s);
+      if (rest) onOutText(Buffer.from(rest));
+      pgidSeen();
+    };
     channel.on('data', (d: Buffer) => {
-      if (driver && wrapped!.needsPty && !driver.succeeded) {
+      if (driver && ptyOut && !driver.succeeded) {
         const rest = driver.filter(d.toString('utf8'));
-        if (rest) onOutText(Buffer.from(rest));
+        if (rest) onPtyText(rest);
         return;
       }
+      if (ptyOut && pg.pgid === undefined) return onPtyText(d.toString('utf8'));
       onOutText(d);
     });
     channel.stderr.on('data', (d: Buffer) => {
       const s = errDec.write(d);
-      onErrText(driver ? driver.filter(s) : s);
+      const t = driver ? driver.filter(s) : s;
+      if (ptyOut) return onErrText(t);
+      onErrText(pg.filter(t));
+      pgidSeen();
     });
     channel.on('exit', (c: number | null, sig?: string) => {
       exited = true;
@@ -170,14 +222,78 @@ export async function execOnChannel(
       }
     });
     let settled = false;
+    let closed = false;
+    // A stop (timeout or abort) in progress: the result waits for it. `stopFailed`: why it could not.
+    let stopping: 'no' | 'running' | 'done' = 'no';
+    let stopFailed: string | undefined;
+    let onPgid: (() => void) | undefined;
+    const pgidSeen = () => {
+      if (pg.pgid !== undefined) onPgid?.();
+    };
+    const stopRemote = async (): Promise<string | undefined> => {
+      if (pg.pgid === undefined && !closed) {
+        // Just started (or still escalating): give its group id a moment to arrive.
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, PGID_WAIT_MS);
+          onPgid = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        onPgid = undefined;
+      }
+      if (closed) return undefined;
+      if (pg.pgid === undefined) {
+        channel.signal('KILL');
+        channel.close();
+        return driver && !driver.succeeded ? undefined : 'it did not report its process group';
+      }
+      // Our slot may be the last one sshd grants (MaxSessions): the kill must be able to open its channel.
+      release();
+      return killGroup(host, client, sessions, pg.pgid, opts.become);
+    };
+    const stop = (): void => {
+      if (stopping !== 'no') return;
+      stopping = 'running';
+      if ((opts as InternalExecOptions).noStop) {
+        channel.signal('KILL');
+        channel.close();
+        stopping = 'done';
+        return finish();
+      }
+      void stopRemote().then((why) => {
+        stopFailed = why;
+        stopping = 'done';
+        if (!closed) {
+          // Killed, but something outside the group (a daemonized child) may hold the channel open.
+          channel.close();
+          setTimeout(release, 5000).unref();
+        }
+        finish();
+      });
+    };
     const finish = (): void => {
-      if (settled) return;
+      if (settled || stopping === 'running') return;
       settled = true;
       if (timer) clearTimeout(timer);
       client.removeListener('close', onClientGone);
       client.removeListener('error', onClientError);
       opts.signal?.removeEventListener('abort', onAbort);
-      if (interrupted) return reject(abortError());
+      const notStopped = stopFailed
+        ? `the remote command may still be running on the host (${stopFailed}): ${display}`
+        : undefined;
+      if (interrupted) return reject(abortError(notStopped));
+      if (timedOut && notStopped) {
+        return reject(
+          new ChannelLostError(
+            host,
+            `timed out after ${opts.timeoutMs} ms and could not be stopped; ${notStopped}`,
+            {
+              hint: 'check the host for the leftover process before re-running',
+            },
+          ),
+        );
+      }
       const durationMs = Date.now() - started;
       if (driver && !driver.succeeded && !timedOut) {
         try {
@@ -191,12 +307,17 @@ export async function execOnChannel(
         return reject(
           new ChannelLostError(
             host,
-            `connection lost while running: ${display} (${lostReason ? `${lostReason}; ` : ''}it may or may not have completed)`,
+            `connection lost while running: ${display} (${lostReason ? `${lostReason}; ` : ''}it may or may not have completed, and may still be running on the host)`,
             {
               hint: 'the task is failed and not retried because it may have changed something; check the host and re-run',
             },
           ),
         );
+      }
+      if (!ptyOut) onErrText(pg.flush());
+      else if (pg.pgid === undefined) {
+        const held = pg.flush();
+        if (held) onOutText(Buffer.from(held));
       }
       resolve({
         stdout: Buffer.concat(out),
@@ -212,25 +333,20 @@ export async function execOnChannel(
       opts.timeoutMs !== undefined
         ? setTimeout(() => {
             timedOut = true;
-            channel.signal('KILL');
-            channel.close();
-            // Children of the killed shell may keep the channel open: report now, free the slot on close
-            // (or after a grace period, as sshd then counts the session as gone for us anyway).
-            finish();
-            setTimeout(release, 5000).unref();
+            stop();
           }, opts.timeoutMs)
         : undefined;
-    // Ctrl-C: exec rejects at once and the channel is closed after asking for SIGINT. OpenSSH 9 ignores
-    // signal requests from clients here (as for the timeout's KILL): the remote command may run on.
+    // Ctrl-C: the command's process group is killed from a second channel (OpenSSH ignores a client's
+    // signal requests, and closing the channel does not stop the command), then exec rejects.
     let interrupted = false;
     const onAbort = () => {
+      if (settled) return;
       interrupted = true;
-      channel.signal('INT');
-      finish();
-      setTimeout(() => channel.close(), 200).unref();
-      setTimeout(release, 5000).unref();
+      stop();
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // Aborted while the channel was opening: the command may have started, stop it.
+    if (opts.signal?.aborted) queueMicrotask(onAbort);
     const onClientGone = () => channel.destroy();
     client.once('close', onClientGone);
     let lostReason: string | undefined;
@@ -243,6 +359,8 @@ export async function execOnChannel(
     // ssh2 passes the exit status to 'close' too; 'exit' alone can fire before our listener is attached
     // (the exec callback resolves a promise, a tick after the packets were parsed).
     channel.on('close', (c?: number | null, sig?: string) => {
+      closed = true;
+      onPgid?.();
       if (!exited && c !== undefined) {
         exited = true;
         code = typeof c === 'number' ? c : null;

@@ -1,0 +1,108 @@
+/**
+ * Stopping a remote command for real. OpenSSH ignores a client's channel signal requests and closing a
+ * non-pty channel does not stop the command, so every command first reports the id of its process group
+ * on one marked stderr line (builtins only: no fork, no extra round trip). On timeout or abort the
+ * transport opens a second channel on the same connection, through the same become, and sends TERM to
+ * the whole group, then KILL after a short grace.
+ *
+ * The group is the one the command really runs in, read from /proc (or `ps`), not assumed: sshd starts
+ * each session in a new session/group (setsid), `su -c` and a `sudo` on a pty start their own, and a plain
+ * `sudo` keeps the session's. Each of those groups holds only processes of this one command (the login
+ * shell, sudo, the command and its children, background jobs included), never another channel's.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** Unique to this process: a command cannot guess it, so only our own line is ever taken out. */
+const MARKER = `REMEDIATE-PGID-${randomBytes(6).toString('hex')}`;
+
+/** Seconds between TERM and KILL for the group. */
+export const KILL_GRACE_SECONDS = 2;
+
+/**
+ * Prepended to the command's script (inside the become wrapper): prints `MARKER:PGID` on stderr. Only
+ * builtins on Linux (`read` from /proc/$$/stat, field 5 is the pgrp); `ps` elsewhere.
+ */
+export const PGID_PRELUDE =
+  `{ read -r _rmpg _rmpg _rmpg _rmpg _rmpgid _rmpg < /proc/$$/stat || _rmpgid=$(ps -o pgid= -p $$); } 2>/dev/null; ` +
+  `printf '%s:%s\\n' ${MARKER} \${_rmpgid:-} >&2; unset _rmpg _rmpgid; `;
+
+/**
+ * Takes the marker line out of a stream (stderr; for a pty, the merged output) and keeps the group id.
+ * Lines before it (a login shell's rc file talking) pass through; only a line start that may be the
+ * marker is held back until it is known. Past 64 KiB without it, the stream is left alone.
+ */
+export class PgidLine {
+  pgid?: number;
+  private done = false;
+  private pending = '';
+  private atLineStart = true;
+  private scanned = 0;
+
+  filter(chunk: string): string {
+    if (this.done) return chunk;
+    let text = this.pending + chunk;
+    this.pending = '';
+    let out = '';
+    while (text) {
+      if (!this.atLineStart) {
+        const nl = text.indexOf('\n');
+        if (nl < 0) return this.passed(out + text);
+        out += text.slice(0, nl + 1);
+        text = text.slice(nl + 1);
+        this.atLineStart = true;
+        continue;
+      }
+      const nl = text.indexOf('\n');
+      if (nl < 0) {
+        if (MARKER.startsWith(text) || text.startsWith(MARKER)) {
+          this.pending = text;
+          return this.passed(out);
+        }
+        this.atLineStart = false;
+        return this.passed(out + text);
+      }
+      const line = text.slice(0, nl).replace(/\r$/, '');
+      if (line.startsWith(`${MARKER}:`)) {
+        const n = Number(line.slice(MARKER.length + 1));
+        if (Number.isInteger(n) && n > 1) this.pgid = n;
+        this.done = true;
+        return out + text.slice(nl + 1);
+      }
+      out += text.slice(0, nl + 1);
+      text = text.slice(nl + 1);
+    }
+    return this.passed(out);
+  }
+
+  private passed(out: string): string {
+    this.scanned += out.length;
+    if (this.scanned > 65536) return out + this.flush();
+    return out;
+  }
+
+  /** The stream ended: give back what was held. */
+  flush(): string {
+    const p = this.pending;
+    this.pending = '';
+    this.done = true;
+    return p;
+  }
+}
+
+/** Exit code of the kill script when the group exists but may not be signalled by this user. */
+export const KILL_NOT_PERMITTED = 3;
+
+/**
+ * TERM to the group, then KILL if it is still there after the grace. POSIX sh (dash's `kill` takes no
+ * `--`, so `kill -TERM -PGID`). Exit 0: gone (or already gone); KILL_NOT_PERMITTED: not allowed.
+ */
+export function killGroupScript(pgid: number): string {
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`invalid process group ${pgid}`);
+  const tries = KILL_GRACE_SECONDS * 10;
+  return (
+    `g=${pgid}; e=$(kill -TERM -$g 2>&1) || { case $e in *ermi*) exit ${KILL_NOT_PERMITTED};; esac; exit 0; }; ` +
+    `i=0; while kill -0 -$g 2>/dev/null; do ` +
+    `if [ $i -ge ${tries} ]; then kill -KILL -$g 2>/dev/null; exit 0; fi; ` +
+    `sleep 0.1 2>/dev/null || { sleep 1; i=$((i+9)); }; i=$((i+1)); done; exit 0`
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * Remote commands do not outlive their timeout or the run's abort (Ctrl-C): against a real OpenSSH sshd,
+ * the command's whole process group is gone when exec returns (plain, with sudo/su become, with
+ * children); the group-id line never shows in the captured output.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { script, secret } from '../../src/command';
+import { createSshTransportFactory, type SshTransportFactory } from '../../src/transport/ssh';
+import { killGroupScript, PGID_PRELUDE, PgidLine } from '../../src/transport/ssh-process-group';
+import type { BecomeOptions, Transport } from '../../src/transport/types';
+import { settle } from '../helpers/settle';
+import { loginVars, startSshd, TEST_PASSWORD, TEST_USERS, type Sshd } from '../helpers/sshd';
+
+let d: Sshd;
+let f: SshTransportFactory;
+let n = 0;
+const started: string[] = [];
+
+/** A `sleep` whose argument is unique to this test run: `pgrep -f` finds exactly our processes. */
+function uniqueSleep(): string {
+  const s = `sleep 3${randomInt(100000, 999999)}`;
+  started.push(s);
+  return s;
+}
+
+function running(pattern: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n');
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+const host = (extra: Record<string, unknown> = {}): Transport =>
+  f({ name: `stop${++n}`, vars: loginVars(d, extra) });
+
+const passwordHost = () =>
+  host({
+    ansible_user: TEST_USERS.password,
+    ansible_password: TEST_PASSWORD,
+    ansible_ssh_private_key_file: join(tmpdir(), 'no-such-key'),
+  });
+
+test.before(async () => {
+  d = await startSshd();
+  f = createSshTransportFactory({ connectRetries: 0 });
+});
+test.after(async () => {
+  await f?.closeAll();
+  await d?.stop();
+  // Never leave a sleeper behind, even when an assertion failed.
+  for (const s of started) for (const pid of running(s)) if (pid) process.kill(Number(pid), 'SIGKILL');
+});
+
+test('group-id line from dash: taken out whole or in pieces, other text untouched', () => {
+  // The prelude, run by this machine's /bin/sh (dash): one marked line on stderr, nothing on stdout.
+  const r = spawnSync('setsid', ['/bin/sh', '-c', `${PGID_PRELUDE}echo out; echo err >&2`], {
+    encoding: 'utf8',
+  });
+  assert.is(r.stdout, 'out\n');
+  const [line, rest] = [
+    r.stderr.slice(0, r.stderr.indexOf('\n') + 1),
+    r.stderr.slice(r.stderr.indexOf('\n') + 1),
+  ];
+  assert.match(line, /^REMEDIATE-PGID-[0-9a-f]+:\d+\n$/);
+  assert.is(rest, 'err\n');
+  const stream = `rc file says hi\n${line}err\n`;
+  for (const size of [1, 3, 7, stream.length]) {
+    const p = new PgidLine();
+    let out = '';
+    for (let i = 0; i < stream.length; i += size) out += p.filter(stream.slice(i, i + size));
+    out += p.flush();
+    assert.is(out, 'rc file says hi\nerr\n', `chunks of ${size}`);
+    assert.is(p.pgid, r.pid, 'setsid: the shell leads its own group');
+  }
+  // Text that only looks like it passes through.
+  const p = new PgidLine();
+  assert.is(p.filter('REMEDIATE-PGID-x:12\nmore') + p.flush(), 'REMEDIATE-PGID-x:12\nmore');
+  assert.is(killGroupScript(1234).includes('kill -TERM -$g'), true);
+  assert.throws(() => killGroupScript(1));
+});
+
+test('timeout: the remote command and its process group are gone when exec returns', async () => {
+  const t = host();
+  const s = uniqueSleep();
+  const r = await t.exec(script(s), { timeoutMs: 300 });
+  assert.is(r.timedOut, true);
+  assert.is(r.code, null);
+  assert.equal(running(s), [], 'no sleeper left on the host');
+  assert.is((await t.exec(script('echo alive'))).stdout, 'alive\n');
+});
+
+test('timeout: children and background jobs are stopped with the command', async () => {
+  const t = host();
+  const a = uniqueSleep();
+  const b = uniqueSleep();
+  const r = await t.exec(script(`sh -c '${a} & ${b}'; echo never`), { timeoutMs: 400 });
+  assert.is(r.timedOut, true);
+  assert.not.match(r.stdout, /never/);
+  assert.equal(running(a), []);
+  assert.equal(running(b), []);
+  // A command that backgrounds a child and exits: the channel stays open, the timeout stops the child.
+  const c = uniqueSleep();
+  const r2 = await t.exec(script(`${c} & echo started`), { timeoutMs: 400 });
+  assert.is(r2.timedOut, true);
+  assert.equal(running(c), []);
+});
+
+test('abort (Ctrl-C): AbortError, the remote command is gone, the connection lives', async () => {
+  const t = host();
+  const s = uniqueSleep();
+  const ac = new AbortController();
+  const run = settle(t.exec(script(`${s} & ${s}`), { signal: ac.signal }));
+  setTimeout(() => ac.abort(), 300);
+  const r = await run;
+  assert.is(r.ok, false);
+  if (!r.ok) {
+    assert.is(r.e.name, 'AbortError');
+    assert.not.match(r.e.message, /may still be running/);
+  }
+  assert.equal(running(s), []);
+  assert.is((await t.exec(script('echo alive'))).stdout, 'alive\n');
+});
+
+test('sudo become (NOPASSWD and with a password): the root-owned command is killed through sudo', async () => {
+  const root: BecomeOptions = { method: 'sudo', user: 'root' };
+  const s = uniqueSleep();
+  const r = await host().exec(script(`id -un; ${s}`), { become: root, timeoutMs: 500 });
+  assert.is(r.timedOut, true);
+  assert.is(r.stdout, 'root\n');
+  assert.equal(running(s), []);
+
+  const pw: BecomeOptions = { method: 'sudo', user: 'root', password: secret(TEST_PASSWORD) };
+  const t = passwordHost();
+  const s2 = uniqueSleep();
+  const ac = new AbortController();
+  const run = settle(t.exec(script(`sh -c '${s2} & ${s2}'`), { become: pw, signal: ac.signal }));
+  setTimeout(() => ac.abort(), 600);
+  const a = await run;
+  assert.is(a.ok, false);
+  if (!a.ok) assert.is(a.e.name, 'AbortError');
+  assert.equal(running(s2), []);
+  const s3 = uniqueSleep();
+  const r3 = await t.exec(script(s3), { become: pw, timeoutMs: 500 });
+  assert.is(r3.timedOut, true);
+  assert.equal(running(s3), []);
+});
+
+test('su become with a password (pty): timeout stops the command, output has no group-id line', async () => {
+  const su: BecomeOptions = { method: 'su', user: TEST_USERS.password, password: secret(TEST_PASSWORD) };
+  const t = host();
+  const ok = await t.exec(script('echo out; echo err >&2'), { become: su });
+  assert.is(ok.stdout.replace(/\r/g, ''), 'out\nerr\n');
+  const s = uniqueSleep();
+  const r = await t.exec(script(s), { become: su, timeoutMs: 800 });
+  assert.is(r.timedOut, true);
+  assert.equal(running(s), []);
+});
+
+test('stderr and stdout are captured without the group-id line, live output too', async () => {
+  const t = host();
+  const live: string[] = [];
+  const r = await t.exec(script('echo err1 >&2; echo out; printf err2 >&2'), {
+    onStderr: (c) => live.push(c),
+  });
+  assert.is(r.stderr, 'err1\nerr2');
+  assert.is(live.join(''), 'err1\nerr2');
+  assert.is(r.stdout, 'out\n');
+  const b = await t.exec(script('echo e >&2'), { become: { method: 'sudo', user: 'root' } });
+  assert.is(b.stderr, 'e\n');
+  const empty = await t.exec(script('true'));
+  assert.is(empty.stderr, '');
+  assert.not.match(r.stderr + b.stderr, /REMEDIATE/);
+});
+
+test.run();
