@@ -5,12 +5,14 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { script, secret } from '../../src/command';
 import { createSshTransportFactory, type SshTransportFactory } from '../../src/transport/ssh';
+import { ChannelLostError } from '../../src/transport/ssh-exec';
 import { killGroupScript, PGID_PRELUDE, PgidLine } from '../../src/transport/ssh-process-group';
 import type { BecomeOptions, Transport } from '../../src/transport/types';
 import { settle } from '../helpers/settle';
@@ -160,6 +162,48 @@ test('su become with a password (pty): timeout stops the command, output has no 
   const r = await t.exec(script(s), { become: su, timeoutMs: 800 });
   assert.is(r.timedOut, true);
   assert.equal(running(s), []);
+});
+
+test('the connection dies before the command could be stopped: the error says it may still be running', async () => {
+  const d2 = await startSshd();
+  const cfg = join(d2.dir, 'ssh_config');
+  writeFileSync(cfg, 'Host *\n  ServerAliveInterval 1\n  ServerAliveCountMax 2\n');
+  const f2 = createSshTransportFactory({ sshConfigFile: cfg, connectRetries: 0, connectTimeoutMs: 1000 });
+  let thaw = () => undefined as void;
+  try {
+    const s = uniqueSleep();
+    const t = f2({ name: 'gone', vars: loginVars(d2) });
+    const run = settle(t.exec(script(s), { timeoutMs: 600 }));
+    await new Promise((r) => setTimeout(r, 300));
+    thaw = d2.freezeSessions();
+    const r = await run;
+    assert.is(r.ok, false);
+    if (!r.ok) {
+      assert.instance(r.e, ChannelLostError);
+      assert.match(
+        r.e.message,
+        /^gone: timed out after 600 ms and could not be stopped; the remote command may still be running on the host \(.*\): sleep 3\d+$/,
+      );
+    }
+    thaw();
+    const s2 = uniqueSleep();
+    const t2 = f2({ name: 'gone2', vars: loginVars(d2) });
+    const ac = new AbortController();
+    const run2 = settle(t2.exec(script(s2), { signal: ac.signal }));
+    await new Promise((r) => setTimeout(r, 300));
+    thaw = d2.freezeSessions();
+    ac.abort();
+    const a = await run2;
+    assert.is(a.ok, false);
+    if (!a.ok) {
+      assert.is(a.e.name, 'AbortError');
+      assert.match(a.e.message, /^interrupted; the remote command may still be running on the host/);
+    }
+  } finally {
+    thaw();
+    await f2.closeAll();
+    await d2.stop();
+  }
 });
 
 test('stderr and stdout are captured without the group-id line, live output too', async () => {
