@@ -11,7 +11,7 @@ import { execCommand, quote, type ExecCommand } from '../command';
 import { ConnectError } from '../errors';
 import { BecomeDriver, prepareScript, wrapBecome } from './become';
 import type { Gate } from './ssh-pool';
-import { KILL_NOT_PERMITTED, killGroupScript, PGID_PRELUDE, PgidLine } from './ssh-process-group';
+import { KILL_NOT_PERMITTED, killGroupScript, pgidPrelude, PgidLine } from './ssh-process-group';
 import type { ExecOptions, ExecResult } from './types';
 
 /** ExecResult with stdout as bytes (binary-safe for transfers). */
@@ -140,11 +140,16 @@ export async function execOnChannel(
   opts: ExecOptions = {},
 ): Promise<RawExecResult> {
   const started = Date.now();
-  const inner = execCommand(PGID_PRELUDE + prepareScript(cmd.script, opts), prepareScript(cmd.display, opts));
+  const inner = execCommand(
+    pgidPrelude(!!opts.become) + prepareScript(cmd.script, opts),
+    prepareScript(cmd.display, opts),
+  );
   const wrapped = opts.become ? wrapBecome(inner, opts.become) : undefined;
   const script = wrapped ? wrapped.command.script : inner.script;
   const display = wrapped ? wrapped.command.display : inner.display;
-  const commandLine = `/bin/sh -c ${quote(script)}`;
+  // `exec`: the login shell sshd started (as the leader of a new session) becomes our shell, so its `$$`
+  // is the command's process group (see pgidPrelude), and one fork less.
+  const commandLine = `exec /bin/sh -c ${quote(script)}`;
   if (opts.signal?.aborted) throw abortError();
   const { channel, release } = await openChannel(host, client, sessions, commandLine, !!wrapped?.needsPty);
   const cap = opts.maxOutput ?? DEFAULT_CAP;

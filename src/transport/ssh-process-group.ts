@@ -19,19 +19,30 @@ const MARKER = `REMEDIATE-PGID-${randomBytes(6).toString('hex')}`;
 export const KILL_GRACE_SECONDS = 2;
 
 /**
- * Prepended to the command's script (inside the become wrapper): prints `MARKER:PGID` on stderr. Only
- * builtins on Linux (`read` from /proc/$$/stat, field 5 is the pgrp); `ps` elsewhere.
+ * Prepended to the command's script (inside the become wrapper): prints `MARKER:ID` on stderr, where the
+ * group to stop at the end is the one process ID is in (resolved by the kill, see killGroupScript).
+ *
+ * Without become the shell is the leader of the session sshd started for the channel (sshd calls setsid;
+ * the command line is `exec /bin/sh -c ...`, so our shell is the login shell itself), so `$$` is enough: one builtin, nothing read (the hot path). With
+ * become the shell may not lead its group (a plain sudo keeps the session's) and may exit before its
+ * children, so the group id itself is read now: /proc/$$/stat (field 5), else `ps`. That costs a few
+ * hundred one-byte reads in dash, noise next to sudo's own start-up.
  */
-export const PGID_PRELUDE =
-  `{ read -r _rmpg _rmpg _rmpg _rmpg _rmpgid _rmpg < /proc/$$/stat || _rmpgid=$(ps -o pgid= -p $$); } 2>/dev/null; ` +
-  `printf '%s:%s\\n' ${MARKER} \${_rmpgid:-} >&2; unset _rmpg _rmpgid; `;
+export function pgidPrelude(become: boolean): string {
+  if (!become) return `printf '%s:%s\\n' ${MARKER} $$ >&2; `;
+  return (
+    `{ read -r _rmpg _rmpg _rmpg _rmpg _rmpgid _rmpg < /proc/$$/stat || _rmpgid=$(ps -o pgid= -p $$); } 2>/dev/null; ` +
+    `printf '%s:%s\\n' ${MARKER} \${_rmpgid:-$$} >&2; unset _rmpg _rmpgid; `
+  );
+}
 
 /**
- * Takes the marker line out of a stream (stderr; for a pty, the merged output) and keeps the group id.
+ * Takes the marker line out of a stream (stderr; for a pty, the merged output) and keeps its id.
  * Lines before it (a login shell's rc file talking) pass through; only a line start that may be the
  * marker is held back until it is known. Past 64 KiB without it, the stream is left alone.
  */
 export class PgidLine {
+  /** The process (or group) id the command reported. */
   pgid?: number;
   private done = false;
   private pending = '';
@@ -93,14 +104,18 @@ export class PgidLine {
 export const KILL_NOT_PERMITTED = 3;
 
 /**
- * TERM to the group, then KILL if it is still there after the grace. POSIX sh (dash's `kill` takes no
- * `--`, so `kill -TERM -PGID`). Exit 0: gone (or already gone); KILL_NOT_PERMITTED: not allowed.
+ * TERM to the group of process `id` (its current group when it still runs, else `id` itself: a group
+ * outlives its leader under the leader's pid), then KILL if the group is still there after the grace.
+ * POSIX sh: dash's `kill` takes no `--`, hence `kill -TERM -PGID`. Exit 0: gone (or already gone);
+ * KILL_NOT_PERMITTED: not allowed.
  */
-export function killGroupScript(pgid: number): string {
-  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`invalid process group ${pgid}`);
+export function killGroupScript(id: number): string {
+  if (!Number.isInteger(id) || id <= 1) throw new Error(`invalid process id ${id}`);
   const tries = KILL_GRACE_SECONDS * 10;
   return (
-    `g=${pgid}; e=$(kill -TERM -$g 2>&1) || { case $e in *ermi*) exit ${KILL_NOT_PERMITTED};; esac; exit 0; }; ` +
+    `g=; { read -r x x x x g x < /proc/${id}/stat || g=$(ps -o pgid= -p ${id}); } 2>/dev/null; ` +
+    `g=$((\${g:-${id}} + 0)); [ "$g" -gt 1 ] || g=${id}; ` +
+    `e=$(kill -TERM -$g 2>&1) || { case $e in *ermi*) exit ${KILL_NOT_PERMITTED};; esac; exit 0; }; ` +
     `i=0; while kill -0 -$g 2>/dev/null; do ` +
     `if [ $i -ge ${tries} ]; then kill -KILL -$g 2>/dev/null; exit 0; fi; ` +
     `sleep 0.1 2>/dev/null || { sleep 1; i=$((i+9)); }; i=$((i+1)); done; exit 0`

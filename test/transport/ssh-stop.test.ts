@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { script, secret } from '../../src/command';
 import { createSshTransportFactory, type SshTransportFactory } from '../../src/transport/ssh';
 import { ChannelLostError } from '../../src/transport/ssh-exec';
-import { killGroupScript, PGID_PRELUDE, PgidLine } from '../../src/transport/ssh-process-group';
+import { killGroupScript, pgidPrelude, PgidLine } from '../../src/transport/ssh-process-group';
 import type { BecomeOptions, Transport } from '../../src/transport/types';
 import { settle } from '../helpers/settle';
 import { loginVars, startSshd, TEST_PASSWORD, TEST_USERS, type Sshd } from '../helpers/sshd';
@@ -61,14 +61,18 @@ test.after(async () => {
 
 test('group-id line from dash: taken out whole or in pieces, other text untouched', () => {
   // The prelude, run by this machine's /bin/sh (dash): one marked line on stderr, nothing on stdout.
-  const r = spawnSync('setsid', ['/bin/sh', '-c', `${PGID_PRELUDE}echo out; echo err >&2`], {
-    encoding: 'utf8',
-  });
+  const run = (prelude: string, leader: boolean) =>
+    spawnSync(
+      leader ? 'setsid' : '/bin/sh',
+      [...(leader ? ['/bin/sh'] : []), '-c', `${prelude}echo out; echo err >&2`],
+      {
+        encoding: 'utf8',
+      },
+    );
+  const r = run(pgidPrelude(false), true);
   assert.is(r.stdout, 'out\n');
-  const [line, rest] = [
-    r.stderr.slice(0, r.stderr.indexOf('\n') + 1),
-    r.stderr.slice(r.stderr.indexOf('\n') + 1),
-  ];
+  const nl = r.stderr.indexOf('\n') + 1;
+  const [line, rest] = [r.stderr.slice(0, nl), r.stderr.slice(nl)];
   assert.match(line, /^REMEDIATE-PGID-[0-9a-f]+:\d+\n$/);
   assert.is(rest, 'err\n');
   const stream = `rc file says hi\n${line}err\n`;
@@ -80,11 +84,40 @@ test('group-id line from dash: taken out whole or in pieces, other text untouche
     assert.is(out, 'rc file says hi\nerr\n', `chunks of ${size}`);
     assert.is(p.pgid, r.pid, 'setsid: the shell leads its own group');
   }
+  // With become the group id itself is read: here the shell is not a leader, its group is ours.
+  const b = run(pgidPrelude(true), false);
+  const pb = new PgidLine();
+  assert.is(pb.filter(b.stderr), 'err\n');
+  assert.is(b.stdout, 'out\n');
+  assert.is(
+    pb.pgid,
+    Number(execFileSync('ps', ['-o', 'pgid=', '-p', String(process.pid)], { encoding: 'utf8' })),
+  );
+  assert.is.not(pb.pgid, b.pid);
   // Text that only looks like it passes through.
   const p = new PgidLine();
   assert.is(p.filter('REMEDIATE-PGID-x:12\nmore') + p.flush(), 'REMEDIATE-PGID-x:12\nmore');
-  assert.is(killGroupScript(1234).includes('kill -TERM -$g'), true);
+  assert.ok(killGroupScript(1234).includes('kill -TERM -$g'));
   assert.throws(() => killGroupScript(1));
+});
+
+test('the kill script stops the group of a live member, or a group whose leader is gone', () => {
+  // A group led by a shell that exits at once, leaving two sleepers: the script is given the dead leader.
+  const s = uniqueSleep();
+  const r = spawnSync('setsid', ['/bin/sh', '-c', `${s} >/dev/null 2>&1 & ${s} >/dev/null 2>&1 & echo $$`], {
+    encoding: 'utf8',
+  });
+  const leader = Number(r.stdout.trim());
+  assert.is(running(s).length, 2);
+  const k = spawnSync('/bin/sh', ['-c', killGroupScript(leader)], { encoding: 'utf8' });
+  assert.is(k.status, 0, k.stderr);
+  assert.equal(running(s), []);
+  // A member that is alive: its group is found from /proc, whatever id is given.
+  const s2 = uniqueSleep();
+  const r2 = spawnSync('setsid', ['/bin/sh', '-c', `${s2} >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
+  const member = Number(r2.stdout.trim());
+  assert.is(spawnSync('/bin/sh', ['-c', killGroupScript(member)]).status, 0);
+  assert.equal(running(s2), []);
 });
 
 test('timeout: the remote command and its process group are gone when exec returns', async () => {
@@ -136,6 +169,11 @@ test('sudo become (NOPASSWD and with a password): the root-owned command is kill
   assert.is(r.timedOut, true);
   assert.is(r.stdout, 'root\n');
   assert.equal(running(s), []);
+  // The shell exits at once, its background child holds the channel: found by its group, read at start.
+  const c = uniqueSleep();
+  const rc = await host().exec(script(`${c} & echo started`), { become: root, timeoutMs: 500 });
+  assert.is(rc.timedOut, true);
+  assert.equal(running(c), []);
 
   const pw: BecomeOptions = { method: 'sudo', user: 'root', password: secret(TEST_PASSWORD) };
   const t = passwordHost();
