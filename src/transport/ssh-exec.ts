@@ -120,6 +120,7 @@ async function killGroup(
     );
     if (r.code === 0) return undefined;
     if (r.code === KILL_NOT_PERMITTED) return `not permitted to signal its process group ${pgid}`;
+    if (r.code === 4) return `its process group ${pgid} was still there after SIGKILL`;
     return r.timedOut ? 'the kill did not finish' : `the kill failed (exit ${r.code ?? r.signal})`;
   } catch (e) {
     return (e as Error).message;
@@ -288,7 +289,7 @@ export async function execOnChannel(
         ? `the remote command may still be running on the host (${stopFailed}): ${display}`
         : undefined;
       if (interrupted) return reject(abortError(notStopped));
-      if (timedOut && notStopped) {
+      if (timedOut && notStopped && clientGone) {
         return reject(
           new ChannelLostError(
             host,
@@ -324,6 +325,9 @@ export async function execOnChannel(
         const held = pg.flush();
         if (held) onOutText(Buffer.from(held));
       }
+      // Timed out, the connection lives, but the kill did not work: say so where the task's output goes.
+      if (timedOut && notStopped)
+        onErrText(`${errText ? '\n' : ''}remediate: timed out and could not be stopped; ${notStopped}\n`);
       resolve({
         stdout: Buffer.concat(out),
         stderr: errText + errDec.end(),
@@ -352,7 +356,11 @@ export async function execOnChannel(
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     // Aborted while the channel was opening: the command may have started, stop it.
     if (opts.signal?.aborted) queueMicrotask(onAbort);
-    const onClientGone = () => channel.destroy();
+    let clientGone = false;
+    const onClientGone = () => {
+      clientGone = true;
+      channel.destroy();
+    };
     client.once('close', onClientGone);
     let lostReason: string | undefined;
     const onClientError = (err: Error & { level?: string }) => {

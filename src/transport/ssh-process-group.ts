@@ -107,7 +107,7 @@ export const KILL_NOT_PERMITTED = 3;
  * TERM to the group of process `id` (its current group when it still runs, else `id` itself: a group
  * outlives its leader under the leader's pid), then KILL if the group is still there after the grace.
  * POSIX sh: dash's `kill` takes no `--`, hence `kill -TERM -PGID`. Exit 0: gone (or already gone);
- * KILL_NOT_PERMITTED: not allowed.
+ * KILL_NOT_PERMITTED: members are left that this user may not signal (a setuid program); 4: still there.
  */
 export function killGroupScript(id: number): string {
   if (!Number.isInteger(id) || id <= 1) throw new Error(`invalid process id ${id}`);
@@ -115,9 +115,12 @@ export function killGroupScript(id: number): string {
   return (
     `g=; { read -r x x x x g x < /proc/${id}/stat || g=$(ps -o pgid= -p ${id}); } 2>/dev/null; ` +
     `g=$((\${g:-${id}} + 0)); [ "$g" -gt 1 ] || g=${id}; ` +
-    `e=$(kill -TERM -$g 2>&1) || { case $e in *ermi*) exit ${KILL_NOT_PERMITTED};; esac; exit 0; }; ` +
-    `i=0; while kill -0 -$g 2>/dev/null; do ` +
-    `if [ $i -ge ${tries} ]; then kill -KILL -$g 2>/dev/null; exit 0; fi; ` +
-    `sleep 0.1 2>/dev/null || { sleep 1; i=$((i+9)); }; i=$((i+1)); done; exit 0`
+    // alive: 0 some member can be signalled, 2 members left that this user may not signal, 1 gone.
+    `alive() { e=$(kill -0 -$g 2>&1) && return 0; case $e in *ermi*) return 2;; esac; return 1; }; ` +
+    `nap() { sleep 0.1 2>/dev/null || { sleep 1; i=$((i+9)); }; i=$((i+1)); }; ` +
+    `kill -TERM -$g 2>/dev/null; i=0; ` +
+    `while alive; do [ $i -lt ${tries} ] || break; nap; done; ` +
+    `if [ $i -ge ${tries} ]; then kill -KILL -$g 2>/dev/null; i=0; while alive && [ $i -lt 10 ]; do nap; done; fi; ` +
+    `alive; case $? in 1) exit 0;; 2) exit ${KILL_NOT_PERMITTED};; esac; exit 4`
   );
 }

@@ -13,7 +13,12 @@ import * as assert from 'uvu/assert';
 import { script, secret } from '../../src/command';
 import { createSshTransportFactory, type SshTransportFactory } from '../../src/transport/ssh';
 import { ChannelLostError } from '../../src/transport/ssh-exec';
-import { killGroupScript, pgidPrelude, PgidLine } from '../../src/transport/ssh-process-group';
+import {
+  KILL_NOT_PERMITTED,
+  killGroupScript,
+  pgidPrelude,
+  PgidLine,
+} from '../../src/transport/ssh-process-group';
 import type { BecomeOptions, Transport } from '../../src/transport/types';
 import { settle } from '../helpers/settle';
 import { loginVars, startSshd, TEST_PASSWORD, TEST_USERS, type Sshd } from '../helpers/sshd';
@@ -189,6 +194,15 @@ test('sudo become (NOPASSWD and with a password): the root-owned command is kill
   const r3 = await t.exec(script(s3), { become: pw, timeoutMs: 500 });
   assert.is(r3.timedOut, true);
   assert.equal(running(s3), []);
+});
+
+test('the kill script reports a group it may not signal (root-owned, run as the login user)', () => {
+  const s = uniqueSleep();
+  const r = spawnSync('setsid', ['/bin/sh', '-c', `${s} >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
+  const member = Number(r.stdout.trim());
+  const k = spawnSync('runuser', ['-u', TEST_USERS.nopasswd, '--', '/bin/sh', '-c', killGroupScript(member)]);
+  assert.is(k.status, KILL_NOT_PERMITTED);
+  assert.is(running(s).length, 1, 'still there (cleaned up by this file)');
 });
 
 test('su become with a password (pty): timeout stops the command, output has no group-id line', async () => {
