@@ -23,7 +23,11 @@ export interface ExecOptions {
   /** Working directory (`cd DIR &&` before the command). */
   cwd?: string;
   become?: BecomeOptions;
-  /** Kill the command after this long; the result then has `timedOut: true`. */
+  /**
+   * Kill the command (its whole process group) after this long; the result then has `timedOut: true`.
+   * ssh: when the connection is gone before the kill, exec rejects (ChannelLostError) saying the command
+   * may still be running.
+   */
   timeoutMs?: number;
   /** Cap of captured bytes per stream (default 16 MiB); beyond it output is dropped and `truncated` set. */
   maxOutput?: number;
@@ -32,7 +36,8 @@ export interface ExecOptions {
   onStderr?: (chunk: string) => void;
   /**
    * The run's abort (Ctrl-C): when it fires the command is stopped (local: its process group is killed;
-   * ssh: the channel is closed) and exec rejects with an error named 'AbortError'.
+   * ssh: its process group is killed from a second channel, with the same become) and exec rejects with
+   * an error named 'AbortError' (its message says so when the command may still be running).
    */
   signal?: AbortSignal;
 }
