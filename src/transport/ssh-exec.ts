@@ -4,6 +4,8 @@
  * separately with a size cap and streamed live, timeouts, become (sudo/su) through the BecomeDriver.
  * Channels are counted per connection; when sshd refuses one (MaxSessions) the limit is lowered to what
  * the server accepted and the command waits for a free slot instead of failing.
+ * Timeout and abort stop the command for real: it reports its process group on a marked stderr line
+ * (taken out of the output), and the group is killed from a second channel (ssh-process-group.ts).
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
