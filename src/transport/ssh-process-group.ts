@@ -115,8 +115,11 @@ export function killGroupScript(id: number): string {
   return (
     `g=; { read -r x x x x g x < /proc/${id}/stat || g=$(ps -o pgid= -p ${id}); } 2>/dev/null; ` +
     `g=$((\${g:-${id}} + 0)); [ "$g" -gt 1 ] || g=${id}; ` +
-    // alive: 0 some member can be signalled, 2 members left that this user may not signal, 1 gone.
-    `alive() { e=$(kill -0 -$g 2>&1) && return 0; case $e in *ermi*) return 2;; esac; return 1; }; ` +
+    // alive: 0 some member can be signalled, 2 members left that this user may not signal, 1 gone. Zombies
+    // waiting for a slow reaper (pid 1 of a container) count as gone when `ps` can tell them apart.
+    `alive() { e=$(kill -0 -$g 2>&1) || { case $e in *ermi*) return 2;; esac; return 1; }; ` +
+    `o=$(ps -e -o pgid= -o stat= 2>/dev/null) && [ -n "$o" ] || return 0; ` +
+    `printf '%s\\n' "$o" | { while read -r p st; do [ "$p" = "$g" ] && [ "\${st#Z}" = "$st" ] && exit 0; done; exit 1; }; }; ` +
     `nap() { sleep 0.1 2>/dev/null || { sleep 1; i=$((i+9)); }; i=$((i+1)); }; ` +
     `kill -TERM -$g 2>/dev/null; i=0; ` +
     `while alive; do [ $i -lt ${tries} ] || break; nap; done; ` +
