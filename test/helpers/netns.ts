@@ -3,17 +3,7 @@
  * resort, when the test process exits (even on failure).
  */
 import { execFileSync } from 'node:child_process';
-
-const cleanups = new Set<() => void>();
-process.on('exit', () => {
-  for (const c of cleanups) {
-    try {
-      c();
-    } catch {
-      /* best effort */
-    }
-  }
-});
+import { exitCleanups } from './exit-cleanups';
 
 export interface Netns {
   name: string;
@@ -41,7 +31,7 @@ export function createNetns(): Netns {
       /* gone with the namespace */
     }
   };
-  cleanups.add(destroy);
+  exitCleanups.add(destroy);
   destroy();
   const ip = (...a: string[]) => execFileSync('ip', a, { stdio: 'pipe' });
   ip('netns', 'add', name);
@@ -58,7 +48,7 @@ export function createNetns(): Netns {
     nsAddr: `10.213.${id}.2`,
     destroy: () => {
       destroy();
-      cleanups.delete(destroy);
+      exitCleanups.delete(destroy);
     },
   };
 }

@@ -22,20 +22,11 @@ import {
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exitCleanups } from './exit-cleanups';
 
 export const TEST_PASSWORD = 'rmt-Test-pass-1';
 export const TEST_USERS = { password: 'rmt', nopasswd: 'rmtnp', requiretty: 'rmttty' } as const;
 
-const cleanups = new Set<() => void>();
-process.on('exit', () => {
-  for (const c of cleanups) {
-    try {
-      c();
-    } catch {
-      /* best effort */
-    }
-  }
-});
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     process.exit(130);
@@ -267,7 +258,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       killSshd();
       rmSync(dir, { recursive: true, force: true });
     };
-    cleanups.add(cleanup);
+    exitCleanups.add(cleanup);
     let up = false;
     for (let i = 0; i < 100 && child.exitCode === null; i++) {
       // In a namespace the listener may be unreachable from here: sshd writes its PidFile once listening.
@@ -279,7 +270,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     }
     if (!up) {
       killSshd();
-      cleanups.delete(cleanup);
+      exitCleanups.delete(cleanup);
       lastErr = stderr;
       continue;
     }
@@ -328,7 +319,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       stop: async () => {
         killSshd();
         await exited;
-        cleanups.delete(cleanup);
+        exitCleanups.delete(cleanup);
         rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -350,7 +341,7 @@ export async function startAgent(keys: string[]): Promise<{ sock: string; stop()
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  cleanups.add(stop);
+  exitCleanups.add(stop);
   for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
   for (const k of keys)
     execFileSync('ssh-add', ['-q', k], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
