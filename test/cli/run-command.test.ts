@@ -161,7 +161,7 @@ test('run without -i: a warning says only localhost is there; an unmatched play 
 test('secrets from the inventory, -e and play vars never reach the output or the journal, even when printed on purpose', async () => {
   fs.writeFileSync(
     path.join(dir, 'secrets.ini'),
-    '[local]\nalpha ansible_connection=local ansible_become_password=\'inv "S3cr3t" pw\'\n',
+    '[local]\nalpha ansible_connection=local ansible_become_password=\'inv "S3cr3t" pw\' ansible_ssh_private_key_passphrase=pp-Phrase-9\n',
   );
   fs.writeFileSync(
     path.join(dir, 'leak.yml'),
@@ -171,7 +171,7 @@ test('secrets from the inventory, -e and play vars never reach the output or the
     db_token: play-T0ken-value
   tasks:
     - debug:
-        msg: "{{ ansible_become_password }} / {{ api_password }} / {{ db_token }}"
+        msg: "{{ ansible_become_password }} / {{ api_password }} / {{ db_token }} / {{ ansible_ssh_private_key_passphrase }}"
     - command: echo {{ api_password }} {{ db_token }}
       changed_when: false
     - fail:
@@ -197,10 +197,13 @@ test('secrets from the inventory, -e and play vars never reach the output or the
     );
     assert.is(r.code, 2, r.stderr);
     const all = r.stdout + r.stderr + fs.readFileSync(path.join(dir, 'leak.ndjson'), 'utf8');
-    for (const s of ['S3cr3t', 'xtra-Pw-42', 'play-T0ken-value'])
+    for (const s of ['S3cr3t', 'xtra-Pw-42', 'play-T0ken-value', 'pp-Phrase-9'])
       assert.not.ok(all.includes(s), `${s} leaked in ${output}:\n${all}`);
     assert.match(all, /\*\*\*/);
   }
+  const inv = await runCli(['inventory', '-i', 'secrets.ini', '--host', 'alpha'], { cwd: dir });
+  assert.is(inv.code, 0, inv.stderr);
+  assert.not.match(inv.stdout + inv.stderr, /pp-Phrase-9|S3cr3t/);
 });
 
 test.run();
