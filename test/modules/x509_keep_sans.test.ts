@@ -11,7 +11,7 @@ import { ModuleError } from '../../src/errors';
 import reissue from '../../src/modules/x509_reissue';
 import x509Sans from '../../src/modules/x509_sans';
 import { parseCertificate } from '../../src/x509/cert';
-import { localContext, makePki, OLD_SANS, runModule, type Pki } from '../x509/fake-context';
+import { localContext, makePki, OLD_SANS, reissueArgs, runModule, type Pki } from '../x509/fake-context';
 
 let pki: Pki;
 test.before.each(() => {
@@ -23,17 +23,7 @@ test.after.each(() => pki.cleanup());
 
 const f = (n: string) => path.join(pki.dir, n);
 const OLD_RANGES = ['172.16.0.0/24', '192.168.0.0/24'];
-const args = (extra: Record<string, unknown> = {}) => ({
-  cert: f('server.crt'),
-  key: f('server.key'),
-  ca_cert: f('ca.crt'),
-  ca_key: f('ca.key'),
-  service_cidr: '10.254.0.0/24',
-  node_ip: '192.168.0.1',
-  hostname: 'kube01',
-  csr_template: '../templates/csr.conf.j2',
-  ...extra,
-});
+const args = (extra: Record<string, unknown> = {}) => reissueArgs(pki, extra);
 const sansArgs = (extra: Record<string, unknown> = {}) => {
   const { cert, key: _k, ca_cert: _c, ca_key: _ck, csr_template: _t, ...rest } = args(extra);
   return { ...rest, path: cert };

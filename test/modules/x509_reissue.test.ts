@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { ModuleError } from '../../src/errors';
 import reissue from '../../src/modules/x509_reissue';
 import { parseCertificate } from '../../src/x509/cert';
-import { GOOD_SANS, localContext, makePki, runModule, type Pki } from '../x509/fake-context';
+import { GOOD_SANS, localContext, makePki, reissueArgs, runModule, type Pki } from '../x509/fake-context';
 
 let pki: Pki;
 test.before.each(() => {
@@ -16,16 +16,7 @@ test.before.each(() => {
 });
 test.after.each(() => pki.cleanup());
 
-const args = () => ({
-  cert: `${pki.dir}/server.crt`,
-  key: `${pki.dir}/server.key`,
-  ca_cert: `${pki.dir}/ca.crt`,
-  ca_key: `${pki.dir}/ca.key`,
-  service_cidr: '10.254.0.0/24',
-  node_ip: '192.168.0.1',
-  hostname: 'kube01',
-  csr_template: '../templates/csr.conf.j2',
-});
+const args = () => reissueArgs(pki);
 
 function checksums(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -15,7 +15,7 @@ import tlsCheck from '../../src/modules/tls_check';
 import reissue from '../../src/modules/x509_reissue';
 import x509Sans, { wantedSansOf } from '../../src/modules/x509_sans';
 import { parseCertificate } from '../../src/x509/cert';
-import { GOOD_SANS, localContext, makePki, runModule, type Pki } from '../x509/fake-context';
+import { GOOD_SANS, localContext, makePki, reissueArgs, runModule, type Pki } from '../x509/fake-context';
 
 let pki: Pki;
 test.before.each(() => {
@@ -27,17 +27,7 @@ const openssl = (...a: string[]) =>
   execFileSync('openssl', a, { cwd: pki.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const f = (n: string) => path.join(pki.dir, n);
 
-const args = (extra: Record<string, unknown> = {}) => ({
-  cert: f('server.crt'),
-  key: f('server.key'),
-  ca_cert: f('ca.crt'),
-  ca_key: f('ca.key'),
-  service_cidr: '10.254.0.0/24',
-  node_ip: '192.168.0.1',
-  hostname: 'kube01',
-  csr_template: '../templates/csr.conf.j2',
-  ...extra,
-});
+const args = (extra: Record<string, unknown> = {}) => reissueArgs(pki, extra);
 
 async function refusedWith(a: Record<string, unknown>, re: RegExp): Promise<void> {
   try {

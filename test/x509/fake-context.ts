@@ -169,3 +169,18 @@ export const OLD_SANS =
   'DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster,DNS:kubernetes.default.svc.cluster.local,DNS:kube01,IP:172.16.0.1,IP:192.168.0.1';
 export const GOOD_SANS =
   'DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster,DNS:kubernetes.default.svc.cluster.local,DNS:kube01,IP:10.254.0.1,IP:192.168.0.1';
+
+/** `x509_reissue` arguments for the scenario's master on a `makePki()` PKI, plus `extra`. */
+export function reissueArgs(pki: Pki, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    cert: path.join(pki.dir, 'server.crt'),
+    key: path.join(pki.dir, 'server.key'),
+    ca_cert: path.join(pki.dir, 'ca.crt'),
+    ca_key: path.join(pki.dir, 'ca.key'),
+    service_cidr: '10.254.0.0/24',
+    node_ip: '192.168.0.1',
+    hostname: 'kube01',
+    csr_template: '../templates/csr.conf.j2',
+    ...extra,
+  };
+}
