@@ -147,6 +147,31 @@ export const includeKeywords = {
   loop_control: loopControl,
 };
 
+const roleSpec = z.union(
+  [
+    z.string(),
+    z
+      .object({
+        name: z.string().describe('Role name or path'),
+        tasks_from: z.string().optional().describe('File in tasks/ to run instead of main'),
+        vars_from: z.string().optional().describe('File in vars/ to load instead of main'),
+        defaults_from: z.string().optional().describe('File in defaults/ to load instead of main'),
+        handlers_from: z.string().optional().describe('File in handlers/ to load instead of main'),
+      })
+      .strict(),
+  ],
+  { error: 'expected a role name or {name: role, tasks_from: ...}' },
+);
+export const roleTaskKeywords = {
+  ...commonTaskKeywords,
+  include_role: roleSpec.describe("A role's tasks, loaded when reached (may loop)"),
+  import_role: roleSpec.describe("A role's tasks, inlined at load time"),
+  loop: loopValue,
+  with_items: loopValue,
+  with_list: loopValue,
+  loop_control: loopControl,
+};
+
 const serialItem = z.union(
   [
     z.number().int().min(1, 'must be at least 1'),
@@ -168,6 +193,11 @@ export const playKeywords = {
   tasks: z.array(z.unknown()).describe('Tasks'),
   post_tasks: z.array(z.unknown()).describe('Tasks after tasks'),
   handlers: z.array(z.unknown()).describe('Tasks run when notified'),
+  roles: z
+    .array(z.union([z.string(), z.record(z.string(), z.unknown())]), {
+      error: 'expected a list of role names or {role: name, ...} mappings',
+    })
+    .describe('Roles to run before tasks (from roles/, roles_path, or the playbook directory)'),
   become: boolOrTemplate.describe('Run as another user (may be templated)'),
   become_user: z.string().describe('User to become'),
   become_method: becomeMethod,

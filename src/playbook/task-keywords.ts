@@ -23,6 +23,8 @@ export interface TaskLoadContext {
   notifies: NotifyRef[];
   /** Where to record a bad task and carry on with the next (absent: the first problem is thrown). */
   errors?: LoadErrors;
+  /** The play's roles (search path, handlers collected); absent in a task file read on its own. */
+  roles?: import('./roles').PlayRoles;
 }
 
 type Raw = Record<string, unknown>;

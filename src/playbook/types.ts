@@ -9,6 +9,19 @@ import type { Vars } from '../inventory/types';
 /** A Jinja2 expression (bare, as in `when:`), or a literal boolean. */
 export type Condition = string | boolean;
 
+/** The role a task runs in: where its templates/ and files/ are, and its variables. */
+export interface RoleScope {
+  name: string;
+  /** The role's directory. */
+  path: string;
+  /** defaults/main.yml (or defaults_from): below every other variable. */
+  defaults: Vars;
+  /** vars/main.yml (or vars_from), plus a roles: entry's vars: above play vars. */
+  vars: Vars;
+  /** Role parameters (`- { role: x, port: 80 }`): above set_fact and registered vars. */
+  params: Vars;
+}
+
 export interface TaskCommon {
   /** Task name as written (may contain `{{ }}`); absent → the runner shows the module name. */
   name?: string;
@@ -33,6 +46,8 @@ export interface TaskCommon {
   delegateTo?: string;
   runOnce?: boolean;
   anyErrorsFatal?: boolean;
+  /** Set where a role's tasks begin (the block or include_role that runs them) and on its handlers. */
+  role?: RoleScope;
 }
 
 export interface LoopControl {
@@ -112,6 +127,9 @@ export interface Play {
   tasks: Task[];
   postTasks: Task[];
   handlers: ModuleTask[];
+  /** Defaults and vars of the play's `roles:`, visible to the whole play as in Ansible. */
+  roleDefaults?: Vars;
+  roleVars?: Vars;
 }
 
 export interface Playbook {

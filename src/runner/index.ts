@@ -182,6 +182,8 @@ function makeWave(
     hosts: shared.hosts,
     playVars: play.vars,
     varsFilesVars,
+    roleDefaults: play.roleDefaults,
+    roleVars: play.roleVars,
     extraVars: shared.opts.extraVars,
     magic: {},
     templar: shared.templar,

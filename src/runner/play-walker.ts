@@ -13,7 +13,7 @@ import { errorOutcome } from './module-call';
 import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
 import { shouldRunTags } from './tags';
 import { executeTask, resolveBecome } from './task-executor';
-import { taskVars, type TaskScope, rootScope } from './variables';
+import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
 
 type WalkEnd = 'ok' | 'failed' | 'end';
 
@@ -53,7 +53,7 @@ async function runTasks(wave: WaveRun, hr: HostRun, tasks: Task[], scope: TaskSc
 }
 
 function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}): TaskScope {
-  return {
+  const inner: TaskScope = {
     blockVars: scope.blockVars,
     includeVars: scope.includeVars,
     includeLoopVars: scope.includeLoopVars,
@@ -61,8 +61,12 @@ function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}
     when: scope.when,
     rescuable: scope.rescuable,
     inherited: inheritKeywords(scope.inherited, node),
+    roleDefaults: scope.roleDefaults,
+    roleParams: scope.roleParams,
+    role: scope.role,
     ...extra,
   };
+  return node.role ? enterRole(inner, node.role) : inner;
 }
 
 async function runBlock(wave: WaveRun, hr: HostRun, block: BlockTask, scope: TaskScope): Promise<WalkEnd> {
@@ -325,7 +329,7 @@ async function flushHandlers(wave: WaveRun, hr: HostRun, scope: TaskScope): Prom
     }
     if (h.name !== undefined) ran.add(h.name);
     for (const t of h.listen ?? []) ran.add(t);
-    const r = await runModuleStep(wave, hr, h, hscope, true);
+    const r = await runModuleStep(wave, hr, h, h.role ? enterRole(hscope, h.role) : hscope, true);
     if (r !== 'ok') result = r;
   }
   for (const n of ran) hs.notified.delete(n);

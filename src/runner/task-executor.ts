@@ -136,6 +136,7 @@ export async function executeTask(
       diff: shared.opts.diff,
       noLog,
       playbookDir: shared.playbook.dir,
+      ...(scope.role ? { roleDir: scope.role.path } : {}),
       become,
       env,
       transport: () =>
