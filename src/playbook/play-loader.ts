@@ -134,6 +134,7 @@ async function loadPlay(
   if (raw.become !== undefined) play.become = raw.become as boolean | string;
   if (raw.become_user !== undefined) play.becomeUser = raw.become_user as string;
   if (raw.become_method !== undefined) play.becomeMethod = raw.become_method as 'sudo' | 'su';
+  if (raw.remote_user !== undefined) play.remoteUser = raw.remote_user as string;
   if (raw.environment !== undefined) play.environment = raw.environment as Vars | string;
   if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
   if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;

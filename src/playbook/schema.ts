@@ -90,6 +90,9 @@ export const commonTaskKeywords = {
   become: boolOrTemplate.describe('Run as another user (may be templated)'),
   become_user: z.string().describe('User to become (default root)'),
   become_method: becomeMethod,
+  remote_user: z
+    .string()
+    .describe('Login user where the host sets no ansible_user (may be templated; -u is the fallback)'),
   environment,
   no_log: boolOrTemplate.describe('Hide arguments and results from output'),
   ignore_errors: boolOrTemplate.describe('Carry on when the task fails'),
@@ -201,6 +204,7 @@ export const playKeywords = {
   become: boolOrTemplate.describe('Run as another user (may be templated)'),
   become_user: z.string().describe('User to become'),
   become_method: becomeMethod,
+  remote_user: z.string().describe('Login user where the host sets no ansible_user (may be templated)'),
   serial: z
     .union([serialItem, z.array(serialItem).min(1, 'must not be empty')], {
       error: 'expected a host count, a percentage like "30%", or a list of them',

@@ -97,6 +97,7 @@ export function common(ctx: TaskLoadContext, raw: Raw, p: Path): TaskCommon {
   if (raw.become !== undefined) t.become = raw.become as boolean | string;
   if (raw.become_user !== undefined) t.becomeUser = raw.become_user as string;
   if (raw.become_method !== undefined) t.becomeMethod = raw.become_method as 'sudo' | 'su';
+  if (raw.remote_user !== undefined) t.remoteUser = raw.remote_user as string;
   if (raw.environment !== undefined) t.environment = raw.environment as Vars | string;
   if (raw.no_log !== undefined) t.noLog = raw.no_log as boolean | string;
   if (raw.ignore_errors !== undefined) t.ignoreErrors = raw.ignore_errors as boolean | string;

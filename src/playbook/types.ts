@@ -34,6 +34,8 @@ export interface TaskCommon {
   become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: 'sudo' | 'su';
+  /** `remote_user`: the login user where the host has no `ansible_user` (may be templated). */
+  remoteUser?: string;
   /** Dict (values templated) or a single `{{ expr }}` string. */
   environment?: Vars | string;
   /** true/false or a template string evaluating to one. */
@@ -112,6 +114,7 @@ export interface Play {
   become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: 'sudo' | 'su';
+  remoteUser?: string;
   environment?: Vars | string;
   /** Wave sizes: numbers or percentages ("30%"); the last repeats. Empty = all hosts at once. */
   serial: (number | string)[];

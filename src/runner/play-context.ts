@@ -70,6 +70,7 @@ export type InheritedKeywords = Pick<
   | 'become'
   | 'becomeUser'
   | 'becomeMethod'
+  | 'remoteUser'
   | 'environment'
   | 'noLog'
   | 'ignoreErrors'
@@ -84,6 +85,7 @@ const INHERITED: (keyof InheritedKeywords)[] = [
   'become',
   'becomeUser',
   'becomeMethod',
+  'remoteUser',
   'environment',
   'noLog',
   'ignoreErrors',

@@ -64,6 +64,7 @@ export function rootScope(play: Play): TaskScope {
   if (play.become !== undefined) inherited.become = play.become;
   if (play.becomeUser !== undefined) inherited.becomeUser = play.becomeUser;
   if (play.becomeMethod !== undefined) inherited.becomeMethod = play.becomeMethod;
+  if (play.remoteUser !== undefined) inherited.remoteUser = play.remoteUser;
   if (play.environment !== undefined) inherited.environment = play.environment;
   if (play.checkMode !== undefined) inherited.checkMode = play.checkMode;
   if (play.ignoreUnreachable !== undefined) inherited.ignoreUnreachable = play.ignoreUnreachable;
@@ -177,7 +178,11 @@ export function taskVars(
   extra: Vars = {},
 ): Vars {
   // Object.assign, not spreads: spreading differently shaped objects into a literal is ~7x slower in V8
-  const v: Vars = Object.assign({}, play.roleDefaults);
+  // remote_user is below every ansible_user variable (and above -u / ssh_config User), as in Ansible
+  const v: Vars = Object.assign(
+    scope.inherited.remoteUser !== undefined ? { ansible_user: scope.inherited.remoteUser } : {},
+    play.roleDefaults,
+  );
   for (const d of scope.roleDefaults ?? []) Object.assign(v, d);
   Object.assign(v, host.inventoryVars, host.facts, play.playVars, play.varsFilesVars, play.roleVars);
   for (const b of scope.blockVars) Object.assign(v, b);
