@@ -11,6 +11,7 @@ import type { RunEvent } from '../events';
 import { InventoryData, loadInventory } from '../inventory';
 import type { Playbook } from '../playbook/types';
 import type { TransportFactoryOptions } from '../transport';
+import { applyAnsibleConfig, applyConfigBecomeMethod, loadAnsibleConfig } from './ansible-config';
 import { askBecomePassword, passphrasePrompter } from './become-prompt';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
@@ -155,11 +156,16 @@ function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
   return Boolean(stream.isTTY);
 }
 
-export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<number> {
+export async function runCommand(file: string, given: RunOpts, io: CliIo): Promise<number> {
+  // ansible.cfg / ANSIBLE_* fill what the command line leaves unset
+  const cfg = loadAnsibleConfig(io.cwd, io.env);
+  for (const w of cfg.warnings) println(io.err, `[WARNING]: ${w}`);
+  const o = applyAnsibleConfig(given, cfg);
   const extraVars = mergeExtraVars(o.extraVars, io.cwd);
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
   const { loadPlaybook } = require('../playbook') as typeof import('../playbook');
-  const pb = await loadPlaybook(path.resolve(io.cwd, file));
+  const pb = await loadPlaybook(path.resolve(io.cwd, file), { rolesPath: cfg.rolesPath });
+  applyConfigBecomeMethod(pb, cfg);
   for (const w of pb.warnings ?? []) println(io.err, `[WARNING]: ${w}`);
   if (o.syntaxCheck) {
     println(io.out, `playbook: ${pb.file}`);
