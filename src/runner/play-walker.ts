@@ -159,6 +159,8 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       level: 1,
       msg: `included: ${file} for ${hr.state.name}`,
     });
+    // ansible-playbook counts each included file (per host, per loop item) as an ok task
+    if (!inc.role) hr.state.counts.ok++;
     const inner = childScope(scope, inc, {
       tags,
       includeVars: [...scope.includeVars, { ...(inc.vars ?? {}), ...loopVars }],

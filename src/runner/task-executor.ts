@@ -233,7 +233,12 @@ export async function executeTask(
   function finish(r: ItemResult): TaskEnd {
     let status: TaskStatus = r.status;
     if (status === 'failed' && truthy(kw.ignoreErrors, templar, baseVars)) status = 'ignored';
-    if (task.register) host.dynamicVars[task.register] = r.result;
+    // as in Ansible, a registered result that ran always says whether it failed
+    if (task.register)
+      host.dynamicVars[task.register] =
+        'failed' in r.result || r.status === 'skipped'
+          ? r.result
+          : { ...r.result, failed: r.status === 'failed' };
     const counts = host.counts;
     if (status === 'ok' || status === 'changed' || status === 'ignored') counts.ok++;
     if (status === 'changed' || (status === 'ignored' && r.result['changed'] === true)) counts.changed++;

@@ -4,6 +4,7 @@
  * `installJinjaCompat` patching: this parser instance retries a failed `[...]` as a slice and turns it into
  * `__rm_slice(start, stop, step)`, which attribute lookup (`__rm_get`) applies with Python semantics.
  */
+import { jinjaTokenizer } from './jinja-lexer';
 import type { NjNode } from './strict-transform';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -74,7 +75,7 @@ export function applySlice<T>(value: T[] | string, s: PySlice): T[] | string {
 }
 
 export function parseJinja(src: string, extensions: unknown[], opts: unknown): NjNode {
-  const p = new Parser(lexer.lex(src, opts));
+  const p = new Parser(jinjaTokenizer(lexer.lex(src, opts)));
   p.extensions = extensions;
   const plain = Parser.prototype.parseAggregate;
   p.parseAggregate = function parseAggregate(this: NjParser): NjNode {
