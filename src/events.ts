@@ -2,7 +2,7 @@
  * One typed event stream. The runner emits `RunEvent`s; every reporter (listr2, plain, NDJSON, recap,
  * journal) is a subscriber. The runner never formats text; reporters never touch transports.
  */
-import type { Change } from './modules/types';
+import type { Change } from './plan/steps';
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'rescued' | 'ignored';
 

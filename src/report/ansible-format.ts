@@ -1,7 +1,7 @@
 /** Text in Ansible's shapes: banners, the PLAY RECAP line, unified diffs, colors. */
 import { createTwoFilesPatch } from 'diff';
 import type { HostCounts } from '../events';
-import type { Change } from '../modules/types';
+import type { Change } from '../plan/steps';
 
 /** `TASK [x] ****...`: the message, a space, then stars up to column 80 (at least 3), as Ansible does. */
 export function banner(msg: string, columns = 79): string {
