@@ -134,6 +134,9 @@ export interface Change {
   steps: Step[];
 }
 
+/** A change as events and journals carry it (read back from older journals, steps may be missing). */
+export type ReportedChange = Omit<Change, 'steps'> & { steps?: Step[] };
+
 export interface ExecOutput {
   kind: 'exec';
   stdout: string;
