@@ -6,7 +6,7 @@ import type { Vars } from '../inventory/types';
 import { keywordValues } from './keyword-values';
 import { playInheritedKeywords, playKeywords, playSchema, TEMPLATE_RE } from './schema';
 import { LoadErrors } from './load-errors';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import { checkTemplates } from './template-check';
 import { issueMessage, valueAtPath } from './zod-issues';
 import { loadTasks, type TaskLoadContext } from './task-loader';

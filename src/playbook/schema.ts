@@ -18,6 +18,7 @@
  * Then give it its behaviour in the runner, and a test.
  */
 import { z } from 'zod';
+import type { Condition } from '../template/index';
 
 export const TEMPLATE_RE = /\{\{|\{%/;
 export const template = z.string().regex(TEMPLATE_RE).describe('A Jinja2 template ({{ ... }})');
@@ -30,9 +31,6 @@ const templateOr = (what: string) =>
     .string()
     .regex(TEMPLATE_RE, `expected ${what} or a {{ template }}`)
     .describe('A Jinja2 template ({{ ... }})');
-
-/** A Jinja2 expression (bare, as in `when:`), or a literal boolean. */
-export type Condition = string | boolean;
 
 const condition = z.union([z.string(), z.boolean()]);
 /** One condition or a list (all must hold), as a list of trimmed expressions. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { SourceLoc } from '../errors';
 import type { LoadErrors } from './load-errors';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import { keywordValues } from './keyword-values';
 import { commonTaskKeywords } from './schema';
 import type { LoopControl, TaskCommon } from './types';

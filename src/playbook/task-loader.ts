@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { findModule, moduleNames } from '../modules/index';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
 import { blockKeywords, handlerKeywords, includeKeywords, moduleTaskKeywords, TEMPLATE_RE } from './schema';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import { keywordValues } from './keyword-values';
 import { checkKeywords, common, loopOf, type TaskLoadContext } from './task-keywords';
 import { checkTaskTemplates } from './template-check';

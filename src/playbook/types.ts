@@ -14,7 +14,8 @@ import type {
   playInheritedKeywords,
 } from './schema';
 
-export type { Condition, LoopControl } from './schema';
+export type { LoopControl } from './schema';
+export type { Condition } from '../template/index';
 
 /** The keywords every task, block and include carries, derived from their zod schemas (schema.ts). */
 export interface TaskCommon extends Omit<KeywordValues<typeof commonTaskKeywords>, 'tags'> {

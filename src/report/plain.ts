@@ -18,7 +18,7 @@ import {
 } from './ansible-format';
 import { maskLiterals, redactValue } from './redact';
 import type { ReporterOptions } from './types';
-import { pyJsonDumps } from '../template/py-json';
+import { pyJsonDumps } from '../py-json';
 
 type TaskResult = Extract<RunEvent, { kind: 'task-result' }>;
 
