@@ -3,7 +3,7 @@
  * mapping to their vars (or null), children nesting groups the same way. Parsed with the `yaml` package
  * (YAML 1.1 like Ansible's PyYAML: `yes`/`no` are booleans), so errors carry file:line:col.
  */
-import { didYouMean } from '../playbook/suggest';
+import { didYouMean } from '../suggest';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InventoryError } from '../errors';
 import type { InventoryData } from './inventory-data';

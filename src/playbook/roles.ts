@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Vars } from '../inventory/types';
 import { commonTaskKeywords } from './schema';
 import type { TaskLoadContext } from './task-keywords';
-import { common } from './task-keywords';
+import { checkKeywords, common } from './task-keywords';
 import { loadTaskList, loadTasks } from './task-loader';
 import type { BlockTask, IncludeTask, ModuleTask, RoleScope, Task } from './types';
 import { YamlSource, type Path } from './yaml-source';
@@ -134,7 +134,7 @@ export async function expandRole(
     if (!depUse) continue;
     depUse.use.playWide = use.playWide;
     const sub = await expandRole(ctx, pr, depUse.use, [...chain, dir]);
-    if (sub) deps.push(roleBlock(ctx, use.at, sub, depUse.raw));
+    if (sub) deps.push(roleBlock(ctx, use.at, sub, parseKeywords(ctx, depUse.raw, use.at)));
   }
 
   if (use.playWide) {
@@ -173,12 +173,17 @@ export async function expandRole(
   return { deps, scope, tasksFile, tasks };
 }
 
-/** The block that runs a role's tasks in its scope, after its dependencies; keywords from `raw`. */
+/** The task keywords of a roles: entry or dependency (`when`, `tags`, `become`, ...), checked and parsed. */
+function parseKeywords(ctx: TaskLoadContext, raw: Raw, at: Path): Raw {
+  return checkKeywords(ctx, keywordsOf(raw), commonTaskKeywords, at);
+}
+
+/** The block that runs a role's tasks in its scope, after its dependencies; `parsed`: its task keywords. */
 export function roleBlock(
   ctx: TaskLoadContext,
   at: Path,
   r: { deps: Task[]; scope: RoleScope; tasks: Task[] },
-  raw: Raw,
+  parsed: Raw,
 ): BlockTask {
   const own: BlockTask = {
     ...common(ctx, {}, at),
@@ -188,7 +193,7 @@ export function roleBlock(
     rescue: [],
     always: [],
   };
-  const outer = { ...common(ctx, keywordsOf(raw), at), type: 'block' as const, rescue: [], always: [] };
+  const outer = { ...common(ctx, parsed, at), type: 'block' as const, rescue: [], always: [] };
   return { ...outer, block: [...r.deps, own] };
 }
 
@@ -197,11 +202,11 @@ export function roleInclude(
   ctx: TaskLoadContext,
   at: Path,
   r: { deps: Task[]; scope: RoleScope; tasksFile?: string },
-  raw: Raw,
+  parsed: Raw,
   loop: Pick<IncludeTask, 'loop' | 'loopControl'>,
 ): Task {
   const inc: IncludeTask = {
-    ...common(ctx, keywordsOf(raw), at),
+    ...common(ctx, parsed, at),
     type: 'include',
     file: r.tasksFile ?? '',
     baseDir: r.scope.path,
@@ -265,7 +270,7 @@ export async function loadPlayRoles(
     u.use.playWide = true;
     const r = await expandRole(ctx, pr, u.use);
     if (!r) continue;
-    out.push(roleBlock(ctx, [...p, i], r, u.raw));
+    out.push(roleBlock(ctx, [...p, i], r, parseKeywords(ctx, u.raw, [...p, i])));
   }
   return out;
 }

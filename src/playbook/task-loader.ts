@@ -15,13 +15,15 @@ import {
   roleTaskKeywords,
   TEMPLATE_RE,
 } from './schema';
-import { didYouMean } from './suggest';
-import { checkKeywords, common, loopOf, toConditions, toList, type TaskLoadContext } from './task-keywords';
+import { didYouMean } from '../suggest';
+import { keywordValues } from './keyword-values';
+import { checkKeywords, common, loopOf, type TaskLoadContext } from './task-keywords';
 import { checkTaskTemplates } from './template-check';
 import type { BlockTask, IncludeTask, ModuleTask, Task } from './types';
 import { YamlSource, type Path } from './yaml-source';
 
-export { toTags, type NotifyRef, type TaskLoadContext } from './task-keywords';
+export { toTags } from './schema';
+export { type NotifyRef, type TaskLoadContext } from './task-keywords';
 
 type Raw = Record<string, unknown>;
 
@@ -99,7 +101,7 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
       },
     );
   }
-  checkKeywords(ctx, raw, shape, p);
+  const parsed = checkKeywords(ctx, raw, shape, p);
   const { key, mod } = found[0];
   checkTaskTemplates(ctx.src, raw, p, key, mod.name, ctx.errors?.warnings);
   const value = raw[key];
@@ -135,29 +137,32 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
   }
 
   const task: ModuleTask = {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
+    ...keywordValues(parsed, moduleOnlyKeywords),
     type: 'module',
     module: mod.name,
     args,
     argsLoc,
-    ...loopOf(ctx, raw, p),
+    ...loopOf(ctx, parsed, p),
   };
-  if (raw.register !== undefined) task.register = raw.register as string;
-  if (raw.until !== undefined) task.until = toConditions(raw.until);
-  if (raw.retries !== undefined) task.retries = raw.retries as number | string;
-  if (raw.delay !== undefined) task.delay = raw.delay as number | string;
-  if (raw.changed_when !== undefined) task.changedWhen = toConditions(raw.changed_when);
-  if (raw.failed_when !== undefined) task.failedWhen = toConditions(raw.failed_when);
-  if (raw.notify !== undefined) {
-    task.notify = toList(raw.notify);
+  if (task.notify) {
     const many = Array.isArray(raw.notify);
-    task.notify!.forEach((name, i) =>
+    task.notify.forEach((name, i) =>
       ctx.notifies.push({ name, loc: ctx.src.loc(many ? [...p, 'notify', i] : [...p, 'notify']) }),
     );
   }
-  if (raw.listen !== undefined) task.listen = toList(raw.listen);
   return task;
 }
+
+/** The keywords only a module task (or handler) carries; loops are shaped by loopOf, args above. */
+const {
+  loop: _loop,
+  with_items: _withItems,
+  with_list: _withList,
+  loop_control: _loopControl,
+  args: _args,
+  ...moduleOnlyKeywords
+} = handlerKeywords;
 
 async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<BlockTask> {
   for (const k of Object.keys(raw)) {
@@ -174,10 +179,10 @@ async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Block
       { key: true },
     );
   }
-  checkKeywords(ctx, raw, blockKeywords, p);
+  const parsed = checkKeywords(ctx, raw, blockKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   return {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
     type: 'block',
     block: await loadTasks(ctx, raw.block, [...p, 'block'], 'task'),
     rescue: await loadTasks(ctx, raw.rescue, [...p, 'rescue'], 'task'),
@@ -200,18 +205,18 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
       },
     );
   }
-  checkKeywords(ctx, raw, includeKeywords, p);
+  const parsed = checkKeywords(ctx, raw, includeKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   const spec = raw[kw];
   const file = typeof spec === 'string' ? spec : (spec as { file: string }).file;
   const fileLoc = ctx.src.loc([...p, kw]);
   if (kw === 'include_tasks') {
     const inc: IncludeTask = {
-      ...common(ctx, raw, p),
+      ...common(ctx, parsed, p),
       type: 'include',
       file,
       baseDir: ctx.dir,
-      ...loopOf(ctx, raw, p),
+      ...loopOf(ctx, parsed, p),
     };
     return inc;
   }
@@ -239,7 +244,7 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
     importStack: [...ctx.importStack, abs],
   };
   return {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
     type: 'block',
     block: await loadTaskList(sub),
     rescue: [],
@@ -263,7 +268,7 @@ async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Ta
       },
     );
   }
-  checkKeywords(ctx, raw, roleTaskKeywords, p);
+  const parsed = checkKeywords(ctx, raw, roleTaskKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   const spec = raw[kw];
   const s = (typeof spec === 'string' ? { name: spec } : spec) as Record<string, string | undefined>;
@@ -280,9 +285,9 @@ async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Ta
     for (const k of ['loop', 'with_items', 'with_list'])
       if (k in raw)
         throw ctx.src.error(`import_role cannot '${k}'; use include_role`, [...p, k], { key: true });
-    return roleBlock(ctx, p, r, raw);
+    return roleBlock(ctx, p, r, parsed);
   }
-  return roleInclude(ctx, p, r, raw, loopOf(ctx, raw, p));
+  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p));
 }
 
 /** Roles used from a task file read on its own (include_tasks at run time): searched from its directory. */

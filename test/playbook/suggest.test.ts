@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { didYouMean } from '../../src/playbook/suggest';
+import { didYouMean } from '../../src/suggest';
 
 const keywords = ['become', 'become_user', 'become_method', 'remote_user', 'delegate_to', 'register'];
 

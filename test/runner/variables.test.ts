@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TemplateError } from '../../src/errors';
 import { Templar } from '../../src/template/index';
+import type { Play } from '../../src/playbook/types';
 import { HostState } from '../../src/runner/host-state';
 import {
   UnresolvedVar,
@@ -11,7 +12,6 @@ import {
   taskVars,
   type PlayScope,
 } from '../../src/runner/variables';
-import type { Play } from '../../src/playbook/types';
 
 const t = new Templar();
 
@@ -61,6 +61,27 @@ test('an unresolvable variable raises in comparisons too and counts as undefined
   );
   assert.is(t.render("{{ bad | default('fallback') }}", v), 'fallback');
   assert.is(t.condition('bad is defined', v), false);
+});
+
+test('rootScope: the play passes down every inherited keyword it sets (no_log and ignore_errors too)', () => {
+  const play = {
+    tags: ['t'],
+    become: true,
+    becomeUser: 'app',
+    environment: { A: '1' },
+    noLog: true,
+    ignoreErrors: true,
+    anyErrorsFatal: false,
+  } as Partial<Play> as Play;
+  assert.equal(rootScope(play).inherited, {
+    become: true,
+    becomeUser: 'app',
+    environment: { A: '1' },
+    noLog: true,
+    ignoreErrors: true,
+    anyErrorsFatal: false,
+  });
+  assert.equal(rootScope(play).tags, ['t']);
 });
 
 test('role precedence: defaults < inventory < play vars < role vars < task vars < set_fact < params < -e', () => {
