@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import type { Condition } from '../template/index';
+import { LOOKUP_NAMES } from '../template/lookups';
 
 export const TEMPLATE_RE = /\{\{|\{%/;
 export const template = z.string().regex(TEMPLATE_RE).describe('A Jinja2 template ({{ ... }})');
@@ -95,6 +96,14 @@ const loopValue = z
     error: 'expected a list or a {{ template }} evaluating to a list',
   })
   .describe('Items to run the task for (as `item`)');
+
+/** `with_<lookup>` for every lookup plugin but items and list (those are with_items / with_list above). */
+export const withLookupKeywords = Object.fromEntries(
+  LOOKUP_NAMES.filter((n) => n !== 'items' && n !== 'list').map((n) => [
+    `with_${n}`,
+    z.unknown().describe(`Loop over lookup('${n}', ...) of these terms`),
+  ]),
+) as Record<`with_${string}`, z.ZodUnknown>;
 
 export const loopControl = z
   .object({
@@ -176,6 +185,7 @@ export const moduleTaskKeywords = {
   loop: loopValue,
   with_items: loopValue.describe('Old form of loop (flattens one level)'),
   with_list: loopValue.describe('Old form of loop'),
+  ...withLookupKeywords,
   loop_control: loopControl,
   until: conditions.describe('Retry until this holds'),
   retries: intOrTemplate.describe('Attempts for until (default 3)'),
@@ -208,6 +218,7 @@ export const includeKeywords = {
   loop: loopValue,
   with_items: loopValue,
   with_list: loopValue,
+  ...withLookupKeywords,
   loop_control: loopControl,
 };
 

@@ -33,12 +33,6 @@ const UNSUPPORTED: Record<string, string> = {
   import_playbook: 'import_playbook is only allowed at the top level of a playbook',
   local_action: "local_action is not supported; use 'delegate_to: localhost'",
   action: "'action:' is not supported; write the module name as the key",
-  with_dict: 'with_dict is not supported; use loop: "{{ mydict | dict2items }}"',
-  with_fileglob: 'with_fileglob is not supported',
-  with_sequence: 'with_sequence is not supported; use loop: "{{ range(...) | list }}"',
-  with_nested: 'with_nested is not supported; use loop with the product filter',
-  with_together: 'with_together is not supported; use loop: "{{ a | zip(b) | list }}"',
-  with_subelements: 'with_subelements is not supported',
 };
 
 const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

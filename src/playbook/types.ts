@@ -59,6 +59,8 @@ export interface ModuleTask extends TaskCommon, ModuleTaskValues {
   argsLoc: SourceLoc;
   /** A list (items may be templated) or a template string evaluating to a list. */
   loop?: unknown[] | string;
+  /** `with_<lookup>:` — `loop` holds the lookup's terms; the items are what the lookup returns. */
+  loopLookup?: string;
   loopControl?: LoopControl;
 }
 
@@ -77,6 +79,7 @@ export interface IncludeTask extends TaskCommon {
   /** Directory of the file that holds this include (for relative paths). */
   baseDir: string;
   loop?: unknown[] | string;
+  loopLookup?: string;
   loopControl?: LoopControl;
 }
 

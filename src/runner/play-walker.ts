@@ -14,6 +14,7 @@ import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
 import { shouldRunTags } from './tags';
 import { executeTask, resolveBecome } from './task-executor';
 import { countRescued, reportTaskResult } from './task-report';
+import { loopItems } from './task-loop';
 import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
 
 type WalkEnd = 'ok' | 'failed' | 'end';
@@ -133,7 +134,7 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       }
     }
     if (inc.loop !== undefined) {
-      const l = shared.templar.render(inc.loop, vars);
+      const l = loopItems(shared.templar, inc, vars);
       if (!Array.isArray(l)) return fail(`loop must be a list (${loc})`);
       items = l;
     }
