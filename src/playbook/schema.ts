@@ -157,8 +157,10 @@ export const inheritedKeywords = {
   ignore_unreachable: z.boolean().describe('Carry on when the host is unreachable'),
   check_mode: z.boolean().describe('true: always dry-run; false: run for real even under --check'),
   delegate_to: z
-    .literal('localhost', { error: "only 'localhost' is supported" })
-    .describe('Run on the controller'),
+    .string()
+    .describe(
+      'Run on this host instead (an inventory host with its connection vars, or localhost; may be templated)',
+    ),
   run_once: z.boolean().describe('Run for the first host of the batch only'),
   any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
 };

@@ -31,8 +31,6 @@ const UNSUPPORTED: Record<string, string> = {
   roles: "'roles' is a play keyword, not a task keyword; use include_role or import_role in tasks",
   include: "'include' was removed from Ansible; use import_tasks or include_tasks",
   import_playbook: 'import_playbook is only allowed at the top level of a playbook',
-  local_action: "local_action is not supported; use 'delegate_to: localhost'",
-  action: "'action:' is not supported; write the module name as the key",
 };
 
 const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -246,6 +244,33 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
   };
 }
 
+/**
+ * `action: copy src=a dest=b` / `local_action: {module: copy, src: a}`: the old forms of `copy: ...`
+ * (local_action adds `delegate_to: localhost`).
+ */
+function actionForm(ctx: TaskLoadContext, raw: Raw, p: Path): Raw {
+  const key = 'local_action' in raw ? 'local_action' : 'action';
+  const { [key]: spec, ...rest } = raw;
+  let module: unknown;
+  let args: unknown;
+  if (typeof spec === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(spec);
+    module = m?.[1];
+    args = m?.[2] ? m[2] : null;
+  } else if (isMapping(spec)) {
+    const { module: name, ...a } = spec;
+    module = name;
+    args = a;
+  }
+  if (typeof module !== 'string' || !module)
+    throw ctx.src.error(`'${key}' needs a module: '${key}: MODULE ARGS' or '${key}: {module: MODULE, ...}'`, [
+      ...p,
+      key,
+    ]);
+  if (module in rest) throw ctx.src.error(`'${module}' given twice (as '${key}' and as a key)`, [...p, key]);
+  return { ...rest, [module]: args, ...(key === 'local_action' ? { delegate_to: 'localhost' } : {}) };
+}
+
 /** `import_role` (inlined now, as a block) or `include_role` (its tasks file read when reached). */
 async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Task> {
   const kinds = ['include_role', 'import_role'].filter((k) => k in raw);
@@ -371,6 +396,7 @@ export async function loadTask(
     return loadModuleTask(ctx, raw, p, kind);
   }
   if ('block' in raw) return loadBlock(ctx, raw, p);
+  if ('local_action' in raw || 'action' in raw) return loadModuleTask(ctx, actionForm(ctx, raw, p), p, kind);
   if ('include_tasks' in raw || 'import_tasks' in raw) return loadInclude(ctx, raw, p);
   if ('include_role' in raw || 'import_role' in raw) return loadRoleTask(ctx, raw, p);
   return loadModuleTask(ctx, raw, p, kind);
