@@ -1,6 +1,7 @@
 /**
  * NDJSON for machines on stdout: one `start` object when a host begins a task (so a watcher can act on a task
- * in flight), one `task` object per task result, then one `recap` object (with the exit code).
+ * in flight), `log` objects at -v and above (e.g. each command a task sends at -vv), one `task` object per task
+ * result, then one `recap` object (with the exit code).
  * Everything human (play/task headers, warnings) goes to stderr through a plain reporter.
  */
 import type { HostCounts, Reporter, RunEvent } from '../events';
@@ -32,6 +33,14 @@ export class JsonReporter implements Reporter {
         task: e.task,
         loc: e.loc,
         ...(e.handler ? { handler: true } : {}),
+      });
+    } else if (e.kind === 'log') {
+      this.line({
+        type: 'log',
+        time: new Date(e.time).toISOString(),
+        ...(e.host ? { host: e.host } : {}),
+        level: e.level,
+        msg: e.msg,
       });
     } else if (e.kind === 'task-result') {
       this.line({
