@@ -119,7 +119,7 @@ test('SIGKILL at the start of and mid-way through every task: cert old or valid 
     tasks.some((t) => t.module === 'x509_reissue' && t.execs > 1),
     'the certificate write was seen',
   );
-  const points = tasks.flatMap(pointsOf);
+  const points: KillPoint[] = tasks.flatMap((t) => pointsOf(t));
 
   const rows: Row[] = new Array(points.length);
   let next = 0;

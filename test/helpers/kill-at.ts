@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { CLI_MAIN, REPO_ROOT } from './cli';
 
-/** One NDJSON line of `--output json` (`start`, `task` or `recap`). */
+/** One NDJSON line of `--output json` (`start`, `log`, `task` or `recap`). */
 export interface JsonEvent {
-  type: 'start' | 'task' | 'recap';
+  type: 'start' | 'log' | 'task' | 'recap';
   host?: string;
   task?: string;
   status?: string;
