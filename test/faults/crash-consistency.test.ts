@@ -54,14 +54,35 @@ interface Row {
 const runArgs = (host: string) => ['run', PLAYBOOK, '-i', lab.inventory, '--no-retry-file', '--limit', host];
 
 /** Tasks in the order a run starts them, with the number of commands each sent (from `-vv` log lines). */
-function tasksOf(events: JsonEvent[]): { task: string; execs: number }[] {
-  const out: { task: string; execs: number }[] = [];
+interface TaskSeen {
+  task: string;
+  execs: number;
+  module: string;
+}
+
+function tasksOf(events: JsonEvent[]): TaskSeen[] {
+  const out: TaskSeen[] = [];
   for (const e of events) {
-    if (e.type === 'start') out.push({ task: e.task!, execs: 0 });
+    if (e.type === 'start') out.push({ task: e.task!, execs: 0, module: '' });
     else if (e.type === 'log' && String(e.msg).startsWith('exec: ') && out.length)
       out[out.length - 1]!.execs++;
+    else if (e.type === 'task') {
+      const t = out.find((x) => x.task === e.task);
+      if (t) t.module = String(e.module);
+    }
   }
   return out;
+}
+
+/** Kill points of a task: its start, then mid-way; for the certificate write, after every command it sends. */
+function pointsOf(t: TaskSeen): KillPoint[] {
+  const mid =
+    t.module === 'x509_reissue'
+      ? [...Array(t.execs).keys()].map((i) => i + 1)
+      : t.execs
+        ? [Math.ceil(t.execs / 2)]
+        : [];
+  return [{ task: t.task, afterExec: 0 }, ...mid.map((n) => ({ task: t.task, afterExec: n }))];
 }
 
 function trigger(p: KillPoint): (e: JsonEvent, seen: readonly JsonEvent[]) => boolean {
