@@ -27,7 +27,7 @@ const LAYERS: string[][] = [
   ['events'],
   ['plan'],
   // leaves: shared pieces that import nothing of ours
-  ['command', 'errors', 'abort', 'suggest', 'py-json'],
+  ['command', 'errors', 'abort', 'suggest', 'py-json', 'yaml-guard'],
 ];
 
 /**
