@@ -165,11 +165,9 @@ test(
       .join('\n');
     assert.is(plainOf(body, 'correct horse'), 'hunter2');
     fs.writeFileSync(path.join(dir, 'blk'), body);
+    // ansible-vault view ends what it prints with a newline
     if (HAVE)
-      assert.is(
-        JSON.stringify(ansibleVault(['view', '--vault-password-file', 'pw', 'blk'], { cwd: dir })),
-        '"hunter2"',
-      );
+      assert.is(ansibleVault(['view', '--vault-password-file', 'pw', 'blk'], { cwd: dir }), 'hunter2\n');
     r = await vault(dir, ['view', '--ask-vault-pass', 'blk'], { input: 'correct horse\n' });
     assert.is(r.out, 'hunter2', r.err);
     r = await vault(dir, ['encrypt_string', '--vault-password-file', 'pw', '--stdin-name', 'tok'], {
