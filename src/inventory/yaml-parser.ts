@@ -9,6 +9,7 @@ import { InventoryError } from '../errors';
 import type { InventoryData } from './inventory-data';
 import { expandHostRange, HostRangeError, splitHostPort } from './host-ranges';
 import type { Vars } from './types';
+import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 
 interface Ctx {
   file: string;
@@ -31,16 +32,28 @@ function keyName(ctx: Ctx, key: unknown): string {
   fail(ctx, key as Node, 'expected a plain name as the key');
 }
 
-/** Parse a YAML vars file (host_vars/group_vars) to a mapping; errors located. */
+/**
+ * Parse a YAML vars file (host_vars/group_vars, `-e @file`) to a mapping; errors located. A file encrypted
+ * with ansible-vault is decrypted (all its values are then secret), `!vault` values too.
+ */
 export function parseYamlVars(text: string, file: string): Vars {
+  const plain = decryptVaultFile(text, file);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false });
+  const doc = parseDocument(plain.text, {
+    lineCounter: lc,
+    version: '1.1',
+    prettyErrors: false,
+    customTags: [VAULT_TAG],
+  });
   const ctx = { file, doc, lc } as Ctx;
   throwYamlErrors(ctx);
+  decryptVaultValues(doc, lc, file);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return {};
   if (!isMap(doc.contents))
     fail(ctx, doc.contents, 'a vars file must be a mapping of variable names to values');
-  return doc.toJS({ maxAliasCount: 1000 }) as Vars;
+  const vars = doc.toJS({ maxAliasCount: 1000 }) as Vars;
+  if (plain.revealed) revealValues(vars);
+  return vars;
 }
 
 function throwYamlErrors(ctx: Ctx): void {
@@ -127,9 +140,15 @@ function hostEntry(ctx: Ctx, group: string, pattern: string, keyNode: Node, valu
 /** Parse YAML (or JSON) inventory text into `inv`. */
 export function parseYamlInventory(text: string, file: string, inv: InventoryData): void {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    version: '1.1',
+    prettyErrors: false,
+    customTags: [VAULT_TAG],
+  });
   const ctx: Ctx = { file, doc, lc, inv };
   throwYamlErrors(ctx);
+  decryptVaultValues(doc, lc, file);
   const top = doc.contents;
   if (top === null || (isScalar(top) && top.value === null)) return;
   if (!isMap(top)) fail(ctx, top, 'a YAML inventory must be a mapping of group names', 'start with "all:"');

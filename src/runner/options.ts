@@ -2,6 +2,7 @@
 import { loadTaskFile, loadVarsFile } from '../playbook/index';
 import { findModule } from '../modules/index';
 import { Templar } from '../template/index';
+import { SecretValues } from '../secrets/secret-values';
 import { createTransportFactory } from '../transport/index';
 import type { Clock, RunnerLoader, RunnerOptions } from './types';
 
@@ -32,6 +33,7 @@ export function abortError(): Error {
 export const defaultLoader: RunnerLoader = { loadTaskFile, loadVarsFile };
 
 export function defaultRunnerOptions(partial: Partial<RunnerOptions> = {}): RunnerOptions {
+  const secrets = partial.secrets ?? new SecretValues();
   return {
     transportFactory: partial.transportFactory ?? createTransportFactory(),
     clock: realClock,
@@ -46,7 +48,8 @@ export function defaultRunnerOptions(partial: Partial<RunnerOptions> = {}): Runn
     verbosity: 0,
     detailedExitCode: false,
     modules: findModule,
-    templar: new Templar(),
+    secrets,
+    templar: new Templar({ secrets }),
     loader: defaultLoader,
     ...stripUndefined(partial),
   };

@@ -13,7 +13,8 @@ import { callModule, errorOutcome } from './module-call';
 import { abortError } from './options';
 import { Templar } from '../template/index';
 import type { HostRun, InheritedKeywords, WaveRun } from './play-context';
-import { NO_LOG_MSG, sanitizeResult } from './sanitize';
+import { isSecretVarName, NO_LOG_MSG, sanitizeResult } from './sanitize';
+import { trackTaskSecrets } from './secret-tracking';
 import { createTaskContext } from './task-context';
 import {
   aggregate,
@@ -146,7 +147,11 @@ export async function executeTask(
       templar,
       emit: (e) => shared.emit(e),
       now: () => shared.now(),
-      verbosity: shared.opts.verbosity,
+      // output that will be registered under a secret name is not streamed live (-vvv) before it is known secret
+      verbosity:
+        task.register && isSecretVarName(task.register)
+          ? Math.min(2, shared.opts.verbosity)
+          : shared.opts.verbosity,
       signal: shared.signal,
     });
     const retries = task.until?.length ? Math.max(0, toInt(render(templar, task.retries ?? 3, vars), 3)) : 0;
@@ -233,6 +238,7 @@ export async function executeTask(
     let status: TaskStatus = r.status;
     if (status === 'failed' && truthy(kw.ignoreErrors, templar, baseVars)) status = 'ignored';
     if (task.register) host.dynamicVars[task.register] = r.result;
+    trackTaskSecrets(shared.opts.secrets, { noLog, register: task.register, module: task.module }, r.result);
     const counts = host.counts;
     if (status === 'ok' || status === 'changed' || status === 'ignored') counts.ok++;
     if (status === 'changed' || (status === 'ignored' && r.result['changed'] === true)) counts.changed++;

@@ -10,3 +10,4 @@ export {
   type VaultPasswordOptions,
 } from './password-sources';
 export { decryptVault, encryptVault, isVaultText, parseEnvelope, VAULT_HEADER } from './vault-format';
+export { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from './yaml-vault';

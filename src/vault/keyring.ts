@@ -3,7 +3,7 @@
  * decryption that tries them as Ansible does: the secret whose ID the envelope names first, then every other.
  * Each plaintext it reveals is handed to `onReveal`, so the run can mask it wherever it would be printed.
  */
-import { ExitCode, formatLoc, RemediateError, type SourceLoc } from '../errors';
+import { PlaybookError, type SourceLoc } from '../errors';
 import {
   decryptVault,
   encryptVault,
@@ -23,15 +23,17 @@ export interface VaultSecret {
   source: string;
 }
 
-/** Vault data that cannot be decrypted: no password given, no password fits, or malformed. Exit 4. */
-export class VaultError extends RemediateError {
-  override exitCode: ExitCode = ExitCode.INVALID_INPUT;
-  constructor(
-    message: string,
-    public loc?: SourceLoc | string,
-    opts: { hint?: string; cause?: unknown } = {},
-  ) {
-    super(loc ? `${typeof loc === 'string' ? loc : formatLoc(loc)}: ${message}` : message, opts);
+/**
+ * Vault data that cannot be decrypted: no password given, no password fits, or malformed. Invalid input,
+ * exit 4, located like any other load error (`file:line:col`, or the file when there is no line).
+ */
+export class VaultError extends PlaybookError {
+  constructor(message: string, where?: SourceLoc | string, opts: { hint?: string; cause?: unknown } = {}) {
+    super(
+      typeof where === 'string' ? `${where}: ${message}` : message,
+      typeof where === 'string' ? undefined : where,
+      opts,
+    );
   }
 }
 
@@ -56,7 +58,7 @@ export class VaultKeyring {
   }
 
   /** Decrypt vault text; `where` (file:line:col or a file name) locates errors. */
-  decrypt(text: string, where?: SourceLoc | string): Buffer {
+  decrypt(text: string, where?: SourceLoc | string, opts: { reveal?: boolean } = {}): Buffer {
     let env;
     try {
       env = parseEnvelope(text);
@@ -70,7 +72,7 @@ export class VaultKeyring {
     for (const s of this.candidates(env.vaultId)) {
       try {
         const plain = decryptVault(env, s.password);
-        this.onReveal?.(plain.toString('utf8'));
+        if (opts.reveal !== false) this.onReveal?.(plain.toString('utf8'));
         return plain;
       } catch (e) {
         if (e instanceof VaultHmacError) continue;
