@@ -107,7 +107,7 @@ export function reissueCommands(a: Args, tmp: string, serial: string) {
 export function installCommand(cert: string, backup: string, newCert: string) {
   const staged = `${cert}.remediate-new`;
   // cp -p keeps mode and owner for both the backup and the staged file; mv is the atomic replace.
-  return sh`cp -p ${cert} ${backup} && cp -p ${cert} ${staged} && cat ${newCert} > ${staged} && mv -f ${staged} ${cert} && cmp -s ${newCert} ${cert}`;
+  return sh`cp -p -- ${cert} ${backup} && cp -p -- ${cert} ${staged} && cat -- ${newCert} > ${staged} && mv -f -- ${staged} ${cert} && cmp -s -- ${newCert} ${cert}`;
 }
 
 /**
