@@ -120,7 +120,6 @@ export function writeClusterFiles(f: ClusterFiles): void {
   put(path.join(etc, 'systemd', 'system', 'kube-apiserver.service'), APISERVER_UNIT);
   for (const [rel, text] of Object.entries(migrationFiles(PKI_DIR, f.faults)))
     put(path.join(f.clusterDir, rel), text);
-  put(path.join(etc, 'kubernetes', 'controller-manager'), controllerManagerEnv(PKI_DIR, f.faults));
   const etcdPki = path.join(etc, ETCD_PKI_DIR.replace(/^\/etc\//, ''));
   put(path.join(etcdPki, 'ca.crt'), f.etcdPki.caCrt);
   put(path.join(etcdPki, 'ca.key'), f.etcdPki.caKey, 0o600);
