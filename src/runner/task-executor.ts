@@ -5,7 +5,7 @@
 import { formatLoc } from '../errors';
 import type { TaskStatus } from '../events';
 import type { Vars } from '../inventory/types';
-import type { Change } from '../modules/types';
+import { publicChange, type Change } from '../plan/steps';
 import type { ModuleTask } from '../playbook/types';
 import { validateModuleArgs } from '../playbook/index';
 import type { BecomeOptions } from '../transport/types';
@@ -22,7 +22,6 @@ import {
   firstFalse,
   fromOutcome,
   itemLabel,
-  stripCommands,
   throwIfUnresolved,
   truthy,
   withResult,
@@ -78,7 +77,7 @@ export async function executeTask(
       durationMs: shared.now() - started,
       ...(r.msg !== undefined ? { msg: noLog && r.status !== 'skipped' ? NO_LOG_MSG : r.msg } : {}),
       ...(r.changes.length
-        ? { changes: noLog ? [{ describe: NO_LOG_MSG }] : r.changes.map(stripCommands) }
+        ? { changes: noLog ? [{ describe: NO_LOG_MSG, steps: [] }] : r.changes.map(publicChange) }
         : {}),
       ...(item !== undefined ? { item: noLog ? '(hidden)' : item } : {}),
       result: sanitizeResult(r.result, noLog),
@@ -132,7 +131,6 @@ export async function executeTask(
     const ctx = createTaskContext({
       host: host.name,
       vars,
-      check,
       diff: shared.opts.diff,
       noLog,
       playbookDir: shared.playbook.dir,
@@ -146,6 +144,7 @@ export async function executeTask(
       templar,
       emit: (e) => shared.emit(e),
       now: () => shared.now(),
+      clock: shared.opts.clock,
       verbosity: shared.opts.verbosity,
       signal: shared.signal,
     });
