@@ -13,6 +13,7 @@ import { walkHost } from './play-walker';
 import type { RunnerOptions, RunSummary } from './types';
 import { groupsMap, makeHostvars, renderHostPattern, type PlayScope } from './variables';
 import { planWaves } from './wave-planner';
+import { trackSecretVars } from './secret-tracking';
 
 export { defaultRunnerOptions } from './options';
 export type { RunnerOptions, RunSummary, Clock, TemplarLike, ModuleLookup, RunnerLoader } from './types';
@@ -286,7 +287,9 @@ async function loadVarsFiles(shared: RunShared, play: Play, vars: Vars): Promise
         hint: 'vars_files are rendered with the play vars and -e extra vars only',
       });
     }
-    Object.assign(out, await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc));
+    const loaded = await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc);
+    trackSecretVars(shared.opts.secrets, loaded);
+    Object.assign(out, loaded);
   }
   return out;
 }

@@ -19,6 +19,7 @@ import {
   withResult,
   type ItemResult,
 } from './task-results';
+import { isSecretVarName } from './sanitize';
 import { createTaskContext } from './task-context';
 import { applyFacts } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
@@ -100,7 +101,11 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
     emit: (e) => shared.emit(e),
     now: () => shared.now(),
     clock: shared.opts.clock,
-    verbosity: shared.opts.verbosity,
+    // output that will be registered under a secret name is not streamed live (-vvv) before it is known secret
+    verbosity:
+      task.register && isSecretVarName(task.register)
+        ? Math.min(2, shared.opts.verbosity)
+        : shared.opts.verbosity,
     signal: shared.signal,
   });
   return { def, args, ctx };
