@@ -53,8 +53,9 @@ let dir = '';
 let bin = '';
 const templar = new Templar();
 
-function context(seq: string[]) {
+function context(seq: string[], noFusion = true) {
   return createTaskContext({
+    noFusion,
     host: 'localhost',
     vars: { inventory_hostname: 'kube01', ansible_verbosity: 0 },
     diff: true,
@@ -81,7 +82,7 @@ function expectedOps(step: Step): string[] {
       return [`T ${step.cmd.display}`];
     case 'upload':
       return [
-        `T ${putScript(step.dest, sha256(step.content), { mode: step.mode, owner: step.owner, group: step.group }).display}`,
+        `T ${putScript(step.dest, sha256(step.content), { mode: step.mode, owner: step.owner, group: step.group, statLine: true }).display}`,
       ];
     case 'fetch':
       return [`T get ${step.src}`];
@@ -267,6 +268,54 @@ test('every module: the steps --check shows are the steps a real run executes', 
   assert.ok(withSteps >= 25, `cases with steps: ${withSteps}`);
   const missing = Object.keys(modules).filter((m) => !covered.has(m) && m !== 'fail');
   assert.equal(missing, [], 'every module has a case (fail always fails in plan)');
+});
+
+/** Fusable cases: [module, args, setup (the state both paths start from)]. */
+const fusable = (): [keyof typeof modules, Record<string, unknown>, () => void][] => [
+  ['command', { argv: ['touch', p('fx')], creates: p('fx') }, () => rmSync(p('fx'), { force: true })],
+  ['command', { _raw_params: 'echo never', creates: p('fx*') }, () => writeFileSync(p('fx'), '')],
+  ['shell', { _raw_params: 'echo hi; echo err >&2', removes: p('fy') }, () => writeFileSync(p('fy'), '')],
+  ['shell', { _raw_params: 'echo skipped', removes: p('fy') }, () => rmSync(p('fy'), { force: true })],
+  ['shell', { _raw_params: 'pwd; exit 3', chdir: '/etc', creates: p('nope') }, () => undefined],
+  ['command', { _raw_params: 'true', chdir: p('no-such-dir'), creates: p('nope') }, () => undefined],
+  ['shell', { cmd: 'echo $1 $g', creates: p('nope'), removes: '/etc/hostname' }, () => undefined],
+];
+
+const timeless = (r: Record<string, unknown>) => {
+  const { start: _s, end: _e, delta: _d, ...rest } = r;
+  return rest;
+};
+
+test('fused probe-and-apply (command/shell guards): same plan, status, result and error as two steps', async () => {
+  for (const [name, raw, setup] of fusable()) {
+    const outcome = async (noFusion: boolean) => {
+      setup();
+      const seq: string[] = [];
+      const def = modules[name];
+      try {
+        const r = await runModuleCall(def, def.args.parse(raw), context(seq, noFusion), false);
+        const changes = r.changes.map((c) => c.describe);
+        return {
+          status: r.status,
+          changes,
+          result: timeless(r.result),
+          execs: seq.filter((l) => l.startsWith('T ')).length,
+        };
+      } catch (e) {
+        return {
+          error: String(e).replace(/\(exit \d+, \d+ ms\)/, ''),
+          execs: seq.filter((l) => l.startsWith('T ')).length,
+        };
+      }
+    };
+    const two = await outcome(true);
+    const one = await outcome(false);
+    const { execs: e2, ...twoRest } = two;
+    const { execs: e1, ...oneRest } = one;
+    assert.equal(oneRest, twoRest, `${name} ${JSON.stringify(raw)}`);
+    assert.is(e1, 1, 'the fused path is one exec');
+    assert.ok(e2 >= 1);
+  }
 });
 
 test('the stand-ins were really driven: a real run changed the state the check left alone', () => {
