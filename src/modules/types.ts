@@ -158,6 +158,8 @@ export interface Fused<F> {
   stdin?: string;
   cwd?: string;
   timeoutMs?: number;
+  /** Fact keys (prefixes) the exec may change, as its steps declare them (default: all). */
+  invalidates?: string[];
   split(out: ExecOutput): { facts: F; outputs: StepOutputs };
 }
 

@@ -125,6 +125,7 @@ async function runFused(
     cwd: fused.cwd,
     timeoutMs: fused.timeoutMs,
     ok: 'any',
+    ...(fused.invalidates ? { invalidates: fused.invalidates } : {}),
   };
   const out = (await applySteps(ctx, def, { changes: [] }, args, [step]))['fused'] as ExecOutput;
   const { facts, outputs } = fused.split(out);

@@ -279,6 +279,14 @@ const fusable = (): [keyof typeof modules, Record<string, unknown>, () => void][
   ['shell', { _raw_params: 'pwd; exit 3', chdir: '/etc', creates: p('nope') }, () => undefined],
   ['command', { _raw_params: 'true', chdir: p('no-such-dir'), creates: p('nope') }, () => undefined],
   ['shell', { cmd: 'echo $1 $g', creates: p('nope'), removes: '/etc/hostname' }, () => undefined],
+  [
+    'file',
+    { path: p('fd/a/b'), state: 'directory' },
+    () => rmSync(p('fd'), { recursive: true, force: true }),
+  ],
+  ['file', { path: p('fd'), state: 'directory' }, () => mkdirSync(p('fd'), { recursive: true })],
+  ['file', { path: p('ff'), state: 'directory' }, () => writeFileSync(p('ff'), '')],
+  ['file', { path: '/proc/1/nope/x', state: 'directory' }, () => undefined],
 ];
 
 const timeless = (r: Record<string, unknown>) => {
