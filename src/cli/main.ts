@@ -39,6 +39,11 @@ const COMMANDS: { name: string; register: Register }[] = [
     register: (...a) =>
       (require('./lab-command') as typeof import('./lab-command')).registerLabCommands(...a),
   },
+  {
+    name: 'vault',
+    register: (...a) =>
+      (require('./vault-command') as typeof import('./vault-command')).registerVaultCommand(...a),
+  },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

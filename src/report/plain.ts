@@ -17,6 +17,7 @@ import {
   resultJson,
 } from './ansible-format';
 import { maskLiterals, redactValue } from './redact';
+import { describeStep } from '../plan/steps';
 import type { ReporterOptions } from './types';
 import { pyJsonDumps } from '../py-json';
 
@@ -193,14 +194,7 @@ export class PlainReporter implements Reporter {
     for (const ch of e.changes ?? []) {
       this.print(`    ~ ${ch.describe}`);
       if (this.o.verbosity >= 2) {
-        for (const cmd of ch.commands ?? []) {
-          if (cmd.kind === 'exec') this.print(`      $ ${cmd.display}`);
-          else if (cmd.kind === 'upload')
-            this.print(
-              `      upload ${cmd.dest}${cmd.mode !== undefined ? ` (mode ${cmd.mode.toString(8)})` : ''}`,
-            );
-          else this.print(`      fetch ${cmd.src}`);
-        }
+        for (const step of ch.steps ?? []) this.print(`      ${describeStep(step)}`);
       }
       if (this.o.diff) {
         const d = renderDiff(ch);

@@ -15,6 +15,7 @@ import { notify, register } from './task-effects';
 import { runItem } from './task-item';
 import { runLoop } from './task-loop';
 import { reportTaskResult } from './task-report';
+import { trackTaskSecrets } from './secret-tracking';
 import { truthy, type ItemResult } from './task-results';
 import { itemReport, startTask, type ExecuteOptions, type TaskRun } from './task-run';
 import type { TaskScope } from './variables';
@@ -44,6 +45,11 @@ function finishTask(run: TaskRun, r: ItemResult, perItem: boolean): TaskEnd {
   let status: TaskStatus = r.status;
   if (status === 'failed' && truthy(kw.ignoreErrors, run.shared.templar, run.baseVars)) status = 'ignored';
   register(task, hr, r.result);
+  trackTaskSecrets(
+    run.shared.opts.secrets,
+    { noLog: run.noLog, register: task.register, module: task.module },
+    r.result,
+  );
   if (status === 'failed') {
     hr.lastFailure = { task: { name: run.name, action: task.module, loc: run.loc }, result: r.result };
   }

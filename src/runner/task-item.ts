@@ -4,7 +4,8 @@
  */
 import { formatLoc } from '../errors';
 import type { Vars } from '../inventory/types';
-import type { ModuleContext, ModuleDefinition } from '../modules/types';
+import type { ModuleDefinition } from '../modules/types';
+import type { ApplierContext } from './applier';
 import { validateModuleArgs } from '../playbook/index';
 import type { BecomeOptions } from '../transport/types';
 import { callModule, errorOutcome } from './module-call';
@@ -18,6 +19,7 @@ import {
   withResult,
   type ItemResult,
 } from './task-results';
+import { isSecretVarName } from './sanitize';
 import { createTaskContext } from './task-context';
 import { applyFacts } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
@@ -30,7 +32,7 @@ interface PreparedCall {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   def: ModuleDefinition<any, any, any>;
   args: unknown;
-  ctx: ModuleContext;
+  ctx: ApplierContext;
 }
 
 export async function runItem(run: TaskRun, vars: Vars, label?: string): Promise<ItemResult> {
@@ -87,7 +89,6 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
   const ctx = createTaskContext({
     host: hr.state.name,
     vars,
-    check: run.check,
     diff: shared.opts.diff,
     noLog: run.noLog,
     playbookDir: shared.playbook.dir,
@@ -99,7 +100,12 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
     templar,
     emit: (e) => shared.emit(e),
     now: () => shared.now(),
-    verbosity: shared.opts.verbosity,
+    clock: shared.opts.clock,
+    // output that will be registered under a secret name is not streamed live (-vvv) before it is known secret
+    verbosity:
+      task.register && isSecretVarName(task.register)
+        ? Math.min(2, shared.opts.verbosity)
+        : shared.opts.verbosity,
     signal: shared.signal,
   });
   return { def, args, ctx };

@@ -4,10 +4,9 @@
  * per-item and per-attempt events (loops, until-retries) go through it with `count: false`.
  */
 import type { HostCounts, RunEvent, TaskStatus } from '../events';
-import type { Change } from '../modules/types';
+import { publicChange, type Change } from '../plan/steps';
 import type { HostRun, RunShared } from './play-context';
 import { NO_LOG_MSG, sanitizeResult } from './sanitize';
-import { stripCommands } from './task-results';
 
 type TaskResultEvent = Extract<RunEvent, { kind: 'task-result' }>;
 
@@ -81,7 +80,7 @@ function taskResultEvent(time: number, host: string, r: TaskResultReport): TaskR
     durationMs: r.durationMs ?? time - r.startedAt,
     ...(r.msg !== undefined ? { msg: noLog && r.status !== 'skipped' ? NO_LOG_MSG : r.msg } : {}),
     ...(r.changes?.length
-      ? { changes: noLog ? [{ describe: NO_LOG_MSG }] : r.changes.map(stripCommands) }
+      ? { changes: noLog ? [{ describe: NO_LOG_MSG, steps: [] }] : r.changes.map(publicChange) }
       : {}),
     ...(r.item !== undefined ? { item: noLog ? '(hidden)' : r.item } : {}),
     ...(r.result !== undefined ? { result: sanitizeResult(r.result, noLog) } : {}),

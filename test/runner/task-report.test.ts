@@ -60,7 +60,7 @@ test('no_log censors msg, item, changes and result, keeping the status flags', (
       noLog: true,
       msg: 'password=hunter2',
       item: 'hunter2',
-      changes: [{ describe: 'write hunter2' }],
+      changes: [{ describe: 'write hunter2', steps: [] }],
       result: { failed: true, stdout: 'hunter2' },
     },
     { rescuable: 0 },
