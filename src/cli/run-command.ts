@@ -16,6 +16,7 @@ import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 import { mergeExtraVars } from './extra-vars';
 import {
+  checkReadableFile,
   collect,
   collectList,
   increaseVerbosity,
@@ -221,8 +222,10 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     reporter.on(e);
     journal?.on(e);
   };
+  const sshConfigFile = o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined;
+  if (sshConfigFile) checkReadableFile('-F', o.sshConfig!, sshConfigFile);
   const transportOpts: TransportFactoryOptions = {
-    sshConfigFile: o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined,
+    sshConfigFile,
     hostKeyChecking: hostKeyChecking(o, io.env),
     connectTimeoutMs: o.connectTimeout !== undefined ? Math.round(o.connectTimeout * 1000) : undefined,
     connectRetries: o.connectRetries,

@@ -7,6 +7,14 @@ import * as fs from 'node:fs/promises';
 import * as YAML from 'yaml';
 import { PlaybookError, type SourceLoc } from '../errors';
 import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
+import {
+  checkYamlDepth,
+  lineColAt,
+  parseYamlDocument,
+  stripBom,
+  YamlLimitError,
+  yamlToJs,
+} from '../yaml-guard';
 
 export type Path = readonly (string | number)[];
 
@@ -38,14 +46,25 @@ export class YamlSource {
     readonly value: unknown,
   ) {}
 
-  static parse(file: string, text: string): YamlSource {
+  static parse(file: string, raw: string): YamlSource {
+    const text = stripBom(raw);
     const lines = new YAML.LineCounter();
-    const doc = YAML.parseDocument(text, {
-      version: '1.1',
-      customTags,
-      lineCounter: lines,
-      prettyErrors: false,
-    });
+    const limited = (e: unknown): never => {
+      if (!(e instanceof YamlLimitError)) throw e;
+      throw new PlaybookError(e.message, { file, ...lineColAt(text, e.offset) }, { hint: e.hint });
+    };
+    let doc: YAML.Document.Parsed;
+    try {
+      doc = parseYamlDocument(text, {
+        version: '1.1',
+        customTags,
+        lineCounter: lines,
+        prettyErrors: false,
+      });
+      checkYamlDepth(doc);
+    } catch (e) {
+      return limited(e);
+    }
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
@@ -95,8 +114,9 @@ export class YamlSource {
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 1000 });
+      value = yamlToJs(doc);
     } catch (e) {
+      if (e instanceof YamlLimitError) limited(e);
       throw new PlaybookError(`YAML error: ${(e as Error).message}`, { file, line: 1, col: 1 });
     }
     return new YamlSource(file, doc, lines, value);

@@ -64,6 +64,9 @@ export async function runPlaybook(
     emit,
     now,
   };
+  // Every play's host pattern renders before anything runs (as `validate` checks): a templated `hosts:`
+  // that is undefined in play 2 is a load error, not a failure after play 1 has changed hosts.
+  for (const play of playbook.plays) renderHostPattern(shared.templar, play, opts.extraVars);
   const started = now();
   emit({ kind: 'run-start', time: started, playbook: playbook.file, check: opts.check, diff: opts.diff });
   let interrupted = false;

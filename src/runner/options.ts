@@ -1,4 +1,5 @@
 /** Runner defaults in one place: real clock, forks 50, the real transport factory, no-op emit. */
+import { abortError, onAbort } from '../abort';
 import { loadTaskFile, loadVarsFile } from '../playbook/index';
 import { findModule } from '../modules/index';
 import { Templar } from '../template/index';
@@ -12,23 +13,19 @@ export const realClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError());
-      const onAbort = () => {
+      // one listener on the run's signal for every sleeping host (src/abort.ts), removed when the sleep ends
+      const unsubscribe = onAbort(signal, () => {
         clearTimeout(timer);
         reject(abortError());
-      };
+      });
       const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve();
       }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
 
-export function abortError(): Error {
-  const e = new Error('interrupted');
-  e.name = 'AbortError';
-  return e;
-}
+export { abortError };
 
 export const defaultLoader: RunnerLoader = { loadTaskFile, loadVarsFile };
 

@@ -6,12 +6,11 @@
 import * as nunjucks from 'nunjucks';
 import { TemplateError } from '../errors';
 import type { Vars } from '../inventory/types';
-import type { Condition } from '../playbook/types';
 import { balanceBraces } from './brace-balance';
 import { registerFilters } from './filters';
 import { OperandStack, pyAdd, pyCompareChain, pyMod, pyMul } from './operators';
 import { templateGet } from './python-methods';
-import { didYouMean } from '../playbook/suggest';
+import { didYouMean } from '../suggest';
 import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-transform';
 import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
@@ -83,6 +82,9 @@ function cleanMessage(err: unknown): string {
     .trim();
   return pos ? `${body} (line ${pos[1]}, col ${pos[2]})` : body;
 }
+
+/** A Jinja2 expression (bare, as in `when:`), or a literal boolean. */
+export type Condition = string | boolean;
 
 export class Templar {
   private readonly env: nunjucks.Environment;

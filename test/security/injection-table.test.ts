@@ -13,7 +13,6 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
-import type { Command } from '../../src/command';
 import { modules } from '../../src/modules/index';
 import { shellWords } from '../../src/modules/shell-words';
 import { makeContext, runModule } from '../modules/context';
@@ -80,8 +79,17 @@ function stringArgs(def: { args: unknown }): string[] {
     .map(([k]) => k);
 }
 
-function displays(cmds: readonly Command[] | undefined): string[] {
-  return (cmds ?? []).flatMap((c) => (c.kind === 'exec' ? [c.display] : []));
+/** The shell text of every exec in planned steps (waits included). */
+function displays(steps: readonly unknown[] | undefined): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (!v || typeof v !== 'object' || depth > 4) return;
+    const o = v as { kind?: string; display?: unknown };
+    if (o.kind === 'exec' && typeof o.display === 'string') out.push(o.display);
+    for (const x of Object.values(v)) walk(x, depth + 1);
+  };
+  for (const s of steps ?? []) walk(s, 0);
+  return out;
 }
 
 /**
@@ -162,7 +170,11 @@ test(`every module × string argument × hostile value (${cases.length} cases): 
           runModule(def, args, ctx),
           new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 15_000)),
         ]);
-        planned = out.plan.changes.flatMap((ch) => displays(ch.commands));
+        planned = displays([
+          ...out.plan.changes.flatMap((ch) => ch.steps),
+          ...(out.plan.prelude ?? []),
+          ...(out.plan.observe ?? []),
+        ]);
       } catch {
         // refused or failed: fine, as long as nothing escaped
       }
