@@ -121,15 +121,6 @@ export function dashHole(display: string): boolean {
   return false;
 }
 
-/**
- * Holes the issue-8 rewrite of the modules closes (file owner/group validated, kubectl names validated and
- * options ended with `--`): reported, tolerated until it lands, never added to.
- */
-const PENDING_ISSUE_8 = [
-  /^option injection: (copy|template|file|lineinfile) (owner|group)=/,
-  /^option injection: kubectl (kind|name)=/,
-];
-
 interface Case {
   module: string;
   arg: string;
@@ -188,14 +179,7 @@ test(`every module × string argument × hostile value (${cases.length} cases): 
           if (dashHole(d)) holes.push(`option injection: ${where}: ${d}`);
     }
   }
-  const found = [...new Set(holes)];
-  const pending = found.filter((h) => PENDING_ISSUE_8.some((re) => re.test(h)));
-  if (pending.length)
-    console.log(`known holes left to the issue-8 module rewrite:\n  ${pending.join('\n  ')}`);
-  assert.equal(
-    found.filter((h) => !pending.includes(h)),
-    [],
-  );
+  assert.equal([...new Set(holes)], []);
 });
 
 test('the option detector finds what it looks for', () => {
