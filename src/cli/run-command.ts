@@ -25,7 +25,7 @@ import {
   seconds,
 } from './option-parsers';
 import { listHosts, listTasks } from './playbook-listing';
-import { secretLiterals } from './secret-literals';
+import { addSecretLiterals } from './secret-literals';
 import { SecretValues } from '../secrets/secret-values';
 import { addVaultOptions, setupVault, type VaultCliOpts } from './vault-options';
 
@@ -194,8 +194,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
-  for (const s of secretLiterals(inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []))
-    secrets.add(s);
+  addSecretLiterals(secrets, inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
   const kind = o.output ?? (io.out.isTTY ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
