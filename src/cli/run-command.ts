@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Secret } from '../command';
-import { ExitCode, UsageError } from '../errors';
+import { ExitCode, RemediateError, UsageError } from '../errors';
 import type { RunEvent } from '../events';
 import { InventoryData, loadInventory } from '../inventory';
 import type { Playbook } from '../playbook/types';
@@ -159,8 +159,21 @@ function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
 }
 
 export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<number> {
-  // every value decrypted from a vault is secret from the moment it is read
   const secrets = new SecretValues();
+  try {
+    return await runWithSecrets(file, o, io, secrets);
+  } catch (e) {
+    // an error that ends the run is printed by main, outside the reporters: mask it here
+    if (e instanceof RemediateError) {
+      e.message = secrets.mask(e.message);
+      if (e.hint) e.hint = secrets.mask(e.hint);
+    }
+    throw e;
+  }
+}
+
+async function runWithSecrets(file: string, o: RunOpts, io: CliIo, secrets: SecretValues): Promise<number> {
+  // every value decrypted from a vault is secret from the moment it is read
   await setupVault(o, io, (plaintext) => secrets.add(plaintext));
   const extraVars = mergeExtraVars(o.extraVars, io.cwd);
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
