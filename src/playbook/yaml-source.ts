@@ -6,7 +6,6 @@
 import * as fs from 'node:fs/promises';
 import * as YAML from 'yaml';
 import { PlaybookError, type SourceLoc } from '../errors';
-import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 import {
   checkYamlDepth,
   lineColAt,
@@ -15,6 +14,7 @@ import {
   YamlLimitError,
   yamlToJs,
 } from '../yaml-guard';
+import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 
 export type Path = readonly (string | number)[];
 
