@@ -11,6 +11,7 @@
 import type { TaskStatus } from '../events';
 import type { ModuleTask } from '../playbook/types';
 import type { HostRun, WaveRun } from './play-context';
+import { trackTaskSecrets } from './secret-tracking';
 import { notify, register } from './task-effects';
 import { runItem } from './task-item';
 import { runLoop } from './task-loop';
