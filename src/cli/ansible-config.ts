@@ -154,8 +154,9 @@ export function loadAnsibleConfig(cwd: string, env: NodeJS.ProcessEnv): AnsibleC
   cfg.becomeMethod = str('privilege_escalation', 'become_method', 'ANSIBLE_BECOME_METHOD');
   cfg.becomeAskPass = bool('privilege_escalation', 'become_ask_pass', 'ANSIBLE_BECOME_ASK_PASS');
   cfg.retryFilesEnabled = bool('defaults', 'retry_files_enabled', 'ANSIBLE_RETRY_FILES_ENABLED');
-  const vault = get('defaults', 'vault_password_file', 'ANSIBLE_VAULT_PASSWORD_FILE');
-  if (vault) cfg.vaultPasswordFile = pathOf(vault.v, vault.where);
+  // ANSIBLE_VAULT_PASSWORD_FILE itself is read by the vault's password sources (src/vault)
+  const vault = ini.defaults?.vault_password_file;
+  if (vault && !env.ANSIBLE_VAULT_PASSWORD_FILE) cfg.vaultPasswordFile = pathOf(vault, 'file');
   for (const k of Object.keys(cfg) as (keyof AnsibleConfig)[]) if (cfg[k] === undefined) delete cfg[k];
   return cfg;
 }
@@ -174,6 +175,9 @@ export function applyAnsibleConfig(o: RunOpts, cfg: AnsibleConfig): RunOpts {
   out.becomeUser ??= cfg.becomeUser;
   out.askBecomePass ??= cfg.becomeAskPass;
   if (cfg.retryFilesEnabled === false) out.retryFile = false;
+  // the config's vault password file is the default password (as --vault-password-file) when none is named
+  if (cfg.vaultPasswordFile && !out.vaultPasswordFile?.length && !out.vaultId?.length && !out.askVaultPass)
+    out.vaultPasswordFile = [cfg.vaultPasswordFile];
   return out;
 }
 

@@ -3,6 +3,7 @@ import { abortError, onAbort } from '../abort';
 import { loadTaskFile, loadVarsFile } from '../playbook/index';
 import { findModule } from '../modules/index';
 import { Templar } from '../template/index';
+import { SecretValues } from '../secrets/secret-values';
 import { createTransportFactory } from '../transport/index';
 import type { Clock, RunnerLoader, RunnerOptions } from './types';
 
@@ -29,6 +30,7 @@ export { abortError };
 export const defaultLoader: RunnerLoader = { loadTaskFile, loadVarsFile };
 
 export function defaultRunnerOptions(partial: Partial<RunnerOptions> = {}): RunnerOptions {
+  const secrets = partial.secrets ?? new SecretValues();
   return {
     transportFactory: partial.transportFactory ?? createTransportFactory(),
     clock: realClock,
@@ -43,7 +45,8 @@ export function defaultRunnerOptions(partial: Partial<RunnerOptions> = {}): Runn
     verbosity: 0,
     detailedExitCode: false,
     modules: findModule,
-    templar: new Templar(),
+    secrets,
+    templar: new Templar({ secrets }),
     loader: defaultLoader,
     ...stripUndefined(partial),
   };

@@ -11,6 +11,7 @@
 import type { TaskStatus } from '../events';
 import type { ModuleTask } from '../playbook/types';
 import type { HostRun, WaveRun } from './play-context';
+import { trackTaskSecrets } from './secret-tracking';
 import { notify, register } from './task-effects';
 import { runItem } from './task-item';
 import { runLoop } from './task-loop';
@@ -44,12 +45,15 @@ function finishTask(run: TaskRun, r: ItemResult, perItem: boolean): TaskEnd {
   let status: TaskStatus = r.status;
   if (status === 'failed' && truthy(kw.ignoreErrors, run.shared.templar, run.baseVars)) status = 'ignored';
   // as in Ansible, a registered result that ran always says whether it failed
-  register(
-    task,
-    hr,
+  const registered =
     'failed' in r.result || r.status === 'skipped'
       ? r.result
-      : { ...r.result, failed: r.status === 'failed' },
+      : { ...r.result, failed: r.status === 'failed' };
+  register(task, hr, registered);
+  trackTaskSecrets(
+    run.shared.opts.secrets,
+    { noLog: run.noLog, register: task.register, module: task.module },
+    registered,
   );
   if (status === 'failed') {
     hr.lastFailure = { task: { name: run.name, action: task.module, loc: run.loc }, result: r.result };

@@ -25,6 +25,7 @@ import { hostVarsOf } from './variables';
 import { applyFacts } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
 import { resolveBecome, resolveEnvironment } from './task-settings';
+import { isSecretVarName } from '../secrets/secret-names';
 
 const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -129,7 +130,11 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
     emit: (e) => shared.emit(e),
     now: () => shared.now(),
     clock: shared.opts.clock,
-    verbosity: shared.opts.verbosity,
+    // output that will be registered under a secret name is not streamed live (-vvv) before it is known secret
+    verbosity:
+      task.register && isSecretVarName(task.register)
+        ? Math.min(2, shared.opts.verbosity)
+        : shared.opts.verbosity,
     signal: shared.signal,
   });
   return { def, args, ctx };

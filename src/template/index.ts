@@ -16,6 +16,8 @@ import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
 import { LOOKUP_NAMES, lookupResult, runLookup } from './lookups';
 import { pyStr, splitKwargs, toBool, truthy } from './values';
+import type { SecretValues } from '../secrets/secret-values';
+import { trackSecretFilters, trackSecretVar } from './secret-tracking';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const njCompiler = require('nunjucks/src/compiler') as {
@@ -52,6 +54,11 @@ interface Compiled {
 export interface TemplarOptions {
   /** Compiled templates kept (LRU). Default 2000. */
   cacheSize?: number;
+  /**
+   * The run's secret values. The templar adds the values of secret-named variables it reads, and what the
+   * filters that only re-encode text (`b64encode`, `upper`, `to_json` ...) make of a secret.
+   */
+  secrets?: SecretValues;
 }
 
 const UNDEFINED_HINT = 'define it (vars, inventory, -e) or use `| default(...)` / `is defined`';
@@ -102,10 +109,12 @@ export class Templar {
       // keeps the original error (our TemplateError) as `cause` of nunjucks' wrapper
       dev: true,
     });
+    const secrets = opts.secrets;
     this.env.addGlobal('__rm_var', (v: unknown, name: string) => {
       if (v === undefined) throw new TemplateError(`'${name}' is undefined`, name, { hint: UNDEFINED_HINT });
       const unresolved = unresolvedError(v);
       if (unresolved) throw unresolved;
+      if (secrets) trackSecretVar(secrets, name, v);
       return v;
     });
     this.env.addGlobal('__rm_soft', (v: unknown) => (unresolvedError(v) ? undefined : v));
@@ -190,6 +199,7 @@ export class Templar {
       this.env.addGlobal(q, (name: unknown, ...args: unknown[]) => lookupCall(true, name, args));
     registerFilters(this.env);
     registerTests(this.env);
+    if (secrets) trackSecretFilters(this.env, secrets);
   }
 
   /**

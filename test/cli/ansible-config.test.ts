@@ -33,6 +33,7 @@ fs.writeFileSync(
     'host_key_checking = False',
     'timeout = 12',
     'retry_files_enabled = no',
+    'vault_password_file = vault.pass',
     '',
     '[privilege_escalation]',
     'become = True',
@@ -106,6 +107,8 @@ test('command-line options win over the config', () => {
     verbose: 0,
     retryFile: true,
     forks: 20,
+    vaultId: [],
+    vaultPasswordFile: [],
   };
   const r = applyAnsibleConfig(o as RunOpts, loadAnsibleConfig(proj, env));
   assert.equal(r.inventory, ['cli.ini']);
@@ -115,6 +118,20 @@ test('command-line options win over the config', () => {
   assert.is(r.connectTimeout, 12);
   assert.is(r.retryFile, false);
   assert.is(r.become, true);
+  assert.equal(
+    r.vaultPasswordFile,
+    [path.join(proj, 'vault.pass')],
+    'vault_password_file, relative to the file',
+  );
+  const named = applyAnsibleConfig(
+    { ...o, vaultPasswordFile: ['cli.pass'] } as RunOpts,
+    loadAnsibleConfig(proj, env),
+  );
+  assert.equal(named.vaultPasswordFile, ['cli.pass']);
+  assert.is(
+    loadAnsibleConfig(proj, { ...env, ANSIBLE_VAULT_PASSWORD_FILE: 'x' }).vaultPasswordFile,
+    undefined,
+  );
 });
 
 test.run();
