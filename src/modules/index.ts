@@ -11,6 +11,8 @@ import fail from './fail';
 import fetch from './fetch';
 import file from './file';
 import lineinfile from './lineinfile';
+import replace from './replace';
+import blockinfile from './blockinfile';
 import unit_flag from './unit_flag';
 import kubeconfig_server from './kubeconfig_server';
 import meta from './meta';
@@ -41,6 +43,8 @@ export const modules = {
   file,
   stat,
   lineinfile,
+  replace,
+  blockinfile,
   slurp,
   fetch,
   systemd,

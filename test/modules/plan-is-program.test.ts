@@ -223,6 +223,12 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['file', { path: p('l1'), src: p('f1'), state: 'link' }, () => symlinkSync('/etc', p('l1'))],
   ['lineinfile', { path: p('cfg'), line: 'a=1', regexp: '^a=' }, () => writeFileSync(p('cfg'), 'a=0\nb=2\n')],
   ['lineinfile', { path: p('cfg2'), line: 'x', create: true, backup: true }],
+  [
+    'replace',
+    { path: p('rep'), regexp: '^(\\w+)=0', replace: '\\1=1', backup: true },
+    () => writeFileSync(p('rep'), 'a=0\nb=0\n'),
+  ],
+  ['blockinfile', { path: p('blk'), block: 'x\ny', insertafter: '^a', create: true }],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
