@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { findModule, moduleNames } from '../modules/index';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
-import { defaultRolesPath, expandRole, roleBlock, roleInclude, roleUseOf, type PlayRoles } from './roles';
+import { defaultRolesPath, expandRole, roleBlock, roleInclude, roleUseOf } from './roles';
 import {
   blockKeywords,
   handlerKeywords,
@@ -17,7 +17,7 @@ import {
 } from './schema';
 import { didYouMean } from '../suggest';
 import { keywordValues } from './keyword-values';
-import { checkKeywords, common, loopOf, type TaskLoadContext } from './task-keywords';
+import { checkKeywords, common, loopOf, type PlayRoles, type TaskLoadContext } from './task-keywords';
 import { checkTaskTemplates } from './template-check';
 import type { BlockTask, IncludeTask, ModuleTask, Task } from './types';
 import { YamlSource, type Path } from './yaml-source';
@@ -311,14 +311,21 @@ async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Ta
 
 /** Roles used from a task file read on its own (include_tasks at run time): searched from its directory. */
 function standaloneRoles(dir: string): PlayRoles {
+  return newPlayRoles(dir, defaultRolesPath());
+}
+
+/** A play's role bookkeeping, with this task loader for the roles' task and handler files. */
+export function newPlayRoles(playbookDir: string, rolesPath: string[]): PlayRoles {
   return {
-    playbookDir: dir,
-    rolesPath: defaultRolesPath(),
+    playbookDir,
+    rolesPath,
     handlers: [],
     seen: new Set(),
     handlerFiles: new Set(),
     playDefaults: {},
     playVars: {},
+    loadTaskFile: (ctx) => loadTaskList(ctx),
+    loadHandlers: (ctx, list) => loadTasks(ctx, list, [], 'handler'),
   };
 }
 
