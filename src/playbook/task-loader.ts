@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { findModule, moduleNames } from '../modules/index';
+import { actionForm } from './action-form';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
 import { defaultRolesPath, expandRole, roleBlock, roleInclude, roleUseOf } from './roles';
 import {
@@ -242,33 +243,6 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
     rescue: [],
     always: [],
   };
-}
-
-/**
- * `action: copy src=a dest=b` / `local_action: {module: copy, src: a}`: the old forms of `copy: ...`
- * (local_action adds `delegate_to: localhost`).
- */
-function actionForm(ctx: TaskLoadContext, raw: Raw, p: Path): Raw {
-  const key = 'local_action' in raw ? 'local_action' : 'action';
-  const { [key]: spec, ...rest } = raw;
-  let module: unknown;
-  let args: unknown;
-  if (typeof spec === 'string') {
-    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(spec);
-    module = m?.[1];
-    args = m?.[2] ? m[2] : null;
-  } else if (isMapping(spec)) {
-    const { module: name, ...a } = spec;
-    module = name;
-    args = a;
-  }
-  if (typeof module !== 'string' || !module)
-    throw ctx.src.error(`'${key}' needs a module: '${key}: MODULE ARGS' or '${key}: {module: MODULE, ...}'`, [
-      ...p,
-      key,
-    ]);
-  if (module in rest) throw ctx.src.error(`'${module}' given twice (as '${key}' and as a key)`, [...p, key]);
-  return { ...rest, [module]: args, ...(key === 'local_action' ? { delegate_to: 'localhost' } : {}) };
 }
 
 /** `import_role` (inlined now, as a block) or `include_role` (its tasks file read when reached). */
