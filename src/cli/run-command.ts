@@ -53,6 +53,7 @@ export interface RunOpts {
   sshConfig?: string;
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   connectTimeout?: number;
+  timeout?: number;
   connectRetries?: number;
   journal?: string;
   listHosts?: boolean;
@@ -90,8 +91,17 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('--private-key <file>', 'SSH private key when the inventory does not set one')
     .option('-F, --ssh-config <file>', 'OpenSSH client config file')
     .addOption(hostKeyOption(program))
-    .option('--connect-timeout <seconds>', 'SSH connect timeout', seconds)
-    .option('--connect-retries <n>', 'SSH connection attempts after the first', nonNegativeInt)
+    .option(
+      '-T, --timeout <seconds>',
+      "SSH connect timeout (default 10; a host's ansible_ssh_timeout wins, ssh_config ConnectTimeout loses)",
+      seconds,
+    )
+    .option('--connect-timeout <seconds>', 'same as --timeout', seconds)
+    .option(
+      '--connect-retries <n>',
+      'extra connect attempts after a failure that can heal (reset, MaxStartups; default 1)',
+      nonNegativeInt,
+    )
     .option('--journal <file>', 'append every run event as one JSON line to FILE')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
@@ -147,6 +157,10 @@ function writeRetryFile(pb: Playbook, hosts: string[], io: CliIo): void {
   } catch (e) {
     println(io.err, `warning: could not write retry file ${file}: ${(e as Error).message}`);
   }
+}
+
+function timeoutMs(s: number | undefined): number | undefined {
+  return s !== undefined ? Math.round(s * 1000) : undefined;
 }
 
 function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
@@ -218,7 +232,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const transportOpts: TransportFactoryOptions = {
     sshConfigFile: o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined,
     hostKeyChecking: hostKeyChecking(o, io.env),
-    connectTimeoutMs: o.connectTimeout !== undefined ? Math.round(o.connectTimeout * 1000) : undefined,
+    connectTimeoutMs: timeoutMs(o.timeout ?? o.connectTimeout),
     connectRetries: o.connectRetries,
     privateKey: o.privateKey ? path.resolve(io.cwd, o.privateKey) : undefined,
     user: o.user,
