@@ -207,16 +207,22 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
   // loaded lazily: the other commands must not pay for (or depend on) the reporters' terminal UI
-  const { createReporter, createJournal } = require('../report') as typeof import('../report');
-  const reporter = createReporter(kind, {
-    verbosity,
-    diff: Boolean(o.diff),
-    out: io.out,
-    err: io.err,
-    color: colorFor(human, io.env),
-    secrets,
-    isTTY: Boolean(io.out.isTTY),
-  });
+  const { createRunReporter, createJournal, OutcomeTracker } =
+    require('../report') as typeof import('../report');
+  const outcomes = new OutcomeTracker();
+  const reporter = createRunReporter(
+    kind,
+    {
+      verbosity,
+      diff: Boolean(o.diff),
+      out: io.out,
+      err: io.err,
+      color: colorFor(human, io.env),
+      secrets,
+      isTTY: Boolean(io.out.isTTY),
+    },
+    outcomes,
+  );
   let journal: ReturnType<typeof createJournal> | undefined;
   if (o.journal) {
     try {

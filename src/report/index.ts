@@ -3,6 +3,8 @@ import type { Reporter, RunEvent } from '../events';
 import { JsonReporter } from './json';
 import { PlainReporter } from './plain';
 import { PrettyReporter } from './pretty';
+import type { OutcomeTracker } from './outcomes';
+import { SummaryReporter } from './summary-reporter';
 import type { ReporterKind, ReporterOptions } from './types';
 
 export type { ReporterKind, ReporterOptions, TextSink } from './types';
@@ -10,9 +12,25 @@ export { createJournal, readJournal, Journal, redactEvent } from './journal';
 export { PlainReporter } from './plain';
 export { JsonReporter } from './json';
 export { banner, recapLine, renderDiff } from './ansible-format';
+export { OutcomeTracker, type HostOutcome, type OutcomeKind } from './outcomes';
+export { groupOutcomes, renderGroupedSummary } from './grouped-summary';
 
 const MIN_PRETTY_COLUMNS = 20;
 
+/** The display for `kind`, followed by the grouped summary (on stderr for json). */
+export function createRunReporter(
+  kind: ReporterKind,
+  opts: ReporterOptions,
+  outcomes?: OutcomeTracker,
+): Reporter {
+  const summary = new SummaryReporter(
+    { out: kind === 'json' ? opts.err : opts.out, diff: opts.diff, secrets: opts.secrets },
+    outcomes,
+  );
+  return teeReporters(createReporter(kind, opts), summary);
+}
+
+/** The display alone: listr2 rows, plain lines or NDJSON. */
 export function createReporter(kind: ReporterKind, opts: ReporterOptions): Reporter {
   if (kind === 'json') return new JsonReporter(opts);
   if (kind === 'pretty') {

@@ -1,0 +1,33 @@
+/**
+ * Prints the grouped summary (src/report/grouped-summary.ts) once the display has finished: after the
+ * PLAY RECAP of the plain and pretty views, on stderr for `--output json`.
+ */
+import type { Reporter, RunEvent } from '../events';
+import { groupOutcomes, renderGroupedSummary } from './grouped-summary';
+import { OutcomeTracker } from './outcomes';
+import { maskLiterals } from './redact';
+import type { TextSink } from './types';
+
+export class SummaryReporter implements Reporter {
+  private ended = false;
+
+  constructor(
+    private readonly o: { out: TextSink; diff: boolean; secrets?: string[] },
+    readonly outcomes: OutcomeTracker = new OutcomeTracker(),
+  ) {}
+
+  on(e: RunEvent): void {
+    this.outcomes.on(e);
+    if (e.kind === 'recap') this.ended = true;
+  }
+
+  close(): void {
+    // an interrupted run has no recap: its summary would claim hosts are fine that never finished
+    if (!this.ended) return;
+    const lines = renderGroupedSummary(groupOutcomes(this.outcomes.outcomes()), {
+      diff: this.o.diff,
+      check: this.outcomes.check,
+    });
+    for (const l of lines) this.o.out.write(maskLiterals(l, this.o.secrets) + '\n');
+  }
+}
