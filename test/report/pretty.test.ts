@@ -27,7 +27,7 @@ test('pretty: after the rows, failures and the PLAY RECAP are printed at close',
     isTTY: true,
   });
   for (const e of scriptedEvents()) r2.on(e);
-  await r2.close();
+  await r2.close?.();
   assert.match(
     out2.text,
     /\nCHANGED\n  \[write csr\.conf\]\n    1 host \(kube01\): ~ write \/etc\/pki\/tls\/kube01\/csr\.conf/,
