@@ -24,6 +24,10 @@ import {
   seconds,
 } from './option-parsers';
 import { listHosts, listTasks } from './playbook-listing';
+import { runDigests } from './run-digests';
+import { failedHostsOf, finishRun, openRunJournal, selectHosts } from './run-journal-io';
+import { parseShard, retryFilesWanted, writeRetryFile } from './run-session';
+import { reportFormatError } from '../report/fleet-report';
 import { secretLiterals } from './secret-literals';
 
 /**
@@ -59,7 +63,18 @@ export interface RunOpts {
   listHosts?: boolean;
   listTasks?: boolean;
   syntaxCheck?: boolean;
-  retryFile: boolean;
+  /** `--retry-file` / `--no-retry-file`; undefined: ANSIBLE_RETRY_FILES_ENABLED, else off. */
+  retryFile?: boolean;
+  /** `--report FILE.json|FILE.md` (repeatable). */
+  report: string[];
+  /** `--retry-failed RUN`: only RUN's failed and unreachable hosts. */
+  retryFailed?: string;
+  /** `--shard I/N`. */
+  shard?: string;
+  /** Set by `runs resume`: the journaled run to continue, and what it finished. */
+  resume?: import('../runner/resume').ResumeState;
+  /** The command line to journal (default: this process's). */
+  commandLine?: string[];
 }
 
 export function registerRunCommand(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -102,11 +117,20 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
       'extra connect attempts after a failure that can heal (reset, MaxStartups; default 1)',
       nonNegativeInt,
     )
-    .option('--journal <file>', 'append every run event as one JSON line to FILE')
+    .option('--journal <file>', 'also append every run event as one JSON line to FILE')
+    .option(
+      '--report <file>',
+      'write the fleet report to FILE.json or FILE.md (repeatable: both at once)',
+      collect,
+      [],
+    )
+    .option('--retry-failed <run>', "a new run limited to RUN's failed and unreachable hosts")
+    .option('--shard <I/N>', 'run only shard I (0..N-1) of the selected hosts (stable hash of the name)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook, then exit')
-    .option('--no-retry-file', 'do not write PLAYBOOK.retry (beside the playbook) listing failed hosts')
+    .option('--retry-file', 'write the failed hosts to .remediate/retry/PLAYBOOK.retry (off by default)')
+    .option('--no-retry-file', 'do not write a retry file (even with ANSIBLE_RETRY_FILES_ENABLED)')
     .action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
 }
 
@@ -140,22 +164,6 @@ function applyBecomeDefaults(pb: Playbook, o: RunOpts): void {
   for (const play of pb.plays) {
     if (o.become && play.become === undefined) play.become = true;
     if (o.becomeUser && play.becomeUser === undefined) play.becomeUser = o.becomeUser;
-  }
-}
-
-/** The retry file sits next to the playbook: `dir/NAME.retry` for `dir/NAME.yml`. */
-export function retryFilePath(playbookFile: string): string {
-  const dir = path.dirname(playbookFile);
-  return path.join(dir, path.basename(playbookFile, path.extname(playbookFile)) + '.retry');
-}
-
-function writeRetryFile(pb: Playbook, hosts: string[], io: CliIo): void {
-  const file = retryFilePath(pb.file);
-  try {
-    fs.writeFileSync(file, hosts.join('\n') + '\n');
-    println(io.err, `to retry the failed hosts: --limit @${path.relative(io.cwd, file) || file}`);
-  } catch (e) {
-    println(io.err, `warning: could not write retry file ${file}: ${(e as Error).message}`);
   }
 }
 
@@ -198,6 +206,15 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     io.out.write(listHosts(pb, inventory, extraVars, limit));
     return ExitCode.OK;
   }
+  for (const f of o.report ?? []) {
+    const bad = reportFormatError(f);
+    if (bad) throw new UsageError(bad);
+  }
+  const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
+  const selected = selectHosts(inventory, limit, {
+    shard,
+    only: o.retryFailed !== undefined ? failedHostsOf(io.cwd, o.retryFailed) : undefined,
+  });
   applyBecomeDefaults(pb, o);
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
@@ -210,6 +227,28 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const { createRunReporter, createJournal, OutcomeTracker } =
     require('../report') as typeof import('../report');
   const outcomes = new OutcomeTracker();
+  const runJournal = openRunJournal(io, {
+    playbook: pb.file,
+    options: { ...o, resume: undefined, commandLine: undefined, inventory: sources },
+    digests: runDigests(
+      pb.file,
+      sources.filter((x) => fs.existsSync(x)),
+    ),
+    check: Boolean(o.check),
+    commandLine: o.commandLine ?? ['remediate', ...process.argv.slice(2)],
+    ...(shard ? { shard } : {}),
+    ...(o.resume ? { resumes: o.resume.runId } : {}),
+    ...(o.retryFailed ? { retries: o.retryFailed } : {}),
+    secrets,
+  });
+  if (selected && selected.length === 0) {
+    println(
+      io.err,
+      `no hosts selected${shard ? ` in shard ${shard.index}/${shard.count}` : ''}: nothing to do`,
+    );
+    finishRun(io, runJournal, outcomes, o.report, secrets, { exitCode: ExitCode.OK, interrupted: false });
+    return ExitCode.OK;
+  }
   const reporter = createRunReporter(
     kind,
     {
@@ -234,6 +273,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const emit = (e: RunEvent) => {
     reporter.on(e);
     journal?.on(e);
+    runJournal?.on(e);
   };
   const transportOpts: TransportFactoryOptions = {
     sshConfigFile: o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined,
@@ -278,7 +318,8 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
         emit,
         check: Boolean(o.check),
         diff: Boolean(o.diff),
-        limit,
+        limit: selected ? selected.join(',') : limit,
+        resume: o.resume,
         tags: o.tags,
         skipTags: o.skipTags,
         extraVars,
@@ -298,9 +339,13 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     await reporter.close?.();
     journal?.close();
   }
+  finishRun(io, runJournal, outcomes, o.report, secrets, {
+    exitCode: code,
+    interrupted: abort.signal.aborted,
+  });
   // after the reporter has closed: the pretty view prints its failures and recap when it ends
-  if (retry.length && o.retryFile !== false && !abort.signal.aborted)
-    writeRetryFile(pb, inventoryOrder(inventory, retry), io);
+  if (retry.length && retryFilesWanted(o.retryFile, io.env) && !abort.signal.aborted)
+    writeRetryFile(io.cwd, pb.file, inventoryOrder(inventory, retry), io);
   if (inventory instanceof InventoryData) {
     // a play whose whole pattern matched nothing was already reported (located) by the runner
     const said = new Set(pb.plays.map((p) => `could not match host pattern "${p.hosts}", ignoring it`));

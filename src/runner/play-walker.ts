@@ -12,6 +12,7 @@ import { GATHER_SCRIPT, factVars, parseGatheredFacts } from './gather-facts';
 import { errorOutcome } from './module-call';
 import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
 import { shouldRunTags } from './tags';
+import { doneBefore, skipAsDone } from './resume';
 import { executeTask, resolveBecome } from './task-executor';
 import { taskVars, type TaskScope, rootScope } from './variables';
 
@@ -260,6 +261,15 @@ async function runModuleStep(
   const sc: TaskScope = { ...scope, tags, inherited: inheritKeywords(scope.inherited, task) };
   const n = (hr.occurrences.get(task) ?? 0) + 1;
   hr.occurrences.set(task, n);
+  // runs resume: a task this host finished before is not run again (run_once tasks run: they are shared)
+  const resumed =
+    shared.opts.resume && !sc.inherited.runOnce
+      ? doneBefore(shared.opts.resume, hr.state.name, info.loc)
+      : undefined;
+  if (resumed) {
+    skipAsDone(wave, hr, task, resumed, { name, loc: info.loc, handler }, vars);
+    return 'ok';
+  }
   let end;
   if (sc.inherited.runOnce) {
     const byTask = wave.runOnce.get(task) ?? new Map();

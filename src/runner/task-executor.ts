@@ -254,7 +254,7 @@ export async function executeTask(
   }
 }
 
-function notify(wave: WaveRun, hr: HostRun, task: ModuleTask, vars: Vars): void {
+export function notify(wave: WaveRun, hr: HostRun, task: ModuleTask, vars: Vars): void {
   const handlers = wave.play.handlers;
   for (const raw of task.notify ?? []) {
     let name = raw;

@@ -36,6 +36,8 @@ export interface RunnerOptions {
   templar?: TemplarLike;
   /** Loader seam for include_tasks / vars_files. Default: src/playbook. */
   loader?: RunnerLoader;
+  /** `runs resume`: tasks each host finished in the journaled run are skipped as done. */
+  resume?: import('./resume').ResumeState;
 }
 
 export interface RunSummary {

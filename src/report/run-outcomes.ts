@@ -1,0 +1,37 @@
+/**
+ * Outcomes of a journaled run, replayed from its events through the same OutcomeTracker a live run uses.
+ * A run that never reached its recap (interrupted, killed) has hosts that did not finish: they are
+ * reported as such by `runs show` and continued by `runs resume`.
+ */
+import type { RunEvent } from '../events';
+import { isFinalResult } from '../runner/resume';
+import { OutcomeTracker, type HostOutcome } from './outcomes';
+import type { StoredRun } from './run-journal';
+
+export function outcomesOfRun(run: StoredRun): HostOutcome[] {
+  const t = new OutcomeTracker();
+  for (const e of run.events) t.on(e);
+  return t.outcomes();
+}
+
+/** Did the run reach its recap (every host finished: ok, changed, failed or unreachable)? */
+export function runCompleted(run: StoredRun): boolean {
+  return run.events.some((e) => e.kind === 'recap');
+}
+
+/**
+ * Hosts that stopped for good in an unfinished run: unreachable, or whose last task result failed (not
+ * because the run was interrupted). Every other host of the run's selection has work left.
+ */
+export function stoppedHosts(events: readonly RunEvent[]): Set<string> {
+  const last = new Map<string, RunEvent & { kind: 'task-result' }>();
+  const out = new Set<string>();
+  for (const e of events) {
+    if (e.kind !== 'task-result') continue;
+    if (e.status === 'unreachable') out.add(e.host);
+    if (e.module === 'gather_facts' || isFinalResult(e)) last.set(e.host, e);
+  }
+  for (const [h, e] of last)
+    if (e.status === 'failed' && !/interrupted|AbortError|aborted/i.test(e.msg ?? '')) out.add(h);
+  return out;
+}
