@@ -12,6 +12,7 @@ import { processIo, println, type CliIo } from './cli-io';
 import { registerInventoryCommand } from './inventory-command';
 import { registerLabCommands } from './lab-command';
 import { registerRunCommand } from './run-command';
+import { registerRunsCommands } from './runs-command';
 import { registerValidateCommand } from './validate-command';
 
 export function packageVersion(): string {
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
       writeErr: (s) => io.err.write(s),
     });
   registerRunCommand(program, io, done);
+  registerRunsCommands(program, io, done);
   registerValidateCommand(program, io, done);
   registerInventoryCommand(program, io, done);
   program

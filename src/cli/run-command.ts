@@ -72,7 +72,9 @@ export interface RunOpts {
   /** `--shard I/N`. */
   shard?: string;
   /** Set by `runs resume`: the journaled run to continue, and what it finished. */
-  resume?: import('../runner/resume').ResumeState;
+  resume?: import('../runner/resume-state').ResumeState;
+  /** Set by `runs resume`: hosts that stopped for good in the resumed run (failed, unreachable). */
+  exclude?: string[];
   /** The command line to journal (default: this process's). */
   commandLine?: string[];
 }
@@ -214,6 +216,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const selected = selectHosts(inventory, limit, {
     shard,
     only: o.retryFailed !== undefined ? failedHostsOf(io.cwd, o.retryFailed) : undefined,
+    exclude: o.exclude ? new Set(o.exclude) : o.resume ? new Set() : undefined,
   });
   applyBecomeDefaults(pb, o);
   let becomePassword: Secret | undefined;
@@ -227,9 +230,10 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const { createRunReporter, createJournal, OutcomeTracker } =
     require('../report') as typeof import('../report');
   const outcomes = new OutcomeTracker();
+  const abort = new AbortController();
   const runJournal = openRunJournal(io, {
     playbook: pb.file,
-    options: { ...o, resume: undefined, commandLine: undefined, inventory: sources },
+    options: { ...o, resume: undefined, exclude: undefined, commandLine: undefined, inventory: sources },
     digests: runDigests(
       pb.file,
       sources.filter((x) => fs.existsSync(x)),
@@ -261,6 +265,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
       isTTY: Boolean(io.out.isTTY),
     },
     outcomes,
+    () => abort.signal.aborted,
   );
   let journal: ReturnType<typeof createJournal> | undefined;
   if (o.journal) {
@@ -290,7 +295,6 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const { defaultRunnerOptions, runPlaybook } = require('../runner') as typeof import('../runner');
   const transportFactory = createTransportFactory(transportOpts);
 
-  const abort = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;

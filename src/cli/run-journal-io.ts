@@ -101,11 +101,14 @@ export function failedHostsOf(cwd: string, run: string): Set<string> {
 export function selectHosts(
   inventory: Inventory,
   limit: string | undefined,
-  o: { shard?: { index: number; count: number }; only?: Set<string> },
+  o: { shard?: { index: number; count: number }; only?: Set<string>; exclude?: Set<string> },
 ): string[] | undefined {
-  if (!o.shard && !o.only) return undefined;
+  if (!o.shard && !o.only && !o.exclude) return undefined;
   const base = limit !== undefined ? inventory.select(limit) : [...inventory.hosts.keys()];
   return base.filter(
-    (h) => (!o.only || o.only.has(h)) && (!o.shard || shardOf(h, o.shard.count) === o.shard.index),
+    (h) =>
+      (!o.only || o.only.has(h)) &&
+      !o.exclude?.has(h) &&
+      (!o.shard || shardOf(h, o.shard.count) === o.shard.index),
   );
 }

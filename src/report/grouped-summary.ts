@@ -72,6 +72,7 @@ export interface GroupedSummary {
   failed: Group[];
   unreachable: Group[];
   ok: string[];
+  unfinished: string[];
   totals: Record<OutcomeKind, number>;
   hostCount: number;
 }
@@ -129,6 +130,7 @@ export function groupOutcomes(outcomes: readonly HostOutcome[]): GroupedSummary 
     failed,
     unreachable,
     ok: of('ok').map((o) => o.host),
+    unfinished: of('unfinished').map((o) => o.host),
     totals: totals(outcomes),
     hostCount: outcomes.length,
   };
@@ -193,6 +195,11 @@ export function renderGroupedSummary(s: GroupedSummary, opts: { diff: boolean; c
   section('FAILED', s.failed, true, (g) => [`  ${hostsOf(g)}: ${g.text}`]);
   section('UNREACHABLE', s.unreachable, false, (g) => [`  ${hostsOf(g)}: ${g.text}`]);
   if (s.ok.length) lines.push('', `ALREADY FINE: ${hostCount(s.ok.length)} (${collapseHosts(s.ok)})`);
+  if (s.unfinished.length)
+    lines.push(
+      '',
+      `DID NOT FINISH (interrupted): ${hostCount(s.unfinished.length)} (${collapseHosts(s.unfinished)})`,
+    );
   lines.push('', `TOTAL ${totalsLine(s.totals, s.hostCount)}`);
   return lines;
 }

@@ -22,9 +22,10 @@ export function createRunReporter(
   kind: ReporterKind,
   opts: ReporterOptions,
   outcomes?: OutcomeTracker,
+  interrupted?: () => boolean,
 ): Reporter {
   const summary = new SummaryReporter(
-    { out: kind === 'json' ? opts.err : opts.out, diff: opts.diff, secrets: opts.secrets },
+    { out: kind === 'json' ? opts.err : opts.out, diff: opts.diff, secrets: opts.secrets, interrupted },
     outcomes,
   );
   return teeReporters(createReporter(kind, opts), summary);

@@ -6,7 +6,8 @@
  */
 import type { HostCounts, Reporter, RunEvent } from '../events';
 
-export type OutcomeKind = 'changed' | 'ok' | 'would-change' | 'refused' | 'failed' | 'unreachable';
+export type OutcomeKind =
+  'changed' | 'ok' | 'would-change' | 'refused' | 'failed' | 'unreachable' | 'unfinished';
 
 export const OUTCOME_KINDS: readonly OutcomeKind[] = [
   'changed',
@@ -15,6 +16,7 @@ export const OUTCOME_KINDS: readonly OutcomeKind[] = [
   'refused',
   'failed',
   'unreachable',
+  'unfinished',
 ];
 
 /** Words for an outcome in summaries and reports. */
@@ -25,6 +27,7 @@ export const OUTCOME_LABEL: Record<OutcomeKind, string> = {
   refused: 'refused',
   failed: 'failed',
   unreachable: 'unreachable',
+  unfinished: 'did not finish (interrupted)',
 };
 
 export interface ChangeRecord {
@@ -82,6 +85,8 @@ const zero = (): HostCounts => ({
 export class OutcomeTracker implements Reporter {
   private readonly seen = new Map<string, Seen>();
   check = false;
+  /** The run was interrupted (Ctrl-C) or never ended (killed): hosts that did not stop are unfinished. */
+  interrupted = false;
   recap?: Record<string, HostCounts>;
   durationMs = 0;
   started?: number;
@@ -182,6 +187,7 @@ export class OutcomeTracker implements Reporter {
         ...(f ? { task: f.task, loc: f.loc } : {}),
       };
     }
+    if (this.interrupted) return { ...base, outcome: 'unfinished' };
     if (base.changes.length > 0 || counts.changed > 0)
       return { ...base, outcome: this.check ? 'would-change' : 'changed' };
     return { ...base, outcome: 'ok' };

@@ -182,6 +182,11 @@ export class PlainReporter implements Reporter {
         break;
       }
       case 'skipped': {
+        if (e.result?.['done_in'] !== undefined) {
+          // runs resume: finished in the resumed run, not run again
+          this.print(this.c(`done: [${e.host}] (in run ${String(e.result['done_in'])})`, CYAN));
+          break;
+        }
         const arrow = e.item !== undefined ? ` => (item=${e.item})` : '';
         const reason = v >= 1 && e.msg ? ` => ${e.msg}` : '';
         this.print(this.c(`skipping: [${e.host}]${arrow}${reason}`, CYAN));

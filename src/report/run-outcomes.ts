@@ -4,19 +4,20 @@
  * reported as such by `runs show` and continued by `runs resume`.
  */
 import type { RunEvent } from '../events';
-import { isFinalResult } from '../runner/resume';
+import { isFinalResult } from '../runner/resume-state';
 import { OutcomeTracker, type HostOutcome } from './outcomes';
 import type { StoredRun } from './run-journal';
 
 export function outcomesOfRun(run: StoredRun): HostOutcome[] {
   const t = new OutcomeTracker();
+  t.interrupted = !runCompleted(run);
   for (const e of run.events) t.on(e);
   return t.outcomes();
 }
 
-/** Did the run reach its recap (every host finished: ok, changed, failed or unreachable)? */
+/** Did every host finish (ok, changed, failed or unreachable)? Not after Ctrl-C, nor when killed. */
 export function runCompleted(run: StoredRun): boolean {
-  return run.events.some((e) => e.kind === 'recap');
+  return !run.meta.interrupted && run.events.some((e) => e.kind === 'recap');
 }
 
 /**

@@ -12,7 +12,13 @@ export class SummaryReporter implements Reporter {
   private ended = false;
 
   constructor(
-    private readonly o: { out: TextSink; diff: boolean; secrets?: string[] },
+    private readonly o: {
+      out: TextSink;
+      diff: boolean;
+      secrets?: string[];
+      /** Ctrl-C: hosts that had not stopped are shown as unfinished. */
+      interrupted?: () => boolean;
+    },
     readonly outcomes: OutcomeTracker = new OutcomeTracker(),
   ) {}
 
@@ -22,8 +28,9 @@ export class SummaryReporter implements Reporter {
   }
 
   close(): void {
-    // an interrupted run has no recap: its summary would claim hosts are fine that never finished
+    // a killed run has no recap; after Ctrl-C, hosts that were still working did not finish
     if (!this.ended) return;
+    this.outcomes.interrupted ||= this.o.interrupted?.() ?? false;
     const lines = renderGroupedSummary(groupOutcomes(this.outcomes.outcomes()), {
       diff: this.o.diff,
       check: this.outcomes.check,

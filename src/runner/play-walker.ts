@@ -12,7 +12,8 @@ import { GATHER_SCRIPT, factVars, parseGatheredFacts } from './gather-facts';
 import { errorOutcome } from './module-call';
 import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
 import { shouldRunTags } from './tags';
-import { doneBefore, skipAsDone } from './resume';
+import { skipAsDone } from './resume';
+import { doneBefore } from './resume-state';
 import { executeTask, resolveBecome } from './task-executor';
 import { taskVars, type TaskScope, rootScope } from './variables';
 

@@ -37,7 +37,7 @@ export interface RunnerOptions {
   /** Loader seam for include_tasks / vars_files. Default: src/playbook. */
   loader?: RunnerLoader;
   /** `runs resume`: tasks each host finished in the journaled run are skipped as done. */
-  resume?: import('./resume').ResumeState;
+  resume?: import('./resume-state').ResumeState;
 }
 
 export interface RunSummary {
