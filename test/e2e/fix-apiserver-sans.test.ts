@@ -25,7 +25,6 @@ let rollback: LabInfo;
 function checksums(lab: LabInfo, cluster: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
@@ -34,7 +33,17 @@ function checksums(lab: LabInfo, cluster: string): Record<string, string> {
           createHash('sha256').update(readFileSync(p)).digest('hex') + ' ' + statSync(p).mode.toString(8);
     }
   };
-  for (const d of ['etc', 'root']) walk(path.join(lab.dir, 'clusters', cluster, d));
+  for (const d of ['etc', 'root']) {
+    // a missing directory would make every comparison {} === {}: it is an error, not an empty set
+    const dir = path.join(lab.dir, 'clusters', cluster, d);
+    assert.ok(existsSync(dir), `${dir} exists`);
+    walk(dir);
+  }
+  const crt = path.join(lab.dir, 'clusters', cluster, 'etc/pki/tls/kube01/server.crt');
+  assert.ok(
+    out[crt],
+    `${cluster}: the checksums include its server certificate (${Object.keys(out).length} files)`,
+  );
   return out;
 }
 const allChecksums = (lab: LabInfo) =>
@@ -137,6 +146,8 @@ test('run: sans clusters fixed and verified, refused ones byte-identical, health
   const verify = Object.fromEntries((await labVerify({ dir: fleetDir })).map((v) => [v.cluster, v]));
   for (const c of fixable()) {
     assert.ok(verify[c]!.ok, `${c}: ${verify[c]!.detail}\n${out}`);
+    // the same checksums see the fix: so "byte-identical" below compares what the master really has
+    assert.not.equal(checksums(fleet, c), original[c], `${c}: the fix shows in its files`);
     assert.equal([rc[host(c)]!.failed, rc[host(c)]!.unreachable], [0, 0]);
     assert.ok(rc[host(c)]!.changed > 0);
     const pki = path.join(fleet.dir, 'clusters', c, 'etc/pki/tls/kube01');

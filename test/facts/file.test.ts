@@ -8,17 +8,28 @@ import { parseUnitState } from '../../src/facts/systemd';
 import { putScript, sha256 } from '../../src/transport/file-transfer';
 import { LocalTransport } from '../../src/transport/local';
 import type { Fact } from '../../src/facts/types';
+import { onlyIf, requireTool } from '../helpers/skip';
 
 let dir = '';
 let bbPath = '';
 const gnu = new LocalTransport('localhost');
 let bb: LocalTransport | undefined;
+/** The busybox half: fact and upload scripts must not rely on GNU-only options. */
+const withBusybox = onlyIf(test, requireTool('busybox'));
+/** Registers `body` once for GNU coreutils and once for a busybox-only PATH (a visible skip without busybox). */
+function bothFlavours(name: string, body: (t: LocalTransport) => Promise<void>): void {
+  test(`${name} (GNU coreutils)`, () => body(gnu));
+  withBusybox(`${name} (busybox)`, () => {
+    assert.ok(bb, 'the before hook set up the busybox PATH');
+    return body(bb!);
+  });
+}
 
 test.before(async () => {
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'remediate-facts-'));
   // A busybox-only PATH, to check the fact scripts do not rely on GNU-only options.
-  if (existsSync('/usr/bin/busybox') || existsSync('/bin/busybox')) {
-    const box = existsSync('/usr/bin/busybox') ? '/usr/bin/busybox' : '/bin/busybox';
+  const box = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
+  if (box) {
     bbPath = path.join(dir, 'busybox-bin');
     await fsp.mkdir(bbPath);
     const tools =
@@ -36,29 +47,26 @@ async function run<T>(t: LocalTransport, f: Fact<T>): Promise<T> {
   return f.parse(r.stdout, r);
 }
 
-test('fileStat on GNU coreutils and busybox agree', async () => {
-  const f = path.join(dir, 'a.txt');
+bothFlavours('fileStat', async (t) => {
+  const f = path.join(dir, `a-${t.host}.txt`);
   await fsp.writeFile(f, 'hello\n');
   await fsp.chmod(f, 0o600);
-  const l = path.join(dir, 'a.link');
+  const l = path.join(dir, `a-${t.host}.link`);
   await fsp.symlink(f, l);
-  for (const t of [gnu, bb]) {
-    if (!t) continue;
-    const st = await run(t, fileStat(f));
-    assert.is(st.exists, true);
-    assert.is(st.isreg, true);
-    assert.is(st.mode, '0600');
-    assert.is(st.size, 6);
-    assert.is(st.checksum, sha256('hello\n'));
-    const ls = await run(t, fileStat(l));
-    assert.is(ls.islnk, true);
-    assert.is(ls.lnk_source, f);
-    assert.is(ls.checksum, undefined);
-    const lf = await run(t, fileStat(l, { follow: true }));
-    assert.is(lf.isreg, true);
-    assert.is((await run(t, fileStat(dir))).isdir, true);
-    assert.is((await run(t, fileStat(path.join(dir, "no'pe")))).exists, false);
-  }
+  const st = await run(t, fileStat(f));
+  assert.is(st.exists, true);
+  assert.is(st.isreg, true);
+  assert.is(st.mode, '0600');
+  assert.is(st.size, 6);
+  assert.is(st.checksum, sha256('hello\n'));
+  const ls = await run(t, fileStat(l));
+  assert.is(ls.islnk, true);
+  assert.is(ls.lnk_source, f);
+  assert.is(ls.checksum, undefined);
+  const lf = await run(t, fileStat(l, { follow: true }));
+  assert.is(lf.isreg, true);
+  assert.is((await run(t, fileStat(dir))).isdir, true);
+  assert.is((await run(t, fileStat(path.join(dir, "no'pe")))).exists, false);
 });
 
 test('parseStat reads both stat flavours; a failing stat is an error', () => {
@@ -70,39 +78,33 @@ test('parseStat reads both stat flavours; a failing stat is an error', () => {
   );
 });
 
-test('fileContent survives binary content', async () => {
-  const f = path.join(dir, 'bin');
+bothFlavours('fileContent survives binary content', async (t) => {
+  const f = path.join(dir, `bin-${t.host}`);
   const bytes = Buffer.from([0, 255, 10, 13, 1, 2, 3]);
   await fsp.writeFile(f, bytes);
-  for (const t of [gnu, bb]) {
-    if (!t) continue;
-    const c = await run(t, fileContent(f));
-    assert.is(c.exists, true);
-    assert.equal([...c.content], [...bytes]);
-    assert.is((await run(t, fileContent(path.join(dir, 'missing')))).exists, false);
-  }
+  const c = await run(t, fileContent(f));
+  assert.is(c.exists, true);
+  assert.equal([...c.content], [...bytes]);
+  assert.is((await run(t, fileContent(path.join(dir, 'missing')))).exists, false);
 });
 
-test('putScript (shell upload): atomic, idempotent, mode kept, no temp leftovers', async () => {
-  for (const t of [gnu, bb]) {
-    if (!t) continue;
-    const f = path.join(dir, `put-${t.host}`);
-    const body = Buffer.from('content\n');
-    const r1 = await t.exec(putScript(f, sha256(body), { mode: 0o640 }), { stdin: body });
-    assert.is(r1.stdout.trim(), 'changed', r1.stderr);
-    assert.is((await fsp.stat(f)).mode & 0o777, 0o640);
-    const r2 = await t.exec(putScript(f, sha256(body), { mode: 0o640 }), { stdin: body });
-    assert.is(r2.stdout.trim(), 'unchanged');
-    const r3 = await t.exec(putScript(f, sha256(body), { mode: 0o600 }), { stdin: body });
-    assert.is(r3.stdout.trim(), 'changed');
-    const other = Buffer.from('other\n');
-    await t.exec(putScript(f, sha256(other)), { stdin: other });
-    assert.is(await fsp.readFile(f, 'utf8'), 'other\n');
-    assert.is((await fsp.stat(f)).mode & 0o777, 0o600);
-    // a failure (directory missing) leaves nothing behind
-    const bad = await t.exec(putScript(path.join(dir, 'nodir', 'x'), sha256(body)), { stdin: body });
-    assert.is.not(bad.code, 0);
-  }
+bothFlavours('putScript (shell upload): atomic, idempotent, mode kept, no temp leftovers', async (t) => {
+  const f = path.join(dir, `put-${t.host}`);
+  const body = Buffer.from('content\n');
+  const r1 = await t.exec(putScript(f, sha256(body), { mode: 0o640 }), { stdin: body });
+  assert.is(r1.stdout.trim(), 'changed', r1.stderr);
+  assert.is((await fsp.stat(f)).mode & 0o777, 0o640);
+  const r2 = await t.exec(putScript(f, sha256(body), { mode: 0o640 }), { stdin: body });
+  assert.is(r2.stdout.trim(), 'unchanged');
+  const r3 = await t.exec(putScript(f, sha256(body), { mode: 0o600 }), { stdin: body });
+  assert.is(r3.stdout.trim(), 'changed');
+  const other = Buffer.from('other\n');
+  await t.exec(putScript(f, sha256(other)), { stdin: other });
+  assert.is(await fsp.readFile(f, 'utf8'), 'other\n');
+  assert.is((await fsp.stat(f)).mode & 0o777, 0o600);
+  // a failure (directory missing) leaves nothing behind
+  const bad = await t.exec(putScript(path.join(dir, 'nodir', 'x'), sha256(body)), { stdin: body });
+  assert.is.not(bad.code, 0);
   assert.equal(
     readdirSync(dir).filter((n) => n.startsWith('.remediate')),
     [],

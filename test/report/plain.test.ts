@@ -1,25 +1,39 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createReporter } from '../../src/report/index';
 import { PlainReporter } from '../../src/report/plain';
+import { ansibleParityEvents } from './ansible-events';
+import { diffHunks, golden, imitatedLines, readGolden } from './goldens';
 import { SECRET, scriptedEvents, sink } from './scripted-events';
 
-/** Compare with a golden file; `UPDATE_GOLDEN=1` rewrites it. */
-export function golden(name: string, actual: string): void {
-  const file = path.join(__dirname, 'golden', name);
-  if (process.env['UPDATE_GOLDEN'] === '1' || !fs.existsSync(file)) fs.writeFileSync(file, actual);
-  assert.fixture(actual, fs.readFileSync(file, 'utf8'));
-}
-
-function render(verbosity: number, diff: boolean) {
+function render(verbosity: number, diff: boolean, events = scriptedEvents()) {
   const out = sink();
   const err = sink();
   const r = createReporter('plain', { verbosity, diff, out, err, color: false, secrets: [SECRET] });
-  for (const e of scriptedEvents()) r.on(e);
+  for (const e of events) r.on(e);
   return { out: out.text, err: err.text };
 }
+
+test('plain: banners, status lines, retries, debug block and PLAY RECAP are what ansible-playbook printed', () => {
+  // golden/ansible-plain.txt: ansible-playbook --diff on golden/ansible/site.yml (golden/regenerate.sh);
+  // ansible-events.ts is the same run as remediate's events.
+  const ansible = readGolden('ansible-plain.txt');
+  const { out } = render(0, true, ansibleParityEvents());
+  const want = imitatedLines(ansible);
+  assert.ok(want.length >= 20, `the Ansible golden holds the run (${want.length} lines)`);
+  assert.ok(
+    want.some((l) => l.startsWith('kube02                     : ok=4')),
+    'the recap is in the golden',
+  );
+  assert.equal(imitatedLines(out), want);
+});
+
+test('plain: --diff hunks are the ones ansible-playbook printed', () => {
+  const ansible = diffHunks(readGolden('ansible-plain.txt'));
+  assert.is(ansible.length, 1, 'the golden run shows one diff');
+  assert.equal(diffHunks(render(0, true, ansibleParityEvents()).out), ansible);
+  assert.equal(diffHunks(render(0, false, ansibleParityEvents()).out), [], 'no diff without --diff');
+});
 
 test('plain: golden output with --diff', () => {
   const { out, err } = render(0, true);

@@ -21,6 +21,15 @@ export class FakeWorld {
   unreachable = new Set<string>();
   /** Per-host delay of each exec (ms, real timers). */
   delay = new Map<string, number>();
+  /** Per-host gates: a host's execs wait until its gate is released (see hold). */
+  gates = new Map<string, Promise<void>>();
+
+  /** Holds every exec on `host` until the returned release is called: order from events, not delays. */
+  hold(host: string): () => void {
+    let release!: () => void;
+    this.gates.set(host, new Promise<void>((r) => (release = r)));
+    return () => release();
+  }
 
   kv(host: string): Map<string, string> {
     let m = this.store.get(host);
@@ -42,6 +51,7 @@ export class FakeWorld {
         world.inFlight++;
         world.peak = Math.max(world.peak, world.inFlight);
         try {
+          await world.gates.get(h.name);
           const d = world.delay.get(h.name) ?? 0;
           await new Promise((r) => setTimeout(r, d));
           const words = cmd.script.split(' ');

@@ -23,8 +23,18 @@ freshFakesEachTest(test);
 test('linear keeps hosts in step; free lets a fast host run ahead', async () => {
   for (const strategy of ['linear', 'free'] as const) {
     const world = new FakeWorld();
-    world.delay.set('a', 30);
+    // Host a's commands wait until the test releases them, which it does on an observed result: under free
+    // once b has finished both tasks (b must not wait for a); under linear once b has finished t1 (b cannot
+    // start t2 before a finished t1, so waiting for b:t2 would never end).
+    const releaseA = world.hold('a');
+    const releaseOn = strategy === 'free' ? 'b:t2' : 'b:t1';
+    // Only a runner that gets the order wrong reaches this; the assertions below then say how.
+    const watchdog = setTimeout(releaseA, 10_000);
     const events: RunEvent[] = [];
+    const emit = (e: RunEvent) => {
+      events.push(e);
+      if (e.kind === 'task-result' && `${e.host}:${e.task}` === releaseOn) releaseA();
+    };
     const pb = playbook(
       play(
         [
@@ -34,11 +44,14 @@ test('linear keeps hosts in step; free lets a fast host run ahead', async () => 
         { strategy },
       ),
     );
-    const s = await runPlaybook(pb, two(), options(world, events));
+    const s = await runPlaybook(pb, two(), options(world, events, { emit }));
+    clearTimeout(watchdog);
     assert.is(s.exitCode, 0);
     const order = results(events).map((e) => `${e.host}:${e.task}`);
-    if (strategy === 'linear') assert.equal(order.slice(0, 2).sort(), ['a:t1', 'b:t1']);
-    else assert.equal(order.slice(0, 2), ['b:t1', 'b:t2']);
+    if (strategy === 'linear') {
+      assert.equal(order.slice(0, 2), ['b:t1', 'a:t1'], `${strategy}: ${order}`);
+      assert.equal(order.slice(2).sort(), ['a:t2', 'b:t2'], `${strategy}: ${order}`);
+    } else assert.equal(order, ['b:t1', 'b:t2', 'a:t1', 'a:t2'], `${strategy}: ${order}`);
     const starts = events
       .filter((e) => e.kind === 'task-start')
       .map((e) => (e as { task: string; hosts: string[] }).hosts.length);
@@ -355,15 +368,25 @@ test('abort: exit 99', async () => {
   const ac = new AbortController();
   const events: RunEvent[] = [];
   const world = new FakeWorld();
-  world.delay.set('a', 20);
-  const p = runPlaybook(
+  // Abort while the first task's command is running (held until then), not after a delay.
+  const releaseA = world.hold('a');
+  const emit = (e: RunEvent) => {
+    events.push(e);
+    if (e.kind === 'task-start' && !ac.signal.aborted) {
+      ac.abort();
+      releaseA();
+    }
+  };
+  const s = await runPlaybook(
     playbook(play([task('kv', { key: 'k', value: 'v' }), task('kv', { key: 'k2', value: 'v' })])),
     fakeInventory({ hosts: { a: {} } }),
-    options(world, events, { signal: ac.signal }),
+    options(world, events, { signal: ac.signal, emit }),
   );
-  setTimeout(() => ac.abort(), 5);
-  const s = await p;
   assert.is(s.exitCode, 99);
+  assert.not.ok(
+    world.execs.some((x) => x.display.includes('k2')),
+    'the second task never ran',
+  );
 });
 
 test.run();

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TemplateError } from '../../src/errors';
 import { Templar, UNRESOLVED } from '../../src/template/index';
+import { thrown } from '../helpers/must-throw';
 
 const t = new Templar();
 const vars = {
@@ -148,11 +149,9 @@ for (const [tpl, msg] of undefinedCases) {
 }
 
 test("the variable's name is on the error", () => {
-  try {
-    t.render('{{ node_ip }}', vars);
-  } catch (e) {
-    assert.is((e as TemplateError).variable, 'node_ip');
-  }
+  const e = thrown(() => t.render('{{ node_ip }}', vars), 'rendering an undefined variable');
+  assert.instance(e, TemplateError);
+  assert.is((e as TemplateError).variable, 'node_ip');
 });
 
 // ...while default/defined/undefined still see undefined values.

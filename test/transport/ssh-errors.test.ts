@@ -145,13 +145,12 @@ test('a jump host that refuses our key: the hint says jump hosts use their own c
 
 test('through a jump host: a silent target times out after N s, naming the hop', async () => {
   const jump = `${TEST_USERS.nopasswd}@127.0.0.1:${b1.port}`;
-  const started = Date.now();
   const e = await connectError('behind', vars({ ansible_host: ns.nsAddr, ansible_port: 22, jump }), {
     connectTimeoutMs: 700,
     privateKey: b1.clientKey,
   });
-  // Without our own timer the bastion's TCP connect would take minutes to give up.
-  assert.ok(Date.now() - started < 60_000);
+  // Without our own timer the bastion's TCP connect would take minutes to give up: the message says that
+  // timer fired (after 0.7 s), which is the behaviour; no wall-clock bound.
   assert.match(
     e.message,
     new RegExp(

@@ -34,16 +34,41 @@ test('MaxSessions=2: 20 parallel commands on one host all succeed on one connect
     assert.is(new Set(rs.map((r) => r.stdout.split('\n')[1])).size, 1, 'one connection for all');
     // Transfers share the same slots, also while commands run.
     const sleeper = f({ name: 'm2', vars: vars(d) });
-    const busy = await Promise.all([
-      ...[0, 1, 2].map(() => sleeper.exec(script('sleep 0.1; echo x'))),
-      ...[0, 1, 2].map((i) => sleeper.put(join(d.dir, '..', `rm-ms2-${process.pid}-${i}`), Buffer.from('y'))),
+    const [execs, puts] = await Promise.all([
+      Promise.all([0, 1, 2].map(() => sleeper.exec(script('sleep 0.1; echo x')))),
+      Promise.all(
+        [0, 1, 2].map((i) =>
+          sleeper.put(join(d.dir, '..', `rm-ms2-${process.pid}-${i}`), Buffer.from(`y${i}`)),
+        ),
+      ),
     ]);
-    assert.is(busy.length, 6);
+    assert.equal(
+      execs.map((r) => [r.code, r.stdout]),
+      [0, 1, 2].map(() => [0, 'x\n']),
+    );
+    assert.equal(
+      puts.map((p) => p.changed),
+      [true, true, true],
+    );
+    const written = await sleeper.exec(
+      script(`cat /tmp/rm-ms2-${process.pid}-0 /tmp/rm-ms2-${process.pid}-1 /tmp/rm-ms2-${process.pid}-2`),
+    );
+    assert.is(written.stdout, 'y0y1y2', 'every upload landed whole');
     await sleeper.exec(script(`rm -f /tmp/rm-ms2-${process.pid}-*`));
     const put = await Promise.all(
-      [0, 1, 2].map((i) => t.put(join(d.dir, `..`, `rm-ms-${process.pid}-${i}`), Buffer.from('x'))),
+      [0, 1, 2].map((i) => t.put(join(d.dir, `..`, `rm-ms-${process.pid}-${i}`), Buffer.from(`x${i}`))),
     );
-    assert.is(put.length, 3);
+    assert.equal(
+      put.map((p) => p.changed),
+      [true, true, true],
+    );
+    const got = await Promise.all(
+      [0, 1, 2].map((i) => t.get(join(d.dir, '..', `rm-ms-${process.pid}-${i}`))),
+    );
+    assert.equal(
+      got.map((b) => b.toString()),
+      ['x0', 'x1', 'x2'],
+    );
     await t.exec(script(`rm -f /tmp/rm-ms-${process.pid}-*`));
   } finally {
     await f.closeAll();
@@ -91,14 +116,20 @@ test('sshd killed mid-run: its hosts fail as unreachable with the reason, the ot
     await Promise.all([...onA, ...onB].map((t) => t.connect()));
     const marks = mkdtempSync(join(tmpdir(), 'rm-marks-'));
     chmodSync(marks, 0o1777);
+    // Each command marks that it runs, then waits for a release file: A's commands are still running when
+    // sshd A is killed (the test saw their markers), B's finish once released — no timing window.
+    const release = join(marks, 'release');
     const runs = [...onA, ...onB].map((t) =>
-      settle(t.exec(script(`touch ${marks}/${t.host}; sleep 1; echo done`))),
+      settle(
+        t.exec(script(`touch ${marks}/${t.host}; until [ -e ${release} ]; do sleep 0.05; done; echo done`)),
+      ),
     );
-    // Kill A once both of its commands are running.
-    for (let i = 0; i < 500 && !(existsSync(join(marks, 'a0')) && existsSync(join(marks, 'a1'))); i++)
+    const running = (h: string) => existsSync(join(marks, h));
+    for (let i = 0; i < 3000 && !['a0', 'a1', 'b0', 'b1'].every(running); i++)
       await new Promise((r) => setTimeout(r, 10));
-    rmSync(marks, { recursive: true, force: true });
+    assert.ok(['a0', 'a1', 'b0', 'b1'].every(running), 'all four commands started');
     a.kill();
+    writeFileSync(release, '');
     const rs = await Promise.all(runs);
     for (const r of rs.slice(0, 2)) {
       assert.is(r.ok, false);
@@ -107,7 +138,7 @@ test('sshd killed mid-run: its hosts fail as unreachable with the reason, the ot
         assert.is((r.e as ConnectError).exitCode, ExitCode.UNREACHABLE);
         assert.match(
           r.e.message,
-          /connection lost while running: .*sleep 1; echo done.*may or may not have completed/,
+          /connection lost while running: .*echo done.*may or may not have completed/,
         );
       }
     }
@@ -120,6 +151,7 @@ test('sshd killed mid-run: its hosts fail as unreachable with the reason, the ot
       assert.match(next.e.message, /cannot connect to .*: connection refused/);
     }
     assert.ok(warnings.some((w) => /a0: connection lost; reconnecting once/.test(w)));
+    rmSync(marks, { recursive: true, force: true });
   } finally {
     await f.closeAll();
     await a.stop();

@@ -4,7 +4,15 @@
  * that stops answering mid-command (keepalives end the wait, no hang).
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -141,13 +149,20 @@ test('the run is interrupted (abort signal): exec rejects at once, the connectio
     const t = f({ name: 'ctrlc', vars: loginVars(d) });
     await t.connect();
     const ac = new AbortController();
-    const started = Date.now();
-    const run = settle(t.exec(script('sleep 5; echo never'), { signal: ac.signal }));
-    setTimeout(() => ac.abort(), 200);
+    // Abort once the command is seen running; it would leave `done` if exec waited for it to end.
+    const mark = `/tmp/rm-abort-${process.pid}`;
+    const run = settle(
+      t.exec(script(`touch ${mark}.started; sleep 5; touch ${mark}.done`), { signal: ac.signal }),
+    );
+    for (let i = 0; i < 3000 && !existsSync(`${mark}.started`); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.ok(existsSync(`${mark}.started`), 'the command started');
+    ac.abort();
     const r = await run;
     assert.is(r.ok, false);
     if (!r.ok) assert.is(r.e.name, 'AbortError');
-    assert.ok(Date.now() - started < 4000, 'did not wait for the command');
+    assert.not.ok(existsSync(`${mark}.done`), 'did not wait for the command');
+    rmSync(`${mark}.started`, { force: true });
     assert.is((await t.exec(script('echo alive'))).stdout, 'alive\n');
     assert.not.ok((await settle(t.exec(script('true'), { signal: ac.signal }))).ok, 'already aborted');
   } finally {

@@ -76,16 +76,20 @@ test('sshd killed during a task: that host is unreachable with the reason, the o
   const marks = fs.mkdtempSync(path.join(tmp, 'marks-'));
   fs.chmodSync(marks, 0o1777);
   try {
+    // Each host's command marks that it runs, then waits for a release file: hostA's is still running when
+    // its sshd is killed (the test saw its marker), hostB's finishes once released — no timing window.
+    const release = path.join(marks, 'release');
     let killed = false;
     const poll = setInterval(() => {
       if (!killed && fs.existsSync(path.join(marks, 'hostA'))) {
         killed = true;
         a.kill();
+        fs.writeFileSync(release, '');
       }
     }, 20);
     const r = await run(
       `- hosts: all\n  gather_facts: false\n  tasks:\n` +
-        `    - shell: touch ${marks}/{{ inventory_hostname }}; sleep 1.5; echo done\n` +
+        `    - shell: touch ${marks}/{{ inventory_hostname }}; until [ -e ${release} ]; do sleep 0.05; done; echo done\n` +
         `    - command: echo second\n`,
       `hostA ${connVars(a)}\nhostB ${connVars(b)}\n`,
     );

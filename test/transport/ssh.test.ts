@@ -3,7 +3,16 @@
  * password), host-key trust, exec semantics, become (sudo/su), file transfer.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,10 +90,12 @@ test('commands run through /bin/sh on one pooled connection; output streams live
   const big = await t.exec(script('head -c 100000 /dev/zero'), { maxOutput: 1000 });
   assert.is(big.stdout.length, 1000);
   assert.is(big.truncated, true);
-  const slow = await t.exec(script('sleep 20'), { timeoutMs: 300 });
+  // The timeout fired and exec returned while the command was still running (it would have left `late`).
+  const late = `/tmp/rm-late-${process.pid}`;
+  const slow = await t.exec(script(`sleep 20; touch ${late}`), { timeoutMs: 300 });
   assert.is(slow.timedOut, true);
   assert.is(slow.code, null);
-  assert.ok(slow.durationMs < 5000);
+  assert.not.ok(existsSync(late), 'exec did not wait for the command to end');
   assert.is(r.code, 0);
 });
 
