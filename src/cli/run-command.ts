@@ -29,6 +29,8 @@ import { failedHostsOf, finishRun, openRunJournal, selectHosts } from './run-jou
 import { parseShard, retryFilesWanted, writeRetryFile } from './run-session';
 import { reportFormatError } from '../report/fleet-report';
 import { secretLiterals } from './secret-literals';
+import { canaryConfirmer } from './canary-prompt';
+import { parseCanary, parseGroupLimit, printWavePlan } from './wave-plan';
 
 /**
  * After Ctrl-C, how long running commands may finish before their connections are closed; after twice
@@ -71,6 +73,12 @@ export interface RunOpts {
   retryFailed?: string;
   /** `--shard I/N`. */
   shard?: string;
+  /** `--canary N|N%`: a first wave in every play, then a stop for confirmation. */
+  canary?: string;
+  /** `--yes`: continue after a canary wave without asking. */
+  yes?: boolean;
+  /** `--per-group-limit GROUP=N` (repeatable). */
+  perGroupLimit?: string[];
   /** Set by `runs resume`: the journaled run to continue, and what it finished. */
   resume?: import('../runner/resume-state').ResumeState;
   /** Set by `runs resume`: hosts that stopped for good in the resumed run (failed, unreachable). */
@@ -127,6 +135,14 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
       [],
     )
     .option('--retry-failed <run>', "a new run limited to RUN's failed and unreachable hosts")
+    .option('--canary <n>', 'first wave of N hosts or N% per play, then stop for a confirmation')
+    .option('-y, --yes', 'continue after a canary wave without asking (needed when not a terminal)')
+    .option(
+      '--per-group-limit <group=n>',
+      'at most N hosts of each group matching GROUP (glob) per wave, e.g. cluster_*=1 (repeatable)',
+      collect,
+      [],
+    )
     .option('--shard <I/N>', 'run only shard I (0..N-1) of the selected hosts (stable hash of the name)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
@@ -223,7 +239,17 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
   const secrets = secretLiterals(inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
-  const kind = o.output ?? (io.out.isTTY ? 'pretty' : 'plain');
+  const canary = o.canary !== undefined ? parseCanary(o.canary) : undefined;
+  const perGroupLimit = (o.perGroupLimit ?? []).map(parseGroupLimit);
+  const canaryRun = canary !== undefined || pb.plays.some((p) => p.canary !== undefined);
+  if (o.check && !(selected && selected.length === 0))
+    printWavePlan(o.output === 'json' ? io.err : io.out, pb, inventory, {
+      limit: selected ? selected.join(',') : limit,
+      canary,
+      perGroupLimit,
+    });
+  // the canary's stop prints and asks between waves: the scrolling plain view, not the live rows
+  const kind = o.output ?? (io.out.isTTY && !canaryRun ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
   // loaded lazily: the other commands must not pay for (or depend on) the reporters' terminal UI
@@ -231,6 +257,8 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     require('../report') as typeof import('../report');
   const outcomes = new OutcomeTracker();
   const abort = new AbortController();
+  /** Ctrl-C, or the canary's stop: the journal says so and `runs resume` continues. */
+  let stopped = false;
   const runJournal = openRunJournal(io, {
     playbook: pb.file,
     options: { ...o, resume: undefined, exclude: undefined, commandLine: undefined, inventory: sources },
@@ -265,7 +293,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
       isTTY: Boolean(io.out.isTTY),
     },
     outcomes,
-    () => abort.signal.aborted,
+    () => (abort.signal.aborted ? 'interrupted' : stopped ? 'canary' : undefined),
   );
   let journal: ReturnType<typeof createJournal> | undefined;
   if (o.journal) {
@@ -324,6 +352,9 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
         diff: Boolean(o.diff),
         limit: selected ? selected.join(',') : limit,
         resume: o.resume,
+        canary,
+        perGroupLimit,
+        confirmCanary: canaryConfirmer(io, { yes: Boolean(o.yes), outcomes, secrets, out: human }),
         tags: o.tags,
         skipTags: o.skipTags,
         extraVars,
@@ -336,6 +367,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
       }),
     );
     code = abort.signal.aborted ? ExitCode.INTERRUPTED : summary.exitCode;
+    stopped = code === ExitCode.INTERRUPTED;
     retry = [...new Set([...summary.failedHosts, ...summary.unreachableHosts])];
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -345,7 +377,8 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   }
   finishRun(io, runJournal, outcomes, o.report, secrets, {
     exitCode: code,
-    interrupted: abort.signal.aborted,
+    interrupted: stopped,
+    ...(stopped && !abort.signal.aborted ? { canaryStop: true } : {}),
   });
   // after the reporter has closed: the pretty view prints its failures and recap when it ends
   if (retry.length && retryFilesWanted(o.retryFile, io.env) && !abort.signal.aborted)

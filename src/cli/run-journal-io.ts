@@ -58,7 +58,7 @@ export function finishRun(
   outcomes: OutcomeTracker,
   reports: readonly string[] | undefined,
   secrets: string[],
-  end: { exitCode: number; interrupted: boolean },
+  end: { exitCode: number; interrupted: boolean; canaryStop?: boolean },
 ): void {
   journal?.finish(end);
   if (journal) {
@@ -66,7 +66,7 @@ export function finishRun(
     println(
       io.err,
       end.interrupted
-        ? `run journal: ${rel} — to finish the run: remediate runs resume ${journal.id}`
+        ? `run journal: ${rel} — to finish the run: remediate runs resume ${journal.id}${end.canaryStop ? ' --yes' : ''}`
         : `run journal: ${rel} (remediate runs show ${journal.id})`,
     );
   }

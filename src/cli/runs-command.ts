@@ -95,11 +95,12 @@ export function registerRunsCommands(program: Command, io: CliIo, done: (code: n
     .option('--force', 'resume even though the playbook, templates or inventory changed since')
     .option('-e, --extra-vars <vars>', 'extra vars again (secret values are not journaled)', collect, [])
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
+    .option('-y, --yes', 'continue after a canary wave without asking')
     .option('--report <file>', 'write the fleet report to FILE.json or FILE.md (repeatable)', collect, [])
     .action(
       async (
         run: string,
-        o: { force?: boolean; extraVars: string[]; askBecomePass?: boolean; report: string[] },
+        o: { force?: boolean; extraVars: string[]; askBecomePass?: boolean; report: string[]; yes?: boolean },
       ) => {
         done(await resumeRun(io, run, o));
       },
@@ -171,7 +172,7 @@ export function changedInputs(meta: RunMeta): string[] {
 async function resumeRun(
   io: CliIo,
   run: string,
-  o: { force?: boolean; extraVars: string[]; askBecomePass?: boolean; report: string[] },
+  o: { force?: boolean; extraVars: string[]; askBecomePass?: boolean; report: string[]; yes?: boolean },
 ): Promise<number> {
   const r = load(io, run);
   if (runCompleted(r)) {
@@ -192,6 +193,7 @@ async function resumeRun(
     ...prior,
     extraVars: [...(prior.extraVars ?? []), ...o.extraVars],
     askBecomePass: o.askBecomePass ?? prior.askBecomePass,
+    yes: o.yes ?? prior.yes,
     report: o.report,
     retryFailed: undefined,
     resume: resumeStateFrom(r.meta.id, r.events),

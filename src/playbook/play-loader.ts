@@ -116,6 +116,7 @@ async function loadPlay(
   if (raw.become_method !== undefined) play.becomeMethod = raw.become_method as 'sudo' | 'su';
   if (raw.environment !== undefined) play.environment = raw.environment as Vars | string;
   if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
+  if (raw.canary !== undefined) play.canary = raw.canary as number | string;
   if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;
   if (raw.ignore_unreachable !== undefined) play.ignoreUnreachable = raw.ignore_unreachable as boolean;
   if (raw.check_mode !== undefined) play.checkMode = raw.check_mode as boolean;

@@ -136,6 +136,7 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
     ...loopOf(ctx, raw, p),
   };
   if (raw.register !== undefined) task.register = raw.register as string;
+  if (raw.throttle !== undefined) task.throttle = raw.throttle as number;
   if (raw.until !== undefined) task.until = toConditions(raw.until);
   if (raw.retries !== undefined) task.retries = raw.retries as number | string;
   if (raw.delay !== undefined) task.delay = raw.delay as number | string;

@@ -52,6 +52,8 @@ export interface ModuleTask extends TaskCommon {
   /** Location of the module key's value, for argument errors. */
   argsLoc: SourceLoc;
   register?: string;
+  /** `throttle:` at most this many hosts on this task at once. */
+  throttle?: number;
   /** A list (items may be templated) or a template string evaluating to a list. */
   loop?: unknown[] | string;
   loopControl?: LoopControl;
@@ -101,6 +103,8 @@ export interface Play {
   /** Wave sizes: numbers or percentages ("30%"); the last repeats. Empty = all hosts at once. */
   serial: (number | string)[];
   maxFailPercentage?: number;
+  /** `canary:` N or "N%": a first wave, then a stop for confirmation. */
+  canary?: number | string;
   anyErrorsFatal: boolean;
   gatherFacts: boolean;
   strategy: 'linear' | 'free';

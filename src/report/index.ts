@@ -22,7 +22,7 @@ export function createRunReporter(
   kind: ReporterKind,
   opts: ReporterOptions,
   outcomes?: OutcomeTracker,
-  interrupted?: () => boolean,
+  interrupted?: () => 'interrupted' | 'canary' | undefined,
 ): Reporter {
   const summary = new SummaryReporter(
     { out: kind === 'json' ? opts.err : opts.out, diff: opts.diff, secrets: opts.secrets, interrupted },

@@ -87,6 +87,8 @@ export class OutcomeTracker implements Reporter {
   check = false;
   /** The run was interrupted (Ctrl-C) or never ended (killed): hosts that did not stop are unfinished. */
   interrupted = false;
+  /** The run stopped after a canary wave: hosts that never ran a task did not run, the others finished. */
+  stoppedEarly = false;
   recap?: Record<string, HostCounts>;
   durationMs = 0;
   started?: number;
@@ -188,6 +190,7 @@ export class OutcomeTracker implements Reporter {
       };
     }
     if (this.interrupted) return { ...base, outcome: 'unfinished' };
+    if (this.stoppedEarly && s.last === undefined) return { ...base, outcome: 'unfinished' };
     if (base.changes.length > 0 || counts.changed > 0)
       return { ...base, outcome: this.check ? 'would-change' : 'changed' };
     return { ...base, outcome: 'ok' };

@@ -45,6 +45,8 @@ export interface RunMeta {
   ended?: string;
   exitCode?: number;
   interrupted?: boolean;
+  /** The run stopped after a canary wave (no confirmation): `runs resume RUN --yes` continues it. */
+  canaryStop?: boolean;
 }
 
 /** `20261202T172600Z-3f9a`: sortable by time, unique in one directory. */
@@ -111,7 +113,7 @@ export class RunJournal implements Reporter {
   }
 
   /** Record the end (exit code, interrupted) and close. */
-  finish(end: { exitCode: number; interrupted: boolean }): void {
+  finish(end: { exitCode: number; interrupted: boolean; canaryStop?: boolean }): void {
     this.close();
     this.meta = { ...this.meta, ended: new Date().toISOString(), ...end };
     this.writeMeta();

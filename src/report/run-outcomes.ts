@@ -10,7 +10,8 @@ import type { StoredRun } from './run-journal';
 
 export function outcomesOfRun(run: StoredRun): HostOutcome[] {
   const t = new OutcomeTracker();
-  t.interrupted = !runCompleted(run);
+  t.interrupted = !runCompleted(run) && !run.meta.canaryStop;
+  t.stoppedEarly = Boolean(run.meta.canaryStop);
   for (const e of run.events) t.on(e);
   return t.outcomes();
 }

@@ -17,7 +17,7 @@ export class SummaryReporter implements Reporter {
       diff: boolean;
       secrets?: string[];
       /** Ctrl-C: hosts that had not stopped are shown as unfinished. */
-      interrupted?: () => boolean;
+      interrupted?: () => 'interrupted' | 'canary' | undefined;
     },
     readonly outcomes: OutcomeTracker = new OutcomeTracker(),
   ) {}
@@ -30,7 +30,9 @@ export class SummaryReporter implements Reporter {
   close(): void {
     // a killed run has no recap; after Ctrl-C, hosts that were still working did not finish
     if (!this.ended) return;
-    this.outcomes.interrupted ||= this.o.interrupted?.() ?? false;
+    const why = this.o.interrupted?.();
+    if (why === 'interrupted') this.outcomes.interrupted = true;
+    if (why === 'canary') this.outcomes.stoppedEarly = true;
     const lines = renderGroupedSummary(groupOutcomes(this.outcomes.outcomes()), {
       diff: this.o.diff,
       check: this.outcomes.check,

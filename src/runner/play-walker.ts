@@ -8,6 +8,7 @@ import type { Vars } from '../inventory/types';
 import type { IncludeTask, ModuleTask, Task, BlockTask } from '../playbook/types';
 import { Templar } from '../template/index';
 import type { StepInfo } from './concurrency';
+import { throttleOf } from './throttle';
 import { GATHER_SCRIPT, factVars, parseGatheredFacts } from './gather-facts';
 import { errorOutcome } from './module-call';
 import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
@@ -298,7 +299,8 @@ async function runModuleStep(
       });
     }
   } else {
-    end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
+    const run = () => shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
+    end = task.throttle ? await throttleOf(shared, task).with(run) : await run();
   }
   if (end === 'unreachable') {
     hr.state.unreachable = true;
