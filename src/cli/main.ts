@@ -13,6 +13,7 @@ import { registerInventoryCommand } from './inventory-command';
 import { registerLabCommands } from './lab-command';
 import { registerRunCommand } from './run-command';
 import { registerRunsCommands } from './runs-command';
+import { registerAdhocCommand } from './adhoc-command';
 import { registerValidateCommand } from './validate-command';
 
 export function packageVersion(): string {
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     });
   registerRunCommand(program, io, done);
   registerRunsCommands(program, io, done);
+  registerAdhocCommand(program, io, done);
   registerValidateCommand(program, io, done);
   registerInventoryCommand(program, io, done);
   program

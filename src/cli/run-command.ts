@@ -83,6 +83,8 @@ export interface RunOpts {
   resume?: import('../runner/resume-state').ResumeState;
   /** Set by `runs resume`: hosts that stopped for good in the resumed run (failed, unreachable). */
   exclude?: string[];
+  /** More subscribers of the event stream (ad-hoc result grouping), closed after the display. */
+  extraReporters?: import('../events').Reporter[];
   /** The command line to journal (default: this process's). */
   commandLine?: string[];
 }
@@ -261,7 +263,14 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   let stopped = false;
   const runJournal = openRunJournal(io, {
     playbook: pb.file,
-    options: { ...o, resume: undefined, exclude: undefined, commandLine: undefined, inventory: sources },
+    options: {
+      ...o,
+      resume: undefined,
+      exclude: undefined,
+      commandLine: undefined,
+      extraReporters: undefined,
+      inventory: sources,
+    },
     digests: runDigests(
       pb.file,
       sources.filter((x) => fs.existsSync(x)),
@@ -307,6 +316,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     reporter.on(e);
     journal?.on(e);
     runJournal?.on(e);
+    for (const r of o.extraReporters ?? []) r.on(e);
   };
   const transportOpts: TransportFactoryOptions = {
     sshConfigFile: o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined,
@@ -373,6 +383,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     process.removeListener('SIGINT', onSigint);
     await transportFactory.closeAll().catch(() => {});
     await reporter.close?.();
+    for (const r of o.extraReporters ?? []) await r.close?.();
     journal?.close();
   }
   finishRun(io, runJournal, outcomes, o.report, secrets, {
