@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import type { Reporter, RunEvent } from '../events';
 import { collapseHosts, hostCount } from '../report/host-list';
 import { maskLiterals } from '../report/redact';
+import type { SecretValues } from '../secrets/secret-values';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 import { collect, increaseVerbosity, positiveInt } from './option-parsers';
@@ -51,7 +52,7 @@ class AdhocResults implements Reporter {
   private readonly last = new Map<string, TaskResult>();
   constructor(
     private readonly out: CliIo['out'],
-    private readonly secrets: string[],
+    private readonly secrets: SecretValues,
   ) {}
   on(e: RunEvent): void {
     if (e.kind === 'task-result' && e.item === undefined && !e.attempt) this.last.set(e.host, e);
@@ -117,7 +118,6 @@ async function adhoc(pattern: string, o: AdhocOpts, io: CliIo): Promise<number> 
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${createHash('sha256').update(yaml).digest('hex').slice(0, 16)}.yml`);
   fs.writeFileSync(file, yaml);
-  const secrets: string[] = [];
   return runCommand(
     file,
     {
@@ -126,7 +126,7 @@ async function adhoc(pattern: string, o: AdhocOpts, io: CliIo): Promise<number> 
       skipTags: [],
       output: 'plain',
       report: o.report ?? [],
-      extraReporters: [new AdhocResults(io.out, secrets)],
+      extraReporters: [(secrets) => new AdhocResults(io.out, secrets)],
       commandLine: ['remediate', ...process.argv.slice(2)],
     },
     io,

@@ -6,6 +6,7 @@
 import { groupOutcomes, renderGroupedSummary } from '../report/grouped-summary';
 import type { OutcomeTracker } from '../report/outcomes';
 import { maskLiterals } from '../report/redact';
+import type { SecretValues } from '../secrets/secret-values';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 
@@ -35,7 +36,7 @@ function askLine(io: CliIo, prompt: string): Promise<string> {
 
 export function canaryConfirmer(
   io: CliIo,
-  o: { yes: boolean; outcomes: OutcomeTracker; secrets: string[]; out: CliIo['out'] },
+  o: { yes: boolean; outcomes: OutcomeTracker; secrets: SecretValues | readonly string[]; out: CliIo['out'] },
 ): (c: { play: string; canary: string[]; remaining: number }) => Promise<boolean> {
   return async (c) => {
     const wave = new Set(c.canary);

@@ -15,6 +15,7 @@ import { registerRunCommand } from './run-command';
 import { registerRunsCommands } from './runs-command';
 import { registerAdhocCommand } from './adhoc-command';
 import { registerValidateCommand } from './validate-command';
+import { registerVaultCommand } from './vault-command';
 
 export function packageVersion(): string {
   // src/cli/main.ts and dist/cli/main.js both sit two levels below package.json
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
       done(ExitCode.OK);
     });
   registerLabCommands(program, io, done);
+  registerVaultCommand(program, io, done);
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok, 1 internal error, 2 task failed, 3 host unreachable, 4 invalid playbook or\n' +

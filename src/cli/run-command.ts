@@ -16,6 +16,7 @@ import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 import { mergeExtraVars } from './extra-vars';
 import {
+  checkReadableFile,
   collect,
   collectList,
   increaseVerbosity,
@@ -31,6 +32,8 @@ import { reportFormatError } from '../report/fleet-report';
 import { secretLiterals } from './secret-literals';
 import { canaryConfirmer } from './canary-prompt';
 import { parseCanary, parseGroupLimit, printWavePlan } from './wave-plan';
+import { SecretValues } from '../secrets/secret-values';
+import { addVaultOptions, setupVault, type VaultCliOpts } from './vault-options';
 
 /**
  * After Ctrl-C, how long running commands may finish before their connections are closed; after twice
@@ -38,7 +41,7 @@ import { parseCanary, parseGroupLimit, printWavePlan } from './wave-plan';
  */
 const SIGINT_GRACE_MS = 3000;
 
-export interface RunOpts {
+export interface RunOpts extends VaultCliOpts {
   inventory: string[];
   check?: boolean;
   diff?: boolean;
@@ -84,13 +87,13 @@ export interface RunOpts {
   /** Set by `runs resume`: hosts that stopped for good in the resumed run (failed, unreachable). */
   exclude?: string[];
   /** More subscribers of the event stream (ad-hoc result grouping), closed after the display. */
-  extraReporters?: import('../events').Reporter[];
+  extraReporters?: ((secrets: SecretValues) => import('../events').Reporter)[];
   /** The command line to journal (default: this process's). */
   commandLine?: string[];
 }
 
 export function registerRunCommand(program: Command, io: CliIo, done: (code: number) => void): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a playbook against the inventory (preview every change with --check)')
     .argument('<playbook>', 'playbook file')
@@ -150,8 +153,8 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook, then exit')
     .option('--retry-file', 'write the failed hosts to .remediate/retry/PLAYBOOK.retry (off by default)')
-    .option('--no-retry-file', 'do not write a retry file (even with ANSIBLE_RETRY_FILES_ENABLED)')
-    .action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
+    .option('--no-retry-file', 'do not write a retry file (even with ANSIBLE_RETRY_FILES_ENABLED)');
+  addVaultOptions(cmd).action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
 }
 
 function outputOption(program: Command) {
@@ -198,6 +201,9 @@ function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
 }
 
 export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<number> {
+  // every value decrypted from a vault is secret from the moment it is read
+  const secrets = new SecretValues();
+  await setupVault(o, io, (plaintext) => secrets.add(plaintext));
   const extraVars = mergeExtraVars(o.extraVars, io.cwd);
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
   const { loadPlaybook } = require('../playbook') as typeof import('../playbook');
@@ -240,7 +246,8 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
-  const secrets = secretLiterals(inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
+  for (const s of secretLiterals(inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []))
+    secrets.add(s);
   const canary = o.canary !== undefined ? parseCanary(o.canary) : undefined;
   const perGroupLimit = (o.perGroupLimit ?? []).map(parseGroupLimit);
   const canaryRun = canary !== undefined || pb.plays.some((p) => p.canary !== undefined);
@@ -312,14 +319,17 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
       throw new UsageError(`--journal ${o.journal}: ${(e as Error).message}`);
     }
   }
+  const extra = (o.extraReporters ?? []).map((make) => make(secrets));
   const emit = (e: RunEvent) => {
     reporter.on(e);
     journal?.on(e);
     runJournal?.on(e);
-    for (const r of o.extraReporters ?? []) r.on(e);
+    for (const r of extra) r.on(e);
   };
+  const sshConfigFile = o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined;
+  if (sshConfigFile) checkReadableFile('-F', o.sshConfig!, sshConfigFile);
   const transportOpts: TransportFactoryOptions = {
-    sshConfigFile: o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined,
+    sshConfigFile,
     hostKeyChecking: hostKeyChecking(o, io.env),
     connectTimeoutMs: timeoutMs(o.timeout ?? o.connectTimeout),
     connectRetries: o.connectRetries,
@@ -372,6 +382,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
         forceHandlers: Boolean(o.forceHandlers),
         verbosity,
         becomePassword,
+        secrets,
         signal: abort.signal,
         detailedExitCode: Boolean(o.detailedExitcode),
       }),
@@ -383,7 +394,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
     process.removeListener('SIGINT', onSigint);
     await transportFactory.closeAll().catch(() => {});
     await reporter.close?.();
-    for (const r of o.extraReporters ?? []) await r.close?.();
+    for (const r of extra) await r.close?.();
     journal?.close();
   }
   finishRun(io, runJournal, outcomes, o.report, secrets, {

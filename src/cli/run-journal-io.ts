@@ -10,13 +10,14 @@ import { buildFleetReport, writeFleetReports, type FleetReportRun } from '../rep
 import type { OutcomeTracker } from '../report/outcomes';
 import { findRunDir, newRunId, readRun, RunJournal, type RunMeta } from '../report/run-journal';
 import { outcomesOfRun } from '../report/run-outcomes';
+import type { SecretValues } from '../secrets/secret-values';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
 import { shardOf } from './run-session';
 
 export function openRunJournal(
   io: CliIo,
-  m: Omit<RunMeta, 'version' | 'id' | 'cwd' | 'started'> & { secrets: string[] },
+  m: Omit<RunMeta, 'version' | 'id' | 'cwd' | 'started'> & { secrets: SecretValues | readonly string[] },
 ): RunJournal | undefined {
   const { secrets, ...rest } = m;
   const meta: RunMeta = {
@@ -57,7 +58,7 @@ export function finishRun(
   journal: RunJournal | undefined,
   outcomes: OutcomeTracker,
   reports: readonly string[] | undefined,
-  secrets: string[],
+  secrets: SecretValues | readonly string[],
   end: { exitCode: number; interrupted: boolean; canaryStop?: boolean },
 ): void {
   journal?.finish(end);

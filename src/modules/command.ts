@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { argv } from '../command';
 import { ModuleError } from '../errors';
-import { applyRun, guardArgs, planRun, probeGuards, type GuardFacts, type RunState } from './command-run';
+import { guardArgs, planRun, probeGuards, runResult, type GuardFacts, type RunState } from './command-run';
 import { shellWords } from './shell-words';
 import { defineModule } from './types';
 
@@ -33,7 +33,7 @@ export default defineModule<typeof args, GuardFacts, RunState>({
     }
     const words = a.argv ?? shellWords((a._raw_params ?? a.cmd)!);
     if (words.length === 0) throw new ModuleError('command: no command given');
-    return planRun(a, facts, { cmd: argv(words), shown: words });
+    return planRun(a, facts, argv(words), words);
   },
-  apply: (ctx, a, plan) => applyRun(ctx, a, plan.state!),
+  result: runResult,
 });

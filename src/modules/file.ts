@@ -5,7 +5,7 @@ import { sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import { fileStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
-import { attrArgs, attrChanges, attrCommands, modeString, parseMode } from './file-attrs';
+import { attrArgs, attrChanges, attrCommands, checkAttrs, modeString, parseMode } from './file-attrs';
 import { defineModule, type Change } from './types';
 
 const args = withAliases(
@@ -49,11 +49,12 @@ interface Facts {
   recurseMismatch?: string;
 }
 
-export default defineModule<typeof args, Facts, ExecCommand[]>({
+export default defineModule<typeof args, Facts, undefined>({
   name: 'file',
   description: 'Manage a path: file, directory, symbolic/hard link or absent, with mode/owner/group',
   args,
   async probe(ctx, a) {
+    checkAttrs(a);
     const stat = await ctx.fact(fileStat(a.path, { checksum: false }));
     const facts: Facts = { stat };
     if (state(a, stat) === 'hard' && a.src) facts.src = await ctx.fact(fileStat(a.src, { checksum: false }));
@@ -67,15 +68,12 @@ export default defineModule<typeof args, Facts, ExecCommand[]>({
     const st = f.stat;
     const want = state(a, st);
     const p = a.path;
-    const cmds: ExecCommand[] = [];
     const changes: Change[] = [];
-    const add = (describe: string, ...c: ExecCommand[]) => {
-      changes.push({ describe, commands: c });
-      cmds.push(...c);
-    };
+    // No trailing ':': removing or re-linking a directory also drops the facts of paths under it.
+    const add = (describe: string, ...c: ExecCommand[]) =>
+      changes.push({ describe, steps: c.map((cmd) => ({ kind: 'exec', cmd, invalidates: [`file:${p}`] })) });
     const attrs = () => {
-      for (const c of attrChanges(p, st.exists ? st : undefined, a))
-        add(c.describe, ...(c.commands as ExecCommand[]));
+      for (const c of attrChanges(p, st.exists ? st : undefined, a)) changes.push(c);
       if (
         a.recurse &&
         want === 'directory' &&
@@ -156,13 +154,7 @@ export default defineModule<typeof args, Facts, ExecCommand[]>({
         break;
       }
     }
-    return { changes, state: cmds, result: { path: p, state: want } };
-  },
-  async apply(ctx, a, plan) {
-    for (const cmd of plan.state ?? []) await ctx.run(cmd);
-    // No trailing ':': removing or re-linking a directory also drops the facts of paths under it.
-    ctx.invalidateFacts(`file:${a.path}`);
-    return { path: a.path };
+    return { changes, result: { path: p, state: want } };
   },
 });
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { argv, script } from '../command';
 import { ModuleError } from '../errors';
-import { applyRun, guardArgs, planRun, probeGuards, type GuardFacts, type RunState } from './command-run';
+import { guardArgs, planRun, probeGuards, runResult, type GuardFacts, type RunState } from './command-run';
 import { defineModule } from './types';
 
 const args = z
@@ -30,7 +30,7 @@ export default defineModule<typeof args, GuardFacts, RunState>({
       });
     }
     const cmd = a.executable ? argv([a.executable, '-c', text]) : script(text);
-    return planRun(a, facts, { cmd, shown: text });
+    return planRun(a, facts, cmd, text);
   },
-  apply: (ctx, a, plan) => applyRun(ctx, a, plan.state!),
+  result: runResult,
 });

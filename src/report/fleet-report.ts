@@ -11,6 +11,7 @@ import { collapseHosts, hostCount, naturalCompare } from './host-list';
 import { OUTCOME_KINDS, OUTCOME_LABEL, totals, type HostOutcome, type OutcomeKind } from './outcomes';
 import { maskLiterals, redactValue } from './redact';
 import type { RunDigests } from './run-journal';
+import type { SecretValues } from '../secrets/secret-values';
 
 export interface FleetReportHost {
   host: string;
@@ -145,7 +146,7 @@ export function writeFleetReports(
   files: readonly string[],
   r: FleetReport,
   outcomes: readonly HostOutcome[],
-  secrets: readonly string[] = [],
+  secrets: SecretValues | readonly string[] = [],
 ): void {
   for (const f of files) {
     const text = /\.md$/i.test(f)

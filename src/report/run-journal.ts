@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Reporter, RunEvent } from '../events';
 import { redactEvent } from './journal';
 import { maskLiterals, redactValue } from './redact';
+import type { SecretValues } from '../secrets/secret-values';
 
 export const RUNS_DIR = path.join('.remediate', 'runs');
 
@@ -78,7 +79,7 @@ export class RunJournal implements Reporter {
   constructor(
     root: string,
     private meta: RunMeta,
-    private readonly secrets: string[] = [],
+    private readonly secrets: SecretValues | readonly string[] = [],
   ) {
     this.dir = path.join(root, RUNS_DIR, meta.id);
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });

@@ -7,6 +7,7 @@ import { groupOutcomes, renderGroupedSummary } from './grouped-summary';
 import { OutcomeTracker } from './outcomes';
 import { maskLiterals } from './redact';
 import type { TextSink } from './types';
+import type { SecretValues } from '../secrets/secret-values';
 
 export class SummaryReporter implements Reporter {
   private ended = false;
@@ -15,7 +16,7 @@ export class SummaryReporter implements Reporter {
     private readonly o: {
       out: TextSink;
       diff: boolean;
-      secrets?: string[];
+      secrets?: SecretValues | readonly string[];
       /** Ctrl-C: hosts that had not stopped are shown as unfinished. */
       interrupted?: () => 'interrupted' | 'canary' | undefined;
     },

@@ -16,6 +16,7 @@ import { shouldRunTags } from './tags';
 import { skipAsDone } from './resume';
 import { doneBefore } from './resume-state';
 import { executeTask, resolveBecome } from './task-executor';
+import { countRescued, reportTaskResult } from './task-report';
 import { taskVars, type TaskScope, rootScope } from './variables';
 
 type WalkEnd = 'ok' | 'failed' | 'end';
@@ -76,7 +77,7 @@ async function runBlock(wave: WaveRun, hr: HostRun, block: BlockTask, scope: Tas
   const body = block.rescue.length ? { ...base, rescuable: base.rescuable + 1 } : base;
   let r = await runTasks(wave, hr, block.block, body);
   if (r === 'failed' && block.rescue.length && !wave.stopped) {
-    hr.state.counts.rescued++;
+    countRescued(hr);
     if (hr.lastFailure) {
       hr.state.dynamicVars['ansible_failed_task'] = hr.lastFailure.task;
       hr.state.dynamicVars['ansible_failed_result'] = hr.lastFailure.result;
@@ -98,23 +99,25 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
   const name = `include_tasks: ${inc.file}`;
   const loc = formatLoc(inc.loc);
   const report = (status: 'failed' | 'skipped', msg: string, result?: Record<string, unknown>): void =>
-    shared.emit({
-      kind: 'task-result',
-      time: shared.now(),
-      host: hr.state.name,
-      task: name,
-      loc,
-      module: 'include_tasks',
-      status,
-      durationMs: 0,
-      msg,
-      ...(result ? { result } : {}),
-      check: shared.opts.check,
-    });
+    reportTaskResult(
+      shared,
+      hr,
+      {
+        task: name,
+        loc,
+        module: 'include_tasks',
+        status,
+        startedAt: shared.now(),
+        durationMs: 0,
+        msg,
+        ...(result ? { result } : {}),
+        check: shared.opts.check,
+      },
+      { rescuable: scope.rescuable },
+    );
   const fail = (msg: string): WalkEnd => {
     const result = { failed: true, changed: false, msg };
     hr.lastFailure = { task: { name, action: 'include_tasks', loc }, result };
-    if (scope.rescuable === 0) hr.state.counts.failed++;
     report('failed', msg, result);
     if (scope.rescuable === 0)
       wave.hostFailed(hr.state.name, scope.inherited.anyErrorsFatal ?? wave.play.anyErrorsFatal);
@@ -124,7 +127,6 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
   try {
     for (const c of [...scope.when, ...(inc.when ?? [])]) {
       if (!shared.templar.condition(c, vars)) {
-        hr.state.counts.skipped++;
         report('skipped', `Conditional result was False: ${String(c)}`);
         return 'ok';
       }
@@ -368,44 +370,36 @@ async function gatherFacts(wave: WaveRun, hr: HostRun, scope: TaskScope): Promis
       return { ok: false as const, outcome: errorOutcome(e) };
     }
   });
-  const base = {
-    kind: 'task-result' as const,
-    host: hr.state.name,
-    task: name,
-    loc,
-    module: 'gather_facts',
-    check: shared.opts.check,
-  };
+  const report = (status: 'ok' | 'failed' | 'unreachable', result: Record<string, unknown>, msg?: string) =>
+    reportTaskResult(
+      shared,
+      hr,
+      {
+        task: name,
+        loc,
+        module: 'gather_facts',
+        status,
+        startedAt: started,
+        check: shared.opts.check,
+        result,
+        ...(msg !== undefined ? { msg } : {}),
+      },
+      { rescuable: 0 },
+    );
   if (res.ok) {
     Object.assign(hr.state.facts, factVars(res.facts));
-    hr.state.counts.ok++;
-    shared.emit({
-      ...base,
-      time: shared.now(),
-      status: 'ok',
-      durationMs: shared.now() - started,
-      result: { changed: false },
-    });
+    report('ok', { changed: false });
     return 'ok';
   }
   const o = res.outcome;
-  shared.emit({
-    ...base,
-    time: shared.now(),
-    status: o.status === 'unreachable' ? 'unreachable' : 'failed',
-    durationMs: shared.now() - started,
-    msg: o.msg,
-    result: { msg: o.msg },
-  });
+  report(o.status === 'unreachable' ? 'unreachable' : 'failed', { msg: o.msg }, o.msg);
   hr.lastFailure = { task: { name, action: 'gather_facts', loc }, result: { msg: o.msg } };
   if (o.status === 'unreachable') {
-    hr.state.counts.unreachable++;
     hr.state.unreachable = true;
     hr.ended = true;
     wave.hostFailed(hr.state.name, false);
     return 'end';
   }
-  hr.state.counts.failed++;
   wave.hostFailed(hr.state.name, wave.play.anyErrorsFatal);
   return 'failed';
 }

@@ -7,7 +7,7 @@
  */
 import type { ModuleTask } from '../playbook/types';
 import type { HostRun, WaveRun } from './play-context';
-import { notify } from './task-executor';
+import { notify } from './task-effects';
 import type { DoneTask } from './resume-state';
 import type { Vars } from '../inventory/types';
 

@@ -3,13 +3,9 @@ import { isSecret } from '../command';
 
 export const NO_LOG_MSG = 'the output has been hidden due to no_log';
 
-/** Variable names whose values never leave the runner. */
-const SECRET_VAR = /(^|_)(password|pass|passwd|passphrase|secret|private_key|token)$/i;
+import { isSecretVarName } from '../secrets/secret-names';
 
-/** Is this a variable name whose value must never be shown (`ansible_password`, `db_token`, ...)? */
-export function isSecretVarName(name: string): boolean {
-  return SECRET_VAR.test(name);
-}
+export { isSecretVarName };
 
 export function sanitize(value: unknown, depth = 0): unknown {
   if (isSecret(value)) return '***';

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../events';
+import type { SecretValues } from '../secrets/secret-values';
 import type { Vars } from '../inventory/types';
 import type { BecomeOptions, TransportFactory } from '../transport/types';
 
@@ -47,6 +48,11 @@ export interface RunnerOptions {
   confirmCanary?: (c: { play: string; canary: string[]; remaining: number }) => Promise<boolean>;
   /** `runs resume`: tasks each host finished in the journaled run are skipped as done. */
   resume?: import('./resume-state').ResumeState;
+  /**
+   * The run's secret values: the runner adds what it learns is secret (no_log output, secret-named
+   * registers, facts and vars_files variables); reporters given the same set mask them.
+   */
+  secrets?: SecretValues;
 }
 
 export interface RunSummary {

@@ -78,7 +78,7 @@ test('plan table: args + unit state → changes and commands', async () => {
     const plan = await systemd.plan(systemd.args.parse(args), u, ctx);
     assert.equal(describes(plan), want, JSON.stringify([args, u]));
     assert.equal(
-      plan.changes.flatMap((c) => (c.commands ?? []).map((x) => (x.kind === 'exec' ? x.display : x.kind))),
+      plan.changes.flatMap((c) => c.steps.map((x) => (x.kind === 'exec' ? x.cmd.display : x.kind))),
       cmds,
     );
   }
@@ -106,7 +106,7 @@ test('unknown unit, missing systemctl and hostile names', async () => {
     ctx,
   );
   assert.equal(
-    plan.changes[0]!.commands!.map((c) => (c.kind === 'exec' ? c.display : '')),
+    plan.changes[0]!.steps.map((c) => (c.kind === 'exec' ? c.cmd.display : '')),
     ["systemctl restart -- 'a;reboot'"],
   );
 });
