@@ -43,7 +43,7 @@ const stdoutOf = (out: string, task: string) =>
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Ev)
-    .find((e) => e.task === task)?.result?.stdout;
+    .find((e) => e.type === 'task' && e.task === task)?.result?.stdout;
 
 test('-F ssh_config reaches the host; -K feeds the become password, which never shows up', async () => {
   const r = await runCli(
@@ -86,11 +86,12 @@ test('unknown host key: strict → unreachable (exit 3, retry file); ANSIBLE_HOS
       'strict',
       '--output',
       'plain',
+      '--retry-file',
     ],
     { cwd: dir },
   );
   assert.is(strict.code, 3, strict.stdout + strict.stderr);
-  assert.is(fs.readFileSync(path.join(dir, 'who.retry'), 'utf8'), 't1\n');
+  assert.is(fs.readFileSync(path.join(dir, '.remediate', 'retry', 'who.retry'), 'utf8'), 't1\n');
   const off = await runCli(
     ['run', 'who.yml', '-i', 'hosts.ini', '-F', 'ssh_config_unknown', '--output', 'plain'],
     {
