@@ -307,6 +307,8 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
       color: colorFor(human, io.env),
       secrets,
       isTTY: Boolean(io.out.isTTY),
+      hostCount:
+        selected?.length ?? (limit !== undefined ? inventory.select(limit).length : inventory.hosts.size),
     },
     outcomes,
     () => (abort.signal.aborted ? 'interrupted' : stopped ? 'canary' : undefined),
