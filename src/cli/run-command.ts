@@ -346,6 +346,15 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   const transportFactory = createTransportFactory(transportOpts);
 
   let interrupts = 0;
+  /** Exit now (a second Ctrl-C, or commands that would not stop): the journal still records the stop. */
+  const quitInterrupted = () => {
+    try {
+      runJournal?.finish({ exitCode: ExitCode.INTERRUPTED, interrupted: true });
+      if (runJournal) println(io.err, `to finish the run: remediate runs resume ${runJournal.id}`);
+    } finally {
+      process.exit(ExitCode.INTERRUPTED);
+    }
+  };
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
@@ -356,9 +365,9 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
       setTimeout(() => void transportFactory.closeAll().catch(() => {}), SIGINT_GRACE_MS).unref();
       setTimeout(() => {
         println(io.err, 'interrupted: commands still running on targets were abandoned');
-        process.exit(ExitCode.INTERRUPTED);
+        quitInterrupted();
       }, 2 * SIGINT_GRACE_MS).unref();
-    } else process.exit(ExitCode.INTERRUPTED);
+    } else quitInterrupted();
   };
   process.on('SIGINT', onSigint);
   let code: number;

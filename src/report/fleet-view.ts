@@ -119,7 +119,16 @@ export class FleetView implements Reporter {
     if (!this.dirty || !this.wave?.set) return;
     this.dirty = false;
     const w = this.wave;
-    w.set!(maskLiterals(this.header(w), this.o.secrets), maskLiterals(this.body(w), this.o.secrets));
+    const width = Math.max(40, (process.stdout.columns ?? 100) - 6);
+    const fit = (s: string) =>
+      s
+        .split('\n')
+        .map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l))
+        .join('\n');
+    w.set!(
+      fit(maskLiterals(this.header(w), this.o.secrets)),
+      fit(maskLiterals(this.body(w), this.o.secrets)),
+    );
   }
 
   private startWave(play: string, hosts: string[], wave?: { index: number; count: number }): void {
@@ -140,15 +149,14 @@ export class FleetView implements Reporter {
         {
           title: this.header(w),
           task: (_ctx, task) => {
-            w.set = (title, output) => {
-              task.title = title;
-              task.output = output;
+            // one multi-line title, rewritten in place (a task's output would pile up in listr2's bar)
+            w.set = (title, body) => {
+              task.title = body ? `${title}\n${body}` : title;
             };
             this.dirty = true;
             this.redraw();
             return done;
           },
-          rendererOptions: { persistentOutput: true, bottomBar: Infinity },
         },
       ],
       { concurrent: false, exitOnError: false, registerSignalListeners: false },

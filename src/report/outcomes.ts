@@ -141,6 +141,8 @@ export class OutcomeTracker implements Reporter {
     else if (e.status === 'changed' && e.item !== undefined)
       for (const c of e.changes ?? []) s.changes.push({ task: e.task, loc: e.loc, describe: c.describe });
     if (e.status === 'failed' && e.item === undefined) s.failure = e;
+    // Ctrl-C closes the connections under hosts still connecting: not the host's fault
+    if (e.status === 'unreachable' && /the run is over: connections are closed/.test(e.msg ?? '')) return;
     if (e.status === 'unreachable') s.unreachable = e;
     if (!this.recap) {
       const k = e.status === 'rescued' ? 'rescued' : e.status;
@@ -161,7 +163,7 @@ export class OutcomeTracker implements Reporter {
       counts,
       durationMs: s.first !== undefined && s.last !== undefined ? s.last - s.first : 0,
     };
-    if (counts.unreachable > 0 || (s.unreachable && counts.failed === 0)) {
+    if (s.unreachable || (counts.unreachable > 0 && !this.interrupted)) {
       const u = s.unreachable;
       return {
         ...base,

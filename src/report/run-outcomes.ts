@@ -18,7 +18,15 @@ export function outcomesOfRun(run: StoredRun): HostOutcome[] {
 
 /** Did every host finish (ok, changed, failed or unreachable)? Not after Ctrl-C, nor when killed. */
 export function runCompleted(run: StoredRun): boolean {
-  return !run.meta.interrupted && run.events.some((e) => e.kind === 'recap');
+  // a controller that exited before recording its end (a second Ctrl-C, a kill) did not finish either
+  return (
+    run.meta.exitCode !== undefined && !run.meta.interrupted && run.events.some((e) => e.kind === 'recap')
+  );
+}
+
+/** A failure that came from the controller's own stop (Ctrl-C closes connections), not from the host. */
+export function byOurStop(msg: string | undefined): boolean {
+  return /the run is over: connections are closed|interrupted|AbortError|aborted/i.test(msg ?? '');
 }
 
 /**
@@ -30,10 +38,9 @@ export function stoppedHosts(events: readonly RunEvent[]): Set<string> {
   const out = new Set<string>();
   for (const e of events) {
     if (e.kind !== 'task-result') continue;
-    if (e.status === 'unreachable') out.add(e.host);
+    if (e.status === 'unreachable' && !byOurStop(e.msg)) out.add(e.host);
     if (e.module === 'gather_facts' || isFinalResult(e)) last.set(e.host, e);
   }
-  for (const [h, e] of last)
-    if (e.status === 'failed' && !/interrupted|AbortError|aborted/i.test(e.msg ?? '')) out.add(h);
+  for (const [h, e] of last) if (e.status === 'failed' && !byOurStop(e.msg)) out.add(h);
   return out;
 }
