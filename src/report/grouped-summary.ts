@@ -42,7 +42,11 @@ function escapeRe(s: string): string {
 
 /** Replaces a host's own name (and the parts of it that vary across the fleet) with `*`. */
 export function genericText(text: string, tokens: readonly string[]): string {
-  let out = text;
+  // what differs from run to run and host to host without meaning: durations, random temp names, hashes
+  let out = text
+    .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, '* $2')
+    .replace(/\.(remediate|tmp)\.[A-Za-z0-9]{6}\b/g, '.$1.*')
+    .replace(/\b[0-9a-f]{8,}\b/g, '*');
   for (const t of tokens) out = out.replace(new RegExp(`(?<![\\w-])${escapeRe(t)}(?![\\w-])`, 'g'), '*');
   return out;
 }
