@@ -101,7 +101,7 @@ export class FleetView implements Reporter {
     const c = { ok: 0, changed: 0, failed: 0, unreachable: 0 };
     for (const s of this.status.values()) c[s]++;
     const changed = this.check ? 'would change' : 'changed';
-    return `${w.title} [${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}] ${d}/${n} hosts · run: ${c.changed} ${changed} · ${c.ok} ok · ${c.failed} failed · ${c.unreachable} unreachable (of ${this.total})`;
+    return `${w.title}\n[${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}] ${d}/${n} hosts done · so far: ${c.changed} ${changed} · ${c.ok} ok · ${c.failed} failed · ${c.unreachable} unreachable (${this.total} hosts)`;
   }
 
   body(w: WaveState): string {

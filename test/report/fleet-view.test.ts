@@ -61,7 +61,7 @@ test('header: bar and totals per outcome; body: tasks in flight with host counts
   const w = (v as unknown as { wave: Parameters<FleetView['header']>[0] }).wave;
   assert.match(
     v.header(w),
-    /^fix \[█░+\] 2\/40 hosts · run: 10 changed · 0 ok · 1 failed · 1 unreachable \(of 40\)$/,
+    /^fix\n\[█░+\] 2\/40 hosts done · so far: 10 changed · 0 ok · 1 failed · 1 unreachable \(40 hosts\)$/,
   );
   const body = v.body(w).split('\n');
   assert.equal(body.slice(0, 2).sort(), ['▸ reissue: 28 hosts', '▸ restart: 10 hosts']);
