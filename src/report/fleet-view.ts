@@ -7,6 +7,7 @@
  */
 import { Listr } from 'listr2';
 import type { Reporter, RunEvent } from '../events';
+import { parseRefusal, unreachableReason } from './outcomes';
 import { PlainReporter } from './plain';
 import { maskLiterals } from './redact';
 import type { ReporterOptions } from './types';
@@ -33,7 +34,7 @@ export class FleetView implements Reporter {
   private timer?: NodeJS.Timeout;
   private dirty = false;
   /** Per host, its worst status so far in this run: changed, ok, failed, unreachable. */
-  private readonly status = new Map<string, 'ok' | 'changed' | 'failed' | 'unreachable'>();
+  private readonly status = new Map<string, 'ok' | 'changed' | 'failed' | 'refused' | 'unreachable'>();
   private readonly problems: string[] = [];
   private check = false;
   private total = 0;
@@ -70,17 +71,23 @@ export class FleetView implements Reporter {
     if (e.item !== undefined || e.attempt) return;
     const before = this.status.get(e.host);
     if (e.status === 'unreachable' || e.status === 'failed') {
-      if (before !== 'failed' && before !== 'unreachable') {
-        this.status.set(e.host, e.status);
+      if (before !== 'failed' && before !== 'unreachable' && before !== 'refused') {
+        this.status.set(e.host, e.status === 'failed' && parseRefusal(e.msg) ? 'refused' : e.status);
         const msg = (e.msg ?? '').split('\n')[0]!.slice(0, 160);
+        const refusal = e.status === 'failed' ? parseRefusal(e.msg) : undefined;
         this.problems.push(
-          `${e.status === 'failed' ? '✖ failed' : '⚠ unreachable'} ${e.host} — ${e.task}: ${msg}`,
+          refusal
+            ? `⊘ refused (${refusal.reason}) ${e.host}: ${refusal.message}`
+            : e.status === 'failed'
+              ? `✖ failed ${e.host} — ${e.task}: ${msg}`
+              : `⚠ unreachable ${e.host}: ${unreachableReason(e.host, msg)}`,
         );
         this.later.push(e);
       }
       this.wave?.done.add(e.host);
     } else if (e.status === 'changed') {
-      if (before !== 'failed' && before !== 'unreachable') this.status.set(e.host, 'changed');
+      if (before !== 'failed' && before !== 'unreachable' && before !== 'refused')
+        this.status.set(e.host, 'changed');
     } else if (!before) this.status.set(e.host, 'ok');
     this.touch();
   }
@@ -98,10 +105,10 @@ export class FleetView implements Reporter {
     const n = w.hosts.size;
     const d = w.done.size;
     const filled = n ? Math.round((d / n) * BAR) : BAR;
-    const c = { ok: 0, changed: 0, failed: 0, unreachable: 0 };
+    const c = { ok: 0, changed: 0, failed: 0, unreachable: 0, refused: 0 };
     for (const s of this.status.values()) c[s]++;
     const changed = this.check ? 'would change' : 'changed';
-    return `${w.title}\n[${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}] ${d}/${n} hosts done · so far: ${c.changed} ${changed} · ${c.ok} ok · ${c.failed} failed · ${c.unreachable} unreachable (${this.total} hosts)`;
+    return `${w.title}\n[${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}] ${d}/${n} hosts done · so far: ${c.changed} ${changed} · ${c.ok} ok · ${c.refused} refused · ${c.failed} failed · ${c.unreachable} unreachable (${this.total} hosts)`;
   }
 
   body(w: WaveState): string {
