@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import { UsageError } from '../errors';
+import { checkYamlDepth, parseYamlDocument, stripBom, YamlLimitError, yamlToJs } from '../yaml-guard';
 import { shlexSplit } from '../inventory/ini-parser';
 import { parseYamlVars } from '../inventory/yaml-parser';
 import type { Vars } from '../inventory/types';
@@ -24,11 +24,19 @@ export function parseExtraVars(arg: string, cwd = process.cwd()): Vars {
         hint: HINT,
       });
     }
-    return parseYamlVars(content, file);
+    return parseYamlVars(stripBom(content), file);
   }
   if (text.startsWith('{') || text.startsWith('[')) {
-    const doc = parseDocument(text, { version: '1.1' });
-    const value: unknown = doc.errors.length ? undefined : doc.toJS();
+    let value: unknown;
+    let doc;
+    try {
+      doc = parseYamlDocument(text, { version: '1.1' });
+      checkYamlDepth(doc);
+      value = doc.errors.length ? undefined : yamlToJs(doc);
+    } catch (e) {
+      if (!(e instanceof YamlLimitError)) throw e;
+      throw new UsageError(`-e: ${e.message} (at character ${e.offset + 1})`, { hint: e.hint });
+    }
     if (!value || typeof value !== 'object' || Array.isArray(value))
       throw new UsageError(
         `-e ${text}: not a JSON/YAML mapping${doc.errors[0] ? ` (${doc.errors[0].message.split('\n')[0]})` : ''}`,

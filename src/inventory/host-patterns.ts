@@ -30,6 +30,13 @@ export function splitPattern(pattern: string): string[] {
       .filter(Boolean);
   // a bare IPv6 address is one term
   if (/^[0-9a-fA-F]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/.test(p) && !/^[&!]/.test(p)) return [p];
+  // a "[" that no "]" closes would otherwise split the term in two (`~web[(` → `~web`, `(`)
+  if (/[[\]]/.test(p.replace(/\[[^\]]*\]/g, '')))
+    throw patternError(
+      p,
+      'unbalanced "[" or "]"',
+      'a subscript is web[0] or web[0:2]; a ~regex with brackets needs them closed',
+    );
   return (p.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? []).map((x) => x.trim()).filter(Boolean);
 }
 

@@ -1,6 +1,7 @@
 /** Ansible-compatible inventories (INI, YAML, directories, host_vars/group_vars). Owned by the inventory area. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { stripBom } from '../yaml-guard';
 import { InventoryError } from '../errors';
 import { InventoryData } from './inventory-data';
 import { parseIniInventory } from './ini-parser';
@@ -49,7 +50,7 @@ function looksLikeYaml(text: string): boolean {
 function parseFile(file: string, inv: InventoryData): void {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = stripBom(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new InventoryError(`cannot read inventory ${file}: ${(e as Error).message}`);
   }

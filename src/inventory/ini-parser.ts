@@ -5,6 +5,7 @@
  * Errors name file:line:col of the bad token.
  */
 import { InventoryError } from '../errors';
+import { connectionVarProblem } from './connection-vars';
 import type { InventoryData } from './inventory-data';
 import { expandHostRange, HostRangeError, splitHostPort } from './host-ranges';
 import { parseIniValue } from './python-literal';
@@ -150,6 +151,8 @@ export function parseIniInventory(text: string, file: string, inv: InventoryData
       }
       const vars: Record<string, unknown> = {};
       if (port !== undefined) vars.ansible_port = port;
+      const portProblem = port !== undefined && connectionVarProblem('ansible_port', port);
+      if (portProblem) throw err(portProblem.msg, lineNo, first.col, portProblem.hint);
       for (const t of tokens.slice(1)) {
         const eq = t.text.indexOf('=');
         if (eq <= 0)
@@ -159,7 +162,10 @@ export function parseIniInventory(text: string, file: string, inv: InventoryData
             t.col,
             'quote values that contain spaces: key="a b"',
           );
-        vars[t.text.slice(0, eq)] = parseIniValue(t.text.slice(eq + 1));
+        const key = t.text.slice(0, eq);
+        vars[key] = parseIniValue(t.text.slice(eq + 1));
+        const bad = connectionVarProblem(key, vars[key]);
+        if (bad) throw err(bad.msg, lineNo, t.col + eq + 1, bad.hint);
       }
       for (const name of names) {
         inv.addHost(name, group, file);
@@ -176,7 +182,13 @@ export function parseIniInventory(text: string, file: string, inv: InventoryData
         );
       const key = line.slice(0, eq).trim();
       if (!key) throw err(`missing variable name before "="`, lineNo, indent);
-      inv.setGroupVars(group, { [key]: parseIniValue(line.slice(eq + 1).trim()) });
+      const value = parseIniValue(line.slice(eq + 1).trim());
+      const bad = connectionVarProblem(key, value);
+      if (bad) {
+        const after = raw.slice(raw.indexOf('=') + 1);
+        throw err(bad.msg, lineNo, raw.length - after.trimStart().length, bad.hint);
+      }
+      inv.setGroupVars(group, { [key]: value });
     } else {
       const tokens = line.split(/\s+/);
       const child = tokens[0]!.replace(/[#;].*$/, '');

@@ -3,15 +3,27 @@
  * mapping to their vars (or null), children nesting groups the same way. Parsed with the `yaml` package
  * (YAML 1.1 like Ansible's PyYAML: `yes`/`no` are booleans), so errors carry file:line:col.
  */
-import { didYouMean } from '../playbook/suggest';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { didYouMean } from '../suggest';
+import { isMap, isScalar, LineCounter, type Document, type Node } from 'yaml';
 import { InventoryError } from '../errors';
+import { connectionVarProblem } from './connection-vars';
+import {
+  checkYamlDepth,
+  lineColAt,
+  parseYamlDocument,
+  stripBom,
+  YamlLimitError,
+  yamlToJs,
+} from '../yaml-guard';
 import type { InventoryData } from './inventory-data';
 import { expandHostRange, HostRangeError, splitHostPort } from './host-ranges';
 import type { Vars } from './types';
+import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 
 interface Ctx {
   file: string;
+  /** The text parsed (BOM stripped). */
+  text: string;
   doc: Document;
   lc: LineCounter;
   inv: InventoryData;
@@ -31,19 +43,61 @@ function keyName(ctx: Ctx, key: unknown): string {
   fail(ctx, key as Node, 'expected a plain name as the key');
 }
 
-/** Parse a YAML vars file (host_vars/group_vars) to a mapping; errors located. */
+/**
+ * Parse a YAML vars file (host_vars/group_vars, `-e @file`) to a mapping; errors located. A file encrypted
+ * with ansible-vault is decrypted (all its values are then secret), `!vault` values too.
+ */
 export function parseYamlVars(text: string, file: string): Vars {
+  const plain = decryptVaultFile(text, file);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false });
-  const ctx = { file, doc, lc } as Ctx;
+  const ctx = { file, lc, text: stripBom(plain.text) } as Ctx;
+  const doc = guarded(ctx, () =>
+    parseYamlDocument(ctx.text, {
+      lineCounter: lc,
+      version: '1.1',
+      prettyErrors: false,
+      customTags: [VAULT_TAG],
+    }),
+  );
+  ctx.doc = doc;
   throwYamlErrors(ctx);
+  decryptVaultValues(doc, lc, file);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return {};
   if (!isMap(doc.contents))
     fail(ctx, doc.contents, 'a vars file must be a mapping of variable names to values');
-  return doc.toJS({ maxAliasCount: 1000 }) as Vars;
+  checkVarsNode(ctx, doc.contents);
+  const vars = guarded(ctx, () => yamlToJs(doc)) as Vars;
+  if (plain.revealed) revealValues(vars);
+  return vars;
+}
+
+/** A located error for a connection variable with a bad value (ansible_port: abc) in a mapping node. */
+function checkVarsNode(ctx: Ctx, node: unknown): void {
+  if (!isMap(node)) return;
+  for (const pair of node.items) {
+    if (!isScalar(pair.key)) continue;
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    const bad = connectionVarProblem(String(pair.key.value), value);
+    if (bad) fail(ctx, (pair.value ?? pair.key) as Node, bad.msg, bad.hint);
+  }
+}
+
+/** Runs `f`, turning a YAML limit (depth, alias expansion) into a located InventoryError. */
+function guarded<T>(ctx: Ctx, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof YamlLimitError)) throw e;
+    throw new InventoryError(
+      e.message,
+      { file: ctx.file, ...lineColAt(ctx.text, e.offset) },
+      { hint: e.hint },
+    );
+  }
 }
 
 function throwYamlErrors(ctx: Ctx): void {
+  guarded(ctx, () => checkYamlDepth(ctx.doc));
   const e = ctx.doc.errors[0];
   if (!e) return;
   const pos = ctx.lc.linePos(e.pos[0]);
@@ -85,7 +139,8 @@ function groupEntry(ctx: Ctx, name: string, nameNode: Node, value: unknown): voi
     if (!isMap(body))
       fail(ctx, body, `"${section}" of group "${name}" must be a mapping, not a ${typeof body.toJSON()}`);
     if (section === 'vars') {
-      inv.setGroupVars(name, body.toJS(ctx.doc, { maxAliasCount: 1000 }) as Vars);
+      checkVarsNode(ctx, body);
+      inv.setGroupVars(name, guarded(ctx, () => yamlToJs(ctx.doc, body)) as Vars);
     } else if (section === 'children') {
       for (const p of body.items) {
         const child = keyName(ctx, p.key);
@@ -115,7 +170,8 @@ function hostEntry(ctx: Ctx, group: string, pattern: string, keyNode: Node, valu
   if (value !== null && value !== undefined && !(isScalar(value) && value.value === null)) {
     if (!isMap(value))
       fail(ctx, value as Node, `host "${pattern}" must map to its variables (a mapping) or nothing`);
-    vars = value.toJS(ctx.doc, { maxAliasCount: 1000 }) as Vars;
+    checkVarsNode(ctx, value);
+    vars = guarded(ctx, () => yamlToJs(ctx.doc, value)) as Vars;
   }
   if (port !== undefined) vars = { ansible_port: port, ...vars };
   for (const n of names) {
@@ -127,9 +183,18 @@ function hostEntry(ctx: Ctx, group: string, pattern: string, keyNode: Node, valu
 /** Parse YAML (or JSON) inventory text into `inv`. */
 export function parseYamlInventory(text: string, file: string, inv: InventoryData): void {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', prettyErrors: false });
-  const ctx: Ctx = { file, doc, lc, inv };
+  const ctx = { file, lc, inv, text: stripBom(text) } as Ctx;
+  const doc = guarded(ctx, () =>
+    parseYamlDocument(ctx.text, {
+      lineCounter: lc,
+      version: '1.1',
+      prettyErrors: false,
+      customTags: [VAULT_TAG],
+    }),
+  );
+  ctx.doc = doc;
   throwYamlErrors(ctx);
+  decryptVaultValues(doc, lc, file);
   const top = doc.contents;
   if (top === null || (isScalar(top) && top.value === null)) return;
   if (!isMap(top)) fail(ctx, top, 'a YAML inventory must be a mapping of group names', 'start with "all:"');

@@ -3,12 +3,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { PlaybookError } from '../errors';
 import type { Vars } from '../inventory/types';
-import { playKeywords, playSchema, TEMPLATE_RE } from './schema';
+import { keywordValues } from './keyword-values';
+import { playInheritedKeywords, playKeywords, playSchema, TEMPLATE_RE } from './schema';
 import { LoadErrors } from './load-errors';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import { checkTemplates } from './template-check';
 import { issueMessage, valueAtPath } from './zod-issues';
-import { loadTasks, toTags, type TaskLoadContext } from './task-loader';
+import { loadTasks, type TaskLoadContext } from './task-loader';
 import type { ModuleTask, Play, Playbook } from './types';
 import { YamlSource, type Path } from './yaml-source';
 
@@ -90,7 +91,11 @@ async function loadPlay(
       );
     }
   }
+  // the keywords left (bad ones were dropped above), parsed: transforms applied
+  const parsed = (playSchema.safeParse(raw).data ?? {}) as Record<string, unknown>;
   const play: Play = {
+    // become, environment, check_mode, ...: what the play passes down to its tasks (schema.ts)
+    ...keywordValues(parsed, playInheritedKeywords),
     name: (raw.name as string | undefined) ?? hosts,
     loc: src.loc(p),
     hosts,
@@ -105,20 +110,14 @@ async function loadPlay(
     anyErrorsFatal: (raw.any_errors_fatal as boolean | undefined) ?? false,
     gatherFacts: (raw.gather_facts as boolean | undefined) ?? true,
     strategy: (raw.strategy as 'linear' | 'free' | undefined) ?? 'linear',
-    tags: toTags(raw.tags),
+    tags: (parsed.tags as string[] | undefined) ?? [],
     preTasks: await loadTasks(ctx, raw.pre_tasks, [...p, 'pre_tasks'], 'task'),
     tasks: await loadTasks(ctx, raw.tasks, [...p, 'tasks'], 'task'),
     postTasks: await loadTasks(ctx, raw.post_tasks, [...p, 'post_tasks'], 'task'),
     handlers: (await loadTasks(ctx, raw.handlers, [...p, 'handlers'], 'handler')) as ModuleTask[],
   };
-  if (raw.become !== undefined) play.become = raw.become as boolean | string;
-  if (raw.become_user !== undefined) play.becomeUser = raw.become_user as string;
-  if (raw.become_method !== undefined) play.becomeMethod = raw.become_method as 'sudo' | 'su';
-  if (raw.environment !== undefined) play.environment = raw.environment as Vars | string;
   if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
   if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;
-  if (raw.ignore_unreachable !== undefined) play.ignoreUnreachable = raw.ignore_unreachable as boolean;
-  if (raw.check_mode !== undefined) play.checkMode = raw.check_mode as boolean;
 
   // Every notify must name a handler (by name or listen topic). Templated names are checked at run time.
   // A handler that failed to load still counts by its written name (no second error for its notifiers).

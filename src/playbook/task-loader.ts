@@ -7,13 +7,15 @@ import * as path from 'node:path';
 import { findModule, moduleNames } from '../modules/index';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
 import { blockKeywords, handlerKeywords, includeKeywords, moduleTaskKeywords, TEMPLATE_RE } from './schema';
-import { didYouMean } from './suggest';
-import { checkKeywords, common, loopOf, toConditions, toList, type TaskLoadContext } from './task-keywords';
+import { didYouMean } from '../suggest';
+import { keywordValues } from './keyword-values';
+import { checkKeywords, common, loopOf, type TaskLoadContext } from './task-keywords';
 import { checkTaskTemplates } from './template-check';
 import type { BlockTask, IncludeTask, ModuleTask, Task } from './types';
 import { YamlSource, type Path } from './yaml-source';
 
-export { toTags, type NotifyRef, type TaskLoadContext } from './task-keywords';
+export { toTags } from './schema';
+export { type NotifyRef, type TaskLoadContext } from './task-keywords';
 
 type Raw = Record<string, unknown>;
 
@@ -92,7 +94,7 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
       },
     );
   }
-  checkKeywords(ctx, raw, shape, p);
+  const parsed = checkKeywords(ctx, raw, shape, p);
   const { key, mod } = found[0];
   checkTaskTemplates(ctx.src, raw, p, key, mod.name, ctx.errors?.warnings);
   const value = raw[key];
@@ -128,29 +130,32 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
   }
 
   const task: ModuleTask = {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
+    ...keywordValues(parsed, moduleOnlyKeywords),
     type: 'module',
     module: mod.name,
     args,
     argsLoc,
-    ...loopOf(ctx, raw, p),
+    ...loopOf(ctx, parsed, p),
   };
-  if (raw.register !== undefined) task.register = raw.register as string;
-  if (raw.until !== undefined) task.until = toConditions(raw.until);
-  if (raw.retries !== undefined) task.retries = raw.retries as number | string;
-  if (raw.delay !== undefined) task.delay = raw.delay as number | string;
-  if (raw.changed_when !== undefined) task.changedWhen = toConditions(raw.changed_when);
-  if (raw.failed_when !== undefined) task.failedWhen = toConditions(raw.failed_when);
-  if (raw.notify !== undefined) {
-    task.notify = toList(raw.notify);
+  if (task.notify) {
     const many = Array.isArray(raw.notify);
-    task.notify!.forEach((name, i) =>
+    task.notify.forEach((name, i) =>
       ctx.notifies.push({ name, loc: ctx.src.loc(many ? [...p, 'notify', i] : [...p, 'notify']) }),
     );
   }
-  if (raw.listen !== undefined) task.listen = toList(raw.listen);
   return task;
 }
+
+/** The keywords only a module task (or handler) carries; loops are shaped by loopOf, args above. */
+const {
+  loop: _loop,
+  with_items: _withItems,
+  with_list: _withList,
+  loop_control: _loopControl,
+  args: _args,
+  ...moduleOnlyKeywords
+} = handlerKeywords;
 
 async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<BlockTask> {
   for (const k of Object.keys(raw)) {
@@ -167,10 +172,10 @@ async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Block
       { key: true },
     );
   }
-  checkKeywords(ctx, raw, blockKeywords, p);
+  const parsed = checkKeywords(ctx, raw, blockKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   return {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
     type: 'block',
     block: await loadTasks(ctx, raw.block, [...p, 'block'], 'task'),
     rescue: await loadTasks(ctx, raw.rescue, [...p, 'rescue'], 'task'),
@@ -193,18 +198,18 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
       },
     );
   }
-  checkKeywords(ctx, raw, includeKeywords, p);
+  const parsed = checkKeywords(ctx, raw, includeKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   const spec = raw[kw];
   const file = typeof spec === 'string' ? spec : (spec as { file: string }).file;
   const fileLoc = ctx.src.loc([...p, kw]);
   if (kw === 'include_tasks') {
     const inc: IncludeTask = {
-      ...common(ctx, raw, p),
+      ...common(ctx, parsed, p),
       type: 'include',
       file,
       baseDir: ctx.dir,
-      ...loopOf(ctx, raw, p),
+      ...loopOf(ctx, parsed, p),
     };
     return inc;
   }
@@ -232,7 +237,7 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
     importStack: [...ctx.importStack, abs],
   };
   return {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
     type: 'block',
     block: await loadTaskList(sub),
     rescue: [],

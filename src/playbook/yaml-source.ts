@@ -6,6 +6,15 @@
 import * as fs from 'node:fs/promises';
 import * as YAML from 'yaml';
 import { PlaybookError, type SourceLoc } from '../errors';
+import {
+  checkYamlDepth,
+  lineColAt,
+  parseYamlDocument,
+  stripBom,
+  YamlLimitError,
+  yamlToJs,
+} from '../yaml-guard';
+import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 
 export type Path = readonly (string | number)[];
 
@@ -25,6 +34,7 @@ const PYYAML_BOOLS = [
 const customTags: YAML.SchemaOptions['customTags'] = (tags) => [
   ...tags.filter((t) => (t as YAML.ScalarTag).tag !== BOOL),
   ...PYYAML_BOOLS,
+  VAULT_TAG,
 ];
 
 export class YamlSource {
@@ -36,14 +46,25 @@ export class YamlSource {
     readonly value: unknown,
   ) {}
 
-  static parse(file: string, text: string): YamlSource {
+  static parse(file: string, raw: string): YamlSource {
+    const text = stripBom(raw);
     const lines = new YAML.LineCounter();
-    const doc = YAML.parseDocument(text, {
-      version: '1.1',
-      customTags,
-      lineCounter: lines,
-      prettyErrors: false,
-    });
+    const limited = (e: unknown): never => {
+      if (!(e instanceof YamlLimitError)) throw e;
+      throw new PlaybookError(e.message, { file, ...lineColAt(text, e.offset) }, { hint: e.hint });
+    };
+    let doc: YAML.Document.Parsed;
+    try {
+      doc = parseYamlDocument(text, {
+        version: '1.1',
+        customTags,
+        lineCounter: lines,
+        prettyErrors: false,
+      });
+      checkYamlDepth(doc);
+    } catch (e) {
+      return limited(e);
+    }
     const err = doc.errors[0];
     if (err) {
       const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
@@ -62,16 +83,15 @@ export class YamlSource {
     const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
     if (tagWarning) {
       const pos = tagWarning.linePos?.[0] ?? lines.linePos(tagWarning.pos[0]);
-      const vault = /!vault/.test(tagWarning.message);
       const unsafe = /!unsafe/.test(tagWarning.message);
       const tag = tagWarning.message.split(' at line')[0].replace(/^Unresolved tag: /, '');
-      const [message, hint] = vault
-        ? ['vault-encrypted values are not supported', 'pass secrets with -e @file or --ask-become-pass']
-        : unsafe
-          ? ['!unsafe is not supported', 'write the text inside {% raw %}...{% endraw %}']
-          : [`unknown YAML tag: ${tag}`, 'only the standard YAML tags are supported'];
+      const [message, hint] = unsafe
+        ? ['!unsafe is not supported', 'write the text inside {% raw %}...{% endraw %}']
+        : [`unknown YAML tag: ${tag}`, 'only the standard YAML tags are supported'];
       throw new PlaybookError(message, { file, line: pos.line, col: pos.col }, { hint });
     }
+    // `!vault |` values (ansible-vault encrypt_string) become their plaintext, secret from here on
+    decryptVaultValues(doc, lines, file);
     // `msg: {{ x }}` unquoted is a flow mapping whose key is a mapping: say what it is (Ansible does too).
     let complexKey: YAML.Node | undefined;
     YAML.visit(doc, {
@@ -94,8 +114,9 @@ export class YamlSource {
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 1000 });
+      value = yamlToJs(doc);
     } catch (e) {
+      if (e instanceof YamlLimitError) limited(e);
       throw new PlaybookError(`YAML error: ${(e as Error).message}`, { file, line: 1, col: 1 });
     }
     return new YamlSource(file, doc, lines, value);
@@ -115,7 +136,11 @@ export class YamlSource {
         },
       );
     }
-    return YamlSource.parse(file, text);
+    // a whole file encrypted with ansible-vault; the values of a vaulted vars file are all secret
+    const plain = decryptVaultFile(text, file);
+    const src = YamlSource.parse(file, plain.text);
+    if (plain.revealed && what === 'vars file') revealValues(src.value);
+    return src;
   }
 
   private posOf(node: YAML.Node | null | undefined): SourceLoc | undefined {

@@ -1,5 +1,7 @@
 /**
- * NDJSON for machines on stdout: one object per task result, then one recap object (with the exit code).
+ * NDJSON for machines on stdout: one `start` object when a host begins a task (so a watcher can act on a task
+ * in flight), `log` objects at -v and above (e.g. each command a task sends at -vv), one `task` object per task
+ * result, then one `recap` object (with the exit code).
  * Everything human (play/task headers, warnings) goes to stderr through a plain reporter.
  */
 import type { HostCounts, Reporter, RunEvent } from '../events';
@@ -22,7 +24,25 @@ export class JsonReporter implements Reporter {
 
   on(e: RunEvent): void {
     if (e.kind === 'play-start') this.play = e.play;
-    if (e.kind === 'task-result') {
+    if (e.kind === 'host-task-start') {
+      this.line({
+        type: 'start',
+        time: new Date(e.time).toISOString(),
+        play: this.play,
+        host: e.host,
+        task: e.task,
+        loc: e.loc,
+        ...(e.handler ? { handler: true } : {}),
+      });
+    } else if (e.kind === 'log') {
+      this.line({
+        type: 'log',
+        time: new Date(e.time).toISOString(),
+        ...(e.host ? { host: e.host } : {}),
+        level: e.level,
+        msg: e.msg,
+      });
+    } else if (e.kind === 'task-result') {
       this.line({
         type: 'task',
         time: new Date(e.time).toISOString(),

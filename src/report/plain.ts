@@ -19,7 +19,7 @@ import {
 import { maskLiterals, redactValue } from './redact';
 import { describeStep } from '../plan/steps';
 import type { ReporterOptions } from './types';
-import { pyJsonDumps } from '../template/py-json';
+import { pyJsonDumps } from '../py-json';
 
 type TaskResult = Extract<RunEvent, { kind: 'task-result' }>;
 

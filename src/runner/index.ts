@@ -13,6 +13,7 @@ import { walkHost } from './play-walker';
 import type { RunnerOptions, RunSummary } from './types';
 import { groupsMap, makeHostvars, renderHostPattern, type PlayScope } from './variables';
 import { planWaves } from './wave-planner';
+import { trackSecretVars } from './secret-tracking';
 
 export { defaultRunnerOptions } from './options';
 export type { RunnerOptions, RunSummary, Clock, TemplarLike, ModuleLookup, RunnerLoader } from './types';
@@ -63,6 +64,9 @@ export async function runPlaybook(
     emit,
     now,
   };
+  // Every play's host pattern renders before anything runs (as `validate` checks): a templated `hosts:`
+  // that is undefined in play 2 is a load error, not a failure after play 1 has changed hosts.
+  for (const play of playbook.plays) renderHostPattern(shared.templar, play, opts.extraVars);
   const started = now();
   emit({ kind: 'run-start', time: started, playbook: playbook.file, check: opts.check, diff: opts.diff });
   let interrupted = false;
@@ -283,7 +287,9 @@ async function loadVarsFiles(shared: RunShared, play: Play, vars: Vars): Promise
         hint: 'vars_files are rendered with the play vars and -e extra vars only',
       });
     }
-    Object.assign(out, await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc));
+    const loaded = await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc);
+    trackSecretVars(shared.opts.secrets, loaded);
+    Object.assign(out, loaded);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../events';
+import type { SecretValues } from '../secrets/secret-values';
 import type { Vars } from '../inventory/types';
 import type { BecomeOptions, TransportFactory } from '../transport/types';
 
@@ -36,6 +37,11 @@ export interface RunnerOptions {
   templar?: TemplarLike;
   /** Loader seam for include_tasks / vars_files. Default: src/playbook. */
   loader?: RunnerLoader;
+  /**
+   * The run's secret values: the runner adds what it learns is secret (no_log output, secret-named
+   * registers, facts and vars_files variables); reporters given the same set mask them.
+   */
+  secrets?: SecretValues;
 }
 
 export interface RunSummary {

@@ -7,6 +7,7 @@
 import type { Inventory, Vars } from '../inventory/types';
 import type { Play } from '../playbook/types';
 import type { HostState } from './host-state';
+import { inheritKeywords } from '../playbook/inherited';
 import type { InheritedKeywords } from './play-context';
 import { PlaybookError } from '../errors';
 import { Templar, UNRESOLVED } from '../template/index';
@@ -41,13 +42,8 @@ export interface TaskScope {
 }
 
 export function rootScope(play: Play): TaskScope {
-  const inherited: InheritedKeywords = {};
-  if (play.become !== undefined) inherited.become = play.become;
-  if (play.becomeUser !== undefined) inherited.becomeUser = play.becomeUser;
-  if (play.becomeMethod !== undefined) inherited.becomeMethod = play.becomeMethod;
-  if (play.environment !== undefined) inherited.environment = play.environment;
-  if (play.checkMode !== undefined) inherited.checkMode = play.checkMode;
-  if (play.ignoreUnreachable !== undefined) inherited.ignoreUnreachable = play.ignoreUnreachable;
+  // the play's become, environment, check_mode, ...: the same merge as a block's over the play's
+  const inherited: InheritedKeywords = inheritKeywords({}, play);
   return { blockVars: [], includeVars: [], tags: play.tags, when: [], rescuable: 0, inherited };
 }
 

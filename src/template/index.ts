@@ -6,16 +6,17 @@
 import * as nunjucks from 'nunjucks';
 import { TemplateError } from '../errors';
 import type { Vars } from '../inventory/types';
-import type { Condition } from '../playbook/types';
 import { balanceBraces } from './brace-balance';
 import { registerFilters } from './filters';
 import { OperandStack, pyAdd, pyCompareChain, pyMod, pyMul } from './operators';
 import { templateGet } from './python-methods';
-import { didYouMean } from '../playbook/suggest';
+import { didYouMean } from '../suggest';
 import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-transform';
 import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
 import { pyStr, toBool, truthy } from './values';
+import type { SecretValues } from '../secrets/secret-values';
+import { trackSecretFilters, trackSecretVar } from './secret-tracking';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const njCompiler = require('nunjucks/src/compiler') as {
@@ -52,6 +53,11 @@ interface Compiled {
 export interface TemplarOptions {
   /** Compiled templates kept (LRU). Default 2000. */
   cacheSize?: number;
+  /**
+   * The run's secret values. The templar adds the values of secret-named variables it reads, and what the
+   * filters that only re-encode text (`b64encode`, `upper`, `to_json` ...) make of a secret.
+   */
+  secrets?: SecretValues;
 }
 
 const UNDEFINED_HINT = 'define it (vars, inventory, -e) or use `| default(...)` / `is defined`';
@@ -77,6 +83,9 @@ function cleanMessage(err: unknown): string {
   return pos ? `${body} (line ${pos[1]}, col ${pos[2]})` : body;
 }
 
+/** A Jinja2 expression (bare, as in `when:`), or a literal boolean. */
+export type Condition = string | boolean;
+
 export class Templar {
   private readonly env: nunjucks.Environment;
   private readonly cache = new Map<string, Compiled>();
@@ -97,10 +106,12 @@ export class Templar {
       // keeps the original error (our TemplateError) as `cause` of nunjucks' wrapper
       dev: true,
     });
+    const secrets = opts.secrets;
     this.env.addGlobal('__rm_var', (v: unknown, name: string) => {
       if (v === undefined) throw new TemplateError(`'${name}' is undefined`, name, { hint: UNDEFINED_HINT });
       const unresolved = unresolvedError(v);
       if (unresolved) throw unresolved;
+      if (secrets) trackSecretVar(secrets, name, v);
       return v;
     });
     this.env.addGlobal('__rm_soft', (v: unknown) => (unresolvedError(v) ? undefined : v));
@@ -176,6 +187,7 @@ export class Templar {
     });
     registerFilters(this.env);
     registerTests(this.env);
+    if (secrets) trackSecretFilters(this.env, secrets);
   }
 
   private compile(src: string): Compiled {

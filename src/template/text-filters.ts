@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { quote } from '../command';
-import { pyJsonDumps } from './py-json';
+import { pyJsonDumps } from '../py-json';
 import { pyRegex, pyReplacement } from './regex';
 import { pyRepr, pyStr, splitKwargs, toList, type Dict } from './values';
 

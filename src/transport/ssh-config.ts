@@ -3,7 +3,7 @@
  * ansible_ssh_private_key_file, ansible_ssh_common_args -J / -o, jump, ...) over command-line defaults over
  * `~/.ssh/config` (or `-F FILE`, parsed by the `ssh-config` package: Host / Match host, HostName, User,
  * Port, IdentityFile, ProxyJump, ConnectTimeout, ServerAliveInterval, StrictHostKeyChecking,
- * UserKnownHostsFile, HostKeyAlias) over OpenSSH's defaults. Jump hosts are resolved through the same
+ * UserKnownHostsFile, HostKeyAlias, HostKeyAlgorithms) over OpenSSH's defaults. Jump hosts are resolved through the same
  * config, recursively (a bastion's own ProxyJump is honoured), which gives chains of several hops.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -35,6 +35,8 @@ export interface SshEndpoint {
   /** Name used in known_hosts instead of hostname. */
   hostKeyAlias?: string;
   hostKeyChecking: HostKeyPolicy;
+  /** ssh_config `HostKeyAlgorithms` as written (`+`/`-`/`^` prefixes, wildcards); see host-key-algorithms.ts. */
+  hostKeyAlgorithms?: string;
   knownHostsFiles: string[];
   /** Hops to go through, first one connected directly. */
   jumps: SshEndpoint[];
@@ -296,6 +298,7 @@ function resolveOne(
     keepaliveCountMax: aliveMax ? Number(aliveMax) : 3,
     hostKeyAlias: first(c.hostkeyalias),
     hostKeyChecking: policy,
+    hostKeyAlgorithms: first(c.hostkeyalgorithms),
     knownHostsFiles: [...new Set(knownHosts.map(expandHome))],
     jumps,
   };

@@ -13,6 +13,7 @@ import { Client, utils, type AnyAuthMethod, type AuthenticationType, type Parsed
 import type { Secret } from '../command';
 import { ConnectError } from '../errors';
 import type { SshEndpoint } from './ssh-config';
+import { hostKeyOffer, SUPPORTED_HOST_KEY_ALGORITHMS } from './host-key-algorithms';
 import { fingerprint, KnownHosts, keyTypeOf, type HostKeyVerdict } from './ssh-known-hosts';
 
 export class SshConnectError extends ConnectError {
@@ -217,9 +218,11 @@ export function networkFailure(
 function hostKeyMessage(e: SshEndpoint, v: HostKeyVerdict, blob: Buffer): { msg: string; hint: string } {
   const fp = `${keyTypeOf(blob)} ${fingerprint(blob)}`;
   const name = e.hostKeyAlias ?? e.hostname;
+  const known = (l: { keyType: string; key: string; file: string; line: number }) =>
+    `${l.keyType} ${fingerprint(Buffer.from(l.key, 'base64'))} (${l.file}:${l.line})`;
   if (v.status === 'changed')
     return {
-      msg: `host key for ${name}:${e.port} has CHANGED (server offers ${fp}; ${v.line.file}:${v.line.line} has a different key) — possible man-in-the-middle attack`,
+      msg: `host key for ${name}:${e.port} has CHANGED: known ${known(v.line)}, server now offers ${fp} — possible man-in-the-middle attack`,
       hint: `if the host was really reinstalled, remove the old key: ssh-keygen -R '${e.port === 22 ? name : `[${name}]:${e.port}`}' -f ${v.line.file}`,
     };
   if (v.status === 'revoked')
@@ -227,8 +230,10 @@ function hostKeyMessage(e: SshEndpoint, v: HostKeyVerdict, blob: Buffer): { msg:
       msg: `host key ${fp} of ${name}:${e.port} is REVOKED (${v.line.file}:${v.line.line})`,
       hint: 'the host presents a revoked key: do not connect',
     };
+  const others =
+    v.status === 'unknown' && v.others.length ? `; known for it: ${v.others.map(known).join(', ')}` : '';
   return {
-    msg: `host key for ${name}:${e.port} is unknown (server offers ${fp}) and host key checking is strict`,
+    msg: `host key for ${name}:${e.port} is unknown (server offers ${fp}${others}) and host key checking is strict`,
     hint: `verify the fingerprint, then add it (ssh-keyscan -p ${e.port} ${e.hostname} >> ${e.knownHostsFiles[0]}) or run with --host-key-checking accept-new`,
   };
 }
@@ -251,6 +256,20 @@ export async function openSshConnection(
       },
     );
   }
+  const name = e.hostKeyAlias ?? e.hostname;
+  const offer = hostKeyOffer(
+    e.hostKeyAlgorithms,
+    e.hostKeyChecking === 'off' ? [] : hooks.knownHosts(e.knownHostsFiles).keyTypes(name, e.port),
+  );
+  if (!offer.algorithms.length)
+    throw new SshConnectError(
+      opts.label,
+      `HostKeyAlgorithms ${e.hostKeyAlgorithms} leaves no host-key algorithm remediate can use`,
+      false,
+      { hint: `use some of: ${SUPPORTED_HOST_KEY_ALGORITHMS.join(', ')}` },
+    );
+  if (offer.reordered || e.hostKeyAlgorithms)
+    hooks.debug?.(`${opts.label}: host-key algorithms offered: ${offer.algorithms.join(',')}`);
   const client = new Client();
   let hostKeyProblem: { msg: string; hint: string } | undefined;
   let authFailed = false;
@@ -258,7 +277,6 @@ export async function openSshConnection(
   const verifier = (blob: Buffer): boolean => {
     if (e.hostKeyChecking === 'off') return true;
     const kh = hooks.knownHosts(e.knownHostsFiles);
-    const name = e.hostKeyAlias ?? e.hostname;
     const v = kh.verify(name, e.port, blob);
     if (v.status === 'ok') return true;
     if (v.status === 'unknown' && e.hostKeyChecking === 'accept-new') {
@@ -336,6 +354,7 @@ export async function openSshConnection(
       keepaliveInterval: e.keepaliveIntervalMs,
       keepaliveCountMax: e.keepaliveCountMax,
       hostVerifier: verifier,
+      algorithms: { serverHostKey: offer.algorithms as never },
       authHandler: authHandler as never,
       // Hosts connect in parallel: each debug line says whose it is.
       debug: hooks.debug ? (m: string) => hooks.debug!(`${opts.label}: ${m}`) : undefined,

@@ -23,7 +23,8 @@ export interface KnownHostLine {
 
 export type HostKeyVerdict =
   | { status: 'ok'; line: KnownHostLine }
-  | { status: 'unknown' }
+  /** `others`: keys of other types known for the host (OpenSSH calls the host's key new, not changed). */
+  | { status: 'unknown'; others: KnownHostLine[] }
   | { status: 'changed'; line: KnownHostLine }
   | { status: 'revoked'; line: KnownHostLine };
 
@@ -120,11 +121,23 @@ export class KnownHosts {
     const plain = matching.filter((l) => !l.marker);
     const ok = plain.find((l) => l.key === b64);
     if (ok) return { status: 'ok', line: ok };
-    // A different key of the same type for this host: changed. Another type only: still unknown for
-    // OpenSSH's purposes (it would negotiate the known type); we treat it as changed to stay safe.
-    const other = plain.find((l) => l.keyType === type) ?? plain[0];
-    if (other) return { status: 'changed', line: other };
-    return { status: 'unknown' };
+    // A different key of the same type for this host: changed. Keys of other types only: unknown, as for
+    // OpenSSH (the offer puts the known types first — see host-key-algorithms.ts — so a server holding the
+    // known key proves it; one that does not is new to us, refused under `strict`).
+    const same = plain.find((l) => l.keyType === type);
+    if (same) return { status: 'changed', line: same };
+    return { status: 'unknown', others: plain };
+  }
+
+  /** The key types (`ssh-ed25519`, `ecdsa-sha2-nistp256`, ...) known_hosts holds for a host. */
+  keyTypes(host: string, port: number): string[] {
+    this.load();
+    const name = knownHostsName(host, port);
+    return [
+      ...new Set(
+        this.lines.filter((l) => !l.marker && patternsMatch(l.patterns, name)).map((l) => l.keyType),
+      ),
+    ];
   }
 
   /** Record a key (accept-new). */

@@ -175,7 +175,7 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
   ['register-on-block.yml', 5, 7, "'register' is not allowed on a block"],
   ['missing-vars-file.yml', 4, 7, 'vars file vars/nope.yml does not exist'],
   ['unquoted-template.yml', 4, 14, 'a value starting with {{ must be quoted'],
-  ['vault.yml', 3, 15, 'vault-encrypted values are not supported'],
+  ['vault.yml', 3, 22, 'found vault-encrypted data, but no vault password was given'],
   ['unsafe.yml', 3, 14, '!unsafe is not supported'],
   ['duplicate-key.yml', 5, 7, 'Map keys must be unique'],
   ['no-module.yml', 3, 7, 'task has no module'],

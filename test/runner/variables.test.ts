@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TemplateError } from '../../src/errors';
 import { Templar } from '../../src/template/index';
-import { UnresolvedVar, resolveTemplatedVars } from '../../src/runner/variables';
+import type { Play } from '../../src/playbook/types';
+import { UnresolvedVar, resolveTemplatedVars, rootScope } from '../../src/runner/variables';
 
 const t = new Templar();
 
@@ -52,6 +53,27 @@ test('an unresolvable variable raises in comparisons too and counts as undefined
   );
   assert.is(t.render("{{ bad | default('fallback') }}", v), 'fallback');
   assert.is(t.condition('bad is defined', v), false);
+});
+
+test('rootScope: the play passes down every inherited keyword it sets (no_log and ignore_errors too)', () => {
+  const play = {
+    tags: ['t'],
+    become: true,
+    becomeUser: 'app',
+    environment: { A: '1' },
+    noLog: true,
+    ignoreErrors: true,
+    anyErrorsFatal: false,
+  } as Partial<Play> as Play;
+  assert.equal(rootScope(play).inherited, {
+    become: true,
+    becomeUser: 'app',
+    environment: { A: '1' },
+    noLog: true,
+    ignoreErrors: true,
+    anyErrorsFatal: false,
+  });
+  assert.equal(rootScope(play).tags, ['t']);
 });
 
 test.run();

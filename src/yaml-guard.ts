@@ -1,0 +1,128 @@
+/**
+ * Limits every YAML reader applies (playbooks, inventories, group/host vars, vars files, `-e`), so hostile
+ * or broken input is a located error rather than a crash: a UTF-8 byte-order mark is skipped (as PyYAML
+ * does), nesting deeper than MAX_YAML_DEPTH levels is refused before anything recurses over it (3,000
+ * levels would overflow the stack), and alias expansion is bounded (a "billion laughs" document). A leaf:
+ * callers turn a YamlLimitError into their own located error type.
+ */
+import * as YAML from 'yaml';
+
+export const MAX_YAML_DEPTH = 200;
+export const MAX_YAML_ALIASES = 1000;
+
+export class YamlLimitError extends Error {
+  constructor(
+    message: string,
+    /** Offset in the (BOM-stripped) text. */
+    readonly offset: number,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * `YAML.parseDocument`, except that running out of stack on deeply nested text (the parser recurses once
+ * per level) is a YamlLimitError located at the first line past the limit, not a RangeError.
+ */
+export function parseYamlDocument(
+  text: string,
+  options: YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions,
+): YAML.Document.Parsed {
+  try {
+    return YAML.parseDocument(text, options);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw tooDeep(deepestOffset(text));
+  }
+}
+
+/** Offset of the first line whose indentation (plus open flow brackets) nests past the limit. */
+function deepestOffset(text: string): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const body = line.trimStart();
+    const indent = line.length - body.length;
+    if (body && !body.startsWith('#')) {
+      while (indents.length && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      for (const c of body) flow += c === '[' || c === '{' ? 1 : c === ']' || c === '}' ? -1 : 0;
+      if (indents.length + Math.max(0, flow) > MAX_YAML_DEPTH) return offset;
+    }
+    offset += line.length + 1;
+  }
+  return 0;
+}
+
+/**
+ * Throws YamlLimitError for a document nested deeper than the limit (also when the parser itself ran out
+ * of stack on it). Iterative: safe on any depth.
+ */
+export function checkYamlDepth(doc: YAML.Document.Parsed | YAML.Document): void {
+  const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+  if (overflow) throw tooDeep(overflow.pos[0]);
+  const stack: [unknown, number][] = [[doc.contents, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (YAML.isCollection(node)) {
+      if (depth > MAX_YAML_DEPTH) throw tooDeep(node.range?.[0] ?? 0);
+      for (const it of node.items as unknown[]) {
+        if (YAML.isPair(it)) {
+          stack.push([it.key, depth + 1]);
+          stack.push([it.value, depth + 1]);
+        } else stack.push([it, depth + 1]);
+      }
+    }
+  }
+}
+
+function tooDeep(offset: number): YamlLimitError {
+  return new YamlLimitError(
+    `YAML nested more than ${MAX_YAML_DEPTH} levels deep`,
+    offset,
+    'flatten the data: no playbook, inventory or vars file needs this depth',
+  );
+}
+
+/**
+ * `doc.toJS()` (or one node of it) with alias expansion bounded; a YamlLimitError located at the first alias
+ * when it is not.
+ */
+export function yamlToJs(doc: YAML.Document.Parsed | YAML.Document, node?: YAML.Node): unknown {
+  try {
+    return node
+      ? node.toJS(doc as YAML.Document, { maxAliasCount: MAX_YAML_ALIASES })
+      : doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    if (!/alias/i.test((e as Error).message)) throw e;
+    let at = 0;
+    YAML.visit(doc, {
+      Alias(_k, node) {
+        at = node.range?.[0] ?? 0;
+        return YAML.visit.BREAK;
+      },
+    });
+    throw new YamlLimitError(
+      'YAML aliases expand too much (a "billion laughs" document?)',
+      at,
+      `each alias may expand to at most ${MAX_YAML_ALIASES} nodes: write the data out instead of nesting aliases`,
+    );
+  }
+}
+
+/** 1-based line and column of an offset in `text` (the parser's LineCounter is incomplete after a crash). */
+export function lineColAt(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
