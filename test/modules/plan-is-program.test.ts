@@ -244,6 +244,24 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['x509_sans', { service_cidr: '10.254.0.0/24', node_ip: '192.168.0.1', path: 'PKI/server.crt' }],
   ['x509_reissue', { REISSUE: true }],
   [
+    'unit_flag',
+    { path: p('kubelet.conf'), flag: '--cluster-dns', value: '10.254.0.10', backup: true },
+    () =>
+      writeFileSync(
+        p('kubelet.conf'),
+        '[Service]\nExecStart=/usr/bin/kubelet --cluster-dns=172.16.0.10 --v=2\n',
+      ),
+  ],
+  [
+    'kubeconfig_server',
+    { path: p('kubeconfig'), server: 'https://192.168.0.1:6443' },
+    () =>
+      writeFileSync(
+        p('kubeconfig'),
+        'apiVersion: v1\nkind: Config\nclusters:\n  - name: k\n    cluster:\n      server: https://172.16.0.1:6443\n',
+      ),
+  ],
+  [
     'tls_check',
     { host: '127.0.0.1', port: 0, ca_file: 'PKI/ca.crt', verify_ip: '127.0.0.1', from: 'controller' },
   ],
