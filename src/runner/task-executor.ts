@@ -16,7 +16,6 @@ import { notify, register } from './task-effects';
 import { runItem } from './task-item';
 import { runLoop } from './task-loop';
 import { reportTaskResult } from './task-report';
-import { trackTaskSecrets } from './secret-tracking';
 import { truthy, type ItemResult } from './task-results';
 import { itemReport, startTask, type ExecuteOptions, type TaskRun } from './task-run';
 import type { TaskScope } from './variables';
