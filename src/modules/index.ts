@@ -11,6 +11,8 @@ import fail from './fail';
 import fetch from './fetch';
 import file from './file';
 import lineinfile from './lineinfile';
+import unit_flag from './unit_flag';
+import kubeconfig_server from './kubeconfig_server';
 import meta from './meta';
 import raw from './raw';
 import set_fact from './set_fact';
@@ -56,6 +58,9 @@ export const modules = {
   x509_reissue,
   tls_check,
   kubectl,
+  // address-migration editors (issue 12)
+  unit_flag,
+  kubeconfig_server,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

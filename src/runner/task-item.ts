@@ -19,7 +19,6 @@ import {
   withResult,
   type ItemResult,
 } from './task-results';
-import { isSecretVarName } from './sanitize';
 import { createTaskContext } from './task-context';
 import { applyFacts } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';

@@ -7,10 +7,14 @@ import * as assert from 'uvu/assert';
 import type { CliIo } from '../../src/cli/cli-io';
 import { main } from '../../src/cli/main';
 import { decryptVault, encryptVault, parseEnvelope } from '../../src/vault';
-import { ansibleVault, hasAnsibleVault, skipMessage } from '../vault/ansible-vault';
+import { requireTool, skipTest } from '../helpers/skip';
+import { ansibleVault } from '../vault/ansible-vault';
 
-const HAVE = hasAnsibleVault();
-if (!HAVE) skipMessage('vault command round trips with ansible-vault');
+// The ansible-vault halves of these tests need Debian's ansible-vault: where it is missing they are left
+// out, and one visible skip says so (a failure under CI=true).
+const noAnsibleVault = requireTool('ansible-vault');
+const HAVE = noAnsibleVault === undefined;
+if (!HAVE) skipTest(test, 'round trips with ansible-vault', noAnsibleVault!);
 
 interface Ran {
   code: number;

@@ -14,7 +14,7 @@ import {
 import { onlyIf, requireTool } from '../helpers/skip';
 import { ansibleVault } from './ansible-vault';
 
-/** Round trips with Debian's real ansible-vault (visible skip where it is not installed). */
+/** Round trips with Debian's ansible-vault: a visible skip where it is missing (a failure under CI=true). */
 const withAnsibleVault = onlyIf(test, requireTool('ansible-vault'));
 
 function tmpdir(): string {
