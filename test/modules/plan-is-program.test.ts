@@ -223,6 +223,17 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['file', { path: p('l1'), src: p('f1'), state: 'link' }, () => symlinkSync('/etc', p('l1'))],
   ['lineinfile', { path: p('cfg'), line: 'a=1', regexp: '^a=' }, () => writeFileSync(p('cfg'), 'a=0\nb=2\n')],
   ['lineinfile', { path: p('cfg2'), line: 'x', create: true, backup: true }],
+  [
+    'replace',
+    { path: p('rp'), regexp: '^(a)=0', replace: '\\1=1', backup: true },
+    () => writeFileSync(p('rp'), 'a=0\n'),
+  ],
+  [
+    'blockinfile',
+    { path: p('bk'), block: 'x=1', insertafter: '^a', mode: '0600' },
+    () => writeFileSync(p('bk'), 'a\nb\n'),
+  ],
+  ['blockinfile', { path: p('bk2'), block: 'y', create: true }],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
