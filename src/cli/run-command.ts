@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Secret } from '../command';
-import { ExitCode, UsageError } from '../errors';
+import { ExitCode, RemediateError, UsageError } from '../errors';
 import type { RunEvent } from '../events';
 import { InventoryData, loadInventory } from '../inventory';
 import type { Playbook } from '../playbook/types';
@@ -25,7 +25,7 @@ import {
   seconds,
 } from './option-parsers';
 import { listHosts, listTasks } from './playbook-listing';
-import { secretLiterals } from './secret-literals';
+import { addSecretLiterals } from './secret-literals';
 import { SecretValues } from '../secrets/secret-values';
 import { addVaultOptions, setupVault, type VaultCliOpts } from './vault-options';
 
@@ -159,8 +159,21 @@ function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
 }
 
 export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<number> {
-  // every value decrypted from a vault is secret from the moment it is read
   const secrets = new SecretValues();
+  try {
+    return await runWithSecrets(file, o, io, secrets);
+  } catch (e) {
+    // an error that ends the run is printed by main, outside the reporters: mask it here
+    if (e instanceof RemediateError) {
+      e.message = secrets.mask(e.message);
+      if (e.hint) e.hint = secrets.mask(e.hint);
+    }
+    throw e;
+  }
+}
+
+async function runWithSecrets(file: string, o: RunOpts, io: CliIo, secrets: SecretValues): Promise<number> {
+  // every value decrypted from a vault is secret from the moment it is read
   await setupVault(o, io, (plaintext) => secrets.add(plaintext));
   const extraVars = mergeExtraVars(o.extraVars, io.cwd);
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
@@ -194,8 +207,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
-  for (const s of secretLiterals(inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []))
-    secrets.add(s);
+  addSecretLiterals(secrets, inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
   const kind = o.output ?? (io.out.isTTY ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;

@@ -29,6 +29,8 @@ export interface TaskContextInit {
   now: () => number;
   /** The runner's clock, for the applier's waits. */
   clock?: Clock;
+  /** Two-step path only (no fused probe-and-apply execs). */
+  noFusion?: boolean;
   verbosity: number;
   signal: AbortSignal;
 }
@@ -55,6 +57,7 @@ export function createTaskContext(init: TaskContextInit): TaskContext {
     host: init.host,
     vars: init.vars,
     clock: init.clock,
+    noFusion: init.noFusion,
     diff: init.diff,
     noLog: init.noLog,
     playbookDir: init.playbookDir,
@@ -95,6 +98,9 @@ export function createTaskContext(init: TaskContextInit): TaskContext {
     },
     invalidateFacts(keyPrefix?: string) {
       init.facts.invalidate(keyPrefix);
+    },
+    knowFact(f, value) {
+      init.facts.set(f, value);
     },
     evaluate(expr: string, extra?: Vars) {
       return init.templar.evaluate(expr, extra ? Object.assign({}, init.vars, extra) : init.vars);

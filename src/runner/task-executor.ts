@@ -11,11 +11,11 @@
 import type { TaskStatus } from '../events';
 import type { ModuleTask } from '../playbook/types';
 import type { HostRun, WaveRun } from './play-context';
+import { trackTaskSecrets } from './secret-tracking';
 import { notify, register } from './task-effects';
 import { runItem } from './task-item';
 import { runLoop } from './task-loop';
 import { reportTaskResult } from './task-report';
-import { trackTaskSecrets } from './secret-tracking';
 import { truthy, type ItemResult } from './task-results';
 import { itemReport, startTask, type ExecuteOptions, type TaskRun } from './task-run';
 import type { TaskScope } from './variables';

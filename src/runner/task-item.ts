@@ -19,11 +19,11 @@ import {
   withResult,
   type ItemResult,
 } from './task-results';
-import { isSecretVarName } from './sanitize';
 import { createTaskContext } from './task-context';
 import { applyFacts } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
 import { resolveBecome, resolveEnvironment } from './task-settings';
+import { isSecretVarName } from '../secrets/secret-names';
 
 const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
 

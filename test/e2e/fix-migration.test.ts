@@ -47,7 +47,6 @@ const FIX: Record<string, string> = {
 function checksums(lab: LabInfo, cluster: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
@@ -56,7 +55,13 @@ function checksums(lab: LabInfo, cluster: string): Record<string, string> {
           createHash('sha256').update(readFileSync(p)).digest('hex') + ' ' + statSync(p).mode.toString(8);
     }
   };
-  for (const d of ['etc', 'root']) walk(path.join(lab.dir, 'clusters', cluster, d));
+  for (const d of ['etc', 'root']) {
+    // a missing directory would make every comparison {} === {}: it is an error, not an empty set
+    const dir = path.join(lab.dir, 'clusters', cluster, d);
+    assert.ok(existsSync(dir), `${dir} exists`);
+    walk(dir);
+  }
+  assert.ok(Object.keys(out).length > 0, `${cluster}: files to compare`);
   return out;
 }
 const allChecksums = (lab: LabInfo) =>
