@@ -45,9 +45,9 @@ if [ -f /run/lab/fault-key-mismatch ]; then cat "$C/mismatch.key" >/etc/pki/tls/
 kubectl create -f /root/manifests/kube-dns/kube-dns.yml -f /root/manifests/wordpress >/run/lab/create.log 2>&1 || true
 setsid socat TCP-LISTEN:30080,bind=192.168.0.1,fork,reuseaddr EXEC:/usr/local/bin/lab-wordpress-http </dev/null >/dev/null 2>&1 &
 if [ ! -f /run/lab/fault-unreachable ]; then
-  rm -f /run/sshd.pid; /usr/sbin/sshd -E /run/lab/sshd.log
-  # sshd daemonizes before it listens and writes its pid file after: ready means reachable
-  i=0; while [ ! -s /run/sshd.pid ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+  /usr/sbin/sshd -E /run/lab/sshd.log
+  # sshd daemonizes before it binds port 22; its pid file is written once it listens: 'ready' waits for it
+  i=0; while [ ! -s /run/sshd.pid ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 fi
 echo up >"$C/ready"
 exec sleep infinity
