@@ -224,7 +224,6 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['lineinfile', { path: p('cfg'), line: 'a=1', regexp: '^a=' }, () => writeFileSync(p('cfg'), 'a=0\nb=2\n')],
   ['lineinfile', { path: p('cfg2'), line: 'x', create: true, backup: true }],
   [
-<<<<<<< HEAD
     'replace',
     { path: p('rp'), regexp: '^(a)=0', replace: '\\1=1', backup: true },
     () => writeFileSync(p('rp'), 'a=0\n'),
@@ -235,7 +234,7 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
     () => writeFileSync(p('bk'), 'a\nb\n'),
   ],
   ['blockinfile', { path: p('bk2'), block: 'y', create: true }],
-=======
+  [
     'unit_flag',
     { path: p('dns.conf'), flag: '--cluster-dns', value: '10.254.0.10', section: 'Service', backup: true },
     () =>
@@ -250,7 +249,6 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
         'clusters:\n- name: k  # main\n  cluster:\n    server: https://172.16.0.1:6443\n',
       ),
   ],
->>>>>>> issue-12
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
