@@ -6,11 +6,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Secret } from '../command';
-import { ExitCode, UsageError } from '../errors';
+import { ExitCode, RemediateError, UsageError } from '../errors';
 import type { RunEvent } from '../events';
 import { InventoryData, loadInventory } from '../inventory';
 import type { Playbook } from '../playbook/types';
 import type { TransportFactoryOptions } from '../transport';
+import {
+  applyAnsibleConfig,
+  applyConfigBecomeMethod,
+  loadAnsibleConfig,
+  type AnsibleConfig,
+} from './ansible-config';
 import { askBecomePassword, passphrasePrompter } from './become-prompt';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
@@ -29,9 +35,9 @@ import { runDigests } from './run-digests';
 import { failedHostsOf, finishRun, openRunJournal, selectHosts } from './run-journal-io';
 import { parseShard, retryFilesWanted, writeRetryFile } from './run-session';
 import { reportFormatError } from '../report/fleet-report';
-import { secretLiterals } from './secret-literals';
 import { canaryConfirmer } from './canary-prompt';
 import { parseCanary, parseGroupLimit, printWavePlan } from './wave-plan';
+import { addSecretLiterals } from './secret-literals';
 import { SecretValues } from '../secrets/secret-values';
 import { addVaultOptions, setupVault, type VaultCliOpts } from './vault-options';
 
@@ -71,7 +77,7 @@ export interface RunOpts extends VaultCliOpts {
   /** `--retry-file` / `--no-retry-file`; undefined: ANSIBLE_RETRY_FILES_ENABLED, else off. */
   retryFile?: boolean;
   /** `--report FILE.json|FILE.md` (repeatable). */
-  report: string[];
+  report?: string[];
   /** `--retry-failed RUN`: only RUN's failed and unreachable hosts. */
   retryFailed?: string;
   /** `--shard I/N`. */
@@ -200,14 +206,38 @@ function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
   return Boolean(stream.isTTY);
 }
 
-export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<number> {
-  // every value decrypted from a vault is secret from the moment it is read
+export async function runCommand(file: string, given: RunOpts, io: CliIo): Promise<number> {
+  // ansible.cfg / ANSIBLE_* fill what the command line leaves unset
+  const cfg = loadAnsibleConfig(io.cwd, io.env);
+  for (const w of cfg.warnings) println(io.err, `[WARNING]: ${w}`);
+  const o = applyAnsibleConfig(given, cfg);
   const secrets = new SecretValues();
+  try {
+    return await runWithSecrets(file, o, io, secrets, cfg);
+  } catch (e) {
+    // an error that ends the run is printed by main, outside the reporters: mask it here
+    if (e instanceof RemediateError) {
+      e.message = secrets.mask(e.message);
+      if (e.hint) e.hint = secrets.mask(e.hint);
+    }
+    throw e;
+  }
+}
+
+async function runWithSecrets(
+  file: string,
+  o: RunOpts,
+  io: CliIo,
+  secrets: SecretValues,
+  cfg: AnsibleConfig,
+): Promise<number> {
+  // every value decrypted from a vault is secret from the moment it is read
   await setupVault(o, io, (plaintext) => secrets.add(plaintext));
   const extraVars = mergeExtraVars(o.extraVars, io.cwd);
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
   const { loadPlaybook } = require('../playbook') as typeof import('../playbook');
-  const pb = await loadPlaybook(path.resolve(io.cwd, file));
+  const pb = await loadPlaybook(path.resolve(io.cwd, file), { rolesPath: cfg.rolesPath });
+  applyConfigBecomeMethod(pb, cfg);
   for (const w of pb.warnings ?? []) println(io.err, `[WARNING]: ${w}`);
   if (o.syntaxCheck) {
     println(io.out, `playbook: ${pb.file}`);
@@ -246,8 +276,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
-  for (const s of secretLiterals(inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []))
-    secrets.add(s);
+  addSecretLiterals(secrets, inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
   const canary = o.canary !== undefined ? parseCanary(o.canary) : undefined;
   const perGroupLimit = (o.perGroupLimit ?? []).map(parseGroupLimit);
   const canaryRun = canary !== undefined || pb.plays.some((p) => p.canary !== undefined);

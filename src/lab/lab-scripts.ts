@@ -21,6 +21,12 @@ if ! mount -t overlay lab-etc -o "lowerdir=/etc,upperdir=$C/etc,workdir=$C/etc.w
   mount -t overlay lab-etc -o lowerdir=/etc,upperdir=/run/lab/etc-upper,workdir=/run/lab/etc-work /etc
 fi
 mount --bind "$C/root" /root
+# a master's own /tmp (tools keep temp dirs there: clusters must not see each other's); the lab dir stays
+# reachable at its path when it lives under /tmp (tests put labs there)
+mkdir -p /run/lab/host-tmp
+mount --bind /tmp /run/lab/host-tmp
+mount -t tmpfs -o mode=1777,size=64m lab-tmp /tmp
+case "$L" in /tmp/*) mkdir -p "$L"; mount --bind "/run/lab/host-tmp/@{L#/tmp/}" "$L" ;; esac
 mount --bind "$L/bin" /usr/local/bin
 if [ -e /usr/bin/systemctl ]; then mount --bind "$L/bin/systemctl" /usr/bin/systemctl; fi
 for f in "$@"; do : >"/run/lab/fault-$f"; done
@@ -38,10 +44,14 @@ if [ -f /run/lab/fault-key-mismatch ]; then cat "$C/mismatch.key" >/etc/pki/tls/
 # dns-svc-ip: the kube-dns Service is refused ("provided IP is not in the valid range"), the rest is created
 kubectl create -f /root/manifests/kube-dns/kube-dns.yml -f /root/manifests/wordpress >/run/lab/create.log 2>&1 || true
 setsid socat TCP-LISTEN:30080,bind=192.168.0.1,fork,reuseaddr EXEC:/usr/local/bin/lab-wordpress-http </dev/null >/dev/null 2>&1 &
-if [ ! -f /run/lab/fault-unreachable ]; then /usr/sbin/sshd -E /run/lab/sshd.log; fi
+if [ ! -f /run/lab/fault-unreachable ]; then
+  /usr/sbin/sshd -E /run/lab/sshd.log
+  # sshd daemonizes before it binds port 22; its pid file is written once it listens: 'ready' waits for it
+  i=0; while [ ! -s /run/sshd.pid ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+fi
 echo up >"$C/ready"
 exec sleep infinity
-`;
+`.replace(/@\{/g, '$' + '{');
 
 export const LAB_PROBE = String.raw`#!/bin/sh
 # lab-probe: one line per finding, 'key=value', read by 'lab status' (runs inside a cluster via nsenter).

@@ -19,7 +19,7 @@ function mustState(dirArg: string): LabState {
 
 const running = (c: ClusterState): boolean => holdsNamespace(c.holderPid, c.ns);
 
-export function tcpOpen(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
+export function tcpOpen(host: string, port: number, timeoutMs = 5000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
     const done = (ok: boolean) => {

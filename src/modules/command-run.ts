@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { boolArg } from './arg-types';
-import { quote, raw, sh, type ExecCommand } from '../command';
+import { execCommand, quote, raw, sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import type { ExecOutput, StepOutputs } from '../plan/steps';
-import type { ModuleContext, ModuleResult, Plan } from './types';
+import type { Fused, ModuleContext, ModuleResult, Plan } from './types';
 
 export const guardArgs = {
   chdir: z.string().optional().describe('Change into this directory before running'),
@@ -59,7 +59,7 @@ export function guardsCommand(a: GuardArgs): ExecCommand | undefined {
   const cd = a.chdir ? sh`cd ${a.chdir} 2>/dev/null; ` : raw('');
   const c = a.creates !== undefined ? existsLine(a.creates) : raw('');
   const r = a.removes !== undefined ? existsLine(a.removes) : raw('');
-  return sh`${cd}${c}${raw(a.creates !== undefined && a.removes !== undefined ? '\n' : '')}${r}`;
+  return sh`${cd}${c}${raw(a.creates !== undefined && a.removes !== undefined ? '; ' : '')}${r}`;
 }
 
 export async function probeGuards(ctx: ModuleContext, a: GuardArgs): Promise<GuardFacts> {
@@ -153,4 +153,37 @@ export function runResult({ plan, outputs }: { plan: Plan<RunState>; outputs: St
     });
   }
   return result;
+}
+
+/**
+ * The fused path of command/shell with creates/removes: one exec prints the guards' answers on its first
+ * line, then runs the command (in chdir) only when the guards let it — the plan, result and report are
+ * those of the two-step path (probe exec, then the run step). Not with stdin (a skipped command would
+ * leave it unread).
+ */
+export function fusedRun(a: GuardArgs, cmd: ExecCommand): Fused<GuardFacts> | undefined {
+  const guards = guardsCommand(a);
+  if (!guards || a.stdin !== undefined) return undefined;
+  const c = a.creates !== undefined ? 1 : 0;
+  const r = a.removes !== undefined ? 1 : 0;
+  // one line: a failing `cd` reports the same line number as the two-step path's
+  const head = sh`g=$(${guards} </dev/null); set -- $g; run=1; if [ ${c} = 1 ]; then [ "$1" = yes ] && run=0; shift; fi; if [ ${r} = 1 ] && [ "$1" = no ]; then run=0; fi; echo RMD-GUARDS $g; [ $run = 1 ] || exit 0; ${a.chdir !== undefined ? sh`cd ${a.chdir} || exit 1` : raw(':')}; exec /bin/sh -c `;
+  // the command goes in quoted, its secrets masked in the display
+  const fused = execCommand(head.script + quote(cmd.script), head.display + quote(cmd.display));
+  return {
+    cmd: fused,
+    split(out) {
+      const nl = out.stdout.indexOf('\n');
+      const first = nl < 0 ? out.stdout : out.stdout.slice(0, nl);
+      if (!first.startsWith('RMD-GUARDS')) {
+        // the guard line never came (killed before it): the command did not run
+        throw new ModuleError(`could not check creates/removes: ${out.stderr.trim() || `exit ${out.code}`}`);
+      }
+      const words = first.split(' ').slice(1);
+      const facts: GuardFacts = {};
+      if (a.creates !== undefined) facts.creates = words.shift() === 'yes';
+      if (a.removes !== undefined) facts.removes = words.shift() === 'yes';
+      return { facts, outputs: { run: { ...out, stdout: nl < 0 ? '' : out.stdout.slice(nl + 1) } } };
+    },
+  };
 }

@@ -27,6 +27,9 @@
  *    outputs of the steps that ran (keyed by step id); may throw ModuleError (a command's non-zero exit).
  *    Without it, the result is `plan.result`. Called whenever at least one step ran.
  *
+ *  - optional `fused(args, ctx)`: one exec doing probe and steps together for a real run, where the
+ *    result and report equal the two-step path (command/shell with creates/removes).
+ *
  * The runner runs probe → plan → (`--check`: report the changes and their steps, run only `observe`) →
  * the applier (src/runner/applier.ts) runs exactly the planned steps, in order, with the task's become,
  * environment, timeouts and abort; `-vv` prints each step as it runs with the same text `--check -vv`
@@ -41,7 +44,7 @@ import type { z } from 'zod';
 import type { ExecCommand } from '../command';
 import type { Fact } from '../facts/types';
 import type { Vars } from '../inventory/types';
-import type { Change, Step, StepOutputs } from '../plan/steps';
+import type { Change, ExecOutput, Step, StepOutputs } from '../plan/steps';
 import type { BecomeOptions, ExecOptions, ExecResult } from '../transport/types';
 
 export type { Change, Step, StepOutputs } from '../plan/steps';
@@ -86,6 +89,8 @@ export interface ModuleContext {
   noLog: boolean;
   /** Playbook directory (for relative `src:` of copy/template/fetch). */
   playbookDir: string;
+  /** The task's role directory, when it runs in a role: its files/ and templates/ come first. */
+  roleDir?: string;
   /** The task's become settings (already resolved), undefined when not becoming. */
   become?: BecomeOptions;
   /** Run a read-only command on the target with the task's become/environment. Non-zero exit is a result. */
@@ -145,6 +150,21 @@ export interface ResultInput<A, S> {
   outputs: StepOutputs;
 }
 
+/**
+ * A fused probe-and-apply for a real run: one exec that answers the probe and, when the plan those facts
+ * give has steps, performs them. Only where the result and the report are those of the two-step path:
+ * `split` returns the facts the probe would have found and the outputs of exactly the planned steps.
+ */
+export interface Fused<F> {
+  cmd: ExecCommand;
+  stdin?: string;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Fact keys (prefixes) the exec may change, as its steps declare them (default: all). */
+  invalidates?: string[];
+  split(out: ExecOutput): { facts: F; outputs: StepOutputs };
+}
+
 export interface ModuleDefinition<A extends z.ZodTypeAny = z.ZodTypeAny, F = unknown, S = unknown> {
   /** Short name; the registry also answers to `ansible.builtin.<name>` and `aliases`. */
   name: string;
@@ -160,6 +180,11 @@ export interface ModuleDefinition<A extends z.ZodTypeAny = z.ZodTypeAny, F = unk
   plan(args: z.infer<A>, facts: F, ctx: ModuleContext): Plan<S> | Promise<Plan<S>>;
   /** Pure: the registered result from the plan and its step outputs. May throw ModuleError. */
   result?(input: ResultInput<z.infer<A>, S>): ModuleResult;
+  /**
+   * Optional: a fused probe-and-apply exec for a real run (never in --check), or undefined to take the
+   * two-step path. test/modules/plan-is-program.test.ts runs both paths on the same cases.
+   */
+  fused?(args: z.infer<A>, ctx: ModuleContext): Fused<F> | undefined;
   /** Pure follow-up checks named by `check` steps. Throw ModuleError to stop before the next steps. */
   checks?: Record<string, (outputs: StepOutputs, plan: Plan<S>, args: z.infer<A>) => void>;
 }

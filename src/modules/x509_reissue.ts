@@ -97,14 +97,17 @@ function parse(pem: string, src: string): CertInfo {
 /** Temp dirs of x509_reissue live here: `remediate-x509.<cert key>.<random>`. */
 export const X509_TMP_ROOT = '/tmp';
 
-/** The part of a temp dir's name that says which certificate it was for (its leftovers are ours). */
-export function certKey(cert: string): string {
-  return createHash('sha256').update(cert).digest('hex').slice(0, 12);
+/**
+ * The part of a temp dir's name that says which host's certificate it was for: its leftovers are ours to
+ * remove. The inventory host is part of it, as several hosts may share one /tmp (containers, the lab).
+ */
+export function certKey(host: string, cert: string): string {
+  return createHash('sha256').update(`${host}\0${cert}`).digest('hex').slice(0, 12);
 }
 
 /** The commands of a re-issue in `tmp`: each one step of the plan. */
-export function reissueCommands(a: Args, tmp: string, serial: string) {
-  const key = certKey(a.cert);
+export function reissueCommands(a: Args, host: string, tmp: string, serial: string) {
+  const key = certKey(host, a.cert);
   return {
     // the leftovers of killed runs: this certificate's at once, anyone's after an hour; then a fresh 0700 dir
     mkdir: sh`find ${X509_TMP_ROOT} -maxdepth 1 -type d -name 'remediate-x509.*' ${raw('\\(')} -name ${`remediate-x509.${key}.*`} -o -mmin +60 ${raw('\\)')} -exec rm -rf -- {} + 2>/dev/null; mkdir -m 0700 -- ${tmp}`,
@@ -210,8 +213,8 @@ export default defineModule({
       `(${kept ? `${kept}; ` : ''}key reused, CA ${ca.subjectCN || ca.subject})`,
     ].join(' ');
     const reasons = sanReasonLines(d).map((l) => `# ${l}\n`);
-    const tmp = `${X509_TMP_ROOT}/remediate-x509.${certKey(a.cert)}.${randomBytes(6).toString('hex')}`;
-    const c = reissueCommands(a, tmp, serial);
+    const tmp = `${X509_TMP_ROOT}/remediate-x509.${certKey(ctx.host, a.cert)}.${randomBytes(6).toString('hex')}`;
+    const c = reissueCommands(a, ctx.host, tmp, serial);
     const dir = a.backup_dir ?? path.posix.dirname(a.cert);
     const backup = path.posix.join(dir, `${path.posix.basename(a.cert)}.${stamp(now)}.bak`);
     const tmpStep = (id: string, cmd: ExecStep['cmd'], more: Partial<ExecStep> = {}): ExecStep => ({

@@ -1,5 +1,5 @@
 /** Last line of defence before text leaves the process: mask literal secrets and secret-named fields. */
-import { sanitize } from '../runner/sanitize';
+import { sanitize } from '../secrets/sanitize';
 import { maskSecrets, type SecretValues } from '../secrets/secret-values';
 
 /** Mask secret values in text: the run's live SecretValues (grows as the run learns secrets) or a fixed list. */

@@ -25,6 +25,8 @@ import {
   type UploadStep,
   type WaitStep,
 } from '../plan/steps';
+import { fileStat, parseStat } from '../facts/file';
+import type { Fact } from '../facts/types';
 import { putScript, sha256 } from '../transport/file-transfer';
 import { controllerRequest } from '../transport/http';
 import { tlsHandshake } from '../transport/tls-probe';
@@ -40,6 +42,10 @@ export interface ApplierContext extends ModuleContext {
   get(remotePath: string): Promise<Buffer>;
   /** The runner's clock (waits); the wall clock when absent. */
   clock?: Clock;
+  /** Take the two-step path even where a module offers a fused probe-and-apply exec. */
+  noFusion?: boolean;
+  /** Cache a fact's value known from a step's output (nothing asked twice). Optional. */
+  knowFact?<T>(f: Fact<T>, value: T): void;
 }
 
 const wallClock: Clock = {
@@ -188,31 +194,51 @@ function stdinUsable(ctx: ApplierContext): boolean {
 
 async function uploadStep(ctx: ApplierContext, step: UploadStep): Promise<StepOutput> {
   const digest = sha256(step.content);
+  // the file's facts are stale from here on (this task is the only one asking on this host meanwhile)
+  ctx.invalidateFacts(`file:${step.dest}:`);
+  if (step.content.length > STDIN_UPLOAD_MAX || !stdinUsable(ctx)) {
+    const r = await ctx.put(step.dest, step.content, {
+      mode: step.mode,
+      owner: step.owner,
+      group: step.group,
+    });
+    return { kind: 'upload', changed: r.changed, sha256: r.sha256 };
+  }
+  const cmd = putScript(step.dest, digest, {
+    mode: step.mode,
+    owner: step.owner,
+    group: step.group,
+    statLine: true,
+  });
+  const r = await ctx.exec(cmd, { stdin: step.content, traced: true });
+  if (r.code !== 0) {
+    throw new CommandError(
+      ctx.host,
+      `upload ${step.dest}`,
+      r.code,
+      r.signal,
+      ctx.noLog || step.secret ? '' : r.stderr,
+      r.durationMs,
+    );
+  }
+  const lines = r.stdout.trim().split('\n');
+  const last = lines.pop();
+  knowWritten(ctx, step.dest, lines.join('\n'), digest);
+  return { kind: 'upload', changed: last !== 'unchanged', sha256: digest };
+}
+
+/** What the upload printed about the file it wrote becomes its stat facts (a regular file, followed or not). */
+function knowWritten(ctx: ApplierContext, dest: string, statOut: string, digest: string): void {
+  if (!ctx.knowFact || !statOut.startsWith('S ')) return;
   try {
-    if (step.content.length > STDIN_UPLOAD_MAX || !stdinUsable(ctx)) {
-      const r = await ctx.put(step.dest, step.content, {
-        mode: step.mode,
-        owner: step.owner,
-        group: step.group,
-      });
-      return { kind: 'upload', changed: r.changed, sha256: r.sha256 };
+    const st = parseStat(dest, statOut, 0);
+    if (!st.isreg) return;
+    for (const follow of [false, true]) {
+      ctx.knowFact(fileStat(dest, { follow, checksum: false }), { ...st });
+      ctx.knowFact(fileStat(dest, { follow, checksum: true }), { ...st, checksum: digest });
     }
-    const cmd = putScript(step.dest, digest, { mode: step.mode, owner: step.owner, group: step.group });
-    const r = await ctx.exec(cmd, { stdin: step.content, traced: true });
-    if (r.code !== 0) {
-      throw new CommandError(
-        ctx.host,
-        `upload ${step.dest}`,
-        r.code,
-        r.signal,
-        ctx.noLog || step.secret ? '' : r.stderr,
-        r.durationMs,
-      );
-    }
-    const last = r.stdout.trim().split('\n').pop();
-    return { kind: 'upload', changed: last !== 'unchanged', sha256: digest };
-  } finally {
-    ctx.invalidateFacts(`file:${step.dest}:`);
+  } catch {
+    /* not the stat line we expected: the facts are simply asked again */
   }
 }
 

@@ -3,8 +3,8 @@
  * applier runs exactly the planned steps → the result; errors mapped to a status.
  */
 import { CommandError, ConnectError, ModuleError, RemediateError, TemplateError } from '../errors';
-import type { ModuleDefinition, Plan } from '../modules/types';
-import { planSteps, type Change } from '../plan/steps';
+import type { Fused, ModuleDefinition, Plan } from '../modules/types';
+import { planSteps, type Change, type ExecOutput, type ExecStep } from '../plan/steps';
 import { applySteps, assembleResult, type ApplierContext } from './applier';
 
 export type CallStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
@@ -43,6 +43,8 @@ export async function runModuleCall(
   ctx: ApplierContext,
   check: boolean,
 ): Promise<CallOutcome & { plan: Plan }> {
+  const fused = check || noFusion(ctx) ? undefined : def.fused?.(args, ctx);
+  if (fused) return runFused(def, args, ctx, fused);
   const facts = await def.probe(ctx, args);
   const plan: Plan = await def.plan(args, facts, ctx);
   const changes = plan.changes ?? [];
@@ -100,4 +102,37 @@ export function errorOutcome(e: unknown): CallOutcome {
   }
   const msg = `module failure: ${e instanceof Error ? e.message : String(e)}`;
   return { status: 'failed', result: { msg }, changes: [], msg };
+}
+
+/** A context may ask for the two-step path everywhere (tests compare both paths). */
+function noFusion(ctx: ApplierContext): boolean {
+  return ctx.noFusion === true;
+}
+
+/** The fused path: one exec, then the same plan, status and result as the two-step path. */
+async function runFused(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  def: ModuleDefinition<any, any, any>,
+  args: unknown,
+  ctx: ApplierContext,
+  fused: Fused<unknown>,
+): Promise<CallOutcome & { plan: Plan }> {
+  const step: ExecStep = {
+    kind: 'exec',
+    id: 'fused',
+    cmd: fused.cmd,
+    stdin: fused.stdin,
+    cwd: fused.cwd,
+    timeoutMs: fused.timeoutMs,
+    ok: 'any',
+    ...(fused.invalidates ? { invalidates: fused.invalidates } : {}),
+  };
+  const out = (await applySteps(ctx, def, { changes: [] }, args, [step]))['fused'] as ExecOutput;
+  const { facts, outputs } = fused.split(out);
+  const plan: Plan = await def.plan(args, facts, ctx);
+  const changes = plan.changes ?? [];
+  const status = changes.length ? 'changed' : 'ok';
+  const ran = planSteps(changes).length > 0;
+  const result = ran ? assembleResult(def, plan, args, outputs) : { ...(plan.result ?? {}) };
+  return { status, result, changes, plan };
 }

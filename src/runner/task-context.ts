@@ -19,6 +19,8 @@ export interface TaskContextInit {
   diff: boolean;
   noLog: boolean;
   playbookDir: string;
+  /** The directory of the role the task belongs to (its files/ and templates/ are searched first). */
+  roleDir?: string;
   become?: BecomeOptions;
   env?: Record<string, string>;
   /** Opens (once) and returns the transport this task talks to. */
@@ -29,6 +31,8 @@ export interface TaskContextInit {
   now: () => number;
   /** The runner's clock, for the applier's waits. */
   clock?: Clock;
+  /** Two-step path only (no fused probe-and-apply execs). */
+  noFusion?: boolean;
   verbosity: number;
   signal: AbortSignal;
 }
@@ -55,9 +59,11 @@ export function createTaskContext(init: TaskContextInit): TaskContext {
     host: init.host,
     vars: init.vars,
     clock: init.clock,
+    noFusion: init.noFusion,
     diff: init.diff,
     noLog: init.noLog,
     playbookDir: init.playbookDir,
+    ...(init.roleDir ? { roleDir: init.roleDir } : {}),
     become: init.become,
     signal: init.signal,
     async exec(cmd: ExecCommand, opts?: CtxExecOptions) {
@@ -95,6 +101,9 @@ export function createTaskContext(init: TaskContextInit): TaskContext {
     },
     invalidateFacts(keyPrefix?: string) {
       init.facts.invalidate(keyPrefix);
+    },
+    knowFact(f, value) {
+      init.facts.set(f, value);
     },
     evaluate(expr: string, extra?: Vars) {
       return init.templar.evaluate(expr, extra ? Object.assign({}, init.vars, extra) : init.vars);

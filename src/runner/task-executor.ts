@@ -11,11 +11,11 @@
 import type { TaskStatus } from '../events';
 import type { ModuleTask } from '../playbook/types';
 import type { HostRun, WaveRun } from './play-context';
+import { trackTaskSecrets } from './secret-tracking';
 import { notify, register } from './task-effects';
 import { runItem } from './task-item';
 import { runLoop } from './task-loop';
 import { reportTaskResult } from './task-report';
-import { trackTaskSecrets } from './secret-tracking';
 import { truthy, type ItemResult } from './task-results';
 import { itemReport, startTask, type ExecuteOptions, type TaskRun } from './task-run';
 import type { TaskScope } from './variables';
@@ -44,11 +44,16 @@ function finishTask(run: TaskRun, r: ItemResult, perItem: boolean): TaskEnd {
   const { task, hr, kw } = run;
   let status: TaskStatus = r.status;
   if (status === 'failed' && truthy(kw.ignoreErrors, run.shared.templar, run.baseVars)) status = 'ignored';
-  register(task, hr, r.result);
+  // as in Ansible, a registered result that ran always says whether it failed
+  const registered =
+    'failed' in r.result || r.status === 'skipped'
+      ? r.result
+      : { ...r.result, failed: r.status === 'failed' };
+  register(task, hr, registered);
   trackTaskSecrets(
     run.shared.opts.secrets,
     { noLog: run.noLog, register: task.register, module: task.module },
-    r.result,
+    registered,
   );
   if (status === 'failed') {
     hr.lastFailure = { task: { name: run.name, action: task.module, loc: run.loc }, result: r.result };

@@ -7,10 +7,14 @@ import * as assert from 'uvu/assert';
 import type { CliIo } from '../../src/cli/cli-io';
 import { main } from '../../src/cli/main';
 import { decryptVault, encryptVault, parseEnvelope } from '../../src/vault';
-import { ansibleVault, hasAnsibleVault, skipMessage } from '../vault/ansible-vault';
+import { requireTool, skipTest } from '../helpers/skip';
+import { ansibleVault } from '../vault/ansible-vault';
 
-const HAVE = hasAnsibleVault();
-if (!HAVE) skipMessage('vault command round trips with ansible-vault');
+// The ansible-vault halves of these tests need Debian's ansible-vault: where it is missing they are left
+// out, and one visible skip says so (a failure under CI=true).
+const noAnsibleVault = requireTool('ansible-vault');
+const HAVE = noAnsibleVault === undefined;
+if (!HAVE) skipTest(test, 'round trips with ansible-vault', noAnsibleVault!);
 
 interface Ran {
   code: number;
@@ -205,6 +209,57 @@ test(
     assert.is(plainOf(text, 'correct horse'), 'token: new\n');
     const tmpAfter = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('remediate-vault-'));
     assert.equal(tmpAfter, tmpBefore);
+  }),
+);
+
+async function cli(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const stdin = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (d: Buffer) => (o += d.toString()));
+  err.on('data', (d: Buffer) => (e += d.toString()));
+  stdin.end('');
+  const code = await main(['node', 'remediate', ...args], {
+    out,
+    err,
+    stdin,
+    cwd: dir,
+    env: { PATH: process.env.PATH, ...env },
+  });
+  return { code, out: o, err: e };
+}
+
+test(
+  'inventory and validate take the vault flags; vaulted values print as ***; a wrong password is exit 4',
+  withDir(async (dir) => {
+    fs.mkdirSync(path.join(dir, 'inv', 'group_vars'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'inv', 'hosts.ini'), 'web1\n');
+    fs.writeFileSync(
+      path.join(dir, 'inv', 'group_vars', 'all.yml'),
+      encryptVault('app_release: vaulted-rel-42\n', 'correct horse'),
+    );
+    let r = await cli(dir, ['inventory', '-i', 'inv', '--host', 'web1', '--vault-password-file', 'pw']);
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, '"app_release": "***"');
+    assert.not.match(r.out, 'vaulted-rel-42');
+    r = await cli(dir, ['inventory', '-i', 'inv', '--list'], { ANSIBLE_VAULT_PASSWORD_FILE: 'pw2' });
+    assert.is(r.code, 4);
+    assert.match(r.err, /group_vars\/all\.yml:1:1: decryption failed/);
+    fs.writeFileSync(
+      path.join(dir, 'pb.yml'),
+      `- hosts: all\n  vars:\n    k: !vault |\n${encryptVault('v', 'correct horse')
+        .trimEnd()
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}\n  tasks: []\n`,
+    );
+    r = await cli(dir, ['validate', 'pb.yml', '--vault-id', 'pw']);
+    assert.is(r.code, 0, r.err);
+    r = await cli(dir, ['validate', 'pb.yml']);
+    assert.is(r.code, 4);
+    assert.match(r.err, /pb\.yml:3:\d+: found vault-encrypted data, but no vault password was given/);
   }),
 );
 

@@ -99,5 +99,17 @@ test('NDJSON output: no secret', async () => {
   assert.match(r.stdout, '"***"');
 });
 
+test('an error that ends the run (printed outside the reporters) is masked too', async () => {
+  fs.writeFileSync(
+    path.join(dir, 'err.yml'),
+    `- hosts: localhost\n  gather_facts: false\n  vars_files: ["vault.yml", "{{ vaulted_thing }}.yml"]\n  tasks: []\n`,
+  );
+  const r = await runCli(['run', 'err.yml', '--vault-password-file', 'pw'], { cwd: dir });
+  assert.is(r.code, 4, r.stderr);
+  assert.match(r.stderr, 'cannot read vars file');
+  assert.match(r.stderr, '***.yml');
+  assert.equal(leaks(r.stdout + r.stderr), []);
+});
+
 test.after(() => (process.env.KEEP ? console.log(dir) : fs.rmSync(dir, { recursive: true, force: true })));
 test.run();

@@ -13,7 +13,6 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
-import type { Step } from '../../src/plan/steps';
 import { modules } from '../../src/modules/index';
 import { shellWords } from '../../src/modules/shell-words';
 import { makeContext, runModule } from '../modules/context';
@@ -80,8 +79,17 @@ function stringArgs(def: { args: unknown }): string[] {
     .map(([k]) => k);
 }
 
-function displays(steps: readonly Step[] | undefined): string[] {
-  return (steps ?? []).flatMap((s) => (s.kind === 'exec' ? [s.cmd.display] : []));
+/** The shell text of every exec in planned steps (waits included). */
+function displays(steps: readonly unknown[] | undefined): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (!v || typeof v !== 'object' || depth > 4) return;
+    const o = v as { kind?: string; display?: unknown };
+    if (o.kind === 'exec' && typeof o.display === 'string') out.push(o.display);
+    for (const x of Object.values(v)) walk(x, depth + 1);
+  };
+  for (const s of steps ?? []) walk(s, 0);
+  return out;
 }
 
 /**
@@ -112,15 +120,6 @@ export function dashHole(display: string): boolean {
   }
   return false;
 }
-
-/**
- * Holes the issue-8 rewrite of the modules closes (file owner/group validated, kubectl names validated and
- * options ended with `--`): reported, tolerated until it lands, never added to.
- */
-const PENDING_ISSUE_8 = [
-  /^option injection: (copy|template|file|lineinfile) (owner|group)=/,
-  /^option injection: kubectl (kind|name)=/,
-];
 
 interface Case {
   module: string;
@@ -162,7 +161,11 @@ test(`every module × string argument × hostile value (${cases.length} cases): 
           runModule(def, args, ctx),
           new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 15_000)),
         ]);
-        planned = out.plan.changes.flatMap((ch) => displays(ch.steps));
+        planned = displays([
+          ...out.plan.changes.flatMap((ch) => ch.steps),
+          ...(out.plan.prelude ?? []),
+          ...(out.plan.observe ?? []),
+        ]);
       } catch {
         // refused or failed: fine, as long as nothing escaped
       }
@@ -176,14 +179,7 @@ test(`every module × string argument × hostile value (${cases.length} cases): 
           if (dashHole(d)) holes.push(`option injection: ${where}: ${d}`);
     }
   }
-  const found = [...new Set(holes)];
-  const pending = found.filter((h) => PENDING_ISSUE_8.some((re) => re.test(h)));
-  if (pending.length)
-    console.log(`known holes left to the issue-8 module rewrite:\n  ${pending.join('\n  ')}`);
-  assert.equal(
-    found.filter((h) => !pending.includes(h)),
-    [],
-  );
+  assert.equal([...new Set(holes)], []);
 });
 
 test('the option detector finds what it looks for', () => {

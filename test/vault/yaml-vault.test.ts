@@ -12,7 +12,7 @@ import { parseExtraVars } from '../../src/cli/extra-vars';
 import { loadInventorySync } from '../../src/inventory';
 import { loadPlaybook, loadVarsFile } from '../../src/playbook';
 import { encryptVault, useVaultKeyring, VaultError, VaultKeyring } from '../../src/vault';
-import { hasAnsibleVault, skipMessage } from './ansible-vault';
+import { onlyIf, requireTool } from '../helpers/skip';
 
 const PW = 'correct horse';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-vault-'));
@@ -118,26 +118,28 @@ test('no password given: a located error saying how to give one', () => {
   );
 });
 
-test('ansible-playbook reads the vaulted vars file and !vault value we write', () => {
-  if (!hasAnsibleVault()) return skipMessage('ansible-playbook reading our vault data');
-  write('o/pw', PW + '\n');
-  write('o/v.yml', encryptVault('from_file: file-secret\n', PW, { vaultId: 'prod' }));
-  write(
-    'o/pb.yml',
-    `- hosts: localhost\n  gather_facts: false\n  vars_files: [v.yml]\n  vars:\n${vaultValue('inline', 'inline-secret', '    ')}` +
-      `  tasks:\n    - debug: msg="{{ from_file }}/{{ inline }}"\n`,
-  );
-  const r = spawnSync(
-    'ansible-playbook',
-    ['-i', 'localhost,', '-c', 'local', '--vault-id', 'prod@pw', 'pb.yml'],
-    {
-      cwd: path.join(dir, 'o'),
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: path.join(dir, 'o'), ANSIBLE_NOCOLOR: '1', LC_ALL: 'C.UTF-8' },
-    },
-  );
-  assert.is(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, '"msg": "file-secret/inline-secret"');
-});
+onlyIf(test, requireTool('ansible-playbook'))(
+  'ansible-playbook reads the vaulted vars file and !vault value we write',
+  () => {
+    write('o/pw', PW + '\n');
+    write('o/v.yml', encryptVault('from_file: file-secret\n', PW, { vaultId: 'prod' }));
+    write(
+      'o/pb.yml',
+      `- hosts: localhost\n  gather_facts: false\n  vars_files: [v.yml]\n  vars:\n${vaultValue('inline', 'inline-secret', '    ')}` +
+        `  tasks:\n    - debug: msg="{{ from_file }}/{{ inline }}"\n`,
+    );
+    const r = spawnSync(
+      'ansible-playbook',
+      ['-i', 'localhost,', '-c', 'local', '--vault-id', 'prod@pw', 'pb.yml'],
+      {
+        cwd: path.join(dir, 'o'),
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: path.join(dir, 'o'), ANSIBLE_NOCOLOR: '1', LC_ALL: 'C.UTF-8' },
+      },
+    );
+    assert.is(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, '"msg": "file-secret/inline-secret"');
+  },
+);
 
 test.run();
