@@ -46,6 +46,8 @@ const APPLY = new Set([
   'command',
   'unit_flag',
   'kubeconfig_server',
+  'replace',
+  'blockinfile',
 ]);
 /** Modules with no argument that reaches a target (controller-side or runner keywords). */
 const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta'];
@@ -92,6 +94,8 @@ const base: Record<string, Record<string, unknown>> = {
     section: 'Service',
   },
   kubeconfig_server: { path: `${dir}/kubeconfig`, server: 'https://192.168.0.1:6443' },
+  replace: { path: `${dir}/kubelet.service`, regexp: '10\\.0\\.0\\.10', replace: '10.254.0.10' },
+  blockinfile: { path: `${dir}/block.txt`, block: 'x', create: true },
 };
 
 /** The string arguments of a module, from its zod schema (input side). */
