@@ -294,8 +294,10 @@ function resolveOne(
     passphrase: secrets.passphrase,
     // An explicit --timeout beats ssh_config's ConnectTimeout (as `ssh -o` would); 10 s otherwise.
     connectTimeoutMs: defaults.connectTimeoutMs ?? (timeoutS ? Number(timeoutS) * 1000 : 10_000),
-    keepaliveIntervalMs: alive ? Number(alive) * 1000 : 15_000,
-    keepaliveCountMax: aliveMax ? Number(aliveMax) : 3,
+    // A cut link must fail its host within ~15 s, not hold the play for a minute: keepalive every 5 s, dead
+    // after 2 unanswered (ssh_config ServerAliveInterval / ServerAliveCountMax override both).
+    keepaliveIntervalMs: alive ? Number(alive) * 1000 : 5_000,
+    keepaliveCountMax: aliveMax ? Number(aliveMax) : 2,
     hostKeyAlias: first(c.hostkeyalias),
     hostKeyChecking: policy,
     hostKeyAlgorithms: first(c.hostkeyalgorithms),

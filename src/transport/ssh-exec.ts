@@ -134,6 +134,12 @@ interface InternalExecOptions extends ExecOptions {
   noStop?: boolean;
 }
 
+/** A command for a message: its first line (a multi-line probe script would flood the output). */
+function firstLine(display: string): string {
+  const lines = display.trim().split('\n');
+  return lines.length > 1 ? `${lines[0]} … (${lines.length - 1} more lines)` : lines[0]!;
+}
+
 /** Run a command on a channel of `client`. Non-zero exit is a result; a lost channel is a ChannelLostError. */
 export async function execOnChannel(
   host: string,
@@ -288,7 +294,7 @@ export async function execOnChannel(
       client.removeListener('error', onClientError);
       opts.signal?.removeEventListener('abort', onAbort);
       const notStopped = stopFailed
-        ? `the remote command may still be running on the host (${stopFailed}): ${display}`
+        ? `the remote command may still be running on the host (${stopFailed}): ${firstLine(display)}`
         : undefined;
       if (interrupted) return reject(abortError(notStopped));
       if (timedOut && notStopped && clientGone) {
@@ -315,7 +321,7 @@ export async function execOnChannel(
         return reject(
           new ChannelLostError(
             host,
-            `connection lost while running: ${display} (${lostReason ? `${lostReason}; ` : ''}it may or may not have completed, and may still be running on the host)`,
+            `connection lost while running: ${firstLine(display)} (${lostReason ? `${lostReason}; ` : ''}it may or may not have completed, and may still be running on the host)`,
             {
               hint: 'the task is failed and not retried because it may have changed something; check the host and re-run',
             },
