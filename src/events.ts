@@ -2,7 +2,7 @@
  * One typed event stream. The runner emits `RunEvent`s; every reporter (listr2, plain, NDJSON, recap,
  * journal) is a subscriber. The runner never formats text; reporters never touch transports.
  */
-import type { Change } from './modules/types';
+import type { ReportedChange } from './plan/steps';
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'rescued' | 'ignored';
 
@@ -48,7 +48,7 @@ export type RunEvent =
       /** One-line message (failure reason, skip reason, debug msg). */
       msg?: string;
       /** What changed (or would change in --check). */
-      changes?: Change[];
+      changes?: ReportedChange[];
       /** Loop item label, for per-item results. */
       item?: string;
       /** The registered result, secrets and no_log content already removed. */

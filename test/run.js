@@ -73,10 +73,17 @@ function killGroup(pid, signal) {
 }
 
 const running = new Set();
+let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    for (const pid of running) killGroup(pid, 'SIGKILL');
-    process.exit(130);
+    interrupted = true;
+    // SIGTERM first: the hook guard turns it into a normal exit, so the files' exit cleanups (sshd
+    // processes, network namespaces, temp dirs) run; whatever is left goes with SIGKILL.
+    for (const pid of running) killGroup(pid, 'SIGTERM');
+    setTimeout(() => {
+      for (const pid of running) killGroup(pid, 'SIGKILL');
+      process.exit(130);
+    }, 3000);
   });
 }
 
@@ -169,7 +176,7 @@ async function main() {
   const results = [];
   let next = 0;
   async function worker() {
-    while (next < files.length) {
+    while (!interrupted && next < files.length) {
       const file = files[next++];
       const r = await runFile(file);
       results.push(r);
@@ -198,6 +205,10 @@ async function main() {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(`\n${files.length} files in ${secs}s${jobs > 1 ? ` (${jobs} jobs)` : ''}\n`);
   process.stdout.write(`${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped\n`);
+  if (interrupted) {
+    process.stdout.write(`interrupted: ${files.length - results.length} file(s) not run\n`);
+    process.exit(130);
+  }
   process.exit(failedFiles.length > 0 || sum('failed') > 0 || files.length === 0 ? 1 : 0);
 }
 

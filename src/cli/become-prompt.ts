@@ -25,8 +25,16 @@ export function askBecomePassword(io: CliIo, prompt = 'BECOME password: '): Prom
       else resolve(secret(buf));
     };
     const onData = (chunk: string | Buffer) => {
-      for (const c of String(chunk)) {
-        if (c === '\r' || c === '\n') return finish();
+      const text = String(chunk);
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i]!;
+        if (c === '\r' || c === '\n') {
+          // lines after this one belong to the next prompt (-J then -K, both piped on stdin)
+          const rest = text.slice(text[i + 1] === '\n' && c === '\r' ? i + 2 : i + 1);
+          finish();
+          if (rest) stdin.unshift(Buffer.from(rest));
+          return;
+        }
         if (c === '\u0003' || c === '\u0004')
           return finish(new UsageError('no become password given (input cancelled)'));
         if (c === '\u007f' || c === '\b') buf = buf.slice(0, -1);

@@ -9,10 +9,66 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, RemediateError } from '../errors';
 import { processIo, println, type CliIo } from './cli-io';
-import { registerInventoryCommand } from './inventory-command';
-import { registerLabCommands } from './lab-command';
-import { registerRunCommand } from './run-command';
-import { registerValidateCommand } from './validate-command';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+type Register = (program: Command, io: CliIo, done: (code: number) => void) => void;
+
+/**
+ * The subcommands, in help order. Each one's module (and what it imports: inventory, playbook, runner,
+ * templates) is loaded only when that subcommand runs or the full help is shown, so `remediate --version`
+ * and a command's start stay small.
+ */
+const COMMANDS: { name: string; register: Register }[] = [
+  {
+    name: 'run',
+    register: (...a) => (require('./run-command') as typeof import('./run-command')).registerRunCommand(...a),
+  },
+  {
+    name: 'validate',
+    register: (...a) =>
+      (require('./validate-command') as typeof import('./validate-command')).registerValidateCommand(...a),
+  },
+  {
+    name: 'inventory',
+    register: (...a) =>
+      (require('./inventory-command') as typeof import('./inventory-command')).registerInventoryCommand(...a),
+  },
+  { name: 'schema', register: registerSchemaCommand },
+  {
+    name: 'lab',
+    register: (...a) =>
+      (require('./lab-command') as typeof import('./lab-command')).registerLabCommands(...a),
+  },
+  {
+    name: 'vault',
+    register: (...a) =>
+      (require('./vault-command') as typeof import('./vault-command')).registerVaultCommand(...a),
+  },
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function registerSchemaCommand(program: Command, io: CliIo, done: (code: number) => void): void {
+  program
+    .command('schema')
+    .description('print the JSON Schema of the playbook format (for editors and CI)')
+    .action(async () => {
+      const { playbookJsonSchema } = require('../playbook') as typeof import('../playbook');
+      io.out.write(JSON.stringify(playbookJsonSchema(), null, 2) + '\n');
+      done(ExitCode.OK);
+    });
+}
+
+/**
+ * Which subcommands a command line needs: the one it names; none for a bare `--version`; all of them
+ * otherwise (help, a mistyped command that gets a suggestion).
+ */
+function commandsFor(argv: string[] | undefined): typeof COMMANDS {
+  if (!argv) return COMMANDS;
+  const named = COMMANDS.find((c) => c.name === argv[2]);
+  if (named) return [named];
+  if (argv.length === 3 && argv[2] === '--version') return [];
+  return COMMANDS;
+}
 
 export function packageVersion(): string {
   // src/cli/main.ts and dist/cli/main.js both sit two levels below package.json
@@ -22,7 +78,8 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-export function buildProgram(io: CliIo, done: (code: number) => void): Command {
+/** The program; with `argv`, only the subcommands that command line needs are loaded (see commandsFor). */
+export function buildProgram(io: CliIo, done: (code: number) => void, argv?: string[]): Command {
   const program = new Command('remediate');
   program
     .description('Agentless remediation runner: typed YAML playbooks over SSH, exact dry runs, checked steps')
@@ -33,18 +90,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
       writeOut: (s) => io.out.write(s),
       writeErr: (s) => io.err.write(s),
     });
-  registerRunCommand(program, io, done);
-  registerValidateCommand(program, io, done);
-  registerInventoryCommand(program, io, done);
-  program
-    .command('schema')
-    .description('print the JSON Schema of the playbook format (for editors and CI)')
-    .action(async () => {
-      const { playbookJsonSchema } = require('../playbook') as typeof import('../playbook');
-      io.out.write(JSON.stringify(playbookJsonSchema(), null, 2) + '\n');
-      done(ExitCode.OK);
-    });
-  registerLabCommands(program, io, done);
+  for (const c of commandsFor(argv)) c.register(program, io, done);
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok, 1 internal error, 2 task failed, 3 host unreachable, 4 invalid playbook or\n' +
@@ -66,7 +112,7 @@ function rawVerbosity(argv: string[]): number {
 /** Run the CLI with `argv` (as process.argv: node, script, args...). Resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let code: number = ExitCode.OK;
-  const program = buildProgram(io, (c) => (code = c));
+  const program = buildProgram(io, (c) => (code = c), argv);
   try {
     if (argv.length <= 2) {
       program.outputHelp({ error: true });

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { formatLoc, PlaybookError } from '../errors';
 import type { Inventory, Vars } from '../inventory/types';
-import { didYouMean } from '../playbook/suggest';
+import { didYouMean } from '../suggest';
 import type { Play, Playbook, Task } from '../playbook/types';
 import { renderHostPattern } from '../runner/variables';
 import { Templar } from '../template';

@@ -6,11 +6,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Secret } from '../command';
-import { ExitCode, UsageError } from '../errors';
+import { ExitCode, RemediateError, UsageError } from '../errors';
 import type { RunEvent } from '../events';
 import { InventoryData, loadInventory } from '../inventory';
 import type { Playbook } from '../playbook/types';
 import type { TransportFactoryOptions } from '../transport';
+import {
+  applyAnsibleConfig,
+  applyConfigBecomeMethod,
+  loadAnsibleConfig,
+  type AnsibleConfig,
+} from './ansible-config';
 import { askBecomePassword, passphrasePrompter } from './become-prompt';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
@@ -25,7 +31,9 @@ import {
   seconds,
 } from './option-parsers';
 import { listHosts, listTasks } from './playbook-listing';
-import { secretLiterals } from './secret-literals';
+import { addSecretLiterals } from './secret-literals';
+import { SecretValues } from '../secrets/secret-values';
+import { addVaultOptions, setupVault, type VaultCliOpts } from './vault-options';
 
 /**
  * After Ctrl-C, how long running commands may finish before their connections are closed; after twice
@@ -33,7 +41,7 @@ import { secretLiterals } from './secret-literals';
  */
 const SIGINT_GRACE_MS = 3000;
 
-export interface RunOpts {
+export interface RunOpts extends VaultCliOpts {
   inventory: string[];
   check?: boolean;
   diff?: boolean;
@@ -63,7 +71,7 @@ export interface RunOpts {
 }
 
 export function registerRunCommand(program: Command, io: CliIo, done: (code: number) => void): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a playbook against the inventory (preview every change with --check)')
     .argument('<playbook>', 'playbook file')
@@ -97,8 +105,8 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook, then exit')
-    .option('--no-retry-file', 'do not write PLAYBOOK.retry (beside the playbook) listing failed hosts')
-    .action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
+    .option('--no-retry-file', 'do not write PLAYBOOK.retry (beside the playbook) listing failed hosts');
+  addVaultOptions(cmd).action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
 }
 
 function outputOption(program: Command) {
@@ -156,11 +164,38 @@ function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
   return Boolean(stream.isTTY);
 }
 
-export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<number> {
+export async function runCommand(file: string, given: RunOpts, io: CliIo): Promise<number> {
+  // ansible.cfg / ANSIBLE_* fill what the command line leaves unset
+  const cfg = loadAnsibleConfig(io.cwd, io.env);
+  for (const w of cfg.warnings) println(io.err, `[WARNING]: ${w}`);
+  const o = applyAnsibleConfig(given, cfg);
+  const secrets = new SecretValues();
+  try {
+    return await runWithSecrets(file, o, io, secrets, cfg);
+  } catch (e) {
+    // an error that ends the run is printed by main, outside the reporters: mask it here
+    if (e instanceof RemediateError) {
+      e.message = secrets.mask(e.message);
+      if (e.hint) e.hint = secrets.mask(e.hint);
+    }
+    throw e;
+  }
+}
+
+async function runWithSecrets(
+  file: string,
+  o: RunOpts,
+  io: CliIo,
+  secrets: SecretValues,
+  cfg: AnsibleConfig,
+): Promise<number> {
+  // every value decrypted from a vault is secret from the moment it is read
+  await setupVault(o, io, (plaintext) => secrets.add(plaintext));
   const extraVars = mergeExtraVars(o.extraVars, io.cwd);
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
   const { loadPlaybook } = require('../playbook') as typeof import('../playbook');
-  const pb = await loadPlaybook(path.resolve(io.cwd, file));
+  const pb = await loadPlaybook(path.resolve(io.cwd, file), { rolesPath: cfg.rolesPath });
+  applyConfigBecomeMethod(pb, cfg);
   for (const w of pb.warnings ?? []) println(io.err, `[WARNING]: ${w}`);
   if (o.syntaxCheck) {
     println(io.out, `playbook: ${pb.file}`);
@@ -189,7 +224,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
-  const secrets = secretLiterals(inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
+  addSecretLiterals(secrets, inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
   const kind = o.output ?? (io.out.isTTY ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
@@ -269,6 +304,7 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
         forceHandlers: Boolean(o.forceHandlers),
         verbosity,
         becomePassword,
+        secrets,
         signal: abort.signal,
         detailedExitCode: Boolean(o.detailedExitcode),
       }),

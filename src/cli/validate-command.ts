@@ -9,9 +9,10 @@ import { println } from './cli-io';
 import { collect } from './option-parsers';
 import { checkIncludedFiles, playHosts, playTasks } from './playbook-listing';
 import { mergeExtraVars } from './extra-vars';
+import { addVaultOptions, setupVault, type VaultCliOpts } from './vault-options';
 
 export function registerValidateCommand(program: Command, io: CliIo, done: (code: number) => void): void {
-  program
+  const cmd = program
     .command('validate')
     .description('check a playbook (schema, module arguments, references) without connecting to any host')
     .argument('<playbook>', 'playbook file')
@@ -21,8 +22,10 @@ export function registerValidateCommand(program: Command, io: CliIo, done: (code
       collect,
       [],
     )
-    .option('-e, --extra-vars <vars>', 'extra variables used to render templated host patterns', collect, [])
-    .action(async (file: string, o: { inventory: string[]; extraVars: string[] }) => {
+    .option('-e, --extra-vars <vars>', 'extra variables used to render templated host patterns', collect, []);
+  addVaultOptions(cmd).action(
+    async (file: string, o: { inventory: string[]; extraVars: string[] } & VaultCliOpts) => {
+      await setupVault(o, io);
       const abs = path.resolve(io.cwd, file);
       let pb: Playbook;
       try {
@@ -63,5 +66,6 @@ export function registerValidateCommand(program: Command, io: CliIo, done: (code
         `ok: ${file} (${pb.plays.length} play${pb.plays.length === 1 ? '' : 's'}, ${tasks} task${tasks === 1 ? '' : 's'})`,
       );
       done(ExitCode.OK);
-    });
+    },
+  );
 }

@@ -25,7 +25,7 @@ function failure(path: string, what: string, r: ExecResult): ModuleError {
 export function certFileFact(path: string): Fact<CertFile> {
   return {
     key: `x509:cert:${path}`,
-    command: sh`test -e ${path} || exit ${MISSING}; cat ${path}`,
+    command: sh`test -e ${path} || exit ${MISSING}; cat -- ${path}`,
     parse(stdout, r) {
       if (r.code === MISSING) return { path, exists: false };
       if (r.code !== 0) throw failure(path, 'certificate', r);

@@ -3,7 +3,7 @@
  * mapping to their vars (or null), children nesting groups the same way. Parsed with the `yaml` package
  * (YAML 1.1 like Ansible's PyYAML: `yes`/`no` are booleans), so errors carry file:line:col.
  */
-import { didYouMean } from '../playbook/suggest';
+import { didYouMean } from '../suggest';
 import { isMap, isScalar, LineCounter, type Document, type Node } from 'yaml';
 import { InventoryError } from '../errors';
 import { connectionVarProblem } from './connection-vars';
@@ -18,6 +18,7 @@ import {
 import type { InventoryData } from './inventory-data';
 import { expandHostRange, HostRangeError, splitHostPort } from './host-ranges';
 import type { Vars } from './types';
+import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 
 interface Ctx {
   file: string;
@@ -42,20 +43,32 @@ function keyName(ctx: Ctx, key: unknown): string {
   fail(ctx, key as Node, 'expected a plain name as the key');
 }
 
-/** Parse a YAML vars file (host_vars/group_vars) to a mapping; errors located. */
+/**
+ * Parse a YAML vars file (host_vars/group_vars, `-e @file`) to a mapping; errors located. A file encrypted
+ * with ansible-vault is decrypted (all its values are then secret), `!vault` values too.
+ */
 export function parseYamlVars(text: string, file: string): Vars {
+  const plain = decryptVaultFile(text, file);
   const lc = new LineCounter();
-  const ctx = { file, lc, text: stripBom(text) } as Ctx;
+  const ctx = { file, lc, text: stripBom(plain.text) } as Ctx;
   const doc = guarded(ctx, () =>
-    parseYamlDocument(ctx.text, { lineCounter: lc, version: '1.1', prettyErrors: false }),
+    parseYamlDocument(ctx.text, {
+      lineCounter: lc,
+      version: '1.1',
+      prettyErrors: false,
+      customTags: [VAULT_TAG],
+    }),
   );
   ctx.doc = doc;
   throwYamlErrors(ctx);
+  decryptVaultValues(doc, lc, file);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return {};
   if (!isMap(doc.contents))
     fail(ctx, doc.contents, 'a vars file must be a mapping of variable names to values');
   checkVarsNode(ctx, doc.contents);
-  return guarded(ctx, () => yamlToJs(doc)) as Vars;
+  const vars = guarded(ctx, () => yamlToJs(doc)) as Vars;
+  if (plain.revealed) revealValues(vars);
+  return vars;
 }
 
 /** A located error for a connection variable with a bad value (ansible_port: abc) in a mapping node. */
@@ -172,10 +185,16 @@ export function parseYamlInventory(text: string, file: string, inv: InventoryDat
   const lc = new LineCounter();
   const ctx = { file, lc, inv, text: stripBom(text) } as Ctx;
   const doc = guarded(ctx, () =>
-    parseYamlDocument(ctx.text, { lineCounter: lc, version: '1.1', prettyErrors: false }),
+    parseYamlDocument(ctx.text, {
+      lineCounter: lc,
+      version: '1.1',
+      prettyErrors: false,
+      customTags: [VAULT_TAG],
+    }),
   );
   ctx.doc = doc;
   throwYamlErrors(ctx);
+  decryptVaultValues(doc, lc, file);
   const top = doc.contents;
   if (top === null || (isScalar(top) && top.value === null)) return;
   if (!isMap(top)) fail(ctx, top, 'a YAML inventory must be a mapping of group names', 'start with "all:"');

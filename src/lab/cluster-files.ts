@@ -14,6 +14,15 @@ import { kubectlStore } from './standin-kubectl-store';
 import { KUBE_APISERVER, WORDPRESS_HTTP } from './standin-scripts';
 import { SYSTEMCTL } from './standin-systemctl';
 import { LAB_INIT, LAB_PROBE } from './lab-scripts';
+import type { LabFault } from './index';
+import {
+  controllerManagerEnv,
+  COMPONENT_UNITS,
+  ETCD_PKI_DIR,
+  kubeDnsManifest,
+  migrationFiles,
+} from './migration-files';
+import { ETCD, KUBE_COMPONENT } from './standin-components';
 
 export const PKI_DIR = '/etc/pki/tls/kube01';
 
@@ -36,10 +45,6 @@ Restart=on-failure
 
 [Install]
 WantedBy=multi-user.target
-`;
-
-const CONTROLLER_MANAGER_ENV = `# kube-controller-manager flags
-KUBE_CONTROLLER_MANAGER_ARGS="--root-ca-file=${PKI_DIR}/ca.crt --service-account-private-key-file=${PKI_DIR}/server.key --cluster-signing-cert-file=${PKI_DIR}/ca.crt --cluster-signing-key-file=${PKI_DIR}/ca.key --master=https://192.168.0.1:6443"
 `;
 
 const SSHD_CONFIG = `# sshd of a remediate lab master (runs in the cluster's own network and mount namespaces)
@@ -81,6 +86,9 @@ export function writeLabScripts(dir: string): void {
   put(path.join(bin, 'systemctl'), SYSTEMCTL, 0o755);
   put(path.join(bin, 'kube-apiserver'), KUBE_APISERVER, 0o755);
   put(path.join(bin, 'lab-wordpress-http'), WORDPRESS_HTTP, 0o755);
+  put(path.join(bin, 'etcd'), ETCD, 0o755);
+  for (const c of ['kubelet', 'kube-proxy', 'kube-scheduler', 'kube-controller-manager'])
+    put(path.join(bin, c), KUBE_COMPONENT, 0o755);
   put(path.join(dir, 'lib', 'lab-init'), LAB_INIT, 0o755);
   put(path.join(dir, 'lib', 'lab-probe'), LAB_PROBE, 0o755);
 }
@@ -88,6 +96,9 @@ export function writeLabScripts(dir: string): void {
 export interface ClusterFiles {
   clusterDir: string;
   pki: ClusterPki;
+  /** etcd's own CA and serving pair. */
+  etcdPki: ClusterPki;
+  faults: LabFault[];
   /** Present for key-mismatch: a key that does not match server.crt, swapped in after the apiserver starts. */
   mismatchKey?: string;
   withCaKey: boolean;
@@ -106,12 +117,19 @@ export function writeClusterFiles(f: ClusterFiles): void {
   put(path.join(pki, 'server.key'), f.pki.serverKey, 0o600);
   if (f.mismatchKey) put(path.join(f.clusterDir, 'mismatch.key'), f.mismatchKey, 0o600);
   put(path.join(etc, 'kubernetes', 'apiserver'), APISERVER_ENV);
-  put(path.join(etc, 'kubernetes', 'controller-manager'), CONTROLLER_MANAGER_ENV);
   put(path.join(etc, 'systemd', 'system', 'kube-apiserver.service'), APISERVER_UNIT);
-  // enabled, as `systemctl enable` leaves it: the link its [Install] WantedBy= names
+  for (const [rel, text] of Object.entries(migrationFiles(PKI_DIR, f.faults)))
+    put(path.join(f.clusterDir, rel), text);
+  const etcdPki = path.join(etc, ETCD_PKI_DIR.replace(/^\/etc\//, ''));
+  put(path.join(etcdPki, 'ca.crt'), f.etcdPki.caCrt);
+  put(path.join(etcdPki, 'ca.key'), f.etcdPki.caKey, 0o600);
+  put(path.join(etcdPki, 'server.crt'), f.etcdPki.serverCrt);
+  put(path.join(etcdPki, 'server.key'), f.etcdPki.serverKey, 0o600);
+  // enabled, as `systemctl enable` leaves them: the link each [Install] WantedBy= names
   const wants = path.join(etc, 'systemd', 'system', 'multi-user.target.wants');
   fs.mkdirSync(wants, { recursive: true });
-  fs.symlinkSync('/etc/systemd/system/kube-apiserver.service', path.join(wants, 'kube-apiserver.service'));
+  for (const u of ['kube-apiserver', ...COMPONENT_UNITS])
+    fs.symlinkSync(`/etc/systemd/system/${u}.service`, path.join(wants, `${u}.service`));
   put(path.join(etc, 'ssh', 'sshd_config'), SSHD_CONFIG);
   put(path.join(etc, 'ssh', 'ssh_host_ed25519_key'), f.hostKey, 0o600);
   put(path.join(etc, 'hostname'), 'kube01\n');
@@ -121,7 +139,7 @@ export function writeClusterFiles(f: ClusterFiles): void {
     .replace(/^root:([^:]*):0:0:([^:]*):([^:]*):.*$/m, 'root:$1:0:0:$2:/root:/bin/sh');
   put(path.join(etc, 'passwd'), passwd);
   put(path.join(root, '.ssh', 'authorized_keys'), f.authorizedKey, 0o600);
-  put(path.join(root, 'manifests', 'kube-dns', 'kube-dns.yml'), KUBE_DNS_YML);
+  put(path.join(root, 'manifests', 'kube-dns', 'kube-dns.yml'), kubeDnsManifest(KUBE_DNS_YML, f.faults));
   for (const [name, text] of Object.entries(WORDPRESS_MANIFESTS))
     put(path.join(root, 'manifests', 'wordpress', name), text);
 }

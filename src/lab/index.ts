@@ -2,13 +2,28 @@
 import { labDownAt } from './down';
 import { labStatusAt, labVerifyAt } from './status';
 import { labUpAt } from './up';
+export { MIGRATED_ALL, MIGRATION_FAULTS } from './faults';
 
 /**
  * `bad-restart` is a test-only fault: like `sans`, but after a restart the apiserver serves the
  * certificate saved at `lab up` (a stale cache) unless the original bytes are back on disk.
  */
 export type LabFault =
-  'sans' | 'healthy' | 'key-mismatch' | 'no-ca-key' | 'svc-clusterip' | 'unreachable' | 'bad-restart';
+  | 'sans'
+  | 'healthy'
+  | 'key-mismatch'
+  | 'no-ca-key'
+  | 'svc-clusterip'
+  | 'unreachable'
+  | 'bad-restart'
+  // the other leftovers of the migration (issue 12): see migration-files.ts
+  | 'cluster-dns'
+  | 'kubeconfig'
+  | 'etcd-sans'
+  | 'dns-svc-ip'
+  | 'flags'
+  /** test-only: like cluster-dns, but the kubelet ignores a changed drop-in after a restart (rollback test) */
+  | 'bad-kubelet';
 
 export interface LabUpOptions {
   /** Lab directory (default `.remediate/lab`). */

@@ -133,20 +133,26 @@ export function makeCaCert(key: crypto.KeyObject, cn: string): string {
   return signWithNode(cert, key, ec ? pub.export({ type: 'spki', format: 'der' }) : undefined);
 }
 
-/** The apiserver serving certificate for `ips` (plus the five kubernetes* names and kube01). */
+/** A serving certificate for `ips` and `names` (default: the apiserver's five kubernetes* names and kube01). */
 export function makeServerCert(
   key: crypto.KeyObject,
   caCommonName: string,
   caKey: crypto.KeyObject,
   ips: string[],
+  names: string[] = KUBE_NAMES,
+  commonName = 'kube-apiserver',
 ): string {
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forgePublic(key);
+  const ec = key.asymmetricKeyType === 'ec';
+  // forge holds only RSA keys: an EC key gets a placeholder that signWithNode replaces
+  cert.publicKey = ec
+    ? forge.pki.setRsaPublicKey(new forge.jsbn.BigInteger('3'), new forge.jsbn.BigInteger('65537'))
+    : forgePublic(key);
   cert.serialNumber = serial();
   const now = new Date();
   cert.validity.notBefore = years(now, -2);
   cert.validity.notAfter = years(now, 8);
-  cert.setSubject([{ name: 'commonName', value: 'kube-apiserver' }]);
+  cert.setSubject([{ name: 'commonName', value: commonName }]);
   cert.setIssuer([{ name: 'commonName', value: caCommonName }]);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
@@ -154,10 +160,37 @@ export function makeServerCert(
     { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
     {
       name: 'subjectAltName',
-      altNames: [...KUBE_NAMES.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))],
+      altNames: [...names.map((value) => ({ type: 2, value })), ...ips.map((ip) => ({ type: 7, ip }))],
     },
   ]);
-  return signWithNode(cert, caKey);
+  return signWithNode(
+    cert,
+    caKey,
+    ec ? crypto.createPublicKey(key).export({ type: 'spki', format: 'der' }) : undefined,
+  );
+}
+
+/** etcd's SANs before the migration (old node address) and after it; loopback in both. */
+export const ETCD_OLD_IPS = ['172.16.0.1', '127.0.0.1'];
+export const ETCD_NEW_IPS = ['192.168.0.1', '127.0.0.1'];
+
+/** etcd's own CA and serving pair (ECDSA keys: cheap), with the old or the new node address. */
+export async function makeEtcdPki(cluster: string, migrated: boolean): Promise<ClusterPki> {
+  const [ca, server] = await Promise.all([ecKey(), ecKey()]);
+  const caName = `etcd-ca ${cluster}`;
+  return {
+    caCrt: makeCaCert(ca, caName),
+    caKey: keyPem(ca),
+    serverCrt: makeServerCert(
+      server,
+      caName,
+      ca,
+      migrated ? ETCD_OLD_IPS : ETCD_NEW_IPS,
+      ['kube01', 'localhost'],
+      'etcd',
+    ),
+    serverKey: keyPem(server),
+  };
 }
 
 /** A fresh CA and serving pair; `migrated` picks the old SANs (the scenario) or the new ones. */

@@ -116,6 +116,22 @@ export function kubectlStore(yamlPath: string) {
     return r === 'ok' ? undefined : r;
   };
   const ready = (pod: any): boolean => (pod.lab.role === 'kube-dns' ? !dnsError(pod) : pod.lab.healthy);
+  /** --cluster-dns of the running kubelet (its pid file as the lab's systemctl wrote it), if it runs. */
+  const kubeletClusterDns = (): string | undefined => {
+    try {
+      const [pid, start] = fs.readFileSync('/run/lab/units/kubelet.pid', 'utf8').trim().split(' ');
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] !== start) return undefined;
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv.find((a) => a.startsWith('--cluster-dns='))?.slice('--cluster-dns='.length);
+    } catch {
+      return undefined;
+    }
+  };
+  const dnsServiceIps = (): string[] =>
+    list('services', 'kube-system')
+      .filter((s) => s.selector?.['k8s-app'] === 'kube-dns')
+      .map((s) => s.clusterIP);
   const kubeDnsReady = () => list('pods', 'kube-system').some((p) => p.lab.role === 'kube-dns' && ready(p));
 
   // ---- objects as the API shows them ----
@@ -225,7 +241,10 @@ export function kubectlStore(yamlPath: string) {
         lab.caPem = fs.existsSync(caFile) ? fs.readFileSync(caFile, 'utf8') : '';
       } else if (role === 'wordpress') {
         // resolv.conf and the DNS the pod can reach are fixed at creation: broken DNS now, broken pod forever.
-        lab.healthy = kubeDnsReady();
+        // The pod's nameserver is the running kubelet's --cluster-dns; it answers only when it is the
+        // kube-dns Service's clusterIP (and kube-dns itself works).
+        lab.resolver = kubeletClusterDns();
+        lab.healthy = kubeDnsReady() && !!lab.resolver && dnsServiceIps().includes(lab.resolver);
       } else lab.healthy = true;
       const ip = `10.32.0.${2 + (crypto.randomBytes(1)[0] % 250)}`;
       writeJson(objPath('pods', d.namespace, name), {
@@ -256,10 +275,14 @@ export function kubectlStore(yamlPath: string) {
     if (o.kind === 'Service') {
       const ip = o.spec?.clusterIP ?? `10.254.0.${20 + (crypto.randomBytes(1)[0] % 200)}`;
       const range = apiserverFlag('/etc/kubernetes/apiserver', 'service-cluster-ip-range') ?? '10.254.0.0/24';
-      if (o.spec?.clusterIP && !o.spec.clusterIP.startsWith(range.split('.').slice(0, 3).join('.') + '.'))
-        die(
-          `The Service "${name}" is invalid: spec.clusterIPs: Invalid value: []string{"${o.spec.clusterIP}"}: failed to allocate IP ${o.spec.clusterIP}: provided IP is not in the valid range. The range of valid IPs is ${range}`,
+      if (o.spec?.clusterIP && !o.spec.clusterIP.startsWith(range.split('.').slice(0, 3).join('.') + '.')) {
+        // like kubectl: the other objects are still created, the exit status says one failed
+        process.stderr.write(
+          `The Service "${name}" is invalid: spec.clusterIPs: Invalid value: []string{"${o.spec.clusterIP}"}: failed to allocate IP ${o.spec.clusterIP}: provided IP is not in the valid range. The range of valid IPs is ${range}\n`,
         );
+        process.exitCode = 1;
+        return '';
+      }
       writeJson(p, {
         name,
         namespace: ns,

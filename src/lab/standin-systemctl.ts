@@ -1,6 +1,7 @@
 /**
  * The lab masters' `systemctl` (bind-mounted over /usr/bin/systemctl and on the PATH): runs the units
- * described by /etc/systemd/system/NAME.service (EnvironmentFile=, ExecStart=) and answers what the
+ * described by /etc/systemd/system/NAME.service (EnvironmentFile=, ExecStart=; Environment= of the
+ * NAME.service.d/*.conf drop-ins) and answers what the
  * `systemd` module asks (`is-active`, `is-enabled`, `show -p LoadState`/`--property=`) as real systemd
  * would: enablement from the `*.wants/` links, `is-active` from the real process.
  *
@@ -68,6 +69,14 @@ start() {
   rm -f "$RUN/$u.ready"
   (
     if [ -n "$envf" ] && [ -f "$envf" ]; then set -a; . "$envf"; set +a; fi
+    # drop-ins (NAME.service.d/*.conf, in name order): their Environment= lines
+    for d in "$SYS/$u.service.d"/*.conf; do
+      [ -f "$d" ] || continue
+      envs=$(sed -n 's/^Environment=//p' "$d")
+      while IFS= read -r e; do [ -n "$e" ] && eval "export $e"; done <<ENVS
+$envs
+ENVS
+    done
     NOTIFY_FILE="$RUN/$u.ready"; export NOTIFY_FILE
     eval "set -- $cmd"
     setsid "$@" </dev/null >>"$RUN/$u.log" 2>&1 &

@@ -19,7 +19,7 @@ function mustState(dirArg: string): LabState {
 
 const running = (c: ClusterState): boolean => holdsNamespace(c.holderPid, c.ns);
 
-export function tcpOpen(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
+export function tcpOpen(host: string, port: number, timeoutMs = 5000): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
     const done = (ok: boolean) => {
@@ -32,7 +32,41 @@ export function tcpOpen(host: string, port: number, timeoutMs = 1500): Promise<b
   });
 }
 
-const PROBE_FAULTS: LabFault[] = ['sans', 'key-mismatch', 'no-ca-key', 'svc-clusterip', 'bad-restart'];
+const PROBE_FAULTS: LabFault[] = [
+  'sans',
+  'key-mismatch',
+  'no-ca-key',
+  'svc-clusterip',
+  'bad-restart',
+  'cluster-dns',
+  'kubeconfig',
+  'etcd-sans',
+  'dns-svc-ip',
+  'flags',
+  'bad-kubelet',
+];
+
+/** The `lab-probe` lines of a cluster as key → value. */
+async function probe(st: LabState, c: ClusterState): Promise<Record<string, string>> {
+  const r = await inCluster(c.holderPid!, ['/bin/sh', path.join(st.dir, 'lib', 'lab-probe')]);
+  return Object.fromEntries(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+/** What `lab verify` checks per class besides WordPress (each end to end inside the cluster). */
+const VERIFIED: LabFault[] = [
+  'sans',
+  'svc-clusterip',
+  'cluster-dns',
+  'kubeconfig',
+  'etcd-sans',
+  'dns-svc-ip',
+  'flags',
+];
 
 export async function labStatusAt(dirArg: string): Promise<ClusterStatus[]> {
   const st = mustState(dirArg);
@@ -41,13 +75,7 @@ export async function labStatusAt(dirArg: string): Promise<ClusterStatus[]> {
     const base = { name: c.name, address: c.address, built: c.faults, sshUp };
     if (!running(c))
       return { ...base, faults: [] as LabFault[], kubeDns: 'cluster not running', wordpress: false };
-    const r = await inCluster(c.holderPid!, ['/bin/sh', path.join(st.dir, 'lib', 'lab-probe')]);
-    const kv = Object.fromEntries(
-      r.stdout
-        .split('\n')
-        .filter((l) => l.includes('='))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-    );
+    const kv = await probe(st, c);
     const present = PROBE_FAULTS.filter((f) => kv[f] === 'yes');
     if (!sshUp) present.push('unreachable');
     if (!present.length) present.push('healthy');
@@ -86,9 +114,16 @@ export async function labVerifyAt(dirArg: string, cluster?: string): Promise<Ver
       url,
     ]);
     const code = r.stdout.trim().split('\n').pop() ?? '';
+    const kv = await probe(st, c);
+    const left = VERIFIED.filter((f) => kv[f] === 'yes').map((f) => `${f}: ${kv['why-' + f] ?? 'present'}`);
+    const tail = left.length ? `; still broken: ${left.join('; ')}` : '';
     if (r.code === 0 && code === '200' && r.stdout.includes('WordPress'))
-      return { cluster: c.name, ok: true, detail: `WordPress answered on ${url} (HTTP 200)` };
+      return {
+        cluster: c.name,
+        ok: !left.length,
+        detail: `WordPress answered on ${url} (HTTP 200)${tail}`,
+      };
     const why = r.stderr.trim().split('\n').pop() || `HTTP ${code}`;
-    return { cluster: c.name, ok: false, detail: `WordPress does not answer on ${url}: ${why}` };
+    return { cluster: c.name, ok: false, detail: `WordPress does not answer on ${url}: ${why}${tail}` };
   });
 }

@@ -8,7 +8,7 @@ import { labDownAt, teardownSlot } from './down';
 import { mapLimit, mustRun } from './exec';
 import { faultSet, parseFaultMix } from './faults';
 import { createBridge, createClusterNet } from './netns';
-import { keyPem, makeClusterPki, rsaKey } from './pki';
+import { keyPem, makeClusterPki, makeEtcdPki, rsaKey } from './pki';
 import { spawnHolder, waitReady } from './holder';
 import { writeAccessFiles } from './access-files';
 import {
@@ -115,8 +115,9 @@ export async function labUpAt(opts: LabUpOptions): Promise<LabInfo> {
       fs.rmSync(clusterDir, { recursive: true, force: true });
       const has = (f: LabFault) => c.faults.includes(f);
       const tA = Date.now();
-      const [pki, mismatch] = await Promise.all([
+      const [pki, etcdPki, mismatch] = await Promise.all([
         makeClusterPki(c.name, !has('healthy')),
+        makeEtcdPki(c.name, has('etcd-sans')),
         has('key-mismatch') ? rsaKey() : Promise.resolve(undefined),
       ]);
       phase.pki += Date.now() - tA;
@@ -127,6 +128,8 @@ export async function labUpAt(opts: LabUpOptions): Promise<LabInfo> {
       writeClusterFiles({
         clusterDir,
         pki,
+        etcdPki,
+        faults: c.faults,
         mismatchKey: mismatch && keyPem(mismatch),
         withCaKey: !has('no-ca-key'),
         hostKey: fs.readFileSync(hostKeyFile, 'utf8'),

@@ -63,5 +63,4 @@ export default defineModule<typeof args, undefined, undefined>({
     const msg = a.success_msg ?? 'All assertions passed';
     return { changes: [], result: a.quiet ? { msg } : { msg, assertions: conds.length } };
   },
-  apply: async () => ({}),
 });

@@ -1,12 +1,14 @@
 /**
- * What command, shell and raw share: the `creates`/`removes` guards (probe), the plan (a run is a change
- * that check mode cannot predict), and running it with Ansible's result fields.
+ * What command, shell and raw share: the `creates`/`removes` guards (probe, one exec for both), the plan
+ * (one exec step; a run is a change that check mode cannot predict) and the result with Ansible's fields
+ * from the step's output.
  */
 import { z } from 'zod';
 import { boolArg } from './arg-types';
-import { quote, raw, sh, type ExecCommand } from '../command';
+import { execCommand, quote, raw, sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
-import type { ModuleContext, ModuleResult, Plan } from './types';
+import type { ExecOutput, StepOutputs } from '../plan/steps';
+import type { Fused, ModuleContext, ModuleResult, Plan } from './types';
 
 export const guardArgs = {
   chdir: z.string().optional().describe('Change into this directory before running'),
@@ -46,36 +48,59 @@ export function globWord(pattern: string): string {
     .join('');
 }
 
-function existsCmd(pattern: string, chdir?: string): ExecCommand {
-  const cd = chdir ? sh`cd ${chdir} 2>/dev/null; ` : raw('');
-  return sh`${cd}for f in ${raw(globWord(pattern))}; do if [ -e "$f" ] || [ -L "$f" ]; then echo yes; exit 0; fi; done; echo no`;
+/** Prints `yes` or `no` on one line: does any path match the glob? */
+function existsLine(pattern: string): ExecCommand {
+  return sh`r=no; for f in ${raw(globWord(pattern))}; do if [ -e "$f" ] || [ -L "$f" ]; then r=yes; break; fi; done; echo $r`;
+}
+
+/** One exec answers both guards: a line for `creates`, then one for `removes`. */
+export function guardsCommand(a: GuardArgs): ExecCommand | undefined {
+  if (a.creates === undefined && a.removes === undefined) return undefined;
+  const cd = a.chdir ? sh`cd ${a.chdir} 2>/dev/null; ` : raw('');
+  const c = a.creates !== undefined ? existsLine(a.creates) : raw('');
+  const r = a.removes !== undefined ? existsLine(a.removes) : raw('');
+  return sh`${cd}${c}${raw(a.creates !== undefined && a.removes !== undefined ? '; ' : '')}${r}`;
 }
 
 export async function probeGuards(ctx: ModuleContext, a: GuardArgs): Promise<GuardFacts> {
+  const cmd = guardsCommand(a);
+  if (!cmd) return {};
+  const lines = (await ctx.exec(cmd)).stdout.trim().split('\n');
   const f: GuardFacts = {};
-  if (a.creates !== undefined)
-    f.creates = (await ctx.exec(existsCmd(a.creates, a.chdir))).stdout.trim() === 'yes';
-  if (a.removes !== undefined)
-    f.removes = (await ctx.exec(existsCmd(a.removes, a.chdir))).stdout.trim() === 'yes';
+  if (a.creates !== undefined) f.creates = lines.shift() === 'yes';
+  if (a.removes !== undefined) f.removes = lines.shift() === 'yes';
   return f;
 }
 
 export interface RunState {
-  cmd: ExecCommand;
   /** Shown as the `cmd` result field (argv list for `command`, the text for shell/raw). */
   shown: string | string[];
+  /** The command, for the failure hint. */
+  display: string;
+  stripEmptyEnds: boolean;
 }
 
-export function planRun(a: GuardArgs, f: GuardFacts, state: RunState): Plan<RunState> {
+export function planRun(
+  a: Pick<GuardArgs, 'chdir' | 'creates' | 'removes' | 'stdin' | 'stdin_add_newline' | 'strip_empty_ends'>,
+  f: GuardFacts,
+  cmd: ExecCommand,
+  shown: string | string[],
+): Plan<RunState> {
   const skip = (msg: string): Plan<RunState> => ({
     changes: [],
-    result: { msg, cmd: state.shown, rc: 0, stdout: `skipped, ${msg}`, stderr: '', stdout_lines: [] },
+    result: { msg, cmd: shown, rc: 0, stdout: `skipped, ${msg}`, stderr: '', stdout_lines: [] },
   });
   if (f.creates === true) return skip(`since ${a.creates} exists`);
   if (f.removes === false) return skip(`since ${a.removes} does not exist`);
+  const stdin = a.stdin === undefined ? undefined : a.stdin + (a.stdin_add_newline ? '\n' : '');
   return {
-    changes: [{ describe: `run ${state.cmd.display}`, commands: [state.cmd] }],
-    state,
+    changes: [
+      {
+        describe: `run ${cmd.display}`,
+        steps: [{ kind: 'exec', id: 'run', cmd, stdin, cwd: a.chdir, ok: 'any' }],
+      },
+    ],
+    state: { shown, display: cmd.display, stripEmptyEnds: a.strip_empty_ends },
     // With creates/removes the guard decided: check mode reports the run as a change.
     unknownInCheck: a.creates === undefined && a.removes === undefined,
   };
@@ -94,18 +119,12 @@ function delta(ms: number): string {
   return `${hh}:${mm}:${ss}.${us}`;
 }
 
-export async function applyRun(ctx: ModuleContext, a: GuardArgs, state: RunState): Promise<ModuleResult> {
-  const start = new Date();
-  const stdin = a.stdin === undefined ? undefined : a.stdin + (a.stdin_add_newline ? '\n' : '');
-  let r;
-  try {
-    r = await ctx.exec(state.cmd, { cwd: a.chdir, stdin });
-  } finally {
-    // A command can change anything on the host: no cached fact can be trusted after it.
-    ctx.invalidateFacts();
-  }
-  const end = new Date();
-  const strip = (s: string) => (a.strip_empty_ends ? s.replace(/[\r\n]+$/, '') : s);
+/** The registered result of the `run` step (Ansible's fields); a non-zero exit throws ModuleError. */
+export function runResult({ plan, outputs }: { plan: Plan<RunState>; outputs: StepOutputs }): ModuleResult {
+  const r = outputs['run'] as ExecOutput | undefined;
+  const state = plan.state!;
+  if (!r) return { ...(plan.result ?? {}) };
+  const strip = (s: string) => (state.stripEmptyEnds ? s.replace(/[\r\n]+$/, '') : s);
   const stdout = strip(r.stdout);
   const stderr = strip(r.stderr);
   const result: ModuleResult = {
@@ -115,8 +134,8 @@ export async function applyRun(ctx: ModuleContext, a: GuardArgs, state: RunState
     stderr,
     stdout_lines: stdout === '' ? [] : stdout.split('\n'),
     stderr_lines: stderr === '' ? [] : stderr.split('\n'),
-    start: stamp(start),
-    end: stamp(end),
+    start: stamp(new Date(r.start)),
+    end: stamp(new Date(r.end)),
     delta: delta(r.durationMs),
     msg: '',
   };
@@ -130,8 +149,41 @@ export async function applyRun(ctx: ModuleContext, a: GuardArgs, state: RunState
     const tail = stderr.split('\n').slice(-5).join('\n');
     throw new ModuleError(`${why}${tail ? `: ${tail}` : ''}`, {
       data: { ...result, msg: why },
-      hint: `the command was: ${state.cmd.display}`,
+      hint: `the command was: ${state.display}`,
     });
   }
   return result;
+}
+
+/**
+ * The fused path of command/shell with creates/removes: one exec prints the guards' answers on its first
+ * line, then runs the command (in chdir) only when the guards let it — the plan, result and report are
+ * those of the two-step path (probe exec, then the run step). Not with stdin (a skipped command would
+ * leave it unread).
+ */
+export function fusedRun(a: GuardArgs, cmd: ExecCommand): Fused<GuardFacts> | undefined {
+  const guards = guardsCommand(a);
+  if (!guards || a.stdin !== undefined) return undefined;
+  const c = a.creates !== undefined ? 1 : 0;
+  const r = a.removes !== undefined ? 1 : 0;
+  // one line: a failing `cd` reports the same line number as the two-step path's
+  const head = sh`g=$(${guards} </dev/null); set -- $g; run=1; if [ ${c} = 1 ]; then [ "$1" = yes ] && run=0; shift; fi; if [ ${r} = 1 ] && [ "$1" = no ]; then run=0; fi; echo RMD-GUARDS $g; [ $run = 1 ] || exit 0; ${a.chdir !== undefined ? sh`cd ${a.chdir} || exit 1` : raw(':')}; exec /bin/sh -c `;
+  // the command goes in quoted, its secrets masked in the display
+  const fused = execCommand(head.script + quote(cmd.script), head.display + quote(cmd.display));
+  return {
+    cmd: fused,
+    split(out) {
+      const nl = out.stdout.indexOf('\n');
+      const first = nl < 0 ? out.stdout : out.stdout.slice(0, nl);
+      if (!first.startsWith('RMD-GUARDS')) {
+        // the guard line never came (killed before it): the command did not run
+        throw new ModuleError(`could not check creates/removes: ${out.stderr.trim() || `exit ${out.code}`}`);
+      }
+      const words = first.split(' ').slice(1);
+      const facts: GuardFacts = {};
+      if (a.creates !== undefined) facts.creates = words.shift() === 'yes';
+      if (a.removes !== undefined) facts.removes = words.shift() === 'yes';
+      return { facts, outputs: { run: { ...out, stdout: nl < 0 ? '' : out.stdout.slice(nl + 1) } } };
+    },
+  };
 }

@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { argv } from '../command';
 import { ModuleError } from '../errors';
-import { applyRun, guardArgs, planRun, probeGuards, type GuardFacts, type RunState } from './command-run';
+import {
+  fusedRun,
+  guardArgs,
+  planRun,
+  probeGuards,
+  runResult,
+  type GuardFacts,
+  type RunState,
+} from './command-run';
 import { shellWords } from './shell-words';
 import { defineModule } from './types';
 
@@ -18,6 +26,18 @@ const args = z
   })
   .strict();
 
+function commandWords(a: z.infer<typeof args>): string[] {
+  const given = [a._raw_params, a.cmd, a.argv].filter((x) => x !== undefined).length;
+  if (given !== 1) {
+    throw new ModuleError('command needs exactly one of: a free-form command, cmd, argv', {
+      hint: 'write `command: /usr/bin/prog arg` or `command: {argv: [/usr/bin/prog, arg]}`',
+    });
+  }
+  const words = a.argv ?? shellWords((a._raw_params ?? a.cmd)!);
+  if (words.length === 0) throw new ModuleError('command: no command given');
+  return words;
+}
+
 export default defineModule<typeof args, GuardFacts, RunState>({
   name: 'command',
   description:
@@ -25,15 +45,9 @@ export default defineModule<typeof args, GuardFacts, RunState>({
   args,
   probe: (ctx, a) => probeGuards(ctx, a),
   plan(a, facts) {
-    const given = [a._raw_params, a.cmd, a.argv].filter((x) => x !== undefined).length;
-    if (given !== 1) {
-      throw new ModuleError('command needs exactly one of: a free-form command, cmd, argv', {
-        hint: 'write `command: /usr/bin/prog arg` or `command: {argv: [/usr/bin/prog, arg]}`',
-      });
-    }
-    const words = a.argv ?? shellWords((a._raw_params ?? a.cmd)!);
-    if (words.length === 0) throw new ModuleError('command: no command given');
-    return planRun(a, facts, { cmd: argv(words), shown: words });
+    const words = commandWords(a);
+    return planRun(a, facts, argv(words), words);
   },
-  apply: (ctx, a, plan) => applyRun(ctx, a, plan.state!),
+  fused: (a) => fusedRun(a, argv(commandWords(a))),
+  result: runResult,
 });

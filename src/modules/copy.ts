@@ -6,9 +6,9 @@ import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { fileContent } from '../facts/file';
 import {
-  applyPut,
   findSource,
   planPut,
+  putResult,
   probePut,
   putArgs,
   type PutFacts,
@@ -57,5 +57,5 @@ export default defineModule<typeof args, PutFacts, PutState>({
     return probePut(ctx, a, Buffer.from(a.content!, 'utf8'), undefined);
   },
   plan: (a, f, ctx) => planPut(a, f, ctx),
-  apply: (ctx, a, plan, f) => applyPut(ctx, a, plan, f),
+  result: putResult,
 });

@@ -40,5 +40,4 @@ export default defineModule<typeof args, undefined, undefined>({
     }
     return { changes: [], result: { msg: a.msg ?? 'Hello world!' } };
   },
-  apply: async () => ({}),
 });

@@ -24,5 +24,4 @@ export default defineModule<typeof args, undefined, undefined>({
           : JSON.stringify(a.msg);
     throw new ModuleError(msg);
   },
-  apply: async () => ({}),
 });

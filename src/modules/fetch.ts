@@ -1,5 +1,5 @@
 /** `fetch`: copy a file from the target to the controller, when the local copy's SHA-256 differs. */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -33,10 +33,24 @@ interface Facts {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function localPath(a: z.infer<typeof args>, host: string, playbookDir: string): string {
+/**
+ * Where the file goes on the controller. DEST/HOST/SRC must stay under DEST: a host name or a src with
+ * `..` (an inventory host named `../../tmp/x`) is refused, not followed out of the directory.
+ */
+export function localPath(a: z.infer<typeof args>, host: string, playbookDir: string): string {
   const base = path.resolve(playbookDir, a.dest);
   if (a.flat) return a.dest.endsWith('/') ? path.join(base, path.posix.basename(a.src)) : base;
-  return path.join(base, host, a.src.replace(/^\/+/, ''));
+  const parts = [host, ...a.src.split('/')].filter((p) => p !== '');
+  if (parts.some((p) => p === '..' || p === '.') || host.includes('/') || host.includes('\\'))
+    throw new ModuleError(
+      `fetch refuses to write outside ${base}: host ${JSON.stringify(host)}, src ${JSON.stringify(a.src)}`,
+      { hint: 'host names and src must not contain .. or / components that leave dest (or use flat: true)' },
+    );
+  const out = path.join(base, ...parts);
+  const rel = path.relative(base, out);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel))
+    throw new ModuleError(`fetch refuses to write outside ${base}: ${out}`);
+  return out;
 }
 
 export default defineModule<typeof args, Facts, undefined>({
@@ -65,33 +79,19 @@ export default defineModule<typeof args, Facts, undefined>({
     }
     if (!f.remote.isreg) throw new ModuleError(`remote ${a.src} is not a regular file`);
     if (f.localSha === f.remote.checksum) return { changes: [], result };
+    const sha256 = a.validate_checksum ? f.remote.checksum : undefined;
     return {
       changes: [
         {
           describe: `fetch ${a.src} → ${f.local}${f.localSha ? ' (differs)' : ''}`,
-          commands: [{ kind: 'fetch', src: a.src }],
+          steps: [{ kind: 'fetch', id: 'fetch', src: a.src, dest: f.local, ...(sha256 ? { sha256 } : {}) }],
         },
       ],
       result,
     };
   },
-  async apply(ctx, a, plan, f) {
-    const content = await ctx.get(a.src);
-    const got = sha(content);
-    if (a.validate_checksum && f.remote.checksum && got !== f.remote.checksum) {
-      throw new ModuleError(`checksum mismatch fetching ${a.src}: the file changed during the transfer`, {
-        hint: 'run again',
-      });
-    }
-    fs.mkdirSync(path.dirname(f.local), { recursive: true });
-    const tmp = `${f.local}.remediate-${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      fs.writeFileSync(tmp, content);
-      fs.renameSync(tmp, f.local);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    }
-    return { ...(plan.result ?? {}), checksum: got };
+  result({ plan, outputs }) {
+    const got = outputs['fetch'];
+    return got?.kind === 'fetch' ? { ...plan.result, checksum: got.sha256 } : { ...plan.result };
   },
 });

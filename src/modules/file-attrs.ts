@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import type { FileStat } from '../facts/file';
-import type { Change } from './types';
+import type { Change, ExecStep } from '../plan/steps';
 
 export const attrArgs = {
   mode: z
@@ -40,6 +40,32 @@ export function parseMode(mode: string | number | undefined): number | undefined
 
 export const modeString = (m: number): string => m.toString(8).padStart(4, '0');
 
+/**
+ * A user or group as chown/chgrp take it: a name (letters, digits, `_.-`, not starting with `-`, an
+ * optional trailing `$`) or a numeric id. Anything else — `--help`, `a:b`, spaces — is refused here
+ * rather than handed to chown as an option.
+ */
+export function checkId(kind: 'owner' | 'group', v: string | undefined): void {
+  if (v === undefined) return;
+  if (!/^(?:\d+|[A-Za-z_][A-Za-z0-9_.-]{0,63}\$?)$/.test(v)) {
+    throw new ModuleError(`invalid ${kind} ${JSON.stringify(v)}: expected a name or a numeric id`, {
+      hint: `${kind} names start with a letter or _ and hold letters, digits, _, . and -`,
+    });
+  }
+}
+
+/** Validate mode, owner and group of the args (ModuleError on the first bad one). */
+export function checkAttrs(a: AttrArgs): void {
+  parseMode(a.mode);
+  checkId('owner', a.owner);
+  checkId('group', a.group);
+}
+
+/** An exec step changing the attributes of `path`; only that path's facts are dropped after it. */
+export function attrStep(cmd: ExecCommand, path: string): ExecStep {
+  return { kind: 'exec', cmd, invalidates: [`file:${path}`] };
+}
+
 function sameId(want: string, id: number | undefined, name: string | undefined): boolean {
   return want === name || want === String(id);
 }
@@ -47,24 +73,25 @@ function sameId(want: string, id: number | undefined, name: string | undefined):
 /** Changes needed to bring an existing path's mode/owner/group to the args (none for a missing path). */
 export function attrChanges(path: string, st: FileStat | undefined, a: AttrArgs): Change[] {
   const out: Change[] = [];
+  checkAttrs(a);
   const mode = parseMode(a.mode);
   const have = st?.exists ? st.mode : undefined;
   if (mode !== undefined && (have === undefined || parseInt(have, 8) !== mode)) {
     out.push({
       describe: `mode of ${path}: ${have ?? '(new)'} → ${modeString(mode)}`,
-      commands: [sh`chmod ${modeString(mode)} -- ${path}`],
+      steps: [attrStep(sh`chmod ${modeString(mode)} -- ${path}`, path)],
     });
   }
   if (a.owner !== undefined && !(st?.exists && sameId(a.owner, st.uid, st.pw_name))) {
     out.push({
       describe: `owner of ${path}: ${st?.pw_name ?? '(new)'} → ${a.owner}`,
-      commands: [sh`chown ${a.owner} -- ${path}`],
+      steps: [attrStep(sh`chown ${a.owner} -- ${path}`, path)],
     });
   }
   if (a.group !== undefined && !(st?.exists && sameId(a.group, st.gid, st.gr_name))) {
     out.push({
       describe: `group of ${path}: ${st?.gr_name ?? '(new)'} → ${a.group}`,
-      commands: [sh`chgrp ${a.group} -- ${path}`],
+      steps: [attrStep(sh`chgrp ${a.group} -- ${path}`, path)],
     });
   }
   return out;
@@ -72,6 +99,7 @@ export function attrChanges(path: string, st: FileStat | undefined, a: AttrArgs)
 
 /** Commands setting every given attribute (for a path just created). */
 export function attrCommands(path: string, a: AttrArgs, opts: { noDeref?: boolean } = {}): ExecCommand[] {
+  checkAttrs(a);
   const h = opts.noDeref ? '-h' : '';
   const out: ExecCommand[] = [];
   const mode = parseMode(a.mode);
@@ -90,9 +118,14 @@ export function backupPath(dest: string, now = new Date()): string {
   return `${dest}.${ts}~`;
 }
 
-/** Copy dest to its backup name, keeping mode, owner and times. */
+/** Copy dest to its backup name, keeping mode, owner and times; a failed copy leaves no partial backup. */
 export function backupCommand(dest: string, backup: string): ExecCommand {
-  return sh`cp -p -- ${dest} ${backup}`;
+  return sh`cp -p -- ${dest} ${backup} || { rm -f -- ${backup}; exit 1; }`;
+}
+
+/** The step making that backup (it changes no fact of dest). */
+export function backupStep(dest: string, backup: string): ExecStep {
+  return { kind: 'exec', id: 'backup', cmd: backupCommand(dest, backup), invalidates: [`file:${backup}`] };
 }
 
 /** Text for a diff, or undefined when the content looks binary. */

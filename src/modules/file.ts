@@ -1,12 +1,12 @@
 /** `file`: a path's state (file, directory, absent, touch, link, hard) and its mode/owner/group. */
 import { z } from 'zod';
 import { boolArg } from './arg-types';
-import { sh, type ExecCommand } from '../command';
-import { ModuleError } from '../errors';
-import { fileStat, type FileStat } from '../facts/file';
+import { execCommand, sh, type ExecCommand } from '../command';
+import { CommandError, ModuleError } from '../errors';
+import { fileStat, parseStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
-import { attrArgs, attrChanges, attrCommands, modeString, parseMode } from './file-attrs';
-import { defineModule, type Change } from './types';
+import { attrArgs, attrChanges, attrCommands, checkAttrs, modeString, parseMode } from './file-attrs';
+import { defineModule, type Change, type Fused, type StepOutputs } from './types';
 
 const args = withAliases(
   z
@@ -49,11 +49,12 @@ interface Facts {
   recurseMismatch?: string;
 }
 
-export default defineModule<typeof args, Facts, ExecCommand[]>({
+export default defineModule<typeof args, Facts, undefined>({
   name: 'file',
   description: 'Manage a path: file, directory, symbolic/hard link or absent, with mode/owner/group',
   args,
   async probe(ctx, a) {
+    checkAttrs(a);
     const stat = await ctx.fact(fileStat(a.path, { checksum: false }));
     const facts: Facts = { stat };
     if (state(a, stat) === 'hard' && a.src) facts.src = await ctx.fact(fileStat(a.src, { checksum: false }));
@@ -63,19 +64,17 @@ export default defineModule<typeof args, Facts, ExecCommand[]>({
     }
     return facts;
   },
+  fused: (a, ctx) => fusedDirectory(a, ctx.host),
   plan(a, f) {
     const st = f.stat;
     const want = state(a, st);
     const p = a.path;
-    const cmds: ExecCommand[] = [];
     const changes: Change[] = [];
-    const add = (describe: string, ...c: ExecCommand[]) => {
-      changes.push({ describe, commands: c });
-      cmds.push(...c);
-    };
+    // No trailing ':': removing or re-linking a directory also drops the facts of paths under it.
+    const add = (describe: string, ...c: ExecCommand[]) =>
+      changes.push({ describe, steps: c.map((cmd) => ({ kind: 'exec', cmd, invalidates: [`file:${p}`] })) });
     const attrs = () => {
-      for (const c of attrChanges(p, st.exists ? st : undefined, a))
-        add(c.describe, ...(c.commands as ExecCommand[]));
+      for (const c of attrChanges(p, st.exists ? st : undefined, a)) changes.push(c);
       if (
         a.recurse &&
         want === 'directory' &&
@@ -156,13 +155,7 @@ export default defineModule<typeof args, Facts, ExecCommand[]>({
         break;
       }
     }
-    return { changes, state: cmds, result: { path: p, state: want } };
-  },
-  async apply(ctx, a, plan) {
-    for (const cmd of plan.state ?? []) await ctx.run(cmd);
-    // No trailing ':': removing or re-linking a directory also drops the facts of paths under it.
-    ctx.invalidateFacts(`file:${a.path}`);
-    return { path: a.path };
+    return { changes, result: { path: p, state: want } };
   },
 });
 
@@ -191,4 +184,37 @@ function recurseCommands(p: string, a: Args): ExecCommand[] {
   const mode = parseMode(a.mode);
   if (mode !== undefined) out.push(sh`chmod -R ${modeString(mode)} -- ${p}`);
   return out;
+}
+
+/**
+ * The fused path of `state: directory` without attributes: one exec prints the path's stat (the probe's
+ * fact) and creates the directory only when the path is missing — the step the plan makes from that
+ * stat. Anything else (it exists as a file: the plan refuses) runs nothing.
+ */
+function fusedDirectory(a: Args, host: string): Fused<Facts> | undefined {
+  if (a.state !== 'directory' || a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
+    return undefined;
+  checkAttrs(a);
+  const fact = fileStat(a.path, { checksum: false });
+  const mkdir = sh`mkdir -p -- ${a.path}`;
+  const head = sh`out=$(${fact.command}); rc=$?; printf '%s\n' "$out"; echo RMD-RC $rc; [ $rc = 0 ] && [ "$out" = MISSING ] || exit 0; `;
+  return {
+    cmd: execCommand(head.script + mkdir.script, head.display + mkdir.display),
+    invalidates: [`file:${a.path}`],
+    split(out) {
+      const at = out.stdout.lastIndexOf('RMD-RC ');
+      if (at < 0) throw new ModuleError(`cannot stat ${a.path}: ${out.stderr.trim() || `exit ${out.code}`}`);
+      const rc = Number(
+        out.stdout
+          .slice(at + 7)
+          .trim()
+          .split('\n')[0],
+      );
+      const stat = parseStat(a.path, out.stdout.slice(0, at).replace(/\n$/, ''), rc, out.stderr);
+      if (!stat.exists && out.code !== 0)
+        throw new CommandError(host, mkdir.display, out.code, out.signal, out.stderr, out.durationMs);
+      const outputs: StepOutputs = stat.exists ? {} : { '0': out };
+      return { facts: { stat }, outputs };
+    },
+  };
 }

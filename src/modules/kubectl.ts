@@ -8,8 +8,18 @@
 import { z } from 'zod';
 import { sh, type ExecCommand } from '../command';
 import { CommandError, ModuleError } from '../errors';
-import type { ExecResult } from '../transport/types';
-import { defineModule, type ModuleContext } from './types';
+import type { ExecOutput, ExecStep } from '../plan/steps';
+import { defineModule } from './types';
+
+/** DNS-1123 subdomain: what Kubernetes accepts as an object name. */
+const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** DNS-1123 label: a namespace. */
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A resource kind, optionally with version and group (`deployments.v1.apps`), or a comma list of them. */
+const KIND =
+  /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9][-A-Za-z0-9]*)*(,[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9][-A-Za-z0-9]*)*)*$/;
+/** A label selector: keys, values, operators; never an option. */
+const SELECTOR = /^[A-Za-z0-9][-A-Za-z0-9_./=!,() ]*$/;
 
 const args = z
   .object({
@@ -19,11 +29,33 @@ const args = z
         'What to do: apply/create/delete/recreate a manifest, wait for a condition, get resources as facts.',
       ),
     src: z.string().min(1).optional().describe('Manifest file (or directory) on the target.'),
-    kind: z.string().min(1).optional().describe('Resource kind for wait/get/delete (pod, service...).'),
-    name: z.string().min(1).optional().describe('Resource name for wait/get/delete.'),
-    namespace: z.string().min(1).optional().describe('Namespace (-n).'),
-    selector: z.string().min(1).optional().describe('Label selector (-l) for wait/get.'),
-    condition: z.string().default('Ready').describe('wait: condition to wait for (--for=condition=X).'),
+    kind: z
+      .string()
+      .regex(KIND, 'a resource kind like pod, service or deployments.apps')
+      .optional()
+      .describe('Resource kind for wait/get/delete (pod, service...).'),
+    name: z
+      .string()
+      .max(253)
+      .regex(DNS1123, 'a Kubernetes name (DNS-1123: lower-case letters, digits, - and .)')
+      .optional()
+      .describe('Resource name for wait/get/delete (DNS-1123).'),
+    namespace: z
+      .string()
+      .max(63)
+      .regex(LABEL, 'a namespace (DNS-1123 label: lower-case letters, digits and -)')
+      .optional()
+      .describe('Namespace (-n).'),
+    selector: z
+      .string()
+      .regex(SELECTOR, 'a label selector (key=value,...)')
+      .optional()
+      .describe('Label selector (-l) for wait/get.'),
+    condition: z
+      .string()
+      .regex(/^[A-Za-z][-A-Za-z0-9_./=]*$/, 'a condition name like Ready or Available')
+      .default('Ready')
+      .describe('wait: condition to wait for (--for=condition=X).'),
     timeout: z.coerce.number().int().min(1).default(120).describe('wait: seconds to wait.'),
     kubeconfig: z.string().min(1).optional().describe('Kubeconfig file on the target.'),
     kubectl: z.string().min(1).default('kubectl').describe('kubectl binary on the target.'),
@@ -51,24 +83,29 @@ function base(a: Args): ExecCommand {
   return sh`${a.kubectl} ${flags}`;
 }
 
-function target(a: Args): ExecCommand {
-  if (a.src && !a.kind) return sh`-f ${a.src}`;
-  const words = [a.kind!, ...(a.name ? [a.name] : []), ...(a.selector ? ['-l', a.selector] : [])];
-  return sh`${words}`;
+/**
+ * `kubectl VERB` on what the task names: `-f SRC OPTS`, or `OPTS [-l SEL] -- KIND [NAME]` — options end
+ * with `--`, so no name or kind can become an option.
+ */
+function verb(a: Args, v: string, opts: string[]): ExecCommand {
+  const k = base(a);
+  if (a.src && !a.kind) return sh`${k} ${v} -f ${a.src} ${opts}`;
+  const sel = a.selector ? ['-l', a.selector] : [];
+  return sh`${k} ${v} ${opts} ${sel} -- ${[a.kind!, ...(a.name ? [a.name] : [])]}`;
 }
 
-/** The commands each state runs (for previews and apply). */
+/** The commands each state runs. */
 export function kubectlCommands(a: Args): Record<string, ExecCommand> {
   const k = base(a);
   return {
-    existing: sh`${k} get ${target(a)} -o name --ignore-not-found`,
+    existing: verb(a, 'get', ['-o', 'name', '--ignore-not-found']),
     create: sh`${k} create -f ${a.src ?? ''}`,
-    delete: sh`${k} delete ${target(a)} --ignore-not-found --wait=true`,
+    delete: verb(a, 'delete', ['--ignore-not-found', '--wait=true']),
     apply: sh`${k} apply -f ${a.src ?? ''}`,
     diff: sh`${k} diff -f ${a.src ?? ''}`,
     dryRun: sh`${k} apply --dry-run=server -f ${a.src ?? ''}`,
-    wait: sh`${k} wait --for=${`condition=${a.condition}`} ${target(a)} --timeout=${`${a.timeout}s`}`,
-    get: sh`${k} get ${target(a)} -o json`,
+    wait: verb(a, 'wait', [`--for=condition=${a.condition}`, `--timeout=${a.timeout}s`]),
+    get: verb(a, 'get', ['-o', 'json']),
   };
 }
 
@@ -76,7 +113,6 @@ type Facts = {
   existing?: string[];
   diff?: 'same' | 'differs' | 'unknown';
   got?: unknown;
-  waited?: ExecResult;
 };
 
 function lines(s: string): string[] {
@@ -86,9 +122,8 @@ function lines(s: string): string[] {
     .filter(Boolean);
 }
 
-async function must(ctx: ModuleContext, cmd: ExecCommand): Promise<ExecResult> {
-  return ctx.run(cmd);
-}
+/** A kubectl step; its stdout goes into the task's `stdout`. */
+const step = (cmd: ExecCommand, id: string): ExecStep => ({ kind: 'exec', id, cmd, invalidates: [] });
 
 export default defineModule({
   name: 'kubectl',
@@ -122,16 +157,13 @@ export default defineModule({
         };
       }
       case 'get': {
-        const r = await must(ctx, c.get!);
+        const r = await ctx.run(c.get!);
         try {
           return { got: JSON.parse(r.stdout) };
         } catch {
           throw new ModuleError(`kubectl get did not print JSON: ${r.stdout.slice(0, 200)}`);
         }
       }
-      case 'wait':
-        // Waiting is read-only but only meaningful after a real change: not in check mode.
-        return ctx.check ? {} : { waited: await ctx.exec(c.wait!, { timeoutMs: (a.timeout + 15) * 1000 }) };
       default:
         return {};
     }
@@ -142,55 +174,60 @@ export default defineModule({
     switch (a.state) {
       case 'create':
         return f.existing!.length === 0
-          ? { changes: [{ describe: `kubectl create -f ${src}`, commands: [c.create!] }] }
+          ? { changes: [{ describe: `kubectl create -f ${src}`, steps: [step(c.create!, 'create')] }] }
           : { changes: [], result: { resources: f.existing } };
       case 'delete':
         return f.existing!.length > 0
-          ? { changes: [{ describe: `kubectl delete ${f.existing!.join(' ')}`, commands: [c.delete!] }] }
+          ? {
+              changes: [
+                { describe: `kubectl delete ${f.existing!.join(' ')}`, steps: [step(c.delete!, 'delete')] },
+              ],
+            }
           : { changes: [], result: { resources: [] } };
       case 'recreate':
         return {
           changes: [
             {
               describe: `kubectl delete -f ${src} && kubectl create -f ${src}`,
-              commands: [c.delete!, c.create!],
+              steps: [step(c.delete!, 'delete'), step(c.create!, 'create')],
             },
           ],
         };
       case 'apply':
         if (f.diff === 'same') return { changes: [], result: { diff: false } };
         return {
-          changes: [{ describe: `kubectl apply -f ${src}`, commands: [c.apply!] }],
+          changes: [{ describe: `kubectl apply -f ${src}`, steps: [step(c.apply!, 'apply')] }],
           unknownInCheck: f.diff === 'unknown',
         };
       case 'get':
         return { changes: [], result: { resources: f.got } };
-      case 'wait': {
-        if (!f.waited) return { changes: [], unknownInCheck: true };
-        const w = f.waited;
-        if (w.code !== 0) {
-          throw new ModuleError(
-            `kubectl wait --for=condition=${a.condition} ${a.kind ?? src}${a.name ? ` ${a.name}` : ''}` +
-              `${a.selector ? ` -l ${a.selector}` : ''}${a.namespace ? ` -n ${a.namespace}` : ''} ` +
-              `did not succeed within ${a.timeout}s: ${(w.stderr || w.stdout).trim().split('\n').slice(-2).join(' / ')}`,
-            { hint: 'look at `kubectl describe` / `kubectl logs` of the resource on the host' },
-          );
-        }
-        return { changes: [], result: { stdout: w.stdout } };
-      }
+      case 'wait':
+        // Waiting is read-only but only meaningful after the earlier tasks really ran: not in check mode.
+        return {
+          changes: [],
+          observe: [{ ...step(c.wait!, 'wait'), ok: 'any', timeoutMs: (a.timeout + 15) * 1000 }],
+          unknownInCheck: true,
+        };
     }
   },
-  async apply(ctx, _a, p) {
-    const out: string[] = [];
-    for (const ch of p.changes) {
-      for (const cmd of ch.commands ?? []) {
-        if (cmd.kind !== 'exec') continue;
-        const r = await ctx.exec(cmd);
-        if (r.code !== 0)
-          throw new CommandError(ctx.host, cmd.display, r.code, r.signal, r.stderr, r.durationMs);
-        out.push(r.stdout.trim());
+  result({ args: a, plan, outputs }) {
+    const w = outputs['wait'] as ExecOutput | undefined;
+    if (w) {
+      const src = a.src ?? '';
+      if (w.code !== 0) {
+        throw new ModuleError(
+          `kubectl wait --for=condition=${a.condition} ${a.kind ?? src}${a.name ? ` ${a.name}` : ''}` +
+            `${a.selector ? ` -l ${a.selector}` : ''}${a.namespace ? ` -n ${a.namespace}` : ''} ` +
+            `did not succeed within ${a.timeout}s: ${(w.stderr || w.stdout).trim().split('\n').slice(-2).join(' / ')}`,
+          { hint: 'look at `kubectl describe` / `kubectl logs` of the resource on the host' },
+        );
       }
+      return { stdout: w.stdout };
     }
-    return { stdout: out.filter(Boolean).join('\n') };
+    const out = ['delete', 'create', 'apply']
+      .map((k) => outputs[k])
+      .filter((o): o is ExecOutput => o?.kind === 'exec')
+      .map((o) => o.stdout.trim());
+    return { ...plan.result, stdout: out.filter(Boolean).join('\n') };
   },
 });

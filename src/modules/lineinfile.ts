@@ -4,10 +4,10 @@ import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { fileContent, fileStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
-import { attrArgs, attrChanges, backupCommand, backupPath, parseMode } from './file-attrs';
+import { attrArgs, attrChanges, backupPath, backupStep, checkAttrs, parseMode } from './file-attrs';
 import { editLines } from './line-edit';
 import { attrNote } from './put-content';
-import { defineModule, type Change } from './types';
+import { defineModule, type Change, type Step } from './types';
 
 const args = withAliases(
   z
@@ -48,7 +48,8 @@ interface Facts {
   content: string;
 }
 interface State {
-  content?: string;
+  /** The backup the plan makes, if any. */
+  backup?: string;
 }
 
 export default defineModule<typeof args, Facts, State>({
@@ -56,6 +57,7 @@ export default defineModule<typeof args, Facts, State>({
   description: 'Ensure a line is present in (or absent from) a text file, replacing a matching line',
   args,
   async probe(ctx, a) {
+    checkAttrs(a);
     const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
     if (stat.exists && !stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
     const content = stat.exists ? (await ctx.fact(fileContent(a.path))).content.toString('utf8') : '';
@@ -81,36 +83,38 @@ export default defineModule<typeof args, Facts, State>({
     const edit = editLines(f.content, a);
     const changes: Change[] = [];
     const state: State = {};
-    if (edit.changed || !f.stat.exists) {
-      state.content = edit.content;
+    const write = edit.changed || !f.stat.exists;
+    if (write) {
+      const steps: Step[] = [];
+      if (a.backup && f.stat.exists) {
+        state.backup = backupPath(a.path);
+        steps.push(backupStep(a.path, state.backup));
+      }
+      steps.push({
+        kind: 'upload',
+        dest: a.path,
+        content: Buffer.from(edit.content, 'utf8'),
+        mode: parseMode(a.mode),
+        owner: a.owner,
+        group: a.group,
+        ...(ctx.noLog ? { secret: true } : {}),
+      });
       changes.push({
         describe: f.stat.exists ? `${edit.msg} in ${a.path}` : `create ${a.path} with the line${attrNote(a)}`,
         diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after: edit.content },
+        steps,
       });
     }
-    if (f.stat.exists) changes.push(...attrChanges(a.path, f.stat, a));
+    // A rewritten file gets its attributes from the upload; otherwise fix them in place.
+    if (f.stat.exists)
+      for (const c of attrChanges(a.path, f.stat, a)) changes.push(write ? { ...c, steps: [] } : c);
     const result: Record<string, unknown> = { msg: edit.msg, path: a.path };
     if (edit.found !== undefined) result.found = edit.found;
     return { changes, state, result };
   },
-  async apply(ctx, a, plan, f) {
+  result({ plan, outputs }) {
     const result: Record<string, unknown> = { ...(plan.result ?? {}) };
-    if (plan.state?.content !== undefined) {
-      if (a.backup && f.stat.exists) {
-        const b = backupPath(a.path);
-        await ctx.run(backupCommand(a.path, b));
-        result.backup = b;
-      }
-      await ctx.put(a.path, Buffer.from(plan.state.content, 'utf8'), {
-        mode: parseMode(a.mode),
-        owner: a.owner,
-        group: a.group,
-      });
-    } else {
-      for (const c of plan.changes)
-        for (const cmd of c.commands ?? []) if (cmd.kind === 'exec') await ctx.run(cmd);
-    }
-    ctx.invalidateFacts(`file:${a.path}:`);
+    if (plan.state?.backup && outputs['backup']) result.backup = plan.state.backup;
     return result;
   },
 });

@@ -26,5 +26,4 @@ export default defineModule<typeof args, undefined, undefined>({
   controllerOnly: true,
   probe: async () => undefined,
   plan: (a) => ({ changes: [], result: { _meta: a._raw_params } }),
-  apply: async () => ({}),
 });

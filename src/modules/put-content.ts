@@ -1,7 +1,7 @@
 /**
  * What copy and template share: put a content at `dest` on the target. Probe stats the destination
- * (and reads it for `--diff`); plan compares SHA-256 and mode/owner/group; apply backs up, uploads
- * atomically (ctx.put) or only fixes attributes.
+ * (and reads it for `--diff`); plan compares SHA-256 and mode/owner/group and plans the steps: a backup
+ * copy, an atomic upload carrying mode/owner/group — or, when only attributes differ, chmod/chown steps.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,14 +13,15 @@ import { sha256 } from '../transport/file-transfer';
 import {
   attrArgs,
   attrChanges,
-  backupCommand,
   backupPath,
+  backupStep,
+  checkAttrs,
   diffText,
   modeString,
   parseMode,
   type AttrArgs,
 } from './file-attrs';
-import type { Change, ModuleContext, ModuleResult, Plan } from './types';
+import type { Change, ModuleContext, ModuleResult, Plan, ResultInput } from './types';
 
 export const putArgs = {
   dest: z
@@ -52,15 +53,20 @@ export interface PutFacts {
 }
 
 export interface PutState {
-  writeContent: boolean;
+  /** The backup the plan makes (when `backup` and the content is replaced). */
+  backup?: string;
 }
 
-/** Find a controller-side source file: absolute, else under the playbook dir's `sub` folder, else the playbook dir. */
+/**
+ * Find a controller-side source file: absolute, else (in a role) under the role's `sub` folder or the role
+ * directory, else under the playbook dir's `sub` folder, else the playbook dir — Ansible's order.
+ */
 export function findSource(ctx: ModuleContext, src: string, sub: 'files' | 'templates'): string {
   if (path.isAbsolute(src)) {
     if (fs.existsSync(src)) return src;
   } else {
-    for (const cand of [path.join(ctx.playbookDir, sub, src), path.join(ctx.playbookDir, src)]) {
+    const role = ctx.roleDir ? [path.join(ctx.roleDir, sub, src), path.join(ctx.roleDir, src)] : [];
+    for (const cand of [...role, path.join(ctx.playbookDir, sub, src), path.join(ctx.playbookDir, src)]) {
       if (fs.existsSync(cand)) return cand;
     }
   }
@@ -75,6 +81,7 @@ export async function probePut(
   content: Buffer,
   srcName: string | undefined,
 ): Promise<PutFacts> {
+  checkAttrs(a);
   let dest = a.dest;
   if (srcName && dest.endsWith('/')) dest = path.posix.join(dest, srcName);
   let stat = await ctx.fact(fileStat(dest, { follow: true }));
@@ -97,7 +104,7 @@ export async function probePut(
 }
 
 export function planPut(a: PutArgs, f: PutFacts, ctx: ModuleContext, secret = false): Plan<PutState> {
-  parseMode(a.mode);
+  checkAttrs(a);
   const checksum = sha256(f.content);
   const result = { dest: f.dest, checksum, size: f.content.length };
   if (f.stat.exists && !f.stat.isreg) {
@@ -106,26 +113,47 @@ export function planPut(a: PutArgs, f: PutFacts, ctx: ModuleContext, secret = fa
     });
   }
   const changes: Change[] = [];
-  let writeContent = false;
+  const state: PutState = {};
   const hideDiff = ctx.noLog || secret;
   const after = hideDiff ? undefined : diffText(f.content);
+  const upload = {
+    kind: 'upload' as const,
+    dest: f.dest,
+    content: f.content,
+    mode: parseMode(a.mode),
+    owner: a.owner,
+    group: a.group,
+    ...(hideDiff ? { secret: true } : {}),
+  };
+  let writeContent = false;
   if (!f.stat.exists) {
     writeContent = true;
     changes.push({
       describe: `create ${f.dest} (${f.content.length} byte${f.content.length === 1 ? '' : 's'}${attrNote(a)})`,
       diff: after === undefined ? undefined : { path: f.dest, before: '', after },
+      steps: [upload],
     });
   } else if (f.stat.checksum !== checksum && a.force) {
     writeContent = true;
     const before = f.before ? diffText(f.before) : undefined;
+    if (a.backup) state.backup = backupPath(f.dest);
     changes.push({
       describe: `update content of ${f.dest} (sha256 ${f.stat.checksum?.slice(0, 12)} → ${checksum.slice(0, 12)})`,
       diff: after === undefined || before === undefined ? undefined : { path: f.dest, before, after },
+      steps: [...(state.backup ? [backupStep(f.dest, state.backup)] : []), upload],
     });
   }
   // A new or rewritten file gets its attributes from the upload; otherwise fix them in place.
-  if (f.stat.exists) changes.push(...attrChanges(f.dest, f.stat, a));
-  return { changes, state: { writeContent }, result };
+  if (f.stat.exists)
+    for (const c of attrChanges(f.dest, f.stat, a)) changes.push(writeContent ? { ...c, steps: [] } : c);
+  return { changes, state, result };
+}
+
+/** The result after the steps ran: the backup made, if any. */
+export function putResult({ plan, outputs }: ResultInput<unknown, PutState>): ModuleResult {
+  const result: ModuleResult = { ...(plan.result ?? {}) };
+  if (plan.state?.backup && outputs['backup']) result.backup_file = plan.state.backup;
+  return result;
 }
 
 /** `, mode 0640, owner root` for a file created with these attributes. */
@@ -136,26 +164,4 @@ export function attrNote(a: AttrArgs): string {
     (a.owner === undefined ? '' : `, owner ${a.owner}`) +
     (a.group === undefined ? '' : `, group ${a.group}`)
   );
-}
-
-export async function applyPut(
-  ctx: ModuleContext,
-  a: PutArgs,
-  plan: Plan<PutState>,
-  f: PutFacts,
-): Promise<ModuleResult> {
-  const result: ModuleResult = { ...(plan.result ?? {}) };
-  if (a.backup && f.stat.exists && plan.state?.writeContent) {
-    const backup = backupPath(f.dest);
-    await ctx.run(backupCommand(f.dest, backup));
-    result.backup_file = backup;
-  }
-  if (plan.state?.writeContent) {
-    await ctx.put(f.dest, f.content, { mode: parseMode(a.mode), owner: a.owner, group: a.group });
-  } else {
-    for (const c of plan.changes)
-      for (const cmd of c.commands ?? []) if (cmd.kind === 'exec') await ctx.run(cmd);
-  }
-  ctx.invalidateFacts(`file:${f.dest}:`);
-  return result;
 }

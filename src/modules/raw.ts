@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { argv, script } from '../command';
 import { ModuleError } from '../errors';
-import { applyRun, type RunState } from './command-run';
+import { planRun, runResult, type RunState } from './command-run';
 import { defineModule } from './types';
 
 const args = z
@@ -23,11 +23,7 @@ export default defineModule<typeof args, undefined, RunState>({
   plan(a) {
     if (a._raw_params.trim() === '') throw new ModuleError('raw needs a command');
     const cmd = a.executable ? argv([a.executable, '-c', a._raw_params]) : script(a._raw_params);
-    return {
-      changes: [{ describe: `run ${cmd.display}`, commands: [cmd] }],
-      state: { cmd, shown: a._raw_params },
-      unknownInCheck: true,
-    };
+    return planRun({ stdin_add_newline: false, strip_empty_ends: true }, {}, cmd, a._raw_params);
   },
-  apply: (ctx, _a, plan) => applyRun(ctx, { stdin_add_newline: false, strip_empty_ends: true }, plan.state!),
+  result: runResult,
 });

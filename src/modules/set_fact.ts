@@ -27,5 +27,4 @@ export default defineModule<typeof args, undefined, undefined>({
     if (Object.keys(facts).length === 0) throw new ModuleError('set_fact needs at least one variable');
     return { changes: [], result: { ansible_facts: facts } };
   },
-  apply: async () => ({}),
 });

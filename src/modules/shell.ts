@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { argv, script } from '../command';
 import { ModuleError } from '../errors';
-import { applyRun, guardArgs, planRun, probeGuards, type GuardFacts, type RunState } from './command-run';
+import {
+  fusedRun,
+  guardArgs,
+  planRun,
+  probeGuards,
+  runResult,
+  type GuardFacts,
+  type RunState,
+} from './command-run';
 import { defineModule } from './types';
 
 const args = z
@@ -17,20 +25,25 @@ const args = z
   })
   .strict();
 
+function shellCommand(a: z.infer<typeof args>) {
+  const text = a._raw_params ?? a.cmd;
+  if (text === undefined || text.trim() === '') {
+    throw new ModuleError('shell needs a script', {
+      hint: 'write `shell: "cmd | other"` or `shell: {cmd: ...}`',
+    });
+  }
+  return { cmd: a.executable ? argv([a.executable, '-c', text]) : script(text), text };
+}
+
 export default defineModule<typeof args, GuardFacts, RunState>({
   name: 'shell',
   description: 'Run a shell script on the target (through /bin/sh, or the given executable)',
   args,
   probe: (ctx, a) => probeGuards(ctx, a),
   plan(a, facts) {
-    const text = a._raw_params ?? a.cmd;
-    if (text === undefined || text.trim() === '') {
-      throw new ModuleError('shell needs a script', {
-        hint: 'write `shell: "cmd | other"` or `shell: {cmd: ...}`',
-      });
-    }
-    const cmd = a.executable ? argv([a.executable, '-c', text]) : script(text);
-    return planRun(a, facts, { cmd, shown: text });
+    const { cmd, text } = shellCommand(a);
+    return planRun(a, facts, cmd, text);
   },
-  apply: (ctx, a, plan) => applyRun(ctx, a, plan.state!),
+  fused: (a) => fusedRun(a, shellCommand(a).cmd),
+  result: runResult,
 });

@@ -27,5 +27,4 @@ export default defineModule<typeof args, Buffer, undefined>({
     changes: [],
     result: { content: content.toString('base64'), encoding: 'base64', source: a.src },
   }),
-  apply: async () => ({}),
 });

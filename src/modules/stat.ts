@@ -23,5 +23,4 @@ export default defineModule<typeof args, FileStat, undefined>({
   args,
   probe: (ctx, a) => ctx.fact(fileStat(a.path, { follow: a.follow, checksum: a.get_checksum })),
   plan: (a, st) => ({ changes: [], result: { stat: { ...st, path: a.path } } }),
-  apply: async () => ({}),
 });

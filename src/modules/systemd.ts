@@ -7,7 +7,7 @@ import { boolArg } from './arg-types';
 import { sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import { systemdUnit, type UnitState } from '../facts/systemd';
-import { defineModule, type Change } from './types';
+import { defineModule, type Change, type Step } from './types';
 
 const args = z
   .object({
@@ -20,7 +20,7 @@ const args = z
     daemon_reload: boolArg()
       .default(false)
       .describe(
-        'Run `systemctl daemon-reload` before anything else (not a change, as in Ansible; skipped in --check)',
+        'Run `systemctl daemon-reload` before anything else (not a change, as in Ansible; shown but not run in --check)',
       ),
     masked: boolArg().optional().describe('Mask (true) or unmask (false) the unit'),
   })
@@ -38,24 +38,29 @@ const ENABLED = new Set([
   'linked-runtime',
 ]);
 
-export default defineModule<typeof args, UnitState | undefined, ExecCommand[]>({
+export default defineModule<typeof args, UnitState | undefined, undefined>({
   name: 'systemd',
   aliases: ['service', 'systemd_service'],
   description: 'Start, stop, restart, reload, enable or disable a systemd unit',
   args,
   async probe(ctx, a) {
-    if (a.daemon_reload && !ctx.check) {
-      await ctx.run(sh`systemctl daemon-reload`);
-      ctx.invalidateFacts('systemd:');
-    }
+    if (a.name) checkUnitName(a.name);
     return a.name ? ctx.fact(systemdUnit(a.name)) : undefined;
   },
-  plan(a, u) {
+  plan(a, probed) {
+    const prelude: Step[] = a.daemon_reload
+      ? [{ kind: 'exec', id: 'daemon-reload', cmd: sh`systemctl daemon-reload`, invalidates: ['systemd:'] }]
+      : [];
     if (!a.name) {
       if (a.state || a.enabled !== undefined || a.masked !== undefined)
         throw new ModuleError('name is required');
-      return { changes: [], result: { name: null } };
+      return { changes: [], prelude, result: { name: null } };
     }
+    let u = probed;
+    // A unit file added since systemd last loaded its configuration is known after the daemon-reload:
+    // plan as for a stopped, disabled unit (systemctl then fails clearly if it is still unknown).
+    if (a.daemon_reload && u && !u.noSystemctl && !u.exists)
+      u = { active: 'inactive', enabled: 'disabled', load: 'loaded', exists: true };
     const n = a.name;
     if (!u || u.noSystemctl)
       throw new ModuleError(`systemctl not found on the host (unit ${n})`, {
@@ -67,11 +72,8 @@ export default defineModule<typeof args, UnitState | undefined, ExecCommand[]>({
       });
     }
     const changes: Change[] = [];
-    const cmds: ExecCommand[] = [];
-    const add = (describe: string, c: ExecCommand) => {
-      changes.push({ describe, commands: [c] });
-      cmds.push(c);
-    };
+    const add = (describe: string, cmd: ExecCommand) =>
+      changes.push({ describe, steps: [{ kind: 'exec', cmd, invalidates: [`systemd:${n}`] }] });
     if (a.masked === true && u.enabled !== 'masked') add(`mask ${n}`, sh`systemctl mask -- ${n}`);
     if (a.masked === false && u.enabled === 'masked') add(`unmask ${n}`, sh`systemctl unmask -- ${n}`);
     if (a.enabled === true && !ENABLED.has(u.enabled))
@@ -98,7 +100,7 @@ export default defineModule<typeof args, UnitState | undefined, ExecCommand[]>({
     const status = { ActiveState: u.active, UnitFileState: u.enabled, LoadState: u.load };
     return {
       changes,
-      state: cmds,
+      prelude,
       result: {
         name: n,
         state: a.state ?? (running ? 'started' : 'stopped'),
@@ -107,9 +109,12 @@ export default defineModule<typeof args, UnitState | undefined, ExecCommand[]>({
       },
     };
   },
-  async apply(ctx, a, plan) {
-    for (const c of plan.state ?? []) await ctx.run(c);
-    ctx.invalidateFacts(`systemd:${a.name}`);
-    return {};
-  },
 });
+
+/** A unit name as systemctl takes it: no leading `-`, no spaces or control characters. */
+function checkUnitName(n: string): void {
+  if (!/^[A-Za-z0-9:_.@\\-]+$/.test(n) || n.startsWith('-'))
+    throw new ModuleError(`invalid unit name ${JSON.stringify(n)}`, {
+      hint: 'unit names hold letters, digits and :_.@\\- and do not start with -',
+    });
+}

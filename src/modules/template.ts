@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import {
-  applyPut,
   findSource,
   planPut,
+  putResult,
   probePut,
   putArgs,
   type PutFacts,
@@ -40,5 +40,5 @@ export default defineModule<typeof args, PutFacts, PutState>({
     return probePut(ctx, a, Buffer.from(rendered, 'utf8'), name);
   },
   plan: (a, f, ctx) => planPut(a, f, ctx),
-  apply: (ctx, a, plan, f) => applyPut(ctx, a, plan, f),
+  result: putResult,
 });

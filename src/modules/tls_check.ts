@@ -2,19 +2,17 @@
  * `tls_check`: a TLS handshake to an address, verified against a CA file for a given IP address or host
  * name; from the target (`openssl s_client`, the default) or from the controller (Node's tls). Returns
  * `verified` and the verification error text, plus the SANs of the certificate the server actually
- * serves. Retries on its own (`retries`, `delay`). Read-only: never a change; a failed check fails the
- * task unless `fail_on_error: false`.
+ * serves. Retries through a `wait` step on the runner's clock (`retries`, `delay`; in --check it looks
+ * once). Read-only: never a change; a failed check fails the task unless `fail_on_error: false`.
  */
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as tls from 'node:tls';
 import { z } from 'zod';
 import { sh } from '../command';
 import { ModuleError } from '../errors';
-import type { ExecResult } from '../transport/types';
+import type { ExecOutput, Step, TlsOutput, WaitOutput } from '../plan/steps';
 import { parseCertificate, splitPem } from '../x509/cert';
 import { isIp, normalizeIp } from '../x509/sans';
-import { defineModule, type ModuleContext } from './types';
+import { defineModule } from './types';
 
 const args = z
   .object({
@@ -60,7 +58,7 @@ export interface TlsOutcome {
 }
 
 /** Read what `openssl s_client -verify_return_error` printed. */
-export function parseSClient(r: Pick<ExecResult, 'stdout' | 'stderr' | 'code' | 'timedOut'>): TlsOutcome {
+export function parseSClient(r: Pick<ExecOutput, 'stdout' | 'stderr' | 'code' | 'timedOut'>): TlsOutcome {
   const out: TlsOutcome = { verified: false, verify_code: -1, error: '' };
   const code = /Verify return code: (\d+) \(([^)]*)\)/.exec(r.stdout);
   const verr = /verify error:num=(\d+):(.*)/.exec(r.stderr);
@@ -92,7 +90,8 @@ export function parseSClient(r: Pick<ExecResult, 'stdout' | 'stderr' | 'code' | 
   return out;
 }
 
-async function checkFromTarget(ctx: ModuleContext, a: Args): Promise<TlsOutcome> {
+/** One look from the target: exit 0 when the handshake verifies (openssl s_client). */
+function targetProbe(a: Args): Step & { kind: 'exec' } {
   const verify = [
     ...(a.verify_ip ? ['-verify_ip', a.verify_ip] : []),
     ...(a.verify_hostname ? ['-verify_hostname', a.verify_hostname, '-servername', a.verify_hostname] : []),
@@ -104,71 +103,56 @@ async function checkFromTarget(ctx: ModuleContext, a: Args): Promise<TlsOutcome>
   // to report what the server serves.
   const look = sh`openssl s_client -connect ${connect} </dev/null 2>/dev/null | sed -n '/-BEGIN CERT/,/-END CERT/p'`;
   const cmd = sh`${check}; rc=$?; if [ $rc -ne 0 ]; then ${look}; fi; exit $rc`;
-  const r = await ctx.exec(cmd, { timeoutMs: a.timeout * 1000 });
-  return parseSClient(r);
-}
-
-async function checkFromController(ctx: ModuleContext, a: Args): Promise<TlsOutcome> {
-  const ca = await readFile(path.resolve(ctx.playbookDir, a.ca_file));
-  return new Promise((resolve) => {
-    let served: tls.PeerCertificate | undefined;
-    const done = (o: TlsOutcome) => {
-      clearTimeout(timer);
-      sock.destroy();
-      if (served?.subjectaltname) {
-        o.served_sans = served.subjectaltname.split(/,\s*/).map((s) => s.replace(/^IP Address:/, 'IP:'));
-        o.served_serial = served.serialNumber.toLowerCase().replace(/^0+(?=.)/, '');
-        o.served_fingerprint_sha256 = served.fingerprint256.replace(/:/g, '').toLowerCase();
-      }
-      resolve(o);
-    };
-    const sock = tls.connect({
-      host: a.host,
-      port: a.port,
-      ca,
-      servername: a.verify_hostname && !isIp(a.verify_hostname) ? a.verify_hostname : undefined,
-      checkServerIdentity: (_h, cert) => {
-        served = cert;
-        const name = a.verify_ip ? normalizeIp(a.verify_ip) : a.verify_hostname;
-        return name ? tls.checkServerIdentity(name, cert) : undefined;
-      },
-    });
-    const timer = setTimeout(
-      () => done({ verified: false, verify_code: -1, error: 'handshake timed out' }),
-      a.timeout * 1000,
-    );
-    sock.once('secureConnect', () => done({ verified: true, verify_code: 0, error: '' }));
-    sock.once('error', (e: NodeJS.ErrnoException) => {
-      served ??= (sock.getPeerCertificate?.() as tls.PeerCertificate | undefined) || undefined;
-      done({ verified: false, verify_code: -1, error: e.message });
-    });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
+  return { kind: 'exec', cmd, ok: 'any', timeoutMs: a.timeout * 1000, invalidates: [] };
 }
 
 export default defineModule({
   name: 'tls_check',
   description: 'TLS handshake verified against a CA for an IP or name, from the target or the controller.',
   args,
-  async probe(ctx, a): Promise<TlsOutcome & { attempts: number }> {
-    let attempts = 0;
-    for (;;) {
-      attempts++;
-      const o = a.from === 'controller' ? await checkFromController(ctx, a) : await checkFromTarget(ctx, a);
-      if (o.verified || attempts > a.retries || ctx.signal.aborted) return { ...o, attempts };
-      ctx.log(`tls_check ${a.host}:${a.port} attempt ${attempts}: ${o.error}`, 1);
-      await sleep(a.delay * 1000, ctx.signal);
-    }
+  async probe() {
+    return undefined;
   },
-  plan(a, o) {
+  plan(a, _f, ctx) {
+    const probe: Step & { kind: 'exec' | 'tls' } =
+      a.from === 'controller'
+        ? {
+            kind: 'tls',
+            host: a.host,
+            port: a.port,
+            caPath: path.resolve(ctx.playbookDir, a.ca_file),
+            ...(a.verify_ip ? { verifyIp: normalizeIp(a.verify_ip) } : {}),
+            ...(a.verify_hostname ? { verifyHostname: a.verify_hostname } : {}),
+            timeoutSec: a.timeout,
+          }
+        : targetProbe(a);
+    return {
+      changes: [],
+      observe: [
+        {
+          kind: 'wait',
+          id: 'tls',
+          describe: `TLS ${a.host}:${a.port} verifies for ${a.verify_ip ?? a.verify_hostname ?? a.host}`,
+          probe,
+          until: { rc: [0] },
+          intervalMs: a.delay * 1000,
+          attempts: a.retries + 1,
+        },
+      ],
+    };
+  },
+  result({ args: a, outputs }) {
+    const w = outputs['tls'] as WaitOutput;
+    const last = w.last!;
+    const o: TlsOutcome = last.kind === 'tls' ? stripKind(last) : parseSClient(last as ExecOutput);
     const what = a.verify_ip ?? a.verify_hostname ?? a.host;
-    const result = { ...o, address: `${a.host}:${a.port}`, verified_for: what, ok: o.verified };
+    const result = {
+      ...o,
+      attempts: w.attempts,
+      address: `${a.host}:${a.port}`,
+      verified_for: what,
+      ok: o.verified,
+    };
     if (!o.verified && a.fail_on_error) {
       throw new ModuleError(
         `TLS to ${a.host}:${a.port} does not verify for ${what} against ${a.ca_file}: ${o.error}` +
@@ -179,9 +163,11 @@ export default defineModule({
         },
       );
     }
-    return { changes: [], result };
-  },
-  async apply() {
-    return {};
+    return result;
   },
 });
+
+function stripKind(o: TlsOutput): TlsOutcome {
+  const { kind: _k, ...rest } = o;
+  return rest;
+}

@@ -1,12 +1,21 @@
 /**
  * `uri`: an HTTP(S) request, from the controller (Node http/https) or with `on_target: true` from the
- * target (curl). Like Ansible it reports ok, never changed (use `changed_when`). GET/HEAD are read-only and
- * run in --check too; other methods run in the probe outside check mode and are skipped in --check.
+ * target (curl). Like Ansible it reports ok, never changed (use `changed_when`). GET/HEAD/OPTIONS are
+ * read-only: sent by the probe, in --check too. Other methods are a planned step (a `request` step, or
+ * the curl exec on the target) that only a real run sends; --check shows it and reports the task skipped.
  */
 import { z } from 'zod';
 import { boolArg, intArg } from './arg-types';
 import { ModuleError } from '../errors';
-import { controllerRequest, redactUrl, targetRequest, type HttpResponse } from './http-request';
+import type { ExecOutput, Step, StepOutputs } from '../plan/steps';
+import {
+  controllerRequest,
+  curlCommand,
+  parseCurl,
+  redactUrl,
+  type HttpRequest,
+  type HttpResponse,
+} from './http-request';
 import { defineModule } from './types';
 
 const args = z
@@ -39,6 +48,8 @@ const args = z
 type Args = z.infer<typeof args>;
 
 interface Facts {
+  request: HttpRequest;
+  /** The response of a read-only request (sent by the probe). */
   response?: HttpResponse;
 }
 
@@ -61,16 +72,15 @@ function encodeBody(a: Args, headers: Record<string, string>): string | undefine
   return typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
 }
 
-export default defineModule<typeof args, Facts, undefined>({
+export default defineModule<typeof args, Facts, HttpRequest>({
   name: 'uri',
   description: 'Send an HTTP(S) request from the controller (or the target with curl) and check its status',
   args,
   async probe(ctx, a) {
     const method = a.method.toUpperCase();
-    if (!READ_ONLY.has(method) && ctx.check) return {};
     const headers = { ...a.headers };
     const body = encodeBody(a, headers);
-    const req = {
+    const req: HttpRequest = {
       url: a.url,
       method,
       headers,
@@ -80,14 +90,46 @@ export default defineModule<typeof args, Facts, undefined>({
       timeoutSec: a.timeout,
       followRedirects: a.follow_redirects !== 'none',
     };
-    return {
-      response: a.on_target ? await targetRequest(ctx, req) : await controllerRequest(req, ctx.signal),
-    };
+    if (!READ_ONLY.has(method)) return { request: req };
+    if (!a.on_target) return { request: req, response: await controllerRequest(req, ctx.signal) };
+    const r = await ctx.exec(curlCommand(req), { stdin: req.body, timeoutMs: (req.timeoutSec + 10) * 1000 });
+    return { request: req, response: parseCurl(req, r) };
   },
   plan(a, f) {
-    if (!f.response)
-      return { changes: [], unknownInCheck: true, result: { msg: `${a.method} not sent in check mode` } };
-    const r = f.response;
+    if (f.response) return { changes: [], result: responseResult(a, f.response) };
+    // A request that may change something: sent by a real run only, still no change of its own (Ansible).
+    const send: Step = a.on_target
+      ? {
+          kind: 'exec',
+          id: 'request',
+          cmd: curlCommand(f.request),
+          stdin: f.request.body,
+          ok: 'any',
+          timeoutMs: (f.request.timeoutSec + 10) * 1000,
+          invalidates: [],
+        }
+      : { kind: 'request', id: 'request', request: f.request };
+    return {
+      changes: [],
+      prelude: [send],
+      state: f.request,
+      unknownInCheck: true,
+      result: { msg: `${f.request.method} not sent in check mode` },
+    };
+  },
+  result({ args: a, plan, outputs }) {
+    return responseResult(a, sentResponse(plan.state!, outputs));
+  },
+});
+
+function sentResponse(req: HttpRequest, outputs: StepOutputs): HttpResponse {
+  const o = outputs['request'];
+  if (o?.kind === 'request') return o;
+  return parseCurl(req, o as ExecOutput);
+}
+
+function responseResult(a: Args, r: HttpResponse): Record<string, unknown> {
+  {
     const codes = Array.isArray(a.status_code) ? a.status_code : [a.status_code];
     const result: Record<string, unknown> = {
       status: r.status,
@@ -114,10 +156,9 @@ export default defineModule<typeof args, Facts, undefined>({
         },
       );
     }
-    return { changes: [], result };
-  },
-  apply: async () => ({}),
-});
+    return result;
+  }
+}
 
 function lowerHeaders(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

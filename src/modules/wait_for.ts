@@ -1,11 +1,14 @@
 /**
  * `wait_for`: wait on the target until a port is open/closed, a path exists/is gone, or a regex appears in
- * a file or a port's banner. A bounded poll loop in POSIX sh on the target; never a change. In `--check`
- * it looks once (no waiting, since earlier steps did not run) and reports ok with a warning when not met.
+ * a file or a port's banner. A `wait` step: one POSIX sh check per attempt, every `sleep` seconds on the
+ * runner's clock, for at most `timeout`; never a change. In `--check` it looks once (no waiting, since
+ * earlier steps did not run) and reports ok with a warning when not met.
  */
 import { z } from 'zod';
 import { intArg } from './arg-types';
+import { sh } from '../command';
 import { ModuleError } from '../errors';
+import type { WaitOutput } from '../plan/steps';
 import { defineModule } from './types';
 import { waitScript } from './wait-for-script';
 
@@ -27,50 +30,66 @@ const args = z
   })
   .strict();
 
-interface Facts {
-  ok: boolean;
-  elapsed: number;
+type Args = z.infer<typeof args>;
+
+function condition(a: Args): string {
+  const what = a.port !== undefined ? `port ${a.host}:${a.port}` : `path ${a.path}`;
+  return `${what} ${a.state}${a.search_regex ? ` (matching /${a.search_regex}/)` : ''}`;
 }
 
-export default defineModule<typeof args, Facts, undefined>({
+export default defineModule<typeof args, undefined, undefined>({
   name: 'wait_for',
   description: 'Wait on the target for a port, a file, or a regex in a file or port banner (never a change)',
   args,
-  async probe(ctx, a) {
+  async probe(_ctx, a) {
     if ((a.port === undefined) === (a.path === undefined))
       throw new ModuleError('wait_for needs exactly one of port or path');
-    const once = ctx.check;
-    const cmd = waitScript({ ...a, delay: once ? 0 : a.delay, timeout: once ? 0 : a.timeout });
-    const r = await ctx.exec(cmd, {
-      timeoutMs: once ? 30_000 : (a.delay + a.timeout + a.connect_timeout + 30) * 1000,
-    });
-    if (r.code === 3)
-      throw new ModuleError(r.stderr.trim(), { hint: 'install bash or netcat on the target' });
-    const [word, secs] = r.stdout.trim().split(/\s+/);
-    if (r.code !== 0 || (word !== 'OK' && word !== 'TIMEOUT')) {
-      throw new ModuleError(
-        `wait_for could not run: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.code}`}`,
-      );
-    }
-    return { ok: word === 'OK', elapsed: Number(secs) };
+    return undefined;
   },
-  plan(a, f, ctx) {
-    const what = a.port !== undefined ? `port ${a.host}:${a.port}` : `path ${a.path}`;
-    const cond = `${what} ${a.state}${a.search_regex ? ` (matching /${a.search_regex}/)` : ''}`;
-    if (!f.ok) {
-      if (ctx.check) {
-        ctx.warn(`wait_for: ${cond} not met yet (check mode does not wait)`);
-        return { changes: [], result: { elapsed: 0, state: a.state, check_mode_not_met: true } };
-      }
-      throw new ModuleError(a.msg ?? `Timeout when waiting for ${cond} after ${a.timeout} s`, {
-        data: { elapsed: f.elapsed },
+  plan(a) {
+    // one look: exit 0 when the wanted state holds, 1 when not yet, 3 when the target lacks bash and nc
+    const look = sh`out=$(${waitScript({ ...a, delay: 0, timeout: 0 })}); rc=$?; [ $rc -eq 0 ] || exit $rc; case "$out" in OK*) exit 0 ;; *) exit 1 ;; esac`;
+    return {
+      changes: [],
+      observe: [
+        {
+          kind: 'wait',
+          id: 'wait',
+          describe: condition(a),
+          probe: {
+            kind: 'exec',
+            cmd: look,
+            ok: [0, 1],
+            timeoutMs: (a.connect_timeout + 30) * 1000,
+            invalidates: [],
+          },
+          until: { rc: [0] },
+          intervalMs: a.sleep * 1000,
+          timeoutMs: a.timeout * 1000,
+          delayMs: a.delay * 1000,
+        },
+      ],
+    };
+  },
+  result({ args: a, outputs }) {
+    const w = outputs['wait'] as WaitOutput;
+    const elapsed = Math.round(w.elapsedMs / 1000);
+    if (!w.met) {
+      if (w.lookedOnce)
+        return {
+          elapsed: 0,
+          state: a.state,
+          check_mode_not_met: true,
+          warnings: [`wait_for: ${condition(a)} not met yet (check mode does not wait)`],
+        };
+      throw new ModuleError(a.msg ?? `Timeout when waiting for ${condition(a)} after ${a.timeout} s`, {
+        data: { elapsed },
         hint: 'is the service up? raise timeout if it is only slow',
       });
     }
-    const result: Record<string, unknown> = { elapsed: f.elapsed, state: a.state };
+    const result: Record<string, unknown> = { elapsed, state: a.state };
     if (a.port !== undefined) result.port = a.port;
     if (a.path !== undefined) result.path = a.path;
-    return { changes: [], result };
+    return result;
   },
-  apply: async () => ({}),
 });

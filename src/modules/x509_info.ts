@@ -77,7 +77,4 @@ export default defineModule({
     }
     return { changes: [], result };
   },
-  async apply() {
-    return {};
-  },
 });

@@ -52,7 +52,4 @@ export default defineModule({
     }
     return { changes: [], result };
   },
-  async apply() {
-    return {};
-  },
 });

@@ -8,11 +8,14 @@
  *        `SAN +IP:10.254.0.1 -IP:172.16.0.1 (kept DNS:api.example.com; key reused, CA kube01-ca)`.
  *        The new certificate carries the wanted SANs plus those `keep_sans` / `stale_cidrs` keep; the
  *        --diff preview says why each SAN is dropped (`-`) or kept (`=`).
- * apply: private temp dir (umask 077), csr.conf rendered from the template, `openssl req` with the existing
- *        key, `openssl x509 -req` signed by the CA; the new certificate is verified (CA signature, exactly
- *        the target SANs, key match) before a timestamped backup is kept and the new one is moved into place.
+ * steps: a private temp dir (0700, its name fixed by the plan, so --check shows the paths that run; the
+ *        leftovers of killed runs are removed first), csr.conf uploaded (0600), `openssl req` with the
+ *        existing key, `openssl x509 -req` signed by the CA; the new certificate is verified (a declared
+ *        check: CA signature, exactly the target SANs, key match) before a timestamped backup is kept and
+ *        the new one is moved into place. A failed install leaves no backup or staged file behind; the temp
+ *        dir is removed on success and on failure.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -22,7 +25,7 @@ import { certFileFact, keyHashFact } from '../facts/x509';
 import { isCurrentlyValid, isSignedBy, parseCertificate, type CertInfo, type SanSet } from '../x509/cert';
 import { checkCanSign, checkServingPair, type PkiFacts, type PkiPaths } from '../x509/preconditions';
 import { describeKept, describeSanDiff, isSanName, sameSans, sanReasonLines, sanTokens } from '../x509/sans';
-import type { ModuleContext } from './types';
+import type { ExecOutput, ExecStep, Step, StepOutputs } from '../plan/steps';
 import { defineModule } from './types';
 import { apiserverSanArgs, sanDiffOf, wantedSansOf } from './x509_sans';
 
@@ -65,11 +68,10 @@ interface Facts extends PkiFacts {
 interface State {
   /** Wanted + kept: exactly what the new certificate must carry. */
   target: SanSet;
-  csrConf: string;
-  serial: string;
   keySha256: string;
   caPem: string;
   previousSerial: string;
+  backup: string;
 }
 
 function paths(a: Args): PkiPaths {
@@ -92,22 +94,41 @@ function parse(pem: string, src: string): CertInfo {
   return parseCertificate(pem, src);
 }
 
-/** The openssl steps of apply, for previews and for apply itself. */
-export function reissueCommands(a: Args, tmp: string, serial: string) {
+/** Temp dirs of x509_reissue live here: `remediate-x509.<cert key>.<random>`. */
+export const X509_TMP_ROOT = '/tmp';
+
+/**
+ * The part of a temp dir's name that says which host's certificate it was for: its leftovers are ours to
+ * remove. The inventory host is part of it, as several hosts may share one /tmp (containers, the lab).
+ */
+export function certKey(host: string, cert: string): string {
+  return createHash('sha256').update(`${host}\0${cert}`).digest('hex').slice(0, 12);
+}
+
+/** The commands of a re-issue in `tmp`: each one step of the plan. */
+export function reissueCommands(a: Args, host: string, tmp: string, serial: string) {
+  const key = certKey(host, a.cert);
   return {
-    mktemp: sh`umask 077 && mktemp -d "\${TMPDIR:-/tmp}/remediate-x509.XXXXXX"`,
+    // the leftovers of killed runs: this certificate's at once, anyone's after an hour; then a fresh 0700 dir
+    mkdir: sh`find ${X509_TMP_ROOT} -maxdepth 1 -type d -name 'remediate-x509.*' ${raw('\\(')} -name ${`remediate-x509.${key}.*`} -o -mmin +60 ${raw('\\)')} -exec rm -rf -- {} + 2>/dev/null; mkdir -m 0700 -- ${tmp}`,
     sign: sh`cd ${tmp} && openssl req -new -key ${a.key} -out server.csr -config csr.conf ${raw('&&')} openssl x509 -req -in server.csr -CA ${a.ca_cert} -CAkey ${a.ca_key} -set_serial ${`0x${serial}`} -days ${a.days} -extensions v3_ext -extfile csr.conf -out server.crt`,
     // -partial_chain: ca_cert may be an intermediate without its root; it is the anchor we sign with.
     verify: sh`openssl verify -partial_chain -CAfile ${a.ca_cert} ${`${tmp}/server.crt`}`,
     read: sh`cat ${`${tmp}/server.crt`}`,
-    cleanup: sh`rm -rf ${tmp}`,
+    cleanup: sh`rm -rf -- ${tmp}`,
   };
 }
 
+/**
+ * Back up cert, then replace it with newCert through a staged copy (cp -p keeps mode and owner; mv is
+ * the atomic replace). When any of it fails (a full disk), the staged file is removed, and so is the
+ * backup unless the certificate was already replaced: nothing half-written stays in the PKI directory.
+ */
 export function installCommand(cert: string, backup: string, newCert: string) {
   const staged = `${cert}.remediate-new`;
-  // cp -p keeps mode and owner for both the backup and the staged file; mv is the atomic replace.
-  return sh`cp -p ${cert} ${backup} && cp -p ${cert} ${staged} && cat ${newCert} > ${staged} && mv -f ${staged} ${cert} && cmp -s ${newCert} ${cert}`;
+  return sh`c=${cert}; b=${backup}; s=${staged}; n=${newCert}
+if cp -p -- "$c" "$b" && cp -p -- "$c" "$s" && cat -- "$n" > "$s" && mv -f -- "$s" "$c"; then cmp -s -- "$n" "$c"; exit $?; fi
+rm -f -- "$s"; cmp -s -- "$n" "$c" || rm -f -- "$b"; exit 1`;
 }
 
 /**
@@ -192,7 +213,34 @@ export default defineModule({
       `(${kept ? `${kept}; ` : ''}key reused, CA ${ca.subjectCN || ca.subject})`,
     ].join(' ');
     const reasons = sanReasonLines(d).map((l) => `# ${l}\n`);
-    const preview = reissueCommands(a, '$TMP', serial);
+    const tmp = `${X509_TMP_ROOT}/remediate-x509.${certKey(ctx.host, a.cert)}.${randomBytes(6).toString('hex')}`;
+    const c = reissueCommands(a, ctx.host, tmp, serial);
+    const dir = a.backup_dir ?? path.posix.dirname(a.cert);
+    const backup = path.posix.join(dir, `${path.posix.basename(a.cert)}.${stamp(now)}.bak`);
+    const tmpStep = (id: string, cmd: ExecStep['cmd'], more: Partial<ExecStep> = {}): ExecStep => ({
+      kind: 'exec',
+      id,
+      cmd,
+      invalidates: [],
+      ...more,
+    });
+    const steps: Step[] = [
+      tmpStep('mkdir', c.mkdir),
+      { kind: 'upload', dest: `${tmp}/csr.conf`, content: Buffer.from(csrConf), mode: 0o600 },
+      tmpStep('sign', c.sign),
+      tmpStep('verify', c.verify, { ok: 'any' }),
+      tmpStep('read', c.read),
+      {
+        kind: 'check',
+        id: 'check',
+        describe: 'the new certificate verifies, has the target SANs and the key',
+        check: 'new-cert',
+      },
+      tmpStep('install', installCommand(a.cert, backup, `${tmp}/server.crt`), {
+        invalidates: ['x509:', `file:${a.cert}`, `file:${backup}`],
+      }),
+      tmpStep('cleanup', c.cleanup, { always: true }),
+    ];
     return {
       changes: [
         {
@@ -202,57 +250,36 @@ export default defineModule({
             before: sanTokens(cert.sans).join('\n') + '\n',
             after: sanTokens(target).join('\n') + '\n' + reasons.join(''),
           },
-          commands: [
-            preview.mktemp,
-            { kind: 'upload', dest: '$TMP/csr.conf', content: Buffer.from(csrConf), mode: 0o600 },
-            preview.sign,
-            preview.verify,
-            installCommand(a.cert, `${a.cert}.<timestamp>.bak`, '$TMP/server.crt'),
-            preview.cleanup,
-          ],
+          steps,
         },
       ],
-      state: { target, csrConf, serial, keySha256, caPem: ca.pem, previousSerial: cert.serial },
+      state: { target, keySha256, caPem: ca.pem, previousSerial: cert.serial, backup },
       result,
     };
   },
-  async apply(ctx, a, p) {
-    const s = p.state as State;
-    const tmp = (await ctx.run(reissueCommands(a, '', s.serial).mktemp)).stdout.trim();
-    if (!/^\/\S+remediate-x509\.\w+$/.test(tmp))
-      throw new ModuleError(`mktemp printed ${JSON.stringify(tmp)}`);
-    const c = reissueCommands(a, tmp, s.serial);
-    try {
-      await ctx.put(`${tmp}/csr.conf`, Buffer.from(s.csrConf), { mode: 0o600 });
-      await ctx.run(c.sign);
-      const fresh = await verifyNew(ctx, a, s, c);
-      const dir = a.backup_dir ?? path.posix.dirname(a.cert);
-      const backup = path.posix.join(dir, `${path.posix.basename(a.cert)}.${stamp(new Date())}.bak`);
-      await ctx.run(installCommand(a.cert, backup, `${tmp}/server.crt`));
-      ctx.invalidateFacts('x509:');
-      return {
-        cert: a.cert,
-        backup,
-        serial: fresh.serial,
-        previous_serial: s.previousSerial,
-        not_after: fresh.notAfter,
-        sans: sanTokens(fresh.sans),
-      };
-    } finally {
-      await ctx.exec(c.cleanup).catch(() => undefined);
-    }
+  checks: {
+    'new-cert': (outputs, p, a) => void verifyNew(a, p.state as State, outputs),
+  },
+  result({ plan, outputs }) {
+    const s = plan.state as State | undefined;
+    const read = outputs['read'] as ExecOutput | undefined;
+    if (!s || !read || !outputs['install']) return { ...plan.result };
+    const fresh = parseCertificate(read.stdout, 'new certificate');
+    return {
+      ...plan.result,
+      backup: s.backup,
+      serial: fresh.serial,
+      previous_serial: s.previousSerial,
+      not_after: fresh.notAfter,
+      sans: sanTokens(fresh.sans),
+    };
   },
 });
 
 /** The new certificate must verify against the CA, carry exactly the target SANs and match the key. */
-async function verifyNew(
-  ctx: ModuleContext,
-  a: Args,
-  s: State,
-  c: ReturnType<typeof reissueCommands>,
-): Promise<CertInfo> {
-  const v = await ctx.exec(c.verify);
-  const pem = (await ctx.run(c.read)).stdout;
+function verifyNew(a: Args, s: State, outputs: StepOutputs): CertInfo {
+  const v = outputs['verify'] as ExecOutput;
+  const pem = (outputs['read'] as ExecOutput).stdout;
   const fresh = parseCertificate(pem, 'new certificate');
   const problems: string[] = [];
   if (v.code !== 0 || !/: OK\s*$/.test(v.stdout))

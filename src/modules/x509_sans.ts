@@ -116,7 +116,4 @@ export default defineModule({
     }
     return { changes: [], result };
   },
-  async apply() {
-    return {};
-  },
 });

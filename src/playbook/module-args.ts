@@ -9,7 +9,7 @@ import { findModule } from '../modules/index';
 import type { ModuleDefinition } from '../modules/types';
 import { OMIT } from '../template/index';
 import { TEMPLATE_RE } from './schema';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import { issueMessage } from './zod-issues';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

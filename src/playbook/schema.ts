@@ -1,9 +1,25 @@
 /**
- * zod schemas of the playbook format: play keywords and task keywords. Module arguments are not here:
- * each module owns its args schema (src/modules), and the loader checks them separately. Field
- * descriptions feed the JSON Schema (`remediate schema`).
+ * zod schemas of the playbook format: play keywords and task keywords — the one source of truth for
+ * them. Module arguments are not here: each module owns its args schema (src/modules), and the loader
+ * checks them separately. Field descriptions feed the JSON Schema (`remediate schema`) and error hints.
+ *
+ * Each keyword's schema validates the YAML value and (with `.transform`) produces the value the runner
+ * sees; the model types in types.ts are derived from these tables (`become_user` → `becomeUser`, typed
+ * as the schema's output), and the loaders copy parsed values with `keywordValues`.
+ *
+ * Adding a keyword (issue #11: remote_user, throttle, order, ...):
+ *  - a keyword that plays, blocks, includes and tasks may set and that passes down from play to block to
+ *    task (remote_user, throttle): one entry in `inheritedKeywords`. The task, block, include and play
+ *    schemas, the `InheritedKeywords` type and the runner's inheritance (runner/play-context.ts,
+ *    runner/variables.ts rootScope) all follow from it; read it in the runner as `scope.inherited.x`.
+ *  - a keyword of module tasks only (register, until, ...): one entry in `moduleTaskKeywords`; it
+ *    appears on `ModuleTask` and the task loader fills it. Of plays only (order): one entry in
+ *    `playKeywords`, then read it in play-loader.ts.
+ * Then give it its behaviour in the runner, and a test.
  */
 import { z } from 'zod';
+import type { Condition } from '../template/index';
+import { LOOKUP_NAMES } from '../template/lookups';
 
 export const TEMPLATE_RE = /\{\{|\{%/;
 export const template = z.string().regex(TEMPLATE_RE).describe('A Jinja2 template ({{ ... }})');
@@ -18,15 +34,31 @@ const templateOr = (what: string) =>
     .describe('A Jinja2 template ({{ ... }})');
 
 const condition = z.union([z.string(), z.boolean()]);
+/** One condition or a list (all must hold), as a list of trimmed expressions. */
 export const conditions = z
   .union([condition, z.array(condition)], {
     error: 'expected a Jinja2 expression, a boolean, or a list of them',
   })
+  .transform((v): Condition[] =>
+    (Array.isArray(v) ? v : [v]).map((c) => (typeof c === 'string' ? c.trim() : c)),
+  )
   .describe('Jinja2 expression(s) without {{ }}; a list means all must hold');
+
+/** `a,b`, `[a, b]`, a number: the list of tag names. */
+export function toTags(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list
+    .flatMap((t) => String(t).split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
 const tags = z
   .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))], {
     error: 'expected a tag, a comma-separated string or a list of tags',
   })
+  .transform(toTags)
   .describe('Tags for --tags / --skip-tags');
 const varsMap = z.record(z.string(), z.unknown(), {
   error: 'expected a mapping of variable names to values',
@@ -54,14 +86,24 @@ const environment = z
     error: 'expected a mapping or a {{ template }}',
   })
   .describe('Environment variables for commands');
-const stringOrList = z.union([z.string(), z.array(z.string())], {
-  error: 'expected a string or a list of strings',
-});
+const stringOrList = z
+  .union([z.string(), z.array(z.string())], {
+    error: 'expected a string or a list of strings',
+  })
+  .transform((v) => (Array.isArray(v) ? v.map(String) : [String(v)]));
 const loopValue = z
   .union([z.array(z.unknown()), templateOr('a list')], {
     error: 'expected a list or a {{ template }} evaluating to a list',
   })
   .describe('Items to run the task for (as `item`)');
+
+/** `with_<lookup>` for every lookup plugin but items and list (those are with_items / with_list above). */
+export const withLookupKeywords = Object.fromEntries(
+  LOOKUP_NAMES.filter((n) => n !== 'items' && n !== 'list').map((n) => [
+    `with_${n}`,
+    z.unknown().describe(`Loop over lookup('${n}', ...) of these terms`),
+  ]),
+) as Record<`with_${string}`, z.ZodUnknown>;
 
 export const loopControl = z
   .object({
@@ -79,7 +121,52 @@ export const loopControl = z
     pause: z.number().min(0).optional().describe('Seconds to wait between items'),
     extended: z.boolean().optional().describe('Set ansible_loop with first/last/length...'),
   })
-  .strict();
+  .strict()
+  .transform((lc): LoopControl => {
+    const out: LoopControl = { loopVar: lc.loop_var ?? 'item' };
+    if (lc.index_var !== undefined) out.indexVar = lc.index_var;
+    if (lc.label !== undefined) out.label = lc.label;
+    if (lc.pause !== undefined) out.pause = lc.pause;
+    if (lc.extended !== undefined) out.extended = lc.extended;
+    return out;
+  });
+
+export interface LoopControl {
+  loopVar: string;
+  indexVar?: string;
+  label?: string;
+  pause?: number;
+  extended?: boolean;
+}
+
+/**
+ * Keywords a play, block, include or task may set, passed down from the play to its blocks and includes
+ * to their tasks (the innermost wins; environment dicts merge key by key). `delegate_to` is not a play
+ * keyword (as in Ansible).
+ */
+export const inheritedKeywords = {
+  become: boolOrTemplate.describe('Run as another user (may be templated)'),
+  become_user: z.string().describe('User to become (default root)'),
+  become_method: becomeMethod,
+  remote_user: z
+    .string()
+    .describe('Login user where the host sets no ansible_user (may be templated; -u is the fallback)'),
+  environment,
+  no_log: boolOrTemplate.describe('Hide arguments and results from output'),
+  ignore_errors: boolOrTemplate.describe('Carry on when the task fails'),
+  ignore_unreachable: z.boolean().describe('Carry on when the host is unreachable'),
+  check_mode: z.boolean().describe('true: always dry-run; false: run for real even under --check'),
+  delegate_to: z
+    .string()
+    .describe(
+      'Run on this host instead (an inventory host with its connection vars, or localhost; may be templated)',
+    ),
+  run_once: z.boolean().describe('Run for the first host of the batch only'),
+  any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
+};
+
+/** The inherited keywords a play may set. */
+export const { delegate_to: _taskOnly, ...playInheritedKeywords } = inheritedKeywords;
 
 /** Keywords every kind of task accepts (module tasks, blocks, includes). */
 export const commonTaskKeywords = {
@@ -87,19 +174,7 @@ export const commonTaskKeywords = {
   when: conditions,
   tags,
   vars: varsMap.describe('Variables for this task'),
-  become: boolOrTemplate.describe('Run as another user (may be templated)'),
-  become_user: z.string().describe('User to become (default root)'),
-  become_method: becomeMethod,
-  environment,
-  no_log: boolOrTemplate.describe('Hide arguments and results from output'),
-  ignore_errors: boolOrTemplate.describe('Carry on when the task fails'),
-  ignore_unreachable: z.boolean().describe('Carry on when the host is unreachable'),
-  check_mode: z.boolean().describe('true: always dry-run this task; false: run it even under --check'),
-  delegate_to: z
-    .literal('localhost', { error: "only 'localhost' is supported" })
-    .describe('Run on the controller'),
-  run_once: z.boolean().describe('Run for the first host of the batch only'),
-  any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
+  ...inheritedKeywords,
 };
 
 /** Keywords of a task that calls a module. */
@@ -112,6 +187,7 @@ export const moduleTaskKeywords = {
   loop: loopValue,
   with_items: loopValue.describe('Old form of loop (flattens one level)'),
   with_list: loopValue.describe('Old form of loop'),
+  ...withLookupKeywords,
   loop_control: loopControl,
   until: conditions.describe('Retry until this holds'),
   retries: intOrTemplate.describe('Attempts for until (default 3)'),
@@ -144,6 +220,32 @@ export const includeKeywords = {
   loop: loopValue,
   with_items: loopValue,
   with_list: loopValue,
+  ...withLookupKeywords,
+  loop_control: loopControl,
+};
+
+const roleSpec = z.union(
+  [
+    z.string(),
+    z
+      .object({
+        name: z.string().describe('Role name or path'),
+        tasks_from: z.string().optional().describe('File in tasks/ to run instead of main'),
+        vars_from: z.string().optional().describe('File in vars/ to load instead of main'),
+        defaults_from: z.string().optional().describe('File in defaults/ to load instead of main'),
+        handlers_from: z.string().optional().describe('File in handlers/ to load instead of main'),
+      })
+      .strict(),
+  ],
+  { error: 'expected a role name or {name: role, tasks_from: ...}' },
+);
+export const roleTaskKeywords = {
+  ...commonTaskKeywords,
+  include_role: roleSpec.describe("A role's tasks, loaded when reached (may loop)"),
+  import_role: roleSpec.describe("A role's tasks, inlined at load time"),
+  loop: loopValue,
+  with_items: loopValue,
+  with_list: loopValue,
   loop_control: loopControl,
 };
 
@@ -168,25 +270,24 @@ export const playKeywords = {
   tasks: z.array(z.unknown()).describe('Tasks'),
   post_tasks: z.array(z.unknown()).describe('Tasks after tasks'),
   handlers: z.array(z.unknown()).describe('Tasks run when notified'),
-  become: boolOrTemplate.describe('Run as another user (may be templated)'),
-  become_user: z.string().describe('User to become'),
-  become_method: becomeMethod,
+  roles: z
+    .array(z.union([z.string(), z.record(z.string(), z.unknown())]), {
+      error: 'expected a list of role names or {role: name, ...} mappings',
+    })
+    .describe('Roles to run before tasks (from roles/, roles_path, or the playbook directory)'),
   serial: z
     .union([serialItem, z.array(serialItem).min(1, 'must not be empty')], {
       error: 'expected a host count, a percentage like "30%", or a list of them',
     })
     .describe('Rolling batches: size, percentage or list of sizes (the last repeats)'),
   max_fail_percentage: z.number().min(0).max(100).describe('Abort when more than this % of a batch fails'),
-  any_errors_fatal: z.boolean().describe('Any failure stops the play'),
   gather_facts: z.boolean().describe('Collect facts first (default true)'),
   strategy: z
     .enum(['linear', 'free'], { error: "expected 'linear' or 'free'" })
     .describe('linear (lock-step) or free'),
   force_handlers: z.boolean().describe('Run notified handlers even after a failure'),
-  ignore_unreachable: z.boolean().describe('Carry on when hosts are unreachable'),
-  check_mode: z.boolean().describe('Force dry-run (true) or real run (false)'),
-  environment,
   tags,
+  ...playInheritedKeywords,
   connection: z
     .enum(['local', 'ssh', 'smart', 'paramiko'], { error: "expected 'local' or 'ssh'" })
     .describe('Sets ansible_connection for the play'),

@@ -6,31 +6,31 @@
 import * as path from 'node:path';
 import { findModule, moduleNames } from '../modules/index';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
-import { blockKeywords, handlerKeywords, includeKeywords, moduleTaskKeywords, TEMPLATE_RE } from './schema';
-import { didYouMean } from './suggest';
-import { checkKeywords, common, loopOf, toConditions, toList, type TaskLoadContext } from './task-keywords';
+import { defaultRolesPath, expandRole, roleBlock, roleInclude, roleUseOf, type PlayRoles } from './roles';
+import {
+  blockKeywords,
+  handlerKeywords,
+  includeKeywords,
+  moduleTaskKeywords,
+  roleTaskKeywords,
+  TEMPLATE_RE,
+} from './schema';
+import { didYouMean } from '../suggest';
+import { keywordValues } from './keyword-values';
+import { checkKeywords, common, loopOf, type TaskLoadContext } from './task-keywords';
 import { checkTaskTemplates } from './template-check';
 import type { BlockTask, IncludeTask, ModuleTask, Task } from './types';
 import { YamlSource, type Path } from './yaml-source';
 
-export { toTags, type NotifyRef, type TaskLoadContext } from './task-keywords';
+export { toTags } from './schema';
+export { type NotifyRef, type TaskLoadContext } from './task-keywords';
 
 type Raw = Record<string, unknown>;
 
 const UNSUPPORTED: Record<string, string> = {
-  roles: 'roles are not supported; use import_tasks or include_tasks',
-  include_role: 'include_role is not supported; use include_tasks',
-  import_role: 'import_role is not supported; use import_tasks',
+  roles: "'roles' is a play keyword, not a task keyword; use include_role or import_role in tasks",
   include: "'include' was removed from Ansible; use import_tasks or include_tasks",
   import_playbook: 'import_playbook is only allowed at the top level of a playbook',
-  local_action: "local_action is not supported; use 'delegate_to: localhost'",
-  action: "'action:' is not supported; write the module name as the key",
-  with_dict: 'with_dict is not supported; use loop: "{{ mydict | dict2items }}"',
-  with_fileglob: 'with_fileglob is not supported',
-  with_sequence: 'with_sequence is not supported; use loop: "{{ range(...) | list }}"',
-  with_nested: 'with_nested is not supported; use loop with the product filter',
-  with_together: 'with_together is not supported; use loop: "{{ a | zip(b) | list }}"',
-  with_subelements: 'with_subelements is not supported',
 };
 
 const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -40,6 +40,7 @@ function allKeywords(kind: 'task' | 'handler'): string[] {
     ...Object.keys(kind === 'handler' ? handlerKeywords : moduleTaskKeywords),
     ...Object.keys(blockKeywords),
     ...Object.keys(includeKeywords),
+    ...Object.keys(roleTaskKeywords),
   ]);
   return [...s];
 }
@@ -92,7 +93,7 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
       },
     );
   }
-  checkKeywords(ctx, raw, shape, p);
+  const parsed = checkKeywords(ctx, raw, shape, p);
   const { key, mod } = found[0];
   checkTaskTemplates(ctx.src, raw, p, key, mod.name, ctx.errors?.warnings);
   const value = raw[key];
@@ -128,29 +129,32 @@ function loadModuleTask(ctx: TaskLoadContext, raw: Raw, p: Path, kind: 'task' | 
   }
 
   const task: ModuleTask = {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
+    ...keywordValues(parsed, moduleOnlyKeywords),
     type: 'module',
     module: mod.name,
     args,
     argsLoc,
-    ...loopOf(ctx, raw, p),
+    ...loopOf(ctx, parsed, p),
   };
-  if (raw.register !== undefined) task.register = raw.register as string;
-  if (raw.until !== undefined) task.until = toConditions(raw.until);
-  if (raw.retries !== undefined) task.retries = raw.retries as number | string;
-  if (raw.delay !== undefined) task.delay = raw.delay as number | string;
-  if (raw.changed_when !== undefined) task.changedWhen = toConditions(raw.changed_when);
-  if (raw.failed_when !== undefined) task.failedWhen = toConditions(raw.failed_when);
-  if (raw.notify !== undefined) {
-    task.notify = toList(raw.notify);
+  if (task.notify) {
     const many = Array.isArray(raw.notify);
-    task.notify!.forEach((name, i) =>
+    task.notify.forEach((name, i) =>
       ctx.notifies.push({ name, loc: ctx.src.loc(many ? [...p, 'notify', i] : [...p, 'notify']) }),
     );
   }
-  if (raw.listen !== undefined) task.listen = toList(raw.listen);
   return task;
 }
+
+/** The keywords only a module task (or handler) carries; loops are shaped by loopOf, args above. */
+const {
+  loop: _loop,
+  with_items: _withItems,
+  with_list: _withList,
+  loop_control: _loopControl,
+  args: _args,
+  ...moduleOnlyKeywords
+} = handlerKeywords;
 
 async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<BlockTask> {
   for (const k of Object.keys(raw)) {
@@ -167,10 +171,10 @@ async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Block
       { key: true },
     );
   }
-  checkKeywords(ctx, raw, blockKeywords, p);
+  const parsed = checkKeywords(ctx, raw, blockKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   return {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
     type: 'block',
     block: await loadTasks(ctx, raw.block, [...p, 'block'], 'task'),
     rescue: await loadTasks(ctx, raw.rescue, [...p, 'rescue'], 'task'),
@@ -193,18 +197,18 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
       },
     );
   }
-  checkKeywords(ctx, raw, includeKeywords, p);
+  const parsed = checkKeywords(ctx, raw, includeKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   const spec = raw[kw];
   const file = typeof spec === 'string' ? spec : (spec as { file: string }).file;
   const fileLoc = ctx.src.loc([...p, kw]);
   if (kw === 'include_tasks') {
     const inc: IncludeTask = {
-      ...common(ctx, raw, p),
+      ...common(ctx, parsed, p),
       type: 'include',
       file,
       baseDir: ctx.dir,
-      ...loopOf(ctx, raw, p),
+      ...loopOf(ctx, parsed, p),
     };
     return inc;
   }
@@ -232,11 +236,89 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
     importStack: [...ctx.importStack, abs],
   };
   return {
-    ...common(ctx, raw, p),
+    ...common(ctx, parsed, p),
     type: 'block',
     block: await loadTaskList(sub),
     rescue: [],
     always: [],
+  };
+}
+
+/**
+ * `action: copy src=a dest=b` / `local_action: {module: copy, src: a}`: the old forms of `copy: ...`
+ * (local_action adds `delegate_to: localhost`).
+ */
+function actionForm(ctx: TaskLoadContext, raw: Raw, p: Path): Raw {
+  const key = 'local_action' in raw ? 'local_action' : 'action';
+  const { [key]: spec, ...rest } = raw;
+  let module: unknown;
+  let args: unknown;
+  if (typeof spec === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(spec);
+    module = m?.[1];
+    args = m?.[2] ? m[2] : null;
+  } else if (isMapping(spec)) {
+    const { module: name, ...a } = spec;
+    module = name;
+    args = a;
+  }
+  if (typeof module !== 'string' || !module)
+    throw ctx.src.error(`'${key}' needs a module: '${key}: MODULE ARGS' or '${key}: {module: MODULE, ...}'`, [
+      ...p,
+      key,
+    ]);
+  if (module in rest) throw ctx.src.error(`'${module}' given twice (as '${key}' and as a key)`, [...p, key]);
+  return { ...rest, [module]: args, ...(key === 'local_action' ? { delegate_to: 'localhost' } : {}) };
+}
+
+/** `import_role` (inlined now, as a block) or `include_role` (its tasks file read when reached). */
+async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Task> {
+  const kinds = ['include_role', 'import_role'].filter((k) => k in raw);
+  if (kinds.length > 1)
+    throw ctx.src.error('use include_role or import_role, not both', [...p, kinds[1]], { key: true });
+  const kw = kinds[0];
+  for (const k of Object.keys(raw)) {
+    if (k in roleTaskKeywords) continue;
+    throw ctx.src.error(
+      `'${k}' is not allowed on ${kw}${didYouMean(k, Object.keys(roleTaskKeywords))}`,
+      [...p, k],
+      {
+        key: true,
+      },
+    );
+  }
+  const parsed = checkKeywords(ctx, raw, roleTaskKeywords, p);
+  checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
+  const spec = raw[kw];
+  const s = (typeof spec === 'string' ? { name: spec } : spec) as Record<string, string | undefined>;
+  if (TEMPLATE_RE.test(s.name ?? ''))
+    throw ctx.src.error(`${kw} needs a plain role name (roles are read at load time)`, [...p, kw]);
+  const pr = ctx.roles ?? standaloneRoles(ctx.dir);
+  const u = roleUseOf(s.name, [...p, kw], false)!;
+  u.use.tasksFrom = s.tasks_from;
+  u.use.varsFrom = s.vars_from;
+  u.use.defaultsFrom = s.defaults_from;
+  u.use.handlersFrom = s.handlers_from;
+  const r = (await expandRole({ ...ctx, roles: pr }, pr, u.use))!;
+  if (kw === 'import_role') {
+    for (const k of ['loop', 'with_items', 'with_list'])
+      if (k in raw)
+        throw ctx.src.error(`import_role cannot '${k}'; use include_role`, [...p, k], { key: true });
+    return roleBlock(ctx, p, r, parsed);
+  }
+  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p));
+}
+
+/** Roles used from a task file read on its own (include_tasks at run time): searched from its directory. */
+function standaloneRoles(dir: string): PlayRoles {
+  return {
+    playbookDir: dir,
+    rolesPath: defaultRolesPath(),
+    handlers: [],
+    seen: new Set(),
+    handlerFiles: new Set(),
+    playDefaults: {},
+    playVars: {},
   };
 }
 
@@ -283,6 +365,8 @@ function dropEmptyKeywords(raw: Raw): Raw {
 const FQCN_KEYWORDS: Record<string, string> = {
   'ansible.builtin.include_tasks': 'include_tasks',
   'ansible.builtin.import_tasks': 'import_tasks',
+  'ansible.builtin.include_role': 'include_role',
+  'ansible.builtin.import_role': 'import_role',
 };
 function shortKeywords(raw: Raw): Raw {
   if (!Object.keys(raw).some((k) => k in FQCN_KEYWORDS)) return raw;
@@ -303,7 +387,7 @@ export async function loadTask(
     );
   }
   if (kind === 'handler') {
-    for (const k of ['block', 'include_tasks', 'import_tasks']) {
+    for (const k of ['block', 'include_tasks', 'import_tasks', 'include_role', 'import_role']) {
       if (k in raw)
         throw ctx.src.error(`a handler cannot use '${k}'; handlers call one module`, [...p, k], {
           key: true,
@@ -312,6 +396,8 @@ export async function loadTask(
     return loadModuleTask(ctx, raw, p, kind);
   }
   if ('block' in raw) return loadBlock(ctx, raw, p);
+  if ('local_action' in raw || 'action' in raw) return loadModuleTask(ctx, actionForm(ctx, raw, p), p, kind);
   if ('include_tasks' in raw || 'import_tasks' in raw) return loadInclude(ctx, raw, p);
+  if ('include_role' in raw || 'import_role' in raw) return loadRoleTask(ctx, raw, p);
   return loadModuleTask(ctx, raw, p, kind);
 }

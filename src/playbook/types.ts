@@ -5,45 +5,51 @@
  */
 import type { SourceLoc } from '../errors';
 import type { Vars } from '../inventory/types';
+import type { KeywordValues } from './keyword-values';
+import type {
+  commonTaskKeywords,
+  handlerKeywords,
+  inheritedKeywords,
+  LoopControl,
+  playInheritedKeywords,
+} from './schema';
 
-/** A Jinja2 expression (bare, as in `when:`), or a literal boolean. */
-export type Condition = string | boolean;
+export type { LoopControl } from './schema';
+export type { Condition } from '../template/index';
 
-export interface TaskCommon {
-  /** Task name as written (may contain `{{ }}`); absent → the runner shows the module name. */
-  name?: string;
+/** The role a task runs in: where its templates/ and files/ are, and its variables. */
+export interface RoleScope {
+  name: string;
+  /** The role's directory. */
+  path: string;
+  /** defaults/main.yml (or defaults_from): below every other variable. */
+  defaults: Vars;
+  /** vars/main.yml (or vars_from), plus a roles: entry's vars: above play vars. */
+  vars: Vars;
+  /** Role parameters (`- { role: x, port: 80 }`): above set_fact and registered vars. */
+  params: Vars;
+}
+
+/** The keywords every task, block and include carries, derived from their zod schemas (schema.ts). */
+export interface TaskCommon extends Omit<KeywordValues<typeof commonTaskKeywords>, 'tags'> {
   loc: SourceLoc;
-  /** All conditions must hold (Ansible: a list is AND). */
-  when?: Condition[];
   tags: string[];
-  vars?: Vars;
-  /** May be a template (`"{{ use_sudo }}"`), rendered per host. */
-  become?: boolean | string;
-  becomeUser?: string;
-  becomeMethod?: 'sudo' | 'su';
-  /** Dict (values templated) or a single `{{ expr }}` string. */
-  environment?: Vars | string;
-  /** true/false or a template string evaluating to one. */
-  noLog?: boolean | string;
-  ignoreErrors?: boolean | string;
-  ignoreUnreachable?: boolean;
-  /** Per-task check-mode override: true = always check, false = always run (even in --check). */
-  checkMode?: boolean;
-  /** Only `localhost` is supported. */
-  delegateTo?: string;
-  runOnce?: boolean;
-  anyErrorsFatal?: boolean;
+  /** Set where a role's tasks begin (the block or include_role that runs them) and on its handlers. */
+  role?: RoleScope;
 }
 
-export interface LoopControl {
-  loopVar: string;
-  indexVar?: string;
-  label?: string;
-  pause?: number;
-  extended?: boolean;
-}
+/** Keywords a play, block or include passes down to the tasks inside it. */
+export type InheritedKeywords = KeywordValues<typeof inheritedKeywords>;
 
-export interface ModuleTask extends TaskCommon {
+/** What only a module task (or handler) may carry; loops are shaped by the loader (loopOf). */
+type ModuleTaskValues = KeywordValues<
+  Omit<
+    typeof handlerKeywords,
+    keyof typeof commonTaskKeywords | 'loop' | 'with_items' | 'with_list' | 'loop_control' | 'args'
+  >
+>;
+
+export interface ModuleTask extends TaskCommon, ModuleTaskValues {
   type: 'module';
   /** Canonical (short) module name: `ansible.builtin.command` → `command`. */
   module: string;
@@ -51,18 +57,11 @@ export interface ModuleTask extends TaskCommon {
   args: Vars;
   /** Location of the module key's value, for argument errors. */
   argsLoc: SourceLoc;
-  register?: string;
   /** A list (items may be templated) or a template string evaluating to a list. */
   loop?: unknown[] | string;
+  /** `with_<lookup>:` — `loop` holds the lookup's terms; the items are what the lookup returns. */
+  loopLookup?: string;
   loopControl?: LoopControl;
-  until?: Condition[];
-  retries?: number | string;
-  delay?: number | string;
-  changedWhen?: Condition[];
-  failedWhen?: Condition[];
-  notify?: string[];
-  /** Handlers only: topics this handler also answers to. */
-  listen?: string[];
 }
 
 export interface BlockTask extends TaskCommon {
@@ -80,12 +79,13 @@ export interface IncludeTask extends TaskCommon {
   /** Directory of the file that holds this include (for relative paths). */
   baseDir: string;
   loop?: unknown[] | string;
+  loopLookup?: string;
   loopControl?: LoopControl;
 }
 
 export type Task = ModuleTask | BlockTask | IncludeTask;
 
-export interface Play {
+export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 'anyErrorsFatal'> {
   name: string;
   loc: SourceLoc;
   /** Host pattern. */
@@ -93,11 +93,6 @@ export interface Play {
   vars: Vars;
   /** Paths (may be templated) relative to the playbook's directory. */
   varsFiles: string[];
-  /** May be a template (`"{{ use_sudo }}"`), rendered per host. */
-  become?: boolean | string;
-  becomeUser?: string;
-  becomeMethod?: 'sudo' | 'su';
-  environment?: Vars | string;
   /** Wave sizes: numbers or percentages ("30%"); the last repeats. Empty = all hosts at once. */
   serial: (number | string)[];
   maxFailPercentage?: number;
@@ -105,13 +100,14 @@ export interface Play {
   gatherFacts: boolean;
   strategy: 'linear' | 'free';
   forceHandlers?: boolean;
-  ignoreUnreachable?: boolean;
-  checkMode?: boolean;
   tags: string[];
   preTasks: Task[];
   tasks: Task[];
   postTasks: Task[];
   handlers: ModuleTask[];
+  /** Defaults and vars of the play's `roles:`, visible to the whole play as in Ansible. */
+  roleDefaults?: Vars;
+  roleVars?: Vars;
 }
 
 export interface Playbook {

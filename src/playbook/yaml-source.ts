@@ -16,6 +16,7 @@ import {
   YamlLimitError,
   yamlToJs,
 } from '../yaml-guard';
+import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 
 export type Path = readonly (string | number)[];
 
@@ -35,6 +36,7 @@ const PYYAML_BOOLS = [
 const customTags: YAML.SchemaOptions['customTags'] = (tags) => [
   ...tags.filter((t) => (t as YAML.ScalarTag).tag !== BOOL),
   ...PYYAML_BOOLS,
+  VAULT_TAG,
 ];
 
 export class YamlSource {
@@ -83,16 +85,15 @@ export class YamlSource {
     const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
     if (tagWarning) {
       const pos = tagWarning.linePos?.[0] ?? lines.linePos(tagWarning.pos[0]);
-      const vault = /!vault/.test(tagWarning.message);
       const unsafe = /!unsafe/.test(tagWarning.message);
       const tag = tagWarning.message.split(' at line')[0].replace(/^Unresolved tag: /, '');
-      const [message, hint] = vault
-        ? ['vault-encrypted values are not supported', 'pass secrets with -e @file or --ask-become-pass']
-        : unsafe
-          ? ['!unsafe is not supported', 'write the text inside {% raw %}...{% endraw %}']
-          : [`unknown YAML tag: ${tag}`, 'only the standard YAML tags are supported'];
+      const [message, hint] = unsafe
+        ? ['!unsafe is not supported', 'write the text inside {% raw %}...{% endraw %}']
+        : [`unknown YAML tag: ${tag}`, 'only the standard YAML tags are supported'];
       throw new PlaybookError(message, { file, line: pos.line, col: pos.col }, { hint });
     }
+    // `!vault |` values (ansible-vault encrypt_string) become their plaintext, secret from here on
+    decryptVaultValues(doc, lines, file);
     // `msg: {{ x }}` unquoted is a flow mapping whose key is a mapping: say what it is (Ansible does too).
     let complexKey: YAML.Node | undefined;
     YAML.visit(doc, {
@@ -145,12 +146,14 @@ export class YamlSource {
       throw new PlaybookError(
         e.message,
         { file, line: e.line, col: e.col },
-        {
-          hint: 'save the file as UTF-8',
-        },
+        { hint: 'save the file as UTF-8' },
       );
     }
-    return YamlSource.parse(file, text);
+    // a whole file encrypted with ansible-vault; the values of a vaulted vars file are all secret
+    const plain = decryptVaultFile(text, file);
+    const src = YamlSource.parse(file, plain.text);
+    if (plain.revealed && what === 'vars file') revealValues(src.value);
+    return src;
   }
 
   private posOf(node: YAML.Node | null | undefined): SourceLoc | undefined {

@@ -1,7 +1,7 @@
 /** zod issues → short messages that say what was expected and what was found, with suggestions for enums. */
 import type { z } from 'zod';
 import { isSecret } from '../command';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 
 export function describeValue(v: unknown, showValue = true): string {
   if (v === null || v === undefined) return 'nothing';

@@ -1,7 +1,7 @@
 /** Text in Ansible's shapes: banners, the PLAY RECAP line, unified diffs, colors. */
 import { createTwoFilesPatch } from 'diff';
 import type { HostCounts } from '../events';
-import type { Change } from '../modules/types';
+import type { ReportedChange } from '../plan/steps';
 
 /** `TASK [x] ****...`: the message, a space, then stars up to column 80 (at least 3), as Ansible does. */
 export function banner(msg: string, columns = 79): string {
@@ -50,7 +50,7 @@ export function paint(s: string, code: string): string {
 }
 
 /** A change's unified diff (Ansible's `--- before: path` / `+++ after: path`), or '' when secret/absent. */
-export function renderDiff(change: Change): string {
+export function renderDiff(change: ReportedChange): string {
   const d = change.diff;
   if (!d || d.secret) return '';
   if (d.before === d.after) return '';

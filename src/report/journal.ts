@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, RunEvent } from '../events';
 import { maskLiterals, redactValue } from './redact';
+import type { SecretValues } from '../secrets/secret-values';
 
 export interface JournalOptions {
   /** Literal secrets to mask (become password ...). */
-  secrets?: string[];
+  secrets?: SecretValues | readonly string[];
 }
 
 export class Journal implements Reporter {

@@ -17,8 +17,9 @@ import {
   resultJson,
 } from './ansible-format';
 import { maskLiterals, redactValue } from './redact';
+import { describeStep } from '../plan/steps';
 import type { ReporterOptions } from './types';
-import { pyJsonDumps } from '../template/py-json';
+import { pyJsonDumps } from '../py-json';
 
 type TaskResult = Extract<RunEvent, { kind: 'task-result' }>;
 
@@ -193,14 +194,7 @@ export class PlainReporter implements Reporter {
     for (const ch of e.changes ?? []) {
       this.print(`    ~ ${ch.describe}`);
       if (this.o.verbosity >= 2) {
-        for (const cmd of ch.commands ?? []) {
-          if (cmd.kind === 'exec') this.print(`      $ ${cmd.display}`);
-          else if (cmd.kind === 'upload')
-            this.print(
-              `      upload ${cmd.dest}${cmd.mode !== undefined ? ` (mode ${cmd.mode.toString(8)})` : ''}`,
-            );
-          else this.print(`      fetch ${cmd.src}`);
-        }
+        for (const step of ch.steps ?? []) this.print(`      ${describeStep(step)}`);
       }
       if (this.o.diff) {
         const d = renderDiff(ch);

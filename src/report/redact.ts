@@ -1,11 +1,10 @@
 /** Last line of defence before text leaves the process: mask literal secrets and secret-named fields. */
-import { sanitize } from '../runner/sanitize';
+import { sanitize } from '../secrets/sanitize';
+import { maskSecrets, type SecretValues } from '../secrets/secret-values';
 
-export function maskLiterals(text: string, secrets: readonly string[] | undefined): string {
-  if (!secrets?.length) return text;
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join('***');
-  return out;
+/** Mask secret values in text: the run's live SecretValues (grows as the run learns secrets) or a fixed list. */
+export function maskLiterals(text: string, secrets: SecretValues | readonly string[] | undefined): string {
+  return maskSecrets(text, secrets);
 }
 
 /** An event or any value, safe to serialize: Secret → ***, secret-named keys masked, buffers summarized. */

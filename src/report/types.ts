@@ -1,4 +1,6 @@
 /** Options every reporter takes. */
+import type { SecretValues } from '../secrets/secret-values';
+
 export interface TextSink {
   write(chunk: string): unknown;
 }
@@ -14,7 +16,7 @@ export interface ReporterOptions {
   err: TextSink;
   color: boolean;
   /** Literal values to mask as `***` wherever they appear (become password, vault values ...). */
-  secrets?: string[];
+  secrets?: SecretValues | readonly string[];
   /** pretty only: is `out` a terminal? Default: `process.stdout.isTTY`. */
   isTTY?: boolean;
 }

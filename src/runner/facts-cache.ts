@@ -16,6 +16,11 @@ export class FactsCache {
     return p;
   }
 
+  /** Cache a value known without asking (a file just written): the next `get` does not run the fact. */
+  set<T>(fact: Fact<T>, value: T): void {
+    this.entries.set(fact.key, Promise.resolve(value));
+  }
+
   /** Drop every cached fact whose key starts with `prefix` (all of them without a prefix). */
   invalidate(prefix?: string): void {
     if (prefix === undefined) return this.entries.clear();

@@ -13,6 +13,7 @@ import { walkHost } from './play-walker';
 import type { RunnerOptions, RunSummary } from './types';
 import { groupsMap, makeHostvars, renderHostPattern, type PlayScope } from './variables';
 import { planWaves } from './wave-planner';
+import { trackSecretVars } from './secret-tracking';
 
 export { defaultRunnerOptions } from './options';
 export type { RunnerOptions, RunSummary, Clock, TemplarLike, ModuleLookup, RunnerLoader } from './types';
@@ -84,7 +85,9 @@ export async function runPlaybook(
     if (local) await local.then((t) => t.close()).catch(() => {});
   }
   const counts: Record<string, HostCounts> = {};
-  for (const [name, h] of hosts) counts[name] = { ...h.counts };
+  // as in ansible-playbook, a host no task ever reached (a later batch after a stop) is not in the recap
+  for (const [name, h] of hosts)
+    if (h.unreachable || Object.values(h.counts).some((n) => n > 0)) counts[name] = { ...h.counts };
   emit({ kind: 'recap', time: now(), hosts: counts, durationMs: now() - started });
   const failedHosts = [...hosts.values()].filter((h) => h.counts.failed > 0).map((h) => h.name);
   const unreachableHosts = [...hosts.values()]
@@ -185,6 +188,8 @@ function makeWave(
     hosts: shared.hosts,
     playVars: play.vars,
     varsFilesVars,
+    roleDefaults: play.roleDefaults,
+    roleVars: play.roleVars,
     extraVars: shared.opts.extraVars,
     magic: {},
     templar: shared.templar,
@@ -286,7 +291,9 @@ async function loadVarsFiles(shared: RunShared, play: Play, vars: Vars): Promise
         hint: 'vars_files are rendered with the play vars and -e extra vars only',
       });
     }
-    Object.assign(out, await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc));
+    const loaded = await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc);
+    trackSecretVars(shared.opts.secrets, loaded);
+    Object.assign(out, loaded);
   }
   return out;
 }

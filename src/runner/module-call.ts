@@ -1,6 +1,11 @@
-/** One module invocation on one host: probe → plan → (check: stop) → apply, errors mapped to a status. */
+/**
+ * One module invocation on one host: probe → plan → (check: report the steps, run only `observe`) → the
+ * applier runs exactly the planned steps → the result; errors mapped to a status.
+ */
 import { CommandError, ConnectError, ModuleError, RemediateError, TemplateError } from '../errors';
-import type { Change, ModuleContext, ModuleDefinition } from '../modules/types';
+import type { Fused, ModuleDefinition, Plan } from '../modules/types';
+import { planSteps, type Change, type ExecOutput, type ExecStep } from '../plan/steps';
+import { applySteps, assembleResult, type ApplierContext } from './applier';
 
 export type CallStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
 
@@ -19,29 +24,56 @@ export async function callModule(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   def: ModuleDefinition<any, any, any>,
   args: unknown,
-  ctx: ModuleContext,
+  ctx: ApplierContext,
   check: boolean,
 ): Promise<CallOutcome> {
   try {
-    const facts = await def.probe(ctx, args);
-    const plan = await def.plan(args, facts, ctx);
-    const changes = plan.changes ?? [];
-    const planned = { ...(plan.result ?? {}) };
-    // a module may decline to act (debug below its verbosity): reported skipped, with its reason
-    if (changes.length === 0 && typeof planned['skipped_reason'] === 'string') {
-      return { status: 'skipped', result: planned, changes: [], msg: planned['skipped_reason'] as string };
-    }
-    if (check) {
-      if (plan.unknownInCheck)
-        return { status: 'skipped', result: planned, changes: [], msg: CHECK_MODE_UNKNOWN_MSG };
-      return { status: changes.length ? 'changed' : 'ok', result: planned, changes };
-    }
-    if (changes.length === 0) return { status: 'ok', result: planned, changes };
-    const applied = await def.apply(ctx, args, plan, facts);
-    return { status: 'changed', result: { ...planned, ...applied }, changes };
+    const { plan: _plan, ...outcome } = await runModuleCall(def, args, ctx, check);
+    return outcome;
   } catch (e) {
     return errorOutcome(e);
   }
+}
+
+/** callModule's pipeline, throwing what fails, with the plan it ran (for tests and tools). */
+export async function runModuleCall(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  def: ModuleDefinition<any, any, any>,
+  args: unknown,
+  ctx: ApplierContext,
+  check: boolean,
+): Promise<CallOutcome & { plan: Plan }> {
+  const fused = check || noFusion(ctx) ? undefined : def.fused?.(args, ctx);
+  if (fused) return runFused(def, args, ctx, fused);
+  const facts = await def.probe(ctx, args);
+  const plan: Plan = await def.plan(args, facts, ctx);
+  const changes = plan.changes ?? [];
+  const observe = plan.observe ?? [];
+  const planned = { ...(plan.result ?? {}) };
+  // a module may decline to act (debug below its verbosity): reported skipped, with its reason
+  if (changes.length === 0 && typeof planned['skipped_reason'] === 'string') {
+    return {
+      status: 'skipped',
+      result: planned,
+      changes: [],
+      msg: planned['skipped_reason'] as string,
+      plan,
+    };
+  }
+  const status = changes.length ? 'changed' : 'ok';
+  if (check && plan.unknownInCheck)
+    return { status: 'skipped', result: planned, changes: [], msg: CHECK_MODE_UNKNOWN_MSG, plan };
+  const all = [...(plan.prelude ?? []), ...planSteps(changes)];
+  const steps = check ? [] : all;
+  if (steps.length === 0 && observe.length === 0) return { status, result: planned, changes, plan };
+  let outputs = await applySteps(ctx, def, plan, args, steps, { check });
+  // observe steps keep their keys whether the changes' steps ran or not
+  if (observe.length)
+    outputs = await applySteps(ctx, def, plan, args, observe, { check, outputs, offset: all.length });
+  const result = assembleResult(def, plan, args, outputs);
+  // warnings a module's result declares (Ansible's `warnings`) are shown as warnings
+  if (Array.isArray(result['warnings'])) for (const w of result['warnings']) ctx.warn(String(w));
+  return { status, result, changes, plan };
 }
 
 /** Map a thrown error to a failed (or unreachable) outcome. Aborts are re-thrown. */
@@ -70,4 +102,37 @@ export function errorOutcome(e: unknown): CallOutcome {
   }
   const msg = `module failure: ${e instanceof Error ? e.message : String(e)}`;
   return { status: 'failed', result: { msg }, changes: [], msg };
+}
+
+/** A context may ask for the two-step path everywhere (tests compare both paths). */
+function noFusion(ctx: ApplierContext): boolean {
+  return ctx.noFusion === true;
+}
+
+/** The fused path: one exec, then the same plan, status and result as the two-step path. */
+async function runFused(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  def: ModuleDefinition<any, any, any>,
+  args: unknown,
+  ctx: ApplierContext,
+  fused: Fused<unknown>,
+): Promise<CallOutcome & { plan: Plan }> {
+  const step: ExecStep = {
+    kind: 'exec',
+    id: 'fused',
+    cmd: fused.cmd,
+    stdin: fused.stdin,
+    cwd: fused.cwd,
+    timeoutMs: fused.timeoutMs,
+    ok: 'any',
+    ...(fused.invalidates ? { invalidates: fused.invalidates } : {}),
+  };
+  const out = (await applySteps(ctx, def, { changes: [] }, args, [step]))['fused'] as ExecOutput;
+  const { facts, outputs } = fused.split(out);
+  const plan: Plan = await def.plan(args, facts, ctx);
+  const changes = plan.changes ?? [];
+  const status = changes.length ? 'changed' : 'ok';
+  const ran = planSteps(changes).length > 0;
+  const result = ran ? assembleResult(def, plan, args, outputs) : { ...(plan.result ?? {}) };
+  return { status, result, changes, plan };
 }

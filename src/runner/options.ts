@@ -1,7 +1,9 @@
 /** Runner defaults in one place: real clock, forks 50, the real transport factory, no-op emit. */
+import { abortError, onAbort } from '../abort';
 import { loadTaskFile, loadVarsFile } from '../playbook/index';
 import { findModule } from '../modules/index';
 import { Templar } from '../template/index';
+import { SecretValues } from '../secrets/secret-values';
 import { createTransportFactory } from '../transport/index';
 import type { Clock, RunnerLoader, RunnerOptions } from './types';
 
@@ -11,27 +13,24 @@ export const realClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError());
-      const onAbort = () => {
+      // one listener on the run's signal for every sleeping host (src/abort.ts), removed when the sleep ends
+      const unsubscribe = onAbort(signal, () => {
         clearTimeout(timer);
         reject(abortError());
-      };
+      });
       const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve();
       }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
 
-export function abortError(): Error {
-  const e = new Error('interrupted');
-  e.name = 'AbortError';
-  return e;
-}
+export { abortError };
 
 export const defaultLoader: RunnerLoader = { loadTaskFile, loadVarsFile };
 
 export function defaultRunnerOptions(partial: Partial<RunnerOptions> = {}): RunnerOptions {
+  const secrets = partial.secrets ?? new SecretValues();
   return {
     transportFactory: partial.transportFactory ?? createTransportFactory(),
     clock: realClock,
@@ -46,7 +45,8 @@ export function defaultRunnerOptions(partial: Partial<RunnerOptions> = {}): Runn
     verbosity: 0,
     detailedExitCode: false,
     modules: findModule,
-    templar: new Templar(),
+    secrets,
+    templar: new Templar({ secrets }),
     loader: defaultLoader,
     ...stripUndefined(partial),
   };

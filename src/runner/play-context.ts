@@ -1,7 +1,7 @@
 /** Shared state of one play wave and one host within it, used by the walker and the task executor. */
 import type { RunEvent, TaskStatus } from '../events';
 import type { Inventory, Vars } from '../inventory/types';
-import type { Play, Playbook, TaskCommon } from '../playbook/types';
+import type { Play, Playbook } from '../playbook/types';
 import type { Transport } from '../transport/types';
 import type { Semaphore, StepInfo } from './concurrency';
 import type { HostState } from './host-state';
@@ -64,45 +64,6 @@ export interface SharedOutcome {
   facts?: Vars;
 }
 
-/** Task keywords that blocks and includes pass down to the tasks inside them. */
-export type InheritedKeywords = Pick<
-  TaskCommon,
-  | 'become'
-  | 'becomeUser'
-  | 'becomeMethod'
-  | 'environment'
-  | 'noLog'
-  | 'ignoreErrors'
-  | 'ignoreUnreachable'
-  | 'checkMode'
-  | 'delegateTo'
-  | 'runOnce'
-  | 'anyErrorsFatal'
->;
-
-const INHERITED: (keyof InheritedKeywords)[] = [
-  'become',
-  'becomeUser',
-  'becomeMethod',
-  'environment',
-  'noLog',
-  'ignoreErrors',
-  'ignoreUnreachable',
-  'checkMode',
-  'delegateTo',
-  'runOnce',
-  'anyErrorsFatal',
-];
-
-/** Merge the keywords a node sets over the ones it inherits (environment dicts merge key by key). */
-export function inheritKeywords(parent: InheritedKeywords, node: TaskCommon): InheritedKeywords {
-  const out: InheritedKeywords = { ...parent };
-  for (const k of INHERITED) {
-    const v = node[k];
-    if (v === undefined) continue;
-    if (k === 'environment' && typeof v === 'object' && typeof parent.environment === 'object') {
-      out.environment = { ...parent.environment, ...(v as Vars) };
-    } else (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
-}
+/** Task keywords that the play, blocks and includes pass down (one table: playbook/schema.ts). */
+export { inheritKeywords } from '../playbook/inherited';
+export type { InheritedKeywords } from '../playbook/types';

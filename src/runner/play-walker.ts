@@ -8,16 +8,16 @@ import type { Vars } from '../inventory/types';
 import type { IncludeTask, ModuleTask, Task, BlockTask } from '../playbook/types';
 import { Templar } from '../template/index';
 import type { StepInfo } from './concurrency';
-import { GATHER_SCRIPT, factVars, parseGatheredFacts } from './gather-facts';
+import { gatherFacts } from './gather-step';
 import { errorOutcome } from './module-call';
 import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
 import { shouldRunTags } from './tags';
-import { executeTask, resolveBecome } from './task-executor';
-import { taskVars, type TaskScope, rootScope } from './variables';
+import { executeTask } from './task-executor';
+import { countRescued, reportTaskResult } from './task-report';
+import { loopItems } from './task-loop';
+import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
 
 type WalkEnd = 'ok' | 'failed' | 'end';
-
-const GATHER_KEY = { gather: true };
 
 export async function walkHost(wave: WaveRun, hr: HostRun): Promise<WalkEnd> {
   const play = wave.play;
@@ -53,7 +53,7 @@ async function runTasks(wave: WaveRun, hr: HostRun, tasks: Task[], scope: TaskSc
 }
 
 function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}): TaskScope {
-  return {
+  const inner: TaskScope = {
     blockVars: scope.blockVars,
     includeVars: scope.includeVars,
     includeLoopVars: scope.includeLoopVars,
@@ -61,8 +61,12 @@ function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}
     when: scope.when,
     rescuable: scope.rescuable,
     inherited: inheritKeywords(scope.inherited, node),
+    roleDefaults: scope.roleDefaults,
+    roleParams: scope.roleParams,
+    role: scope.role,
     ...extra,
   };
+  return node.role ? enterRole(inner, node.role) : inner;
 }
 
 async function runBlock(wave: WaveRun, hr: HostRun, block: BlockTask, scope: TaskScope): Promise<WalkEnd> {
@@ -73,7 +77,7 @@ async function runBlock(wave: WaveRun, hr: HostRun, block: BlockTask, scope: Tas
   const body = block.rescue.length ? { ...base, rescuable: base.rescuable + 1 } : base;
   let r = await runTasks(wave, hr, block.block, body);
   if (r === 'failed' && block.rescue.length && !wave.stopped) {
-    hr.state.counts.rescued++;
+    countRescued(hr);
     if (hr.lastFailure) {
       hr.state.dynamicVars['ansible_failed_task'] = hr.lastFailure.task;
       hr.state.dynamicVars['ansible_failed_result'] = hr.lastFailure.result;
@@ -95,23 +99,25 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
   const name = `include_tasks: ${inc.file}`;
   const loc = formatLoc(inc.loc);
   const report = (status: 'failed' | 'skipped', msg: string, result?: Record<string, unknown>): void =>
-    shared.emit({
-      kind: 'task-result',
-      time: shared.now(),
-      host: hr.state.name,
-      task: name,
-      loc,
-      module: 'include_tasks',
-      status,
-      durationMs: 0,
-      msg,
-      ...(result ? { result } : {}),
-      check: shared.opts.check,
-    });
+    reportTaskResult(
+      shared,
+      hr,
+      {
+        task: name,
+        loc,
+        module: 'include_tasks',
+        status,
+        startedAt: shared.now(),
+        durationMs: 0,
+        msg,
+        ...(result ? { result } : {}),
+        check: shared.opts.check,
+      },
+      { rescuable: scope.rescuable },
+    );
   const fail = (msg: string): WalkEnd => {
     const result = { failed: true, changed: false, msg };
     hr.lastFailure = { task: { name, action: 'include_tasks', loc }, result };
-    if (scope.rescuable === 0) hr.state.counts.failed++;
     report('failed', msg, result);
     if (scope.rescuable === 0)
       wave.hostFailed(hr.state.name, scope.inherited.anyErrorsFatal ?? wave.play.anyErrorsFatal);
@@ -121,13 +127,12 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
   try {
     for (const c of [...scope.when, ...(inc.when ?? [])]) {
       if (!shared.templar.condition(c, vars)) {
-        hr.state.counts.skipped++;
         report('skipped', `Conditional result was False: ${String(c)}`);
         return 'ok';
       }
     }
     if (inc.loop !== undefined) {
-      const l = shared.templar.render(inc.loop, vars);
+      const l = loopItems(shared.templar, inc, vars);
       if (!Array.isArray(l)) return fail(`loop must be a list (${loc})`);
       items = l;
     }
@@ -155,6 +160,8 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       level: 1,
       msg: `included: ${file} for ${hr.state.name}`,
     });
+    // ansible-playbook counts each included file (per host, per loop item) as an ok task
+    if (!inc.role) hr.state.counts.ok++;
     const inner = childScope(scope, inc, {
       tags,
       includeVars: [...scope.includeVars, { ...(inc.vars ?? {}), ...loopVars }],
@@ -325,76 +332,11 @@ async function flushHandlers(wave: WaveRun, hr: HostRun, scope: TaskScope): Prom
     }
     if (h.name !== undefined) ran.add(h.name);
     for (const t of h.listen ?? []) ran.add(t);
-    const r = await runModuleStep(wave, hr, h, hscope, true);
+    const r = await runModuleStep(wave, hr, h, h.role ? enterRole(hscope, h.role) : hscope, true);
     if (r !== 'ok') result = r;
   }
   for (const n of ran) hs.notified.delete(n);
   return result;
-}
-
-async function gatherFacts(wave: WaveRun, hr: HostRun, scope: TaskScope): Promise<WalkEnd> {
-  const { shared } = wave;
-  const name = 'Gathering Facts';
-  const loc = formatLoc(wave.play.loc);
-  await wave.sync(hr.state.name, { key: GATHER_KEY, name, loc });
-  if (wave.stopped || shared.signal.aborted) return 'end';
-  const started = shared.now();
-  const vars = taskVars(wave.scope, hr.state, scope, undefined);
-  const res = await shared.forks.with(async () => {
-    try {
-      const t = await hr.state.connection(shared.opts.transportFactory, vars);
-      const become = resolveBecome(scope.inherited, vars, shared.opts.becomePassword, shared.templar);
-      const r = await t.exec(
-        GATHER_SCRIPT,
-        become ? { become, signal: shared.signal } : { signal: shared.signal },
-      );
-      if (r.code !== 0 && !r.stdout.includes('@@hostname'))
-        throw new Error(`fact gathering failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
-      return { ok: true as const, facts: parseGatheredFacts(r.stdout) };
-    } catch (e) {
-      return { ok: false as const, outcome: errorOutcome(e) };
-    }
-  });
-  const base = {
-    kind: 'task-result' as const,
-    host: hr.state.name,
-    task: name,
-    loc,
-    module: 'gather_facts',
-    check: shared.opts.check,
-  };
-  if (res.ok) {
-    Object.assign(hr.state.facts, factVars(res.facts));
-    hr.state.counts.ok++;
-    shared.emit({
-      ...base,
-      time: shared.now(),
-      status: 'ok',
-      durationMs: shared.now() - started,
-      result: { changed: false },
-    });
-    return 'ok';
-  }
-  const o = res.outcome;
-  shared.emit({
-    ...base,
-    time: shared.now(),
-    status: o.status === 'unreachable' ? 'unreachable' : 'failed',
-    durationMs: shared.now() - started,
-    msg: o.msg,
-    result: { msg: o.msg },
-  });
-  hr.lastFailure = { task: { name, action: 'gather_facts', loc }, result: { msg: o.msg } };
-  if (o.status === 'unreachable') {
-    hr.state.counts.unreachable++;
-    hr.state.unreachable = true;
-    hr.ended = true;
-    wave.hostFailed(hr.state.name, false);
-    return 'end';
-  }
-  hr.state.counts.failed++;
-  wave.hostFailed(hr.state.name, wave.play.anyErrorsFatal);
-  return 'failed';
 }
 
 function union(a: string[], b: string[]): string[] {

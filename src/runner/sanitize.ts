@@ -1,29 +1,10 @@
 /** Make a registered result safe to put in an event: secrets masked, buffers summarized, no_log censored. */
-import { isSecret } from '../command';
+import { sanitize } from '../secrets/sanitize';
+
+export { isSecretVarName } from '../secrets/secret-names';
+export { sanitize };
 
 export const NO_LOG_MSG = 'the output has been hidden due to no_log';
-
-/** Variable names whose values never leave the runner. */
-const SECRET_VAR = /(^|_)(password|pass|passwd|passphrase|secret|private_key|token)$/i;
-
-/** Is this a variable name whose value must never be shown (`ansible_password`, `db_token`, ...)? */
-export function isSecretVarName(name: string): boolean {
-  return SECRET_VAR.test(name);
-}
-
-export function sanitize(value: unknown, depth = 0): unknown {
-  if (isSecret(value)) return '***';
-  if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
-  if (depth > 20) return '[too deep]';
-  if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
-  if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (isSecretVarName(k) && v !== undefined && v !== null && v !== '') out[k] = '***';
-    else out[k] = sanitize(v, depth + 1);
-  }
-  return out;
-}
 
 export function sanitizeResult(result: Record<string, unknown>, noLog: boolean): Record<string, unknown> {
   if (noLog) {

@@ -1,21 +1,26 @@
-/** One ModuleContext per (host, task) on top of a Transport: become, environment, facts cache, logging. */
+/**
+ * One task context per (host, task) on top of a Transport: become, environment, facts cache, logging.
+ * Modules see it as a ModuleContext (read-only); the applier also uses its put/get and clock.
+ */
 import type { ExecCommand } from '../command';
 import { CommandError } from '../errors';
 import type { RunEvent } from '../events';
 import type { Fact } from '../facts/types';
 import type { Vars } from '../inventory/types';
-import type { ModuleContext } from '../modules/types';
+import type { CtxExecOptions } from '../modules/types';
 import type { BecomeOptions, ExecOptions, Transport } from '../transport/types';
+import type { ApplierContext } from './applier';
 import type { FactsCache } from './facts-cache';
-import type { TemplarLike } from './types';
+import type { Clock, TemplarLike } from './types';
 
 export interface TaskContextInit {
   host: string;
   vars: Vars;
-  check: boolean;
   diff: boolean;
   noLog: boolean;
   playbookDir: string;
+  /** The directory of the role the task belongs to (its files/ and templates/ are searched first). */
+  roleDir?: string;
   become?: BecomeOptions;
   env?: Record<string, string>;
   /** Opens (once) and returns the transport this task talks to. */
@@ -24,15 +29,19 @@ export interface TaskContextInit {
   templar: TemplarLike;
   emit: (e: RunEvent) => void;
   now: () => number;
+  /** The runner's clock, for the applier's waits. */
+  clock?: Clock;
+  /** Two-step path only (no fused probe-and-apply execs). */
+  noFusion?: boolean;
   verbosity: number;
   signal: AbortSignal;
 }
 
-type CtxExecOptions = Omit<ExecOptions, 'become'> & { become?: boolean };
+export type TaskContext = ApplierContext;
 
-export function createTaskContext(init: TaskContextInit): ModuleContext {
+export function createTaskContext(init: TaskContextInit): TaskContext {
   const execOpts = (opts: CtxExecOptions = {}): ExecOptions => {
-    const { become, ...rest } = opts;
+    const { become, traced: _traced, ...rest } = opts;
     const out: ExecOptions = { ...rest };
     if (init.env && Object.keys(init.env).length) out.env = { ...init.env, ...(rest.env ?? {}) };
     const useBecome = become ?? true;
@@ -46,18 +55,20 @@ export function createTaskContext(init: TaskContextInit): ModuleContext {
     }
     return out;
   };
-  const ctx: ModuleContext = {
+  const ctx: TaskContext = {
     host: init.host,
     vars: init.vars,
-    check: init.check,
+    clock: init.clock,
+    noFusion: init.noFusion,
     diff: init.diff,
     noLog: init.noLog,
     playbookDir: init.playbookDir,
+    ...(init.roleDir ? { roleDir: init.roleDir } : {}),
     become: init.become,
     signal: init.signal,
     async exec(cmd: ExecCommand, opts?: CtxExecOptions) {
       const t = await init.transport();
-      if (!init.noLog) ctx.log(`exec: ${cmd.display}`, 2);
+      if (!init.noLog && !opts?.traced) ctx.log(`exec: ${cmd.display}`, 2);
       return t.exec(cmd, execOpts(opts));
     },
     async run(cmd: ExecCommand, opts?: CtxExecOptions) {
@@ -90,6 +101,9 @@ export function createTaskContext(init: TaskContextInit): ModuleContext {
     },
     invalidateFacts(keyPrefix?: string) {
       init.facts.invalidate(keyPrefix);
+    },
+    knowFact(f, value) {
+      init.facts.set(f, value);
     },
     evaluate(expr: string, extra?: Vars) {
       return init.templar.evaluate(expr, extra ? Object.assign({}, init.vars, extra) : init.vars);

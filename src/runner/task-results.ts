@@ -1,7 +1,7 @@
 /** Shaping task results: module outcomes to registered results, loop aggregates, conditions, labels. */
 import type { TaskStatus } from '../events';
 import type { Vars } from '../inventory/types';
-import type { Change } from '../modules/types';
+import type { Change } from '../plan/steps';
 import type { Condition, ModuleTask } from '../playbook/types';
 import { errorOutcome, type CallOutcome } from './module-call';
 import type { TemplarLike } from './types';
@@ -153,18 +153,4 @@ export function truthy(v: boolean | string | undefined, templar: TemplarLike, va
   } catch {
     return true;
   }
-}
-
-/** What of a change may go into an event: secret diffs emptied, upload contents summarized. */
-export function stripCommands(c: Change): Change {
-  const out: Change = { describe: c.describe };
-  if (c.diff) out.diff = c.diff.secret ? { ...c.diff, before: '', after: '' } : c.diff;
-  if (c.commands) {
-    out.commands = c.commands.map((cmd) =>
-      cmd.kind === 'upload'
-        ? { ...cmd, content: Buffer.from(cmd.secret ? '***' : `<${cmd.content.length} bytes>`) }
-        : cmd,
-    );
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../events';
+import type { SecretValues } from '../secrets/secret-values';
 import type { Vars } from '../inventory/types';
 import type { BecomeOptions, TransportFactory } from '../transport/types';
 
@@ -36,6 +37,11 @@ export interface RunnerOptions {
   templar?: TemplarLike;
   /** Loader seam for include_tasks / vars_files. Default: src/playbook. */
   loader?: RunnerLoader;
+  /**
+   * The run's secret values: the runner adds what it learns is secret (no_log output, secret-named
+   * registers, facts and vars_files variables); reporters given the same set mask them.
+   */
+  secrets?: SecretValues;
 }
 
 export interface RunSummary {
@@ -54,6 +60,8 @@ export interface TemplarLike {
   renderString(template: string, vars: Vars): string;
   evaluate(expr: string, vars: Vars): unknown;
   condition(c: import('../playbook/types').Condition, vars: Vars): boolean;
+  /** A lookup plugin's items (`with_<lookup>` loops); absent in templars without lookups. */
+  lookup?(name: string, terms: unknown[], vars: Vars): unknown[];
 }
 
 /** Looks a module up by name (short, FQCN or alias). Default: `findModule` from src/modules. */

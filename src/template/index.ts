@@ -6,16 +6,18 @@
 import * as nunjucks from 'nunjucks';
 import { TemplateError } from '../errors';
 import type { Vars } from '../inventory/types';
-import type { Condition } from '../playbook/types';
 import { balanceBraces } from './brace-balance';
 import { registerFilters } from './filters';
 import { OperandStack, pyAdd, pyCompareChain, pyMod, pyMul } from './operators';
 import { templateGet } from './python-methods';
-import { didYouMean } from '../playbook/suggest';
+import { didYouMean } from '../suggest';
 import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-transform';
 import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
-import { pyStr, toBool, truthy } from './values';
+import { LOOKUP_NAMES, lookupResult, runLookup } from './lookups';
+import { pyStr, splitKwargs, toBool, truthy } from './values';
+import type { SecretValues } from '../secrets/secret-values';
+import { trackSecretFilters, trackSecretVar } from './secret-tracking';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const njCompiler = require('nunjucks/src/compiler') as {
@@ -52,6 +54,11 @@ interface Compiled {
 export interface TemplarOptions {
   /** Compiled templates kept (LRU). Default 2000. */
   cacheSize?: number;
+  /**
+   * The run's secret values. The templar adds the values of secret-named variables it reads, and what the
+   * filters that only re-encode text (`b64encode`, `upper`, `to_json` ...) make of a secret.
+   */
+  secrets?: SecretValues;
 }
 
 const UNDEFINED_HINT = 'define it (vars, inventory, -e) or use `| default(...)` / `is defined`';
@@ -77,12 +84,17 @@ function cleanMessage(err: unknown): string {
   return pos ? `${body} (line ${pos[1]}, col ${pos[2]})` : body;
 }
 
+/** A Jinja2 expression (bare, as in `when:`), or a literal boolean. */
+export type Condition = string | boolean;
+
 export class Templar {
   private readonly env: nunjucks.Environment;
   private readonly cache = new Map<string, Compiled>();
   private readonly cacheSize: number;
   /** Value captured by `__rm_capture` during the current native render. */
   private captured: unknown;
+  /** The variables of the render in progress (lookups read them: `vars`, `template`, role/playbook paths). */
+  private renderingVars: Vars | undefined;
   /** Left operands of `and`/`or` being decided. */
   private readonly operands = new OperandStack();
   /** Compilations done (for tests and benchmarks of the cache). */
@@ -97,10 +109,12 @@ export class Templar {
       // keeps the original error (our TemplateError) as `cause` of nunjucks' wrapper
       dev: true,
     });
+    const secrets = opts.secrets;
     this.env.addGlobal('__rm_var', (v: unknown, name: string) => {
       if (v === undefined) throw new TemplateError(`'${name}' is undefined`, name, { hint: UNDEFINED_HINT });
       const unresolved = unresolvedError(v);
       if (unresolved) throw unresolved;
+      if (secrets) trackSecretVar(secrets, name, v);
       return v;
     });
     this.env.addGlobal('__rm_soft', (v: unknown) => (unresolvedError(v) ? undefined : v));
@@ -170,12 +184,37 @@ export class Templar {
       delete out.__keywords;
       return out;
     });
-    this.env.addGlobal('lookup', (kind: string, ...args: unknown[]) => {
-      if (kind === 'env') return process.env[String(args[0])] ?? '';
-      throw new Error(`lookup('${kind}') is not supported (only 'env')`);
-    });
+    // lookup('file', 'a', 'b') joins strings with commas; query()/q() always return the list
+    const templar = this;
+    const lookupCall = (want: boolean, name: unknown, args: unknown[]) => {
+      const { pos, kw } = splitKwargs(args);
+      const vars = templar.renderingVars ?? {};
+      const wantList = want || toBool(kw.wantlist);
+      delete kw.wantlist;
+      const ran = templar.lookup(String(name), pos, vars, kw);
+      return wantList ? ran : lookupResult(ran);
+    };
+    this.env.addGlobal('lookup', (name: unknown, ...args: unknown[]) => lookupCall(false, name, args));
+    for (const q of ['query', 'q'])
+      this.env.addGlobal(q, (name: unknown, ...args: unknown[]) => lookupCall(true, name, args));
     registerFilters(this.env);
     registerTests(this.env);
+    if (secrets) trackSecretFilters(this.env, secrets);
+  }
+
+  /**
+   * Run a lookup plugin (src/template/lookups.ts) with the task's variables: what `query()` and every
+   * `with_<lookup>` loop use. Errors become TemplateErrors naming the lookup.
+   */
+  lookup(name: string, terms: unknown[], vars: Vars, kw: Record<string, unknown> = {}): unknown[] {
+    try {
+      return runLookup(name, terms, kw, { vars, render: (t, v) => this.renderString(t, v as Vars) });
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      throw new TemplateError((e as Error).message, undefined, {
+        hint: `lookups run on the controller; known: ${LOOKUP_NAMES.join(', ')}`,
+      });
+    }
   }
 
   private compile(src: string): Compiled {
@@ -251,8 +290,10 @@ export class Templar {
   private run(src: string, vars: Vars, native: boolean): unknown {
     const c = this.compile(src);
     const saved = this.captured;
+    const savedVars = this.renderingVars;
     const depth = this.operands.depth;
     this.captured = undefined;
+    this.renderingVars = vars;
     try {
       // The variables are read through a parent frame that *is* the vars object: nunjucks would copy every
       // variable into a fresh context on each render. Writes ({% set %}) stay in the child frame.
@@ -267,6 +308,7 @@ export class Templar {
       throw new TemplateError(`${cleanMessage(err)} in ${JSON.stringify(src)}`, undefined, { cause: err });
     } finally {
       this.captured = saved;
+      this.renderingVars = savedVars;
       this.operands.truncate(depth);
     }
   }

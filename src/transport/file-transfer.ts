@@ -16,6 +16,11 @@ export interface PutScriptOptions {
   mode?: number;
   owner?: string;
   group?: string;
+  /**
+   * Print the destination's `stat` line (`S mode uid gid size mtime inode user group type`, the format of
+   * the file facts) before the last line, so the caller knows the file without asking again.
+   */
+  statLine?: boolean;
 }
 
 /** `0o644` → `0644`. */
@@ -28,6 +33,7 @@ export function putScript(dest: string, digest: string, opts: PutScriptOptions =
   const mode = opts.mode === undefined ? '' : octalMode(opts.mode);
   const owner = opts.owner ?? '';
   const group = opts.group ?? '';
+  const st = opts.statLine ? raw(`stat -c 'S %a %u %g %s %Y %i %U %G %F' -- "$d" || exit 1; `) : raw('');
   // Unchanged when: the file exists, its hash matches, and (if asked) its mode/owner/group match.
   return sh`d=${dest}; want=${digest}; m=${mode}; o=${owner}; g=${group}
 same=
@@ -40,7 +46,7 @@ if [ -f "$d" ]; then
     if [ -n "$g" ] && [ "$(stat -c %G "$d")" != "$g" ] && [ "$(stat -c %g "$d")" != "$g" ]; then same=; fi
   fi
 fi
-if [ -n "$same" ]; then cat >/dev/null; echo unchanged; exit 0; fi
+if [ -n "$same" ]; then cat >/dev/null; ${st}echo unchanged; exit 0; fi
 dir=$(dirname "$d")
 t=$(mktemp "$dir/.remediate.XXXXXX") || exit 1
 trap 'rm -f "$t"' EXIT HUP INT TERM
@@ -55,5 +61,5 @@ if [ -n "$g" ]; then chgrp "$g" "$t" || exit 1; fi
 sync "$t" 2>/dev/null || sync
 mv -f "$t" "$d" || exit 1
 trap - EXIT HUP INT TERM
-echo changed`;
+${st}echo changed`;
 }

@@ -8,10 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp, constants as fsc } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { abortError } from '../abort';
 import { execCommand, sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import { BecomeDriver, prepareScript, wrapBecome } from './become';
 import { putScript, sha256 } from './file-transfer';
+import { OutputCapture, RunningCommand } from './running-command';
 import type {
   BecomeOptions,
   ExecOptions,
@@ -43,38 +45,6 @@ function trackGroup(pid: number): void {
       }
     }
   });
-}
-
-function abortError(): Error {
-  const e = new Error('interrupted');
-  e.name = 'AbortError';
-  return e;
-}
-
-/** Collects one output stream up to a byte cap. */
-class Capture {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  truncated = false;
-  constructor(private cap: number) {}
-  add(chunk: Buffer): void {
-    const room = this.cap - this.size;
-    if (room <= 0) {
-      if (chunk.length) this.truncated = true;
-      return;
-    }
-    if (chunk.length > room) {
-      this.chunks.push(chunk.subarray(0, room));
-      this.size += room;
-      this.truncated = true;
-      return;
-    }
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-  }
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
 }
 
 export interface LocalTransportOptions {
@@ -120,8 +90,7 @@ export class LocalTransport implements Transport {
     }
     const cap = opts.maxOutput ?? DEFAULT_MAX_OUTPUT;
     const started = performance.now();
-    const abortSignal = opts.signal;
-    if (abortSignal?.aborted) throw abortError();
+    if (opts.signal?.aborted) throw abortError();
     return new Promise<ExecResult>((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', script], {
         env,
@@ -130,10 +99,11 @@ export class LocalTransport implements Transport {
         detached: true,
       });
       if (child.pid) trackGroup(child.pid);
-      const out = new Capture(cap);
-      const err = new Capture(cap);
-      let timedOut = false;
-      let timer: NodeJS.Timeout | undefined;
+      const out = new OutputCapture(cap, opts.onStdout);
+      const err = new OutputCapture(cap, opts.onStderr);
+      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      let closed: () => void = () => {};
+      const ended = new Promise<void>((r) => (closed = r));
       const killGroup = (sig: NodeJS.Signals): void => {
         try {
           if (child.pid) process.kill(-child.pid, sig);
@@ -141,25 +111,6 @@ export class LocalTransport implements Transport {
           /* already gone */
         }
       };
-      // Ctrl-C: the command has its own process group (no terminal SIGINT reaches it), so stop it here.
-      let aborted = false;
-      const onAbort = (): void => {
-        aborted = true;
-        killGroup('SIGTERM');
-        setTimeout(() => killGroup('SIGKILL'), 500).unref();
-      };
-      abortSignal?.addEventListener('abort', onAbort, { once: true });
-      if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
-        timer = setTimeout(() => {
-          timedOut = true;
-          killGroup('SIGTERM');
-          setTimeout(() => killGroup('SIGKILL'), 500).unref();
-        }, opts.timeoutMs);
-      }
-      child.stdout.on('data', (b: Buffer) => {
-        out.add(b);
-        opts.onStdout?.(b.toString('utf8'));
-      });
       const driver = wrapped
         ? new BecomeDriver(wrapped, opts.become!.password, stdin, {
             write: (d) => child.stdin.write(d),
@@ -167,52 +118,61 @@ export class LocalTransport implements Transport {
             abort: () => killGroup('SIGKILL'),
           })
         : undefined;
+      const run = new RunningCommand(
+        { timeoutMs: opts.timeoutMs, signal: opts.signal },
+        {
+          // Timeout or Ctrl-C: the command has its own process group (no terminal SIGINT reaches it),
+          // so stop the group here, TERM then KILL, and report once it is gone.
+          stop: async () => {
+            killGroup('SIGTERM');
+            setTimeout(() => killGroup('SIGKILL'), 500).unref();
+            await ended;
+            return undefined;
+          },
+          settle: (end) => {
+            if (child.pid) liveGroups.delete(child.pid);
+            if (end.interrupted) return reject(abortError());
+            if (driver && !end.timedOut) {
+              try {
+                driver.finish();
+              } catch (e) {
+                return reject(e);
+              }
+            }
+            const r: ExecResult = {
+              stdout: out.text(),
+              stderr: err.text(),
+              code: exit?.code ?? null,
+              signal: exit?.signal ?? null,
+              durationMs: Math.round(performance.now() - started),
+            };
+            if (end.timedOut) r.timedOut = true;
+            if (out.truncated || err.truncated) r.truncated = true;
+            resolve(r);
+          },
+        },
+      );
+      const onEnd = (code: number | null, signal: NodeJS.Signals | null, extraErr = ''): void => {
+        if (exit) return;
+        exit = { code, signal };
+        if (extraErr) err.addText(extraErr);
+        closed();
+        run.exited();
+      };
+      child.stdout.on('data', (b: Buffer) => out.add(b));
       child.stderr.on('data', (b: Buffer) => {
-        if (driver) {
-          const mine = driver.filter(b.toString('utf8'));
-          if (!mine) return;
-          b = Buffer.from(mine);
-        }
-        err.add(b);
-        opts.onStderr?.(b.toString('utf8'));
+        if (!driver) return err.add(b);
+        const mine = driver.filter(b.toString('utf8'));
+        if (mine) err.addText(mine);
       });
       child.stdin.on('error', () => {
         /* the command did not read its stdin (EPIPE): not an error */
       });
+      child.on('error', (e) => onEnd(127, null, `remediate: cannot run /bin/sh: ${e.message}\n`));
+      child.on('close', (code, signal) => onEnd(code, signal));
+      run.start();
       // With become, the driver writes stdin once the escalation succeeded.
       if (!driver) child.stdin.end(stdin);
-      let settled = false;
-      const finish = (code: number | null, signal: NodeJS.Signals | null, extraErr = ''): void => {
-        if (settled) return;
-        settled = true;
-        if (child.pid) liveGroups.delete(child.pid);
-        if (timer) clearTimeout(timer);
-        abortSignal?.removeEventListener('abort', onAbort);
-        if (aborted) {
-          reject(abortError());
-          return;
-        }
-        if (driver && !timedOut) {
-          try {
-            driver.finish();
-          } catch (e) {
-            reject(e);
-            return;
-          }
-        }
-        const r: ExecResult = {
-          stdout: out.text(),
-          stderr: err.text() + extraErr,
-          code,
-          signal,
-          durationMs: Math.round(performance.now() - started),
-        };
-        if (timedOut) r.timedOut = true;
-        if (out.truncated || err.truncated) r.truncated = true;
-        resolve(r);
-      };
-      child.on('error', (e) => finish(127, null, `remediate: cannot run /bin/sh: ${e.message}\n`));
-      child.on('close', (code, signal) => finish(code, signal));
     });
   }
 

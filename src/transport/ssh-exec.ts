@@ -9,11 +9,13 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
+import { abortError } from '../abort';
 import { execCommand, quote, type ExecCommand } from '../command';
 import { ConnectError } from '../errors';
 import { BecomeDriver, prepareScript, wrapBecome } from './become';
 import type { Gate } from './ssh-pool';
 import { KILL_NOT_PERMITTED, killGroupScript, pgidPrelude, PgidLine } from './ssh-process-group';
+import { OutputCapture, RunningCommand, type CommandEnd } from './running-command';
 import type { ExecOptions, ExecResult } from './types';
 
 /** ExecResult with stdout as bytes (binary-safe for transfers). */
@@ -24,12 +26,7 @@ export class ChannelLostError extends ConnectError {}
 
 const DEFAULT_CAP = 16 * 1024 * 1024;
 
-/** What an exec interrupted by the run's abort rejects with (as the local transport does). */
-export function abortError(detail?: string): Error {
-  const e = new Error(detail ? `interrupted; ${detail}` : 'interrupted');
-  e.name = 'AbortError';
-  return e;
-}
+export { abortError } from '../abort';
 
 /** sshd refused a session channel (MaxSessions reached). */
 export function isSessionRefusal(err: Error): boolean {
@@ -161,238 +158,243 @@ export async function execOnChannel(
   const commandLine = `exec /bin/sh -c ${quote(script)}`;
   if (opts.signal?.aborted) throw abortError();
   const { channel, release } = await openChannel(host, client, sessions, commandLine, !!wrapped?.needsPty);
-  const cap = opts.maxOutput ?? DEFAULT_CAP;
   return new Promise<RawExecResult>((resolve, reject) => {
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let errText = '';
-    let truncated = false;
-    let code: number | null = null;
-    let signal: string | null = null;
-    let exited = false;
-    let timedOut = false;
-    let abortReason: string | undefined;
-    const outDec = new StringDecoder('utf8');
-    const errDec = new StringDecoder('utf8');
-    // The command's group id line: on stderr, or in the merged output of a pty (su with a password).
-    const pg = new PgidLine();
-    const ptyOut = !!wrapped?.needsPty;
-    const driver = wrapped
+    const target = { host, client, sessions, channel, release };
+    new ChannelCommand(target, opts, wrapped, display, started, { resolve, reject }).begin();
+  });
+}
+
+interface ChannelTarget {
+  host: string;
+  client: Client;
+  sessions: Gate;
+  channel: ClientChannel;
+  /** Frees the channel's session slot (idempotent). */
+  release: () => void;
+}
+
+/**
+ * One command on one open channel: the channel's events feed the output captures and the exit status;
+ * the RunningCommand state machine decides when it is over and how it was stopped.
+ */
+class ChannelCommand {
+  private readonly run: RunningCommand;
+  private readonly out: OutputCapture;
+  private readonly err: OutputCapture;
+  private readonly errDec = new StringDecoder('utf8');
+  /** The command's group id line: on stderr, or in the merged output of a pty (su with a password). */
+  private readonly pg = new PgidLine();
+  private readonly ptyOut: boolean;
+  private readonly driver: BecomeDriver | undefined;
+  /** The exit status sshd reported, once it did. */
+  private exit: { code: number | null; signal: string | null } | undefined;
+  /** The become driver gave up (wrong password, prompt timeout): why. */
+  private abortReason: string | undefined;
+  private channelClosed = false;
+  private clientGone = false;
+  private lostReason: string | undefined;
+  /** Waiting for the group id line during a stop. */
+  private onPgid: (() => void) | undefined;
+
+  constructor(
+    private readonly t: ChannelTarget,
+    private readonly opts: ExecOptions,
+    wrapped: ReturnType<typeof wrapBecome> | undefined,
+    private readonly display: string,
+    private readonly started: number,
+    private readonly done: { resolve: (r: RawExecResult) => void; reject: (e: unknown) => void },
+  ) {
+    const cap = opts.maxOutput ?? DEFAULT_CAP;
+    this.out = new OutputCapture(cap, opts.onStdout);
+    this.err = new OutputCapture(cap, opts.onStderr);
+    this.ptyOut = !!wrapped?.needsPty;
+    const { channel } = t;
+    this.driver = wrapped
       ? new BecomeDriver(wrapped, opts.become!.password, opts.stdin, {
           write: (d) => channel.write(d),
           end: () => channel.end(),
           abort: (reason) => {
-            abortReason = reason;
+            this.abortReason = reason;
             channel.signal('KILL');
             channel.close();
           },
         })
       : undefined;
-    const onErrText = (s: string) => {
-      if (!s) return;
-      if (errText.length + s.length > cap) {
-        truncated = true;
-        s = s.slice(0, Math.max(0, cap - errText.length));
-      }
-      errText += s;
-      opts.onStderr?.(s);
-    };
-    const onOutText = (buf: Buffer) => {
-      if (outBytes + buf.length > cap) {
-        truncated = true;
-        buf = buf.subarray(0, Math.max(0, cap - outBytes));
-      }
-      outBytes += buf.length;
-      out.push(buf);
-      if (opts.onStdout) opts.onStdout(outDec.write(buf));
-    };
-    const onPtyText = (s: string) => {
-      const rest = pg.filter(s);
-      if (rest) onOutText(Buffer.from(rest));
-      pgidSeen();
-    };
-    channel.on('data', (d: Buffer) => {
-      if (driver && ptyOut && !driver.succeeded) {
-        const rest = driver.filter(d.toString('utf8'));
-        if (rest) onPtyText(rest);
-        return;
-      }
-      if (ptyOut && pg.pgid === undefined) return onPtyText(d.toString('utf8'));
-      onOutText(d);
-    });
-    channel.stderr.on('data', (d: Buffer) => {
-      const s = errDec.write(d);
-      const t = driver ? driver.filter(s) : s;
-      if (ptyOut) return onErrText(t);
-      onErrText(pg.filter(t));
-      pgidSeen();
-    });
-    channel.on('exit', (c: number | null, sig?: string) => {
-      exited = true;
-      if (typeof c === 'number') code = c;
-      else {
-        code = null;
-        signal = sig ? `SIG${String(sig).replace(/^SIG/, '')}` : 'SIGKILL';
-      }
-    });
-    let settled = false;
-    let closed = false;
-    // A stop (timeout or abort) in progress: the result waits for it. `stopFailed`: why it could not.
-    let stopping: 'no' | 'running' | 'done' = 'no';
-    let stopFailed: string | undefined;
-    let onPgid: (() => void) | undefined;
-    const pgidSeen = () => {
-      if (pg.pgid !== undefined) onPgid?.();
-    };
-    const stopRemote = async (): Promise<string | undefined> => {
-      if (pg.pgid === undefined && !closed) {
-        // Just started (or still escalating): give its group id a moment to arrive.
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, PGID_WAIT_MS);
-          onPgid = () => {
-            clearTimeout(t);
-            r();
-          };
-        });
-        onPgid = undefined;
-      }
-      if (closed) return undefined;
-      if (pg.pgid === undefined) {
-        channel.signal('KILL');
-        channel.close();
-        return driver && !driver.succeeded ? undefined : 'it did not report its process group';
-      }
-      // Our slot may be the last one sshd grants (MaxSessions): the kill must be able to open its channel.
-      release();
-      return killGroup(host, client, sessions, pg.pgid, opts.become);
-    };
-    const stop = (): void => {
-      if (stopping !== 'no') return;
-      stopping = 'running';
-      if ((opts as InternalExecOptions).noStop) {
-        channel.signal('KILL');
-        channel.close();
-        stopping = 'done';
-        return finish();
-      }
-      void stopRemote().then((why) => {
-        stopFailed = why;
-        stopping = 'done';
-        if (!closed) {
-          // Killed, but something outside the group (a daemonized child) may hold the channel open.
-          channel.close();
-          setTimeout(release, 5000).unref();
-        }
-        finish();
-      });
-    };
-    const finish = (): void => {
-      if (settled || stopping === 'running') return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      client.removeListener('close', onClientGone);
-      client.removeListener('error', onClientError);
-      opts.signal?.removeEventListener('abort', onAbort);
-      const notStopped = stopFailed
-        ? `the remote command may still be running on the host (${stopFailed}): ${firstLine(display)}`
-        : undefined;
-      if (interrupted) return reject(abortError(notStopped));
-      if (timedOut && notStopped && clientGone) {
-        return reject(
-          new ChannelLostError(
-            host,
-            `timed out after ${opts.timeoutMs} ms and could not be stopped; ${notStopped}`,
-            {
-              hint: 'check the host for the leftover process before re-running',
-            },
-          ),
-        );
-      }
-      const durationMs = Date.now() - started;
-      if (driver && !driver.succeeded && !timedOut) {
-        try {
-          driver.finish();
-        } catch (e) {
-          (e as Error).message = `${host}: ${(e as Error).message}`;
-          return reject(e);
-        }
-      }
-      if (!exited && !timedOut && !abortReason) {
-        return reject(
-          new ChannelLostError(
-            host,
-            `connection lost while running: ${firstLine(display)} (${lostReason ? `${lostReason}; ` : ''}it may or may not have completed, and may still be running on the host)`,
-            {
-              hint: 'the task is failed and not retried because it may have changed something; check the host and re-run',
-            },
-          ),
-        );
-      }
-      if (!ptyOut) onErrText(pg.flush());
-      else if (pg.pgid === undefined) {
-        const held = pg.flush();
-        if (held) onOutText(Buffer.from(held));
-      }
-      // Timed out, the connection lives, but the kill did not work: say so where the task's output goes.
-      if (timedOut && notStopped)
-        onErrText(`${errText ? '\n' : ''}remediate: timed out and could not be stopped; ${notStopped}\n`);
-      resolve({
-        stdout: Buffer.concat(out),
-        stderr: errText + errDec.end(),
-        code: timedOut ? null : code,
-        signal: timedOut ? 'SIGKILL' : signal,
-        durationMs,
-        ...(timedOut ? { timedOut: true } : {}),
-        ...(truncated ? { truncated: true } : {}),
-      });
-    };
-    const timer =
-      opts.timeoutMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            stop();
-          }, opts.timeoutMs)
-        : undefined;
-    // Ctrl-C: the command's process group is killed from a second channel (OpenSSH ignores a client's
-    // signal requests, and closing the channel does not stop the command), then exec rejects.
-    let interrupted = false;
-    const onAbort = () => {
-      if (settled) return;
-      interrupted = true;
-      stop();
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    // Aborted while the channel was opening: the command may have started, stop it.
-    if (opts.signal?.aborted) queueMicrotask(onAbort);
-    let clientGone = false;
-    const onClientGone = () => {
-      clientGone = true;
-      channel.destroy();
-    };
-    client.once('close', onClientGone);
-    let lostReason: string | undefined;
-    const onClientError = (err: Error & { level?: string }) => {
-      lostReason = /keepalive/i.test(err.message)
-        ? 'the server stopped answering: no reply to keepalives (ServerAliveInterval × ServerAliveCountMax)'
-        : err.message;
-    };
-    client.on('error', onClientError);
+    this.run = new RunningCommand(
+      { timeoutMs: opts.timeoutMs, signal: opts.signal },
+      { stop: () => this.stop(), settle: (end) => this.settle(end) },
+    );
+  }
+
+  begin(): void {
+    const { channel, client } = this.t;
+    channel.on('data', (d: Buffer) => this.onData(d));
+    channel.stderr.on('data', (d: Buffer) => this.onStderr(d));
+    channel.on('exit', (c: number | null, sig?: string) => this.onExit(c, sig));
     // ssh2 passes the exit status to 'close' too; 'exit' alone can fire before our listener is attached
     // (the exec callback resolves a promise, a tick after the packets were parsed).
-    channel.on('close', (c?: number | null, sig?: string) => {
-      closed = true;
-      onPgid?.();
-      if (!exited && c !== undefined) {
-        exited = true;
-        code = typeof c === 'number' ? c : null;
-        if (c === null) signal = sig ? `SIG${String(sig).replace(/^SIG/, '')}` : 'SIGKILL';
-      }
-      release();
-      finish();
-    });
-    if (!driver) {
-      if (opts.stdin !== undefined && opts.stdin.length > 0) channel.write(opts.stdin);
+    channel.on('close', (c?: number | null, sig?: string) => this.onClose(c, sig));
+    client.once('close', this.onClientGone);
+    client.on('error', this.onClientError);
+    this.run.start();
+    if (!this.driver) {
+      if (this.opts.stdin !== undefined && this.opts.stdin.length > 0) channel.write(this.opts.stdin);
       channel.end();
     }
-  });
+  }
+
+  private onData(d: Buffer): void {
+    if (this.driver && this.ptyOut && !this.driver.succeeded) {
+      const rest = this.driver.filter(d.toString('utf8'));
+      if (rest) this.onPtyText(rest);
+      return;
+    }
+    if (this.ptyOut && this.pg.pgid === undefined) return this.onPtyText(d.toString('utf8'));
+    this.out.add(d);
+  }
+
+  private onPtyText(s: string): void {
+    const rest = this.pg.filter(s);
+    if (rest) this.out.addText(rest);
+    this.pgidSeen();
+  }
+
+  private onStderr(d: Buffer): void {
+    const s = this.errDec.write(d);
+    const t = this.driver ? this.driver.filter(s) : s;
+    if (this.ptyOut) return this.err.addText(t);
+    this.err.addText(this.pg.filter(t));
+    this.pgidSeen();
+  }
+
+  private pgidSeen(): void {
+    if (this.pg.pgid !== undefined) this.onPgid?.();
+  }
+
+  private onExit(c: number | null | undefined, sig?: string): void {
+    this.exit =
+      typeof c === 'number'
+        ? { code: c, signal: null }
+        : { code: null, signal: sig ? `SIG${String(sig).replace(/^SIG/, '')}` : 'SIGKILL' };
+  }
+
+  private onClose(c?: number | null, sig?: string): void {
+    this.channelClosed = true;
+    this.onPgid?.();
+    if (!this.exit && c !== undefined) this.onExit(c, sig);
+    this.t.release();
+    this.run.exited();
+  }
+
+  private readonly onClientGone = (): void => {
+    this.clientGone = true;
+    this.t.channel.destroy();
+  };
+
+  private readonly onClientError = (err: Error & { level?: string }): void => {
+    this.lostReason = /keepalive/i.test(err.message)
+      ? 'the server stopped answering: no reply to keepalives (ServerAliveInterval × ServerAliveCountMax)'
+      : err.message;
+  };
+
+  /**
+   * Timeout or Ctrl-C: the command's process group is killed from a second channel (OpenSSH ignores a
+   * client's signal requests, and closing the channel does not stop the command).
+   */
+  private async stop(): Promise<string | undefined> {
+    const { channel, release } = this.t;
+    if ((this.opts as InternalExecOptions).noStop) {
+      channel.signal('KILL');
+      channel.close();
+      return undefined;
+    }
+    const why = await this.stopRemote();
+    if (!this.channelClosed) {
+      // Killed, but something outside the group (a daemonized child) may hold the channel open.
+      channel.close();
+      setTimeout(release, 5000).unref();
+    }
+    return why;
+  }
+
+  private async stopRemote(): Promise<string | undefined> {
+    const { channel, host, client, sessions, release } = this.t;
+    if (this.pg.pgid === undefined && !this.channelClosed) {
+      // Just started (or still escalating): give its group id a moment to arrive.
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, PGID_WAIT_MS);
+        this.onPgid = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+      this.onPgid = undefined;
+    }
+    if (this.channelClosed) return undefined;
+    if (this.pg.pgid === undefined) {
+      channel.signal('KILL');
+      channel.close();
+      return this.driver && !this.driver.succeeded ? undefined : 'it did not report its process group';
+    }
+    // Our slot may be the last one sshd grants (MaxSessions): the kill must be able to open its channel.
+    release();
+    return killGroup(host, client, sessions, this.pg.pgid, this.opts.become);
+  }
+
+  private settle(end: CommandEnd): void {
+    const { host, client } = this.t;
+    const { resolve, reject } = this.done;
+    client.removeListener('close', this.onClientGone);
+    client.removeListener('error', this.onClientError);
+    const notStopped = end.stopFailed
+      ? `the remote command may still be running on the host (${end.stopFailed}): ${firstLine(this.display)}`
+      : undefined;
+    if (end.interrupted) return reject(abortError(notStopped));
+    if (end.timedOut && notStopped && this.clientGone) {
+      return reject(
+        new ChannelLostError(
+          host,
+          `timed out after ${this.opts.timeoutMs} ms and could not be stopped; ${notStopped}`,
+          { hint: 'check the host for the leftover process before re-running' },
+        ),
+      );
+    }
+    const durationMs = Date.now() - this.started;
+    if (this.driver && !this.driver.succeeded && !end.timedOut) {
+      try {
+        this.driver.finish();
+      } catch (e) {
+        (e as Error).message = `${host}: ${(e as Error).message}`;
+        return reject(e);
+      }
+    }
+    if (!this.exit && !end.timedOut && !this.abortReason) {
+      const lost = this.lostReason ? `${this.lostReason}; ` : '';
+      return reject(
+        new ChannelLostError(
+          host,
+          `connection lost while running: ${firstLine(this.display)} (${lost}it may or may not have completed, and may still be running on the host)`,
+          {
+            hint: 'the task is failed and not retried because it may have changed something; check the host and re-run',
+          },
+        ),
+      );
+    }
+    if (!this.ptyOut) this.err.addText(this.pg.flush());
+    else if (this.pg.pgid === undefined) this.out.addText(this.pg.flush());
+    // Timed out, the connection lives, but the kill did not work: say so where the task's output goes.
+    if (end.timedOut && notStopped) {
+      const sep = this.err.length ? '\n' : '';
+      this.err.addText(`${sep}remediate: timed out and could not be stopped; ${notStopped}\n`);
+    }
+    resolve({
+      stdout: this.out.bytes(),
+      stderr: this.err.text() + this.errDec.end(),
+      code: end.timedOut ? null : (this.exit?.code ?? null),
+      signal: end.timedOut ? 'SIGKILL' : (this.exit?.signal ?? null),
+      durationMs,
+      ...(end.timedOut ? { timedOut: true } : {}),
+      ...(this.out.truncated || this.err.truncated ? { truncated: true } : {}),
+    });
+  }
 }

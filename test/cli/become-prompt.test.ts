@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { passphrasePrompter } from '../../src/cli/become-prompt';
+import { askBecomePassword, passphrasePrompter } from '../../src/cli/become-prompt';
 import type { CliIo } from '../../src/cli/cli-io';
 
 function fakeIo(isTTY: boolean): { io: CliIo; stdin: PassThrough; err: () => string } {
@@ -39,6 +39,13 @@ test('one prompt per key file, concurrent askers share it; other files are asked
   assert.is((await b)!.reveal(), 'pass-b');
   assert.is(await ask('/k/a'), s1);
   assert.not.match(err(), /pass-a|pass-b/);
+});
+
+test('two prompts read two lines piped in one chunk (--ask-vault-pass then -K)', async () => {
+  const { io, stdin } = fakeIo(false);
+  stdin.end('vault-pw\nbecome-pw\n');
+  assert.is((await askBecomePassword(io, 'Vault password: ')).reveal(), 'vault-pw');
+  assert.is((await askBecomePassword(io)).reveal(), 'become-pw');
 });
 
 test.run();

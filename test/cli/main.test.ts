@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import Ajv2020 from 'ajv/dist/2020';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -159,6 +160,36 @@ test('lab commands without a lab fail with a hint, not a stack trace', async () 
   assert.match(r.stderr, /^error: /m);
   assert.match(r.stderr, /^hint: /m);
   assert.not.match(r.stderr, /\n\s+at /);
+});
+
+test('--version loads no subcommand; a subcommand loads only its own implementation', () => {
+  // which of our modules a command line pulls in (start-up cost), in a fresh process
+  const loaded = (args: string[]): string[] => {
+    const code =
+      `const { main } = require(${JSON.stringify(path.join(REPO_ROOT, 'src/cli/main.ts'))});` +
+      `const io = { out: { write() {} }, err: { write() {} } };` +
+      `main(['node', 'remediate', ...${JSON.stringify(args)}], io).then(() => process.stdout.write(` +
+      `JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/src/')).map((f) => f.split('/src/')[1]))))`;
+    const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', code], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as string[];
+  };
+  const version = loaded(['--version']);
+  assert.equal(
+    version.filter((f) => !f.startsWith('cli/main') && !f.startsWith('cli/cli-io') && f !== 'errors.ts'),
+    [],
+  );
+  const inventory = loaded(['inventory', '--help']);
+  assert.ok(inventory.includes('cli/inventory-command.ts'));
+  assert.not.ok(
+    inventory.some((f) =>
+      /^(cli\/run-command|cli\/validate-command|playbook\/|template\/|runner\/index)/.test(f),
+    ),
+    inventory.join(' '),
+  );
 });
 
 test.run();

@@ -43,7 +43,7 @@ const stdoutOf = (out: string, task: string) =>
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Ev)
-    .find((e) => e.task === task)?.result?.stdout;
+    .find((e) => e.type === 'task' && e.task === task)?.result?.stdout;
 
 test('-F ssh_config reaches the host; -K feeds the become password, which never shows up', async () => {
   const r = await runCli(

@@ -11,6 +11,22 @@ test('playbooks/fix-apiserver-sans.yml validates', async () => {
   assert.match(r.stdout, /ok: playbooks\/fix-apiserver-sans\.yml \(1 play/);
 });
 
+test('the migration playbooks validate (diagnosis, each fix, the one-command fix)', async () => {
+  for (const [f, plays] of [
+    ['diagnose-migration', 2],
+    ['fix-cluster-dns', 1],
+    ['fix-component-flags', 1],
+    ['fix-dns-service', 1],
+    ['fix-etcd', 1],
+    ['fix-kubeconfig', 1],
+    ['fix-migration', 10],
+  ] as const) {
+    const r = await runCli(['validate', `playbooks/${f}.yml`]);
+    assert.is(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`ok: playbooks/${f}\\.yml \\(${plays} play`));
+  }
+});
+
 test('example inventory: kube01 with the incident values; kubeadm paths on the kubeadm group', async () => {
   const inv = await loadInventory([path.join(REPO_ROOT, 'inventory')]);
   assert.equal(inv.select('masters'), ['kube01']);

@@ -1,3 +1,4 @@
+// test-timeout: 1200
 /**
  * Crash consistency of fix-apiserver-sans.yml at every step (issue #10). A baseline run on a `sans` lab lists
  * the tasks and how many commands each sends (NDJSON `start` and `-vv` `log` lines). Then, for every task,

@@ -23,6 +23,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitCleanups } from './exit-cleanups';
+// sshd suites start sshd in a before hook: a throw there must fail the file even when it is run directly
+// (`npx tsx test/...`), not only under test/run.js, which preloads the guard anyway (loaded once either way).
+import './hook-guard';
 
 export const TEST_PASSWORD = 'rmt-Test-pass-1';
 export const TEST_USERS = { password: 'rmt', nopasswd: 'rmtnp', requiretty: 'rmttty' } as const;

@@ -34,4 +34,23 @@ test('every fault but healthy starts from the migrated state', () => {
   assert.equal(faultSet('key-mismatch'), ['sans', 'key-mismatch']);
 });
 
+test('migrated-all carries every migration leftover on top of sans', () => {
+  assert.equal(parseFaultMix('migrated-all=2,healthy', 4), [
+    'migrated-all',
+    'migrated-all',
+    'healthy',
+    'sans',
+  ]);
+  assert.equal(faultSet('migrated-all'), [
+    'sans',
+    'svc-clusterip',
+    'cluster-dns',
+    'kubeconfig',
+    'etcd-sans',
+    'dns-svc-ip',
+    'flags',
+  ]);
+  assert.equal(faultSet('etcd-sans'), ['sans', 'etcd-sans']);
+});
+
 test.run();

@@ -1,12 +1,14 @@
 /**
  * Test helpers for modules: a real ModuleContext over a transport (local by default), and `runModule`,
- * which does probe → plan → apply (unless check) → the result, as the runner does.
+ * which runs the runner's own module pipeline (probe → plan → the applier unless check → the result).
  */
 import { z } from 'zod';
 import { CommandError } from '../../src/errors';
 import { FactsCache } from '../../src/runner/facts-cache';
 import type { Vars } from '../../src/inventory/types';
-import type { ModuleContext, ModuleDefinition, Plan } from '../../src/modules/types';
+import type { ModuleDefinition, Plan } from '../../src/modules/types';
+import type { ApplierContext } from '../../src/runner/applier';
+import { runModuleCall } from '../../src/runner/module-call';
 import { Templar } from '../../src/template/index';
 import { LocalTransport } from '../../src/transport/local';
 import type { Transport } from '../../src/transport/types';
@@ -22,13 +24,15 @@ export interface TestContextOptions {
   playbookDir?: string;
 }
 
-export function makeContext(o: TestContextOptions = {}): ModuleContext & { logs: string[]; execs: string[] } {
+export type TestContext = ApplierContext & { logs: string[]; execs: string[]; check: boolean };
+
+export function makeContext(o: TestContextOptions = {}): TestContext {
   const t = o.transport ?? new LocalTransport('localhost');
   const vars = o.vars ?? {};
   const logs: string[] = [];
   const execs: string[] = [];
   const facts = new FactsCache();
-  const ctx: ModuleContext & { logs: string[]; execs: string[] } = {
+  const ctx: TestContext = {
     logs,
     execs,
     host: t.host,
@@ -39,7 +43,7 @@ export function makeContext(o: TestContextOptions = {}): ModuleContext & { logs:
     playbookDir: o.playbookDir ?? process.cwd(),
     async exec(cmd, opts = {}) {
       execs.push(cmd.display);
-      const { become: _b, ...rest } = opts;
+      const { become: _b, traced: _t, ...rest } = opts;
       return t.exec(cmd, rest);
     },
     async run(cmd, opts = {}) {
@@ -73,22 +77,15 @@ export interface RunOutcome {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function runModule(def: ModuleDefinition<any, any, any>, rawArgs: unknown, ctx: ModuleContext) {
+export async function runModule(def: ModuleDefinition<any, any, any>, rawArgs: unknown, ctx: TestContext) {
   const args = (def.args as z.ZodTypeAny).parse(rawArgs);
-  const facts = await def.probe(ctx, args);
-  const plan: Plan = await def.plan(args, facts, ctx);
-  const changed = plan.changes.length > 0;
-  if (ctx.check) {
-    return {
-      plan,
-      changed,
-      skipped: !!plan.unknownInCheck,
-      result: { ...(plan.result ?? {}) },
-    } as RunOutcome;
-  }
-  let result: Record<string, unknown> = { ...(plan.result ?? {}) };
-  if (changed || plan.unknownInCheck) result = { ...result, ...(await def.apply(ctx, args, plan, facts)) };
-  return { plan, changed, skipped: false, result } as RunOutcome;
+  const r = await runModuleCall(def, args, ctx, ctx.check);
+  return {
+    plan: r.plan,
+    changed: r.status === 'changed',
+    skipped: r.status === 'skipped',
+    result: r.result,
+  } as RunOutcome;
 }
 
 /** The planned change descriptions. */

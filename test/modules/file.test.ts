@@ -160,4 +160,29 @@ test('stat: exists, type, mode, owner, size, checksum; missing path', async () =
   assert.is(sf.isreg, true);
 });
 
+test('owner/group that look like options are refused before anything runs, in check mode too', async () => {
+  const p = path.join(dir, 'owned');
+  await fsp.writeFile(p, '');
+  for (const args of [
+    { path: p, owner: '--help' },
+    { path: p, group: '-R' },
+    { path: p, owner: 'root:root' },
+    { path: p, state: 'directory', recurse: true, owner: '--reference=/etc' },
+  ]) {
+    for (const check of [false, true]) {
+      const ctx = makeContext({ check });
+      await runModule(file, args, ctx).then(
+        () => assert.unreachable(JSON.stringify(args)),
+        (e) => {
+          assert.instance(e, ModuleError);
+          assert.match(String(e), /invalid (owner|group)/);
+        },
+      );
+      assert.equal(ctx.execs, [], 'nothing ran');
+    }
+  }
+  const ok = await runModule(file, { path: p, owner: String(process.getuid!()) }, makeContext());
+  assert.is(ok.changed, false);
+});
+
 test.run();

@@ -12,6 +12,8 @@ const FAKE = `#!/bin/sh
 echo "$*" >> "$STATE/log"
 while [ "$1" = -n ] || [ "$1" = --kubeconfig ]; do shift 2; done
 verb=$1; shift
+# options end with --: what follows is KIND [NAME]
+case " $* " in *" -- "*) while [ "$1" != -- ]; do shift; done; shift ;; esac
 case $verb in
   get) if [ "$1" = -f ]; then [ -e "$STATE/obj" ] && echo deployment.apps/wordpress; exit 0; fi
        if [ "$1" = service ]; then [ -e "$STATE/svc" ] && { echo service/kubernetes; exit 0; }; echo 'Error from server (NotFound): services "kubernetes" not found' >&2; exit 1; fi
@@ -70,7 +72,7 @@ test('delete by kind and name: a change only when the object exists (NotFound = 
   writeFileSync(path.join(dir, 'svc'), '');
   const r = await runModule(kubectl, localContext(), m(svc));
   assert.is(r.changes[0]!.describe, 'kubectl delete service/kubernetes');
-  assert.match(log(), /-n default delete service kubernetes --ignore-not-found --wait=true/);
+  assert.match(log(), /-n default delete --ignore-not-found --wait=true -- service kubernetes/);
   assert.throws(() => kubectl.args.parse({ state: 'delete', kind: 'service' }));
 });
 
@@ -120,7 +122,7 @@ test('wait: never a change; a timeout fails with kubectl words; not run in check
   writeFileSync(path.join(dir, 'ready'), '');
   const ok = await runModule(kubectl, localContext(), m(w));
   assert.is(ok.changes.length, 0);
-  assert.match(log(), /wait --for=condition=Ready pod -l k8s-app=kube-dns --timeout=5s/);
+  assert.match(log(), /wait --for=condition=Ready --timeout=5s -l k8s-app=kube-dns -- pod/);
   const before = log();
   await runModule(kubectl, localContext({ check: true }), m(w));
   assert.is(log(), before);
@@ -135,6 +137,26 @@ test('get: parsed JSON as the result; args validated', async () => {
   assert.is((r.result.resources as { kind: string }).kind, 'List');
   assert.throws(() => kubectl.args.parse({ state: 'create' }));
   assert.throws(() => kubectl.args.parse({ state: 'wait' }));
+});
+
+test('names and kinds are validated and options end with -- (no option injection)', async () => {
+  const bad: Record<string, unknown>[] = [
+    { state: 'delete', kind: 'pod', name: '--all' },
+    { state: 'delete', kind: '--all-namespaces', name: 'x' },
+    { state: 'delete', kind: 'pod', name: 'Web_1' },
+    { state: 'get', kind: 'pod', namespace: '-A' },
+    { state: 'wait', kind: 'pod', selector: '--all' },
+    { state: 'wait', kind: 'pod', name: 'x', condition: '-h' },
+  ];
+  for (const b of bad) {
+    const r = kubectl.args.safeParse({ src: undefined, ...b });
+    assert.not.ok(r.success, JSON.stringify(b));
+  }
+  const ok = kubectl.args.parse({ state: 'delete', kind: 'deployments.apps', name: 'web-1.a' });
+  const plan = await kubectl.plan(ok, { existing: ['deployment.apps/web-1.a'] }, localContext());
+  const step = plan.changes[0]!.steps[0]!;
+  const display = step.kind === 'exec' ? step.cmd.display.replace(/\s+/g, ' ') : '';
+  assert.is(display, 'kubectl delete --ignore-not-found --wait=true -- deployments.apps web-1.a');
 });
 
 test.run();

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fetch from '../../src/modules/fetch';
 import slurp from '../../src/modules/slurp';
+import { LocalTransport } from '../../src/transport/local';
 import { makeContext, runModule } from './context';
 
 let dir = '';
@@ -60,6 +61,26 @@ test('fetch flat, check mode, missing source', async () => {
   );
   const ok = await runModule(fetch, { src: missing, dest, fail_on_missing: false }, makeContext());
   assert.is(ok.changed, false);
+});
+
+test('fetch refuses a host name or src that would leave dest (path traversal)', async () => {
+  const src = path.join(dir, 'secret.txt');
+  await fsp.writeFile(src, 'x');
+  const dest = path.join(dir, 'fetched');
+  const escape = path.join(dir, 'escaped');
+  for (const host of ['../../../../tmp/x', '..', 'a/../../b']) {
+    const ctx = makeContext({ transport: new LocalTransport(host) });
+    await runModule(fetch, { src, dest }, ctx).then(
+      () => assert.unreachable(host),
+      (e) => assert.match(String(e), /refuses to write outside/),
+    );
+  }
+  await runModule(fetch, { src: `${dir}/../${path.basename(dir)}/secret.txt`, dest }, makeContext()).then(
+    () => assert.unreachable(),
+    (e) => assert.match(String(e), /refuses to write outside/),
+  );
+  assert.not.ok(existsSync(escape));
+  assert.not.ok(existsSync('/tmp/x'));
 });
 
 test.run();

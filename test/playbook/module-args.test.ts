@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findModule } from '../../src/modules/index';
 import { argNames, checkArgs, freeFormArgs, splitArgs } from '../../src/playbook/module-args';
-import { editDistance, nearest } from '../../src/playbook/suggest';
+import { editDistance, nearest } from '../../src/suggest';
 
 const splits: [string, string[]][] = [
   ['a=1 b=2', ['a=1', 'b=2']],

@@ -28,7 +28,7 @@ test('journal: every event, in order, one JSON per line, secrets redacted', () =
     durationMs: 0,
     check: false,
     result: { token: secret('xyz-secret-value') as unknown as string, nested: { api_password: 'plain-pw' } },
-    changes: [{ describe: 'd', diff: { before: 'old-key-material', after: 'new', secret: true } }],
+    changes: [{ describe: 'd', diff: { before: 'old-key-material', after: 'new', secret: true }, steps: [] }],
   });
   j.close();
   const text = fs.readFileSync(file, 'utf8');

@@ -85,7 +85,11 @@ test('plain: secret diffs are never printed, literal secrets are masked', () => 
     durationMs: 0,
     check: false,
     changes: [
-      { describe: 'write pw', diff: { path: '/p', before: 'old hunter22', after: 'new', secret: true } },
+      {
+        describe: 'write pw',
+        diff: { path: '/p', before: 'old hunter22', after: 'new', secret: true },
+        steps: [],
+      },
     ],
     result: { note: 'pw hunter22' },
   });

@@ -42,6 +42,7 @@ export function scriptedEvents(): RunEvent[] {
         {
           describe: 'write /etc/pki/tls/kube01/csr.conf (2 lines changed)',
           diff: { path: '/etc/pki/tls/kube01/csr.conf', before: 'a\nb\nc\n', after: 'a\nB\nc\n' },
+          steps: [],
         },
       ],
       result: { changed: true, dest: '/etc/pki/tls/kube01/csr.conf' },
@@ -77,7 +78,11 @@ export function scriptedEvents(): RunEvent[] {
       durationMs: 3,
       check: false,
       changes: [
-        { describe: 'write /etc/key', diff: { path: '/etc/key', before: '', after: '', secret: true } },
+        {
+          describe: 'write /etc/key',
+          diff: { path: '/etc/key', before: '', after: '', secret: true },
+          steps: [],
+        },
       ],
       result: { changed: true, password: SECRET },
     },
@@ -100,7 +105,7 @@ export function scriptedEvents(): RunEvent[] {
       item: 'a',
       durationMs: 1,
       check: false,
-      changes: [{ describe: 'run a' }],
+      changes: [{ describe: 'run a', steps: [] }],
       result: { changed: true },
     },
     {

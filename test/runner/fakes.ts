@@ -101,13 +101,13 @@ const kv = defineModule({
             {
               describe: `set ${a.key} = ${a.value}`,
               diff: { path: a.key, before: `${current}\n`, after: `${a.value}\n` },
+              steps: [{ kind: 'exec' as const, cmd: sh`set ${a.key} ${a.value}` }],
             },
           ],
     result: { key: a.key, before: current },
   }),
-  apply: async (ctx, a) => {
+  result: ({ args: a }) => {
     applyCalls++;
-    await ctx.run(sh`set ${a.key} ${a.value}`);
     return { value: a.value };
   },
 });
@@ -120,7 +120,6 @@ const echo = defineModule({
   args: z.object({ msg: z.unknown().optional() }),
   probe: async () => undefined,
   plan: (a) => ({ changes: [], result: { msg: a.msg } }),
-  apply: async () => ({}),
 });
 
 /** `boom: {msg}` — always fails. */
@@ -133,7 +132,6 @@ const boom = defineModule({
   plan: (a) => {
     throw new ModuleError(a.msg);
   },
-  apply: async () => ({}),
 });
 
 /** `touch` — always changes (connects), result {rc: 0}. Apply counts. */
@@ -142,8 +140,8 @@ const touch = defineModule({
   description: 'always changes',
   args: z.object({ rc: z.number().default(0) }).passthrough(),
   probe: async (ctx) => (await ctx.exec(sh`true`)).code,
-  plan: () => ({ changes: [{ describe: 'touch' }] }),
-  apply: async (_ctx, a) => {
+  plan: () => ({ changes: [{ describe: 'touch', steps: [{ kind: 'exec', cmd: sh`touch` }] }] }),
+  result: ({ args: a }) => {
     applyCalls++;
     return { rc: a.rc, stdout: 'done' };
   },
@@ -156,8 +154,11 @@ const shellish = defineModule({
   controllerOnly: true,
   args: z.object({}).passthrough(),
   probe: async () => undefined,
-  plan: () => ({ changes: [{ describe: 'run it' }], unknownInCheck: true }),
-  apply: async () => {
+  plan: () => ({
+    changes: [{ describe: 'run it', steps: [{ kind: 'exec', cmd: sh`run it` }] }],
+    unknownInCheck: true,
+  }),
+  result: () => {
     applyCalls++;
     return { rc: 0 };
   },
@@ -177,7 +178,6 @@ const count = defineModule({
     counters.set(k, n);
     return { changes: [], result: { n } };
   },
-  apply: async () => ({}),
 });
 
 const setFact = defineModule({
@@ -187,7 +187,6 @@ const setFact = defineModule({
   args: z.record(z.string(), z.unknown()),
   probe: async () => undefined,
   plan: (a) => ({ changes: [], result: { ansible_facts: a } }),
-  apply: async () => ({}),
 });
 
 /** `gatherish: {...}` — returns its args as ansible_facts (like a facts module). */
@@ -198,7 +197,6 @@ const gatherish = defineModule({
   args: z.record(z.string(), z.unknown()),
   probe: async () => undefined,
   plan: (a) => ({ changes: [], result: { ansible_facts: a } }),
-  apply: async () => ({}),
 });
 
 /** `secretive: {password}` — puts a secret in its result and change. */
@@ -209,10 +207,9 @@ const secretive = defineModule({
   args: z.object({ password: z.string() }),
   probe: async () => undefined,
   plan: (a) => ({
-    changes: [{ describe: `password is ${a.password}` }],
+    changes: [{ describe: `password is ${a.password}`, steps: [] }],
     result: { token: a.password, seen: a.password },
   }),
-  apply: async () => ({}),
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

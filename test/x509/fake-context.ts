@@ -1,7 +1,8 @@
 /**
  * Unit-test seams for the x509/kube modules: a ModuleContext that runs commands with the real local
  * transport (so real openssl runs on temp files), caches facts like the runner does, and renders
- * templates with nunjucks; plus `runModule` (probe → plan → apply unless check) and a real PKI fixture.
+ * templates with nunjucks; plus `runModule` (the runner's own pipeline: probe → plan → the applier unless
+ * check) and a real PKI fixture.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,14 @@ import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { CommandError } from '../../src/errors';
 import type { Fact } from '../../src/facts/types';
-import type { Change, ModuleContext, ModuleDefinition } from '../../src/modules/types';
+import type { Change, ModuleDefinition } from '../../src/modules/types';
+import type { ApplierContext } from '../../src/runner/applier';
+import { runModuleCall } from '../../src/runner/module-call';
 import { LocalTransport } from '../../src/transport/local';
 import type { ExecResult } from '../../src/transport/types';
 
-export interface FakeContext extends ModuleContext {
+export interface FakeContext extends ApplierContext {
+  check: boolean;
   /** Every command display, in order. */
   commands: string[];
 }
@@ -34,9 +38,10 @@ export function localContext(
     noLog: false,
     playbookDir: opts.playbookDir ?? path.resolve(__dirname, '../../playbooks'),
     commands,
-    async exec(cmd, o) {
+    async exec(cmd, o = {}) {
       commands.push(cmd.display);
-      return t.exec(cmd, o as never);
+      const { become: _b, traced: _t, ...rest } = o;
+      return t.exec(cmd, rest);
     },
     async run(cmd, o) {
       const r: ExecResult = await ctx.exec(cmd, o);
@@ -73,16 +78,13 @@ export interface ModuleRun {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function runModule(
   mod: ModuleDefinition<any, any, any>,
-  ctx: ModuleContext,
+  ctx: FakeContext,
   rawArgs: unknown,
 ): Promise<ModuleRun> {
   const a = mod.args.parse(rawArgs);
-  const facts = await mod.probe(ctx, a);
-  const plan = await mod.plan(a, facts, ctx);
-  if (plan.changes.length === 0 || ctx.check)
-    return { changes: plan.changes, result: plan.result ?? {}, applied: false };
-  const res = await mod.apply(ctx, a, plan, facts);
-  return { changes: plan.changes, result: { ...(plan.result ?? {}), ...res }, applied: true };
+  const r = await runModuleCall(mod, a, ctx, ctx.check);
+  const applied = !ctx.check && r.plan.changes.length > 0;
+  return { changes: r.changes, result: r.result, applied };
 }
 
 function openssl(cwd: string, ...args: string[]): string {

@@ -1,0 +1,57 @@
+/**
+ * What the runner learns is secret while it runs, added to the run's SecretValues so every output path
+ * masks it: the output of a `no_log` task (and the facts it sets), a result registered under a secret-looking
+ * name (`register: db_token`), a fact set under one (`set_fact: app_password=...`), and the secret-named
+ * variables of `vars_files`.
+ */
+import type { Vars } from '../inventory/types';
+import { isSecretVarName } from '../secrets/secret-names';
+import type { SecretValues } from '../secrets/secret-values';
+
+/**
+ * The parts of a result that carry output. Metadata (`cmd`, `rc`, `changed`, `path`, `owner` ...) stays
+ * visible: masking `root` or `/etc` everywhere because a no_log task named them would blind the output.
+ */
+const OUTPUT_KEYS = [
+  'stdout',
+  'stdout_lines',
+  'stderr',
+  'stderr_lines',
+  'content',
+  'msg',
+  'json',
+  'body',
+  'value',
+  'item',
+  'results',
+];
+
+function addOutputs(secrets: SecretValues, result: Record<string, unknown>): void {
+  for (const k of OUTPUT_KEYS) {
+    const v = result[k];
+    if (v === undefined) continue;
+    if (k === 'results' && Array.isArray(v)) {
+      for (const r of v) if (r && typeof r === 'object') addOutputs(secrets, r as Record<string, unknown>);
+    } else secrets.addTree(v);
+  }
+}
+
+export function trackTaskSecrets(
+  secrets: SecretValues | undefined,
+  opts: { noLog: boolean; register?: string; module: string },
+  result: Record<string, unknown>,
+): void {
+  if (!secrets) return;
+  if (opts.noLog || (opts.register !== undefined && isSecretVarName(opts.register)))
+    addOutputs(secrets, result);
+  const facts = result['ansible_facts'];
+  if (facts && typeof facts === 'object' && (opts.module === 'set_fact' || opts.module.endsWith('.set_fact')))
+    for (const [k, v] of Object.entries(facts as Vars))
+      if (opts.noLog || isSecretVarName(k)) secrets.addTree(v);
+}
+
+/** The values of secret-named variables (vars_files, include vars). */
+export function trackSecretVars(secrets: SecretValues | undefined, vars: Vars): void {
+  if (!secrets) return;
+  for (const [k, v] of Object.entries(vars)) if (isSecretVarName(k)) secrets.addTree(v);
+}

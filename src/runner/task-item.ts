@@ -1,0 +1,179 @@
+/**
+ * One item of a task (the whole task when it has no loop): when → module call prepared → until/retries
+ * around (module call → changed_when/failed_when) → facts.
+ */
+import { formatLoc } from '../errors';
+import type { Vars } from '../inventory/types';
+import type { ModuleDefinition } from '../modules/types';
+import type { ApplierContext } from './applier';
+import { validateModuleArgs } from '../playbook/index';
+import type { BecomeOptions } from '../transport/types';
+import { callModule, errorOutcome } from './module-call';
+import { reportTaskResult } from './task-report';
+import {
+  applyConditions,
+  failedItem,
+  firstFalse,
+  fromOutcome,
+  throwIfUnresolved,
+  withResult,
+  type ItemResult,
+} from './task-results';
+import { HostState } from './host-state';
+import { createTaskContext } from './task-context';
+import { hostVarsOf } from './variables';
+import { applyFacts } from './task-effects';
+import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
+import { resolveBecome, resolveEnvironment } from './task-settings';
+import { isSecretVarName } from '../secrets/secret-names';
+
+const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** A module call ready to run: its definition, validated arguments and context. */
+interface PreparedCall {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  def: ModuleDefinition<any, any, any>;
+  args: unknown;
+  ctx: ApplierContext;
+}
+
+export async function runItem(run: TaskRun, vars: Vars, label?: string): Promise<ItemResult> {
+  const skipped = checkWhen(run, vars);
+  if (skipped) return skipped;
+  const call = prepareCall(run, vars);
+  if ('status' in call) return call;
+  const r = await callWithRetries(run, call, vars, label);
+  applyFacts(run.task, run.hr, r.result);
+  return r;
+}
+
+/** The block's and the task's `when`: the first false condition skips the item. */
+function checkWhen(run: TaskRun, vars: Vars): ItemResult | undefined {
+  const conds = [...run.scope.when, ...(run.task.when ?? [])];
+  const falseCond = firstFalse(conds, run.shared.templar, vars);
+  if (falseCond.error) return failedItem(falseCond.error);
+  if (falseCond.cond === undefined) return undefined;
+  return {
+    status: 'skipped',
+    result: {
+      changed: false,
+      skipped: true,
+      skip_reason: 'Conditional result was False',
+      false_condition: String(falseCond.cond),
+    },
+    changes: [],
+    msg: `Conditional result was False: ${String(falseCond.cond)}`,
+  };
+}
+
+/**
+ * `delegate_to`: undefined (the task's own host), 'local' (localhost not in the inventory), or the state of
+ * another host, whose own connection variables (ansible_host, ansible_port, ansible_user, ...) are used.
+ */
+function delegateTarget(run: TaskRun, vars: Vars): HostState | 'local' | undefined {
+  const { shared, kw } = run;
+  if (kw.delegateTo === undefined) return undefined;
+  const name = String(renderKeyword(shared.templar, kw.delegateTo, vars));
+  if (name === run.hr.state.name) return undefined;
+  const known = shared.inventory.hosts.has(name);
+  if (!known && LOCALHOST.has(name)) return 'local';
+  let state = shared.hosts.get(name);
+  if (!state) {
+    state = new HostState(name, known ? shared.inventory.hostVars(name) : {});
+    shared.hosts.set(name, state);
+  }
+  return state;
+}
+
+/** Resolve the module, render and validate its arguments, settle become/environment, build its context. */
+function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
+  const { shared, task, kw, hr } = run;
+  const { templar } = shared;
+  const def = shared.modules(task.module);
+  if (!def) return failedItem(`couldn't resolve module/action '${task.module}' (${formatLoc(task.argsLoc)})`);
+  let target: HostState | 'local' | undefined;
+  try {
+    target = delegateTarget(run, vars);
+  } catch (e) {
+    return fromOutcome(errorOutcome(e));
+  }
+  let args: unknown;
+  let become: BecomeOptions | undefined;
+  let env: Record<string, string> | undefined;
+  try {
+    const rendered = templar.render(task.args, vars);
+    throwIfUnresolved(rendered);
+    become = resolveBecome(kw, vars, shared.opts.becomePassword, templar);
+    env = resolveEnvironment(kw.environment, templar, vars);
+    args = validateModuleArgs(def, (rendered ?? {}) as Vars, task.argsLoc);
+  } catch (e) {
+    return fromOutcome(errorOutcome(e));
+  }
+  const ctx = createTaskContext({
+    host: hr.state.name,
+    vars,
+    diff: shared.opts.diff,
+    noLog: run.noLog,
+    playbookDir: shared.playbook.dir,
+    ...(run.scope.role ? { roleDir: run.scope.role.path } : {}),
+    become,
+    env,
+    transport: () =>
+      target === 'local'
+        ? shared.localTransport()
+        : target
+          ? target.connection(shared.opts.transportFactory, hostVarsOf(run.wave.scope, target))
+          : hr.state.connection(shared.opts.transportFactory, vars),
+    // facts describe the machine the module runs on
+    facts: target && target !== 'local' ? target.factsCache : hr.state.factsCache,
+    templar,
+    emit: (e) => shared.emit(e),
+    now: () => shared.now(),
+    clock: shared.opts.clock,
+    // output that will be registered under a secret name is not streamed live (-vvv) before it is known secret
+    verbosity:
+      task.register && isSecretVarName(task.register)
+        ? Math.min(2, shared.opts.verbosity)
+        : shared.opts.verbosity,
+    signal: shared.signal,
+  });
+  return { def, args, ctx };
+}
+
+/** `until`: call again after `delay` seconds while the condition is false, `retries` times at most. */
+async function callWithRetries(
+  run: TaskRun,
+  call: PreparedCall,
+  vars: Vars,
+  label: string | undefined,
+): Promise<ItemResult> {
+  const { shared, task } = run;
+  const { templar } = shared;
+  const until = task.until ?? [];
+  const retries = until.length ? Math.max(0, toInt(renderKeyword(templar, task.retries ?? 3, vars), 3)) : 0;
+  const delayMs = Math.max(0, toNumber(renderKeyword(templar, task.delay ?? 5, vars), 5)) * 1000;
+  const attempts = retries + 1;
+  let r: ItemResult = failedItem('not run');
+  for (let n = 1; n <= attempts; n++) {
+    r = await callOnce(run, call, vars);
+    if (!until.length || r.status === 'skipped' || r.status === 'unreachable') break;
+    const done = firstFalse(until, templar, withResult(vars, task, r.result));
+    if (done.error) return failedItem(done.error);
+    r.result['attempts'] = n;
+    if (done.cond === undefined) break;
+    if (n === attempts) {
+      const msg = `Retried ${attempts} times; the until condition never held: ${String(done.cond)}`;
+      return { ...r, status: 'failed', msg, result: { ...r.result, failed: true, msg } };
+    }
+    reportTaskResult(shared, run.hr, itemReport(run, r, label, { n, of: attempts }), false);
+    await shared.opts.clock.sleep(delayMs, shared.signal);
+  }
+  return r;
+}
+
+/** The module call itself, then `changed_when` / `failed_when` over its result. */
+async function callOnce(run: TaskRun, call: PreparedCall, vars: Vars): Promise<ItemResult> {
+  const r = fromOutcome(await callModule(call.def, call.args, call.ctx, run.check));
+  if (r.status === 'skipped' || r.status === 'unreachable') return r;
+  return applyConditions(r, run.task, run.shared.templar, vars);
+}

@@ -1,0 +1,31 @@
+// Preloaded (`node -r`) into a benchmarked process: counts ssh2 exec/sftp channels and, at exit, writes
+// them with CPU seconds and peak RSS as JSON to $BENCH_USAGE_FILE. Measurement only; changes no behaviour.
+'use strict';
+const fs = require('node:fs');
+const file = process.env.BENCH_USAGE_FILE;
+const counts = { exec: 0, sftp: 0 };
+try {
+  const { Client } = require('ssh2');
+  for (const m of ['exec', 'sftp']) {
+    const orig = Client.prototype[m];
+    Client.prototype[m] = function (...args) {
+      counts[m]++;
+      return orig.apply(this, args);
+    };
+  }
+} catch {
+  /* no ssh2 here */
+}
+process.on('exit', () => {
+  if (!file) return;
+  const u = process.resourceUsage();
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      cpuSec: (u.userCPUTime + u.systemCPUTime) / 1e6,
+      maxRssMiB: u.maxRSS / 1024,
+      exec: counts.exec,
+      sftp: counts.sftp,
+    }),
+  );
+});

@@ -1,0 +1,196 @@
+/**
+ * Injection table, every module × every string argument (found from the args schemas, so a new argument is
+ * covered without editing this file) × hostile values: quotes, `;`, `$()`, backticks and a newline in one
+ * value, a bare `$(...)`, and a leading dash. Each case runs the module for real on the local transport
+ * inside a temp dir (probe + plan, and apply for the modules that only touch files there). Nothing may
+ * escape into a shell (a canary file would appear) and no value may land as an option of another program:
+ * a word `--help` in a command that ran or was planned must follow a `--` end-of-options marker.
+ * Free-form shell by design (`shell`/`raw` commands, `executable`, kubectl's `kubectl` binary) is excluded.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { z } from 'zod';
+import { modules } from '../../src/modules/index';
+import { shellWords } from '../../src/modules/shell-words';
+import { makeContext, runModule } from '../modules/context';
+
+const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'inject-')));
+const CANARY = path.join(dir, 'CANARY');
+const DASH = '--help';
+export const PAYLOADS = [
+  `x'"; touch ${CANARY}; $(touch ${CANARY}) \`touch ${CANARY}\`\ntouch ${CANARY} #`,
+  `$(touch ${CANARY})`,
+  DASH,
+];
+
+/** Arguments that are shell or a program by design. */
+const BY_DESIGN: Record<string, string[]> = {
+  shell: ['_raw_params', 'cmd', 'executable'],
+  raw: ['_raw_params', 'executable'],
+  command: ['_raw_params', 'cmd', 'argv'], // the command's own words: passed as words, checked below apart
+  kubectl: ['kubectl'],
+  meta: ['_raw_params'],
+};
+/** Modules whose apply only touches the temp dir: run for real, not just probed and planned. */
+const APPLY = new Set(['copy', 'file', 'lineinfile', 'template', 'fetch', 'stat', 'slurp', 'command']);
+
+fs.writeFileSync(path.join(dir, 'in.txt'), 'hello\n');
+fs.writeFileSync(path.join(dir, 'tpl.j2'), 'v={{ 1 }}\n');
+const base: Record<string, Record<string, unknown>> = {
+  command: { argv: ['true'] },
+  copy: { content: 'x\n', dest: `${dir}/copy.txt` },
+  template: { src: `${dir}/tpl.j2`, dest: `${dir}/t.txt` },
+  file: { path: `${dir}/f.txt`, state: 'touch' },
+  stat: { path: `${dir}/in.txt` },
+  lineinfile: { path: `${dir}/l.txt`, line: 'a', create: true },
+  slurp: { src: `${dir}/in.txt` },
+  fetch: { src: `${dir}/in.txt`, dest: `${dir}/fetched/` },
+  systemd: { name: 'remediate-no-such-unit.service', state: 'started' },
+  wait_for: { path: `${dir}/in.txt`, timeout: 1 },
+  uri: { url: 'http://127.0.0.1:9/' },
+  assert: { that: ['true'] },
+  debug: { msg: 'x' },
+  x509_info: { path: `${dir}/in.txt` },
+  x509_key_match: { cert: `${dir}/in.txt`, key: `${dir}/in.txt` },
+  x509_sans: { path: `${dir}/in.txt`, service_cidr: '10.254.0.0/24', node_ip: '192.168.0.1', hostname: 'k' },
+  x509_reissue: {
+    cert: `${dir}/in.txt`,
+    key: `${dir}/in.txt`,
+    ca_cert: `${dir}/in.txt`,
+    ca_key: `${dir}/in.txt`,
+    service_cidr: '10.254.0.0/24',
+    node_ip: '192.168.0.1',
+    hostname: 'k',
+  },
+  tls_check: { host: '127.0.0.1', port: 9, timeout: 1 },
+  kubectl: { state: 'delete', kind: 'pod', name: 'p' },
+};
+
+/** The string arguments of a module, from its zod schema (input side). */
+function stringArgs(def: { args: unknown }): string[] {
+  const js = z.toJSONSchema(def.args as z.ZodType, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+  };
+  return Object.entries(js.properties ?? {})
+    .filter(([, p]) => JSON.stringify(p).includes('"string"'))
+    .map(([k]) => k);
+}
+
+/** The shell text of every exec in planned steps (waits included). */
+function displays(steps: readonly unknown[] | undefined): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (!v || typeof v !== 'object' || depth > 4) return;
+    const o = v as { kind?: string; display?: unknown };
+    if (o.kind === 'exec' && typeof o.display === 'string') out.push(o.display);
+    for (const x of Object.values(v)) walk(x, depth + 1);
+  };
+  for (const s of steps ?? []) walk(s, 0);
+  return out;
+}
+
+/**
+ * Words after which `--help` is not an option: operands of `test`/`[`, redirections, `for x in`, and the
+ * value of an option that takes one (`openssl -in F`, `kubectl -n NS`: the next word is the value).
+ */
+const VALUE_BEFORE = new Set(
+  ['-e', '-f', '-L', '-d', '-r', '-s', '-h', '<', '>', '>>', 'in'].concat(
+    ['-in', '-out', '-CAfile', '-CA', '-CAkey', '-key', '-config', '-extfile', '-passin', '-connect'],
+    ['-n', '--namespace', '--kubeconfig', '-l', '--selector', '-o', '-c', '-f'],
+  ),
+);
+
+/** A `--help` word taken as an option: not after `--` in its command, not the value of an option. */
+export function dashHole(display: string): boolean {
+  let words: string[];
+  try {
+    words = shellWords(display.replace(/\s*(;|&&|\|\||\|)\s+/g, ' ; '));
+  } catch {
+    return false;
+  }
+  let ended = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === ';') ended = false;
+    else if (w === '--') ended = true;
+    else if (w === DASH && !ended && !VALUE_BEFORE.has(words[i - 1] ?? '')) return true;
+  }
+  return false;
+}
+
+interface Case {
+  module: string;
+  arg: string;
+  payload: string;
+}
+const cases: Case[] = [];
+for (const [name, def] of Object.entries(modules)) {
+  if (!base[name]) continue;
+  for (const arg of stringArgs(def)) {
+    if (BY_DESIGN[name]?.includes(arg)) continue;
+    for (const payload of PAYLOADS) cases.push({ module: name, arg, payload });
+  }
+}
+// the words of `command` are passed to the program as they are, but never through a shell
+for (const payload of PAYLOADS.slice(0, 2)) cases.push({ module: 'command', arg: 'argv', payload });
+
+const holes: string[] = [];
+const prevCwd = process.cwd();
+
+test.before(() => process.chdir(dir));
+test.after(() => {
+  process.chdir(prevCwd);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test(`every module × string argument × hostile value (${cases.length} cases): nothing reaches a shell`, async () => {
+  for (const c of cases) {
+    const def = (modules as Record<string, (typeof modules)[keyof typeof modules]>)[c.module]!;
+    const args =
+      c.module === 'command' && c.arg === 'argv'
+        ? { argv: ['echo', c.payload] }
+        : { ...base[c.module], [c.arg]: c.payload };
+    for (const check of APPLY.has(c.module) ? [true, false] : [true]) {
+      const ctx = makeContext({ check, diff: true });
+      let planned: string[] = [];
+      try {
+        const out = await Promise.race([
+          runModule(def, args, ctx),
+          new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 15_000)),
+        ]);
+        planned = displays([
+          ...out.plan.changes.flatMap((ch) => ch.steps),
+          ...(out.plan.prelude ?? []),
+          ...(out.plan.observe ?? []),
+        ]);
+      } catch {
+        // refused or failed: fine, as long as nothing escaped
+      }
+      const where = `${c.module} ${c.arg}=${JSON.stringify(c.payload)}${check ? ' (check)' : ''}`;
+      if (fs.existsSync(CANARY)) {
+        fs.rmSync(CANARY);
+        holes.push(`shell injection: ${where}`);
+      }
+      if (c.payload === DASH && !(c.module === 'command' && c.arg === 'argv'))
+        for (const d of [...ctx.execs, ...planned])
+          if (dashHole(d)) holes.push(`option injection: ${where}: ${d}`);
+    }
+  }
+  assert.equal([...new Set(holes)], []);
+});
+
+test('the option detector finds what it looks for', () => {
+  assert.ok(dashHole('chown --help /x'));
+  assert.ok(dashHole('cat --help'));
+  assert.ok(dashHole('stat -c x -- /a; chown --help /x'));
+  assert.ok(dashHole('kubectl get --help p'));
+  assert.not.ok(dashHole('chown -- --help /x'));
+  assert.not.ok(dashHole('test -e --help || exit 3; cat -- --help'));
+  assert.not.ok(dashHole('openssl pkey -in --help -pubout'));
+  assert.not.ok(dashHole('kubectl -n --help get pod p'));
+});
+
+test.run();
