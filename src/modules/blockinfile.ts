@@ -1,27 +1,38 @@
-/** `blockinfile`: a block of lines between marker lines, inserted, updated or removed; diffable. */
+/**
+ * `blockinfile`: keep a block of lines between two marker lines in a file (Ansible's `blockinfile`, same
+ * algorithm): an existing marked block is replaced in place; a new one goes after the last line matching
+ * `insertafter` (default EOF) or before the last matching `insertbefore` (or BOF). An empty block or
+ * `state: absent` removes the block and its markers. One atomic upload; diffable.
+ */
 import { z } from 'zod';
 import { ModuleError } from '../errors';
-import { fileContent, fileStat, type FileStat } from '../facts/file';
-import { withAliases } from './arg-aliases';
+import { pyRegex } from '../template/regex';
 import { boolArg } from './arg-types';
-import { editBlock } from './block-edit';
-import { attrArgs, attrChanges, backupPath, backupStep, checkAttrs, parseMode } from './file-attrs';
-import { defineModule, type Change, type Step } from './types';
+import { withAliases } from './arg-aliases';
+import { attrArgs } from './file-attrs';
+import { planTextEdit, probeText, textEditResult, type TextEditState, type TextFacts } from './text-edit';
+import { defineModule } from './types';
 
 const args = withAliases(
   z
     .object({
       path: z.string().min(1).describe('The file to edit (aliases: dest, destfile, name)'),
-      block: z.string().default('').describe('The lines between the markers (alias: content); empty removes'),
+      block: z.string().default('').describe('The lines to keep between the markers (alias: content)'),
+      state: z.enum(['present', 'absent']).default('present').describe('Whether the block should be there'),
       marker: z
         .string()
         .default('# {mark} ANSIBLE MANAGED BLOCK')
         .describe('Marker line template; {mark} becomes marker_begin / marker_end'),
-      marker_begin: z.string().default('BEGIN').describe('{mark} of the first marker'),
-      marker_end: z.string().default('END').describe('{mark} of the last marker'),
-      state: z.enum(['present', 'absent']).default('present').describe('Whether the block should be there'),
-      insertafter: z.string().optional().describe('EOF (default) or a regexp: insert after its last match'),
-      insertbefore: z.string().optional().describe('BOF or a regexp: insert before its last match'),
+      marker_begin: z.string().default('BEGIN').describe('Replaces {mark} in the opening marker'),
+      marker_end: z.string().default('END').describe('Replaces {mark} in the closing marker'),
+      insertafter: z
+        .string()
+        .optional()
+        .describe('EOF (default) or a regexp: a new block goes after the last matching line'),
+      insertbefore: z
+        .string()
+        .optional()
+        .describe('BOF or a regexp: a new block goes before the last matching line'),
       create: boolArg().default(false).describe('Create the file when it does not exist'),
       backup: boolArg().default(false).describe('Keep a copy of the old file as PATH.<timestamp>~'),
       ...attrArgs,
@@ -30,63 +41,87 @@ const args = withAliases(
   { dest: 'path', destfile: 'path', name: 'path', content: 'block' },
 );
 
-interface Facts {
-  stat: FileStat;
-  content?: string;
+type BlockArgs = Pick<
+  z.infer<typeof args>,
+  'block' | 'state' | 'marker' | 'marker_begin' | 'marker_end' | 'insertafter' | 'insertbefore'
+>;
+
+/** Lines with their line ends, as Python's `splitlines(True)` gives them for \n files. */
+function splitKeep(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-export default defineModule<typeof args, Facts, { backup?: string }>({
+/** The edited text and Ansible's message ('' when unchanged). `existed`: the file was there. */
+export function editBlock(text: string, existed: boolean, a: BlockArgs): { content: string; msg: string } {
+  if (a.insertafter !== undefined && a.insertbefore !== undefined)
+    throw new ModuleError('parameters are mutually exclusive: insertafter|insertbefore');
+  const lines = splitKeep(text);
+  const where = a.insertafter ?? a.insertbefore;
+  let insertre: RegExp | undefined;
+  if (where !== undefined && where !== 'EOF' && where !== 'BOF') {
+    try {
+      insertre = pyRegex(where);
+    } catch (e) {
+      throw new ModuleError(
+        `invalid ${a.insertafter !== undefined ? 'insertafter' : 'insertbefore'}: ${(e as Error).message}`,
+      );
+    }
+  }
+  const m0 = a.marker.replaceAll('{mark}', a.marker_begin) + '\n';
+  const m1 = a.marker.replaceAll('{mark}', a.marker_end) + '\n';
+  let blocklines: string[] = [];
+  if (a.state === 'present' && a.block !== '') {
+    const block = a.block.endsWith('\n') ? a.block : a.block + '\n';
+    blocklines = [m0, ...splitKeep(block), m1];
+  }
+  let n0: number | undefined;
+  let n1: number | undefined;
+  for (const [i, l] of lines.entries()) {
+    if (l === m0) n0 = i;
+    if (l === m1) n1 = i;
+  }
+  if (n0 === undefined || n1 === undefined) {
+    n0 = undefined;
+    if (insertre) {
+      for (const [i, l] of lines.entries()) if (insertre.test(l)) n0 = i;
+      if (n0 === undefined) n0 = lines.length;
+      else if (a.insertafter !== undefined) n0 += 1;
+    } else if (a.insertbefore !== undefined) n0 = 0;
+    else n0 = lines.length;
+  } else if (n0 < n1) lines.splice(n0, n1 - n0 + 1);
+  else {
+    lines.splice(n1, n0 - n1 + 1);
+    n0 = n1;
+  }
+  if (n0 > 0 && !lines[n0 - 1]!.endsWith('\n')) lines[n0 - 1] += '\n';
+  lines.splice(n0, 0, ...blocklines);
+  const content = lines.join('');
+  const msg =
+    existed && content === text
+      ? ''
+      : !existed
+        ? 'File created'
+        : blocklines.length === 0
+          ? 'Block removed'
+          : 'Block inserted';
+  return { content, msg };
+}
+
+export default defineModule<typeof args, TextFacts, TextEditState>({
   name: 'blockinfile',
-  description: 'Insert, update or remove a block of lines surrounded by marker lines',
+  description: 'Insert, update or remove a block of lines between marker lines in a file',
   args,
-  async probe(ctx, a) {
-    checkAttrs(a);
-    const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
-    if (stat.exists && !stat.isreg)
-      throw new ModuleError(`Path ${a.path} is a directory !`, { data: { rc: 256 } });
-    if (!stat.exists) return { stat };
-    return { stat, content: (await ctx.fact(fileContent(a.path))).content.toString('utf8') };
-  },
+  probe: (ctx, a) => probeText(ctx, a),
   plan(a, f, ctx) {
-    parseMode(a.mode);
-    if (a.insertafter !== undefined && a.insertbefore !== undefined)
-      throw new ModuleError('give either insertafter or insertbefore, not both');
-    if (!f.stat.exists) {
-      if (a.state === 'absent') return { changes: [], result: { msg: `File ${a.path} not present` } };
-      if (!a.create) throw new ModuleError(`Path ${a.path} does not exist !`, { data: { rc: 257 } });
-    }
-    const e = editBlock(f.content, a);
-    const changes: Change[] = [];
-    const state: { backup?: string } = {};
-    const write = e.content !== f.content;
-    if (write) {
-      const steps: Step[] = [];
-      if (a.backup && f.stat.exists) {
-        state.backup = backupPath(a.path);
-        steps.push(backupStep(a.path, state.backup));
-      }
-      steps.push({
-        kind: 'upload',
-        dest: a.path,
-        content: Buffer.from(e.content, 'utf8'),
-        mode: parseMode(a.mode),
-        owner: a.owner,
-        group: a.group,
-        ...(ctx.noLog ? { secret: true } : {}),
+    if (!f.stat.exists && !a.create)
+      throw new ModuleError(`Path ${a.path} does not exist !`, {
+        hint: 'set create: true to create it',
+        data: { rc: 257 },
       });
-      changes.push({
-        describe: `${e.msg.toLowerCase()} in ${a.path}`,
-        diff: ctx.noLog ? undefined : { path: a.path, before: f.content ?? '', after: e.content },
-        steps,
-      });
-    }
-    if (f.stat.exists)
-      for (const c of attrChanges(a.path, f.stat, a)) changes.push(write ? { ...c, steps: [] } : c);
-    return { changes, state, result: { msg: e.msg } };
+    const r = editBlock(f.content, f.stat.exists, a);
+    return planTextEdit(a, f, ctx, r.content, `${r.msg || 'block unchanged'} in ${a.path}`, {
+      msg: r.msg,
+    });
   },
-  result({ plan, outputs }) {
-    const result: Record<string, unknown> = { ...(plan.result ?? {}) };
-    if (plan.state?.backup && outputs['backup']) result.backup_file = plan.state.backup;
-    return result;
-  },
+  result: textEditResult,
 });

@@ -1,77 +1,91 @@
-/** `replace`: replace every match of a (Python) regular expression in a file, optionally between markers. */
+/**
+ * `replace`: replace every match of a Python regular expression in a file (Ansible's `replace`). The
+ * pattern is compiled MULTILINE as Ansible does, with the template layer's Python-to-JS translation;
+ * `after`/`before` limit the edit to the text after the first match of `after` and before the first
+ * match of `before` (both DOTALL). The file is rewritten in one atomic upload; diffable.
+ */
 import { z } from 'zod';
 import { ModuleError } from '../errors';
-import { fileContent, fileStat, type FileStat } from '../facts/file';
-import { withAliases } from './arg-aliases';
+import { pyRegex, pyReplacement } from '../template/regex';
 import { boolArg } from './arg-types';
-import { replaceText } from './block-edit';
-import { attrArgs, attrChanges, backupPath, backupStep, checkAttrs, parseMode } from './file-attrs';
-import { defineModule, type Change, type Step } from './types';
+import { withAliases } from './arg-aliases';
+import { attrArgs } from './file-attrs';
+import { planTextEdit, probeText, textEditResult, type TextEditState, type TextFacts } from './text-edit';
+import { defineModule } from './types';
 
 const args = withAliases(
   z
     .object({
       path: z.string().min(1).describe('The file to edit (aliases: dest, destfile, name)'),
-      regexp: z.string().min(1).describe('Python regular expression, matched line by line (MULTILINE)'),
-      replace: z.string().default('').describe('Replacement; \\1 and \\g<name> take matched groups'),
-      after: z.string().optional().describe('Only replace after the first match of this expression'),
-      before: z.string().optional().describe('Only replace before the first match of this expression'),
+      regexp: z
+        .string()
+        .describe('Python regular expression (MULTILINE); every match is replaced. Groups: \\1, \\g<name>'),
+      replace: z
+        .string()
+        .default('')
+        .describe('Replacement text; may use \\1 and \\g<name> (default: empty)'),
+      after: z
+        .string()
+        .optional()
+        .describe('Only replace in the text after the first match of this regexp (DOTALL)'),
+      before: z
+        .string()
+        .optional()
+        .describe('Only replace in the text before the first match of this regexp (DOTALL)'),
       backup: boolArg().default(false).describe('Keep a copy of the old file as PATH.<timestamp>~'),
+      encoding: z.literal('utf-8').default('utf-8').describe('Text encoding (only utf-8)'),
       ...attrArgs,
     })
     .strict(),
   { dest: 'path', destfile: 'path', name: 'path' },
 );
 
-interface Facts {
-  stat: FileStat;
-  content: string;
+function compile(pattern: string, what: string, dotall: boolean, global: boolean): RegExp {
+  try {
+    const re = pyRegex(pattern, { multiline: true }, global);
+    return dotall && !re.flags.includes('s') ? new RegExp(re.source, re.flags + 's') : re;
+  } catch (e) {
+    throw new ModuleError(`invalid ${what}: ${(e as Error).message}`);
+  }
 }
 
-export default defineModule<typeof args, Facts, { backup?: string }>({
+/** The edited text and the number of replacements (Python's re.subn over the selected section). */
+export function replaceText(
+  text: string,
+  a: { regexp: string; replace: string; after?: string; before?: string },
+): { content: string; count: number } {
+  let start = 0;
+  let end = text.length;
+  if (a.after !== undefined) {
+    const m = compile(a.after, 'after', true, false).exec(text);
+    if (m) start = m.index + m[0].length;
+  }
+  if (a.before !== undefined) {
+    const m = compile(a.before, 'before', true, false).exec(text);
+    if (m) end = m.index;
+  }
+  if (end < start) return { content: text, count: 0 };
+  const re = compile(a.regexp, 'regexp', false, true);
+  const repl = pyReplacement(a.replace);
+  let count = 0;
+  const section = text.slice(start, end).replace(re, (...m: unknown[]) => {
+    count++;
+    return repl(...(m as [string, ...unknown[]]));
+  });
+  return { content: text.slice(0, start) + section + text.slice(end), count };
+}
+
+export default defineModule<typeof args, TextFacts, TextEditState>({
   name: 'replace',
-  description: 'Replace all matches of a regular expression in a file (between after/before when given)',
+  description: 'Replace every match of a regular expression in a file',
   args,
-  async probe(ctx, a) {
-    checkAttrs(a);
-    const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
-    if (!stat.exists) throw new ModuleError(`Path ${a.path} does not exist !`, { data: { rc: 257 } });
-    if (!stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
-    return { stat, content: (await ctx.fact(fileContent(a.path))).content.toString('utf8') };
-  },
+  probe: (ctx, a) => probeText(ctx, a),
   plan(a, f, ctx) {
-    parseMode(a.mode);
+    if (!f.stat.exists) throw new ModuleError(`Path ${a.path} does not exist !`, { data: { rc: 257 } });
     const r = replaceText(f.content, a);
-    const changes: Change[] = [];
-    const state: { backup?: string } = {};
-    const write = r.count > 0 && r.content !== f.content;
-    if (write) {
-      const steps: Step[] = [];
-      if (a.backup) {
-        state.backup = backupPath(a.path);
-        steps.push(backupStep(a.path, state.backup));
-      }
-      steps.push({
-        kind: 'upload',
-        dest: a.path,
-        content: Buffer.from(r.content, 'utf8'),
-        mode: parseMode(a.mode),
-        owner: a.owner,
-        group: a.group,
-        ...(ctx.noLog ? { secret: true } : {}),
-      });
-      changes.push({
-        describe: `${r.count} replacements in ${a.path}`,
-        diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after: r.content },
-        steps,
-      });
-    }
-    for (const c of attrChanges(a.path, f.stat, a)) changes.push(write ? { ...c, steps: [] } : c);
-    return { changes, state, result: { msg: write ? `${r.count} replacements made` : '', path: a.path } };
+    const changed = r.count > 0 && r.content !== f.content;
+    const msg = changed ? `${r.count} replacements made` : '';
+    return planTextEdit(a, f, ctx, changed ? r.content : f.content, `${msg} in ${a.path}`, { msg, rc: 0 });
   },
-  result({ plan, outputs }) {
-    const result: Record<string, unknown> = { ...(plan.result ?? {}) };
-    if (plan.state?.backup && outputs['backup']) result.backup_file = plan.state.backup;
-    return result;
-  },
+  result: textEditResult,
 });
