@@ -4,6 +4,7 @@
  */
 import type { ModuleDefinition } from './types';
 import assert from './assert';
+import blockinfile from './blockinfile';
 import command from './command';
 import copy from './copy';
 import debug from './debug';
@@ -15,6 +16,7 @@ import unit_flag from './unit_flag';
 import kubeconfig_server from './kubeconfig_server';
 import meta from './meta';
 import raw from './raw';
+import replace from './replace';
 import set_fact from './set_fact';
 import shell from './shell';
 import slurp from './slurp';
@@ -61,6 +63,9 @@ export const modules = {
   // address-migration editors (issue 12)
   unit_flag,
   kubeconfig_server,
+  // everyday modules (issue 11)
+  replace,
+  blockinfile,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

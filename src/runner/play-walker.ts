@@ -13,8 +13,12 @@ import { errorOutcome } from './module-call';
 import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
 import { shouldRunTags } from './tags';
 import { executeTask } from './task-executor';
+import { throttleOf } from './throttle';
+import { skipAsDone } from './resume';
+import { doneBefore } from './resume-state';
 import { countRescued, reportTaskResult } from './task-report';
-import { taskVars, type TaskScope, rootScope } from './variables';
+import { loopItems } from './task-loop';
+import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
 
 type WalkEnd = 'ok' | 'failed' | 'end';
 
@@ -52,7 +56,7 @@ async function runTasks(wave: WaveRun, hr: HostRun, tasks: Task[], scope: TaskSc
 }
 
 function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}): TaskScope {
-  return {
+  const inner: TaskScope = {
     blockVars: scope.blockVars,
     includeVars: scope.includeVars,
     includeLoopVars: scope.includeLoopVars,
@@ -60,8 +64,12 @@ function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}
     when: scope.when,
     rescuable: scope.rescuable,
     inherited: inheritKeywords(scope.inherited, node),
+    roleDefaults: scope.roleDefaults,
+    roleParams: scope.roleParams,
+    role: scope.role,
     ...extra,
   };
+  return node.role ? enterRole(inner, node.role) : inner;
 }
 
 async function runBlock(wave: WaveRun, hr: HostRun, block: BlockTask, scope: TaskScope): Promise<WalkEnd> {
@@ -127,7 +135,7 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       }
     }
     if (inc.loop !== undefined) {
-      const l = shared.templar.render(inc.loop, vars);
+      const l = loopItems(shared.templar, inc, vars);
       if (!Array.isArray(l)) return fail(`loop must be a list (${loc})`);
       items = l;
     }
@@ -155,6 +163,8 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       level: 1,
       msg: `included: ${file} for ${hr.state.name}`,
     });
+    // ansible-playbook counts each included file (per host, per loop item) as an ok task
+    if (!inc.role) hr.state.counts.ok++;
     const inner = childScope(scope, inc, {
       tags,
       includeVars: [...scope.includeVars, { ...(inc.vars ?? {}), ...loopVars }],
@@ -260,6 +270,15 @@ async function runModuleStep(
   const sc: TaskScope = { ...scope, tags, inherited: inheritKeywords(scope.inherited, task) };
   const n = (hr.occurrences.get(task) ?? 0) + 1;
   hr.occurrences.set(task, n);
+  // runs resume: a task this host finished before is not run again (run_once tasks run: they are shared)
+  const resumed =
+    shared.opts.resume && !sc.inherited.runOnce
+      ? doneBefore(shared.opts.resume, hr.state.name, info.loc)
+      : undefined;
+  if (resumed) {
+    skipAsDone(wave, hr, task, resumed, { name, loc: info.loc, handler }, vars);
+    return 'ok';
+  }
   let end;
   if (sc.inherited.runOnce) {
     const byTask = wave.runOnce.get(task) ?? new Map();
@@ -287,7 +306,8 @@ async function runModuleStep(
       });
     }
   } else {
-    end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
+    const run = () => shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
+    end = task.throttle ? await throttleOf(shared, task).with(run) : await run();
   }
   if (end === 'unreachable') {
     hr.state.unreachable = true;
@@ -325,7 +345,7 @@ async function flushHandlers(wave: WaveRun, hr: HostRun, scope: TaskScope): Prom
     }
     if (h.name !== undefined) ran.add(h.name);
     for (const t of h.listen ?? []) ran.add(t);
-    const r = await runModuleStep(wave, hr, h, hscope, true);
+    const r = await runModuleStep(wave, hr, h, h.role ? enterRole(hscope, h.role) : hscope, true);
     if (r !== 'ok') result = r;
   }
   for (const n of ran) hs.notified.delete(n);

@@ -19,8 +19,9 @@ export function pyRegex(pattern: string, flags: PyRegexFlags = {}, global = fals
   src = src
     .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')
     .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>')
-    .replace(/\\A/g, '^')
-    .replace(/\\Z/g, '$');
+    // Python's \A and \Z are the absolute start and end, whatever the flags (JS `^`/`$` follow `m`).
+    .replace(/\\A/g, '(?<![\\s\\S])')
+    .replace(/\\Z/g, '(?![\\s\\S])');
   try {
     return new RegExp(src, f);
   } catch (err) {

@@ -224,6 +224,32 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['file', { path: p('l1'), src: p('f1'), state: 'link' }, () => symlinkSync('/etc', p('l1'))],
   ['lineinfile', { path: p('cfg'), line: 'a=1', regexp: '^a=' }, () => writeFileSync(p('cfg'), 'a=0\nb=2\n')],
   ['lineinfile', { path: p('cfg2'), line: 'x', create: true, backup: true }],
+  [
+    'replace',
+    { path: p('rp'), regexp: '^(a)=0', replace: '\\1=1', backup: true },
+    () => writeFileSync(p('rp'), 'a=0\n'),
+  ],
+  [
+    'blockinfile',
+    { path: p('bk'), block: 'x=1', insertafter: '^a', mode: '0600' },
+    () => writeFileSync(p('bk'), 'a\nb\n'),
+  ],
+  ['blockinfile', { path: p('bk2'), block: 'y', create: true }],
+  [
+    'unit_flag',
+    { path: p('dns.conf'), flag: '--cluster-dns', value: '10.254.0.10', section: 'Service', backup: true },
+    () =>
+      writeFileSync(p('dns.conf'), '# pods\n[Service]\nEnvironment="A=--cluster-dns=192.168.0.10 --x=1"\n'),
+  ],
+  [
+    'kubeconfig_server',
+    { path: p('kc'), server: 'https://192.168.0.1:6443', only_in: ['172.16.0.0/24'], backup: true },
+    () =>
+      writeFileSync(
+        p('kc'),
+        'clusters:\n- name: k  # main\n  cluster:\n    server: https://172.16.0.1:6443\n',
+      ),
+  ],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],

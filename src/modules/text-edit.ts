@@ -1,0 +1,81 @@
+/**
+ * Whole-file text edits shared by `replace` and `blockinfile`: probe the file's stat and content (cached
+ * facts), then plan one atomic upload of the edited text (with an optional backup first), or only the
+ * attribute changes when the text is already right. The edit itself is a pure function of the text.
+ */
+import { ModuleError } from '../errors';
+import { fileContent, fileStat, type FileStat } from '../facts/file';
+import { attrChanges, backupPath, backupStep, checkAttrs, parseMode, type AttrArgs } from './file-attrs';
+import type { Change, ModuleContext, Plan, ResultInput, Step } from './types';
+
+export interface TextFacts {
+  stat: FileStat;
+  content: string;
+}
+
+export interface TextEditState {
+  backup?: string;
+}
+
+export interface TextEditArgs extends AttrArgs {
+  path: string;
+  backup: boolean;
+}
+
+/** Read-only: the file's stat (following links) and text; refuses a path that is not a regular file. */
+export async function probeText(ctx: ModuleContext, a: TextEditArgs): Promise<TextFacts> {
+  checkAttrs(a);
+  const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
+  if (stat.exists && !stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
+  const content = stat.exists ? (await ctx.fact(fileContent(a.path))).content.toString('utf8') : '';
+  return { stat, content };
+}
+
+/** Write `after` when it differs from the file (or the file is new), then fix the attributes. */
+export function planTextEdit(
+  a: TextEditArgs,
+  f: TextFacts,
+  ctx: ModuleContext,
+  after: string,
+  describe: string,
+  result: Record<string, unknown>,
+): Plan<TextEditState> {
+  parseMode(a.mode);
+  const changes: Change[] = [];
+  const state: TextEditState = {};
+  const write = after !== f.content || !f.stat.exists;
+  if (write) {
+    const steps: Step[] = [];
+    if (a.backup && f.stat.exists) {
+      state.backup = backupPath(a.path);
+      steps.push(backupStep(a.path, state.backup));
+    }
+    steps.push({
+      kind: 'upload',
+      dest: a.path,
+      content: Buffer.from(after, 'utf8'),
+      mode: parseMode(a.mode),
+      owner: a.owner,
+      group: a.group,
+      ...(ctx.noLog ? { secret: true } : {}),
+    });
+    changes.push({
+      describe,
+      diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after },
+      steps,
+    });
+  }
+  if (f.stat.exists)
+    for (const c of attrChanges(a.path, f.stat, a)) changes.push(write ? { ...c, steps: [] } : c);
+  return { changes, state, result };
+}
+
+/** The plan's result plus `backup` (the backup file's name) when the backup step ran. */
+export function textEditResult({
+  plan,
+  outputs,
+}: ResultInput<unknown, TextEditState>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...(plan.result ?? {}) };
+  if (plan.state?.backup && outputs['backup']) result.backup_file = plan.state.backup;
+  return result;
+}
