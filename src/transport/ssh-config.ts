@@ -298,8 +298,10 @@ function resolveOne(
     // `ssh -o` would); 10 s otherwise (Ansible's default).
     connectTimeoutMs:
       timeoutMs(top.connectTimeoutS) ?? defaults.connectTimeoutMs ?? timeoutMs(timeoutS) ?? 10_000,
-    keepaliveIntervalMs: alive ? Number(alive) * 1000 : 15_000,
-    keepaliveCountMax: aliveMax ? Number(aliveMax) : 3,
+    // A cut link must fail its host within ~15 s, not hold the play for a minute: keepalive every 5 s, dead
+    // after 2 unanswered (ssh_config ServerAliveInterval / ServerAliveCountMax override both).
+    keepaliveIntervalMs: alive ? Number(alive) * 1000 : 5_000,
+    keepaliveCountMax: aliveMax ? Number(aliveMax) : 2,
     hostKeyAlias: first(c.hostkeyalias),
     hostKeyChecking: policy,
     hostKeyAlgorithms: first(c.hostkeyalgorithms),
