@@ -9,8 +9,8 @@ import { LoadErrors } from './load-errors';
 import { didYouMean } from '../suggest';
 import { checkTemplates } from './template-check';
 import { issueMessage, valueAtPath } from './zod-issues';
-import { defaultRolesPath, loadPlayRoles, type PlayRoles } from './roles';
-import { loadTasks, type TaskLoadContext } from './task-loader';
+import { defaultRolesPath, loadPlayRoles } from './roles';
+import { loadTasks, newPlayRoles, type TaskLoadContext } from './task-loader';
 import type { ModuleTask, Play, Playbook } from './types';
 import { YamlSource, type Path } from './yaml-source';
 
@@ -73,15 +73,7 @@ async function loadPlay(
   // `connection: local` is Ansible's play-level ansible_connection.
   if (raw.connection !== undefined && vars.ansible_connection === undefined)
     vars.ansible_connection = raw.connection;
-  const roles: PlayRoles = {
-    playbookDir: path.dirname(src.file),
-    rolesPath: opts.rolesPath ?? defaultRolesPath(),
-    handlers: [],
-    seen: new Set(),
-    handlerFiles: new Set(),
-    playDefaults: {},
-    playVars: {},
-  };
+  const roles = newPlayRoles(path.dirname(src.file), opts.rolesPath ?? defaultRolesPath());
   const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [], errors, roles };
   // A plain (untemplated) vars file that does not exist is a mistake we can point at now.
   const varsFiles =
@@ -137,6 +129,7 @@ async function loadPlay(
   if (Object.keys(roles.playDefaults).length) play.roleDefaults = roles.playDefaults;
   if (Object.keys(roles.playVars).length) play.roleVars = roles.playVars;
   if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
+  if (raw.canary !== undefined) play.canary = raw.canary as number | string;
   if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;
 
   // Every notify must name a handler (by name or listen topic). Templated names are checked at run time.
