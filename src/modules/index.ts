@@ -10,6 +10,7 @@ import copy from './copy';
 import debug from './debug';
 import fail from './fail';
 import fetch from './fetch';
+import group from './group';
 import file from './file';
 import lineinfile from './lineinfile';
 import unit_flag from './unit_flag';
@@ -24,6 +25,7 @@ import stat from './stat';
 import systemd from './systemd';
 import template from './template';
 import uri from './uri';
+import user from './user';
 import wait_for from './wait_for';
 import kubectl from './kubectl';
 import tls_check from './tls_check';
@@ -66,6 +68,8 @@ export const modules = {
   // everyday modules (issue 11)
   replace,
   blockinfile,
+  user,
+  group,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

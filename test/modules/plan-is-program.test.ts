@@ -26,6 +26,7 @@ import { Templar } from '../../src/template/index';
 import { putScript, sha256 } from '../../src/transport/file-transfer';
 import { LocalTransport } from '../../src/transport/local';
 import type { ExecOptions, PutOptions, Transport } from '../../src/transport/types';
+import { installAccountStandins } from './accounts-standin';
 import { makePki, OLD_SANS, reissueArgs, type Pki } from '../x509/fake-context';
 
 /** What happened, in order: `STEP <describeStep>` from the applier's -vv trace, `T <op>` at the transport. */
@@ -61,7 +62,7 @@ function context(seq: string[], noFusion = true) {
     diff: true,
     noLog: false,
     playbookDir: dir,
-    env: { PATH: `${bin}:${process.env.PATH}` },
+    env: { PATH: `${bin}:${path.join(dir, 'acct-bin')}:${process.env.PATH}` },
     transport: async () => new Recorder(seq),
     facts: new FactsCache(),
     templar,
@@ -172,6 +173,7 @@ test.before(async () => {
       `diff) [ -e ${dir}/obj ] && exit 0; exit 1 ;; apply) touch ${dir}/obj; echo configured ;;\n` +
       `wait) echo 'condition met' ;; esac\n`,
   );
+  installAccountStandins(dir);
   chmodSync(path.join(bin, 'systemctl'), 0o755);
   chmodSync(path.join(bin, 'kubectl'), 0o755);
   pki = makePki();
@@ -234,6 +236,9 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
     () => writeFileSync(p('bk'), 'a\nb\n'),
   ],
   ['blockinfile', { path: p('bk2'), block: 'y', create: true }],
+  ['group', { name: 'web', gid: 1300 }],
+  ['user', { name: 'svc', uid: 1700, group: 'web', groups: 'adm', shell: '/bin/false', password: '$6$x' }],
+  ['user', { name: 'svc', shell: '/bin/sh', comment: 'Service' }],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
