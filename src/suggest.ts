@@ -33,8 +33,16 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   return bestD <= limit ? best : undefined;
 }
 
-/** `" — did you mean 'become'?"` or empty. */
+/**
+ * Keywords that change privileges. A typo is never "corrected" into one of them (`remote_usr` must not
+ * become `become_user`), unless the word already names privilege escalation (`becom`, `become_usr`).
+ */
+const PRIVILEGED = new Set(['become', 'become_user', 'become_method', 'become_flags', 'become_exe']);
+
+/** `" — did you mean 'delegate_to'?"` or empty. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const n = nearest(word, candidates);
+  const asksForBecome = /^bec/i.test(word);
+  const allowed = [...candidates].filter((c) => asksForBecome || !PRIVILEGED.has(c));
+  const n = nearest(word, allowed);
   return n ? ` — did you mean '${n}'?` : '';
 }

@@ -11,6 +11,12 @@ import type { RunEvent } from '../events';
 import { InventoryData, loadInventory } from '../inventory';
 import type { Playbook } from '../playbook/types';
 import type { TransportFactoryOptions } from '../transport';
+import {
+  applyAnsibleConfig,
+  applyConfigBecomeMethod,
+  loadAnsibleConfig,
+  type AnsibleConfig,
+} from './ansible-config';
 import { askBecomePassword, passphrasePrompter } from './become-prompt';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
@@ -158,10 +164,14 @@ function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
   return Boolean(stream.isTTY);
 }
 
-export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<number> {
+export async function runCommand(file: string, given: RunOpts, io: CliIo): Promise<number> {
+  // ansible.cfg / ANSIBLE_* fill what the command line leaves unset
+  const cfg = loadAnsibleConfig(io.cwd, io.env);
+  for (const w of cfg.warnings) println(io.err, `[WARNING]: ${w}`);
+  const o = applyAnsibleConfig(given, cfg);
   const secrets = new SecretValues();
   try {
-    return await runWithSecrets(file, o, io, secrets);
+    return await runWithSecrets(file, o, io, secrets, cfg);
   } catch (e) {
     // an error that ends the run is printed by main, outside the reporters: mask it here
     if (e instanceof RemediateError) {
@@ -172,13 +182,20 @@ export async function runCommand(file: string, o: RunOpts, io: CliIo): Promise<n
   }
 }
 
-async function runWithSecrets(file: string, o: RunOpts, io: CliIo, secrets: SecretValues): Promise<number> {
+async function runWithSecrets(
+  file: string,
+  o: RunOpts,
+  io: CliIo,
+  secrets: SecretValues,
+  cfg: AnsibleConfig,
+): Promise<number> {
   // every value decrypted from a vault is secret from the moment it is read
   await setupVault(o, io, (plaintext) => secrets.add(plaintext));
   const extraVars = mergeExtraVars(o.extraVars, io.cwd);
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
   const { loadPlaybook } = require('../playbook') as typeof import('../playbook');
-  const pb = await loadPlaybook(path.resolve(io.cwd, file));
+  const pb = await loadPlaybook(path.resolve(io.cwd, file), { rolesPath: cfg.rolesPath });
+  applyConfigBecomeMethod(pb, cfg);
   for (const w of pb.warnings ?? []) println(io.err, `[WARNING]: ${w}`);
   if (o.syntaxCheck) {
     println(io.out, `playbook: ${pb.file}`);

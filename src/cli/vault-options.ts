@@ -67,8 +67,10 @@ export async function setupVault(
   o: VaultCliOpts,
   io: CliIo,
   onReveal?: (plaintext: string) => void,
+  /** More sources, e.g. `{ configPasswordFile }` from ansible.cfg. */
+  extra: Partial<VaultPasswordOptions> = {},
 ): Promise<VaultKeyring> {
-  const keyring = await loadVaultKeyring(vaultPasswordOptions(o, io), onReveal);
+  const keyring = await loadVaultKeyring(vaultPasswordOptions(o, io, extra), onReveal);
   useVaultKeyring(keyring);
   return keyring;
 }

@@ -44,7 +44,11 @@ if [ -f /run/lab/fault-key-mismatch ]; then cat "$C/mismatch.key" >/etc/pki/tls/
 # dns-svc-ip: the kube-dns Service is refused ("provided IP is not in the valid range"), the rest is created
 kubectl create -f /root/manifests/kube-dns/kube-dns.yml -f /root/manifests/wordpress >/run/lab/create.log 2>&1 || true
 setsid socat TCP-LISTEN:30080,bind=192.168.0.1,fork,reuseaddr EXEC:/usr/local/bin/lab-wordpress-http </dev/null >/dev/null 2>&1 &
-if [ ! -f /run/lab/fault-unreachable ]; then /usr/sbin/sshd -E /run/lab/sshd.log; fi
+if [ ! -f /run/lab/fault-unreachable ]; then
+  /usr/sbin/sshd -E /run/lab/sshd.log
+  # sshd daemonizes before it binds port 22; its pid file is written once it listens: 'ready' waits for it
+  i=0; while [ ! -s /run/sshd.pid ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+fi
 echo up >"$C/ready"
 exec sleep infinity
 `.replace(/@\{/g, '$' + '{');

@@ -57,12 +57,16 @@ export interface PutState {
   backup?: string;
 }
 
-/** Find a controller-side source file: absolute, else under the playbook dir's `sub` folder, else the playbook dir. */
+/**
+ * Find a controller-side source file: absolute, else (in a role) under the role's `sub` folder or the role
+ * directory, else under the playbook dir's `sub` folder, else the playbook dir — Ansible's order.
+ */
 export function findSource(ctx: ModuleContext, src: string, sub: 'files' | 'templates'): string {
   if (path.isAbsolute(src)) {
     if (fs.existsSync(src)) return src;
   } else {
-    for (const cand of [path.join(ctx.playbookDir, sub, src), path.join(ctx.playbookDir, src)]) {
+    const role = ctx.roleDir ? [path.join(ctx.roleDir, sub, src), path.join(ctx.roleDir, src)] : [];
+    for (const cand of [...role, path.join(ctx.playbookDir, sub, src), path.join(ctx.playbookDir, src)]) {
       if (fs.existsSync(cand)) return cand;
     }
   }

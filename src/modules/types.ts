@@ -89,6 +89,8 @@ export interface ModuleContext {
   noLog: boolean;
   /** Playbook directory (for relative `src:` of copy/template/fetch). */
   playbookDir: string;
+  /** The task's role directory, when it runs in a role: its files/ and templates/ come first. */
+  roleDir?: string;
   /** The task's become settings (already resolved), undefined when not becoming. */
   become?: BecomeOptions;
   /** Run a read-only command on the target with the task's become/environment. Non-zero exit is a result. */

@@ -5,7 +5,7 @@ import type { PlaybookError, SourceLoc } from '../errors';
 import type { Vars } from '../inventory/types';
 import { playbookJsonSchema as buildJsonSchema } from './json-schema';
 import { LoadErrors, PlaybookErrors } from './load-errors';
-import { loadPlaybookFile } from './play-loader';
+import { loadPlaybookFile, type LoadPlaybookOptions } from './play-loader';
 import { loadTaskList } from './task-loader';
 import type { Playbook, Task } from './types';
 import { YamlSource } from './yaml-source';
@@ -15,9 +15,10 @@ export { YamlSource } from './yaml-source';
 export { PlaybookErrors, MAX_LOAD_ERRORS } from './load-errors';
 
 /** Load and validate a playbook file. Throws PlaybookError (file:line:col, exit 4) for any bad input. */
-export async function loadPlaybook(file: string): Promise<Playbook> {
-  return loadPlaybookFile(file);
+export async function loadPlaybook(file: string, opts: LoadPlaybookOptions = {}): Promise<Playbook> {
+  return loadPlaybookFile(file, [], undefined, undefined, undefined, opts);
 }
+export type { LoadPlaybookOptions } from './play-loader';
 
 /**
  * Load a task file for `include_tasks` (at run time) or `import_tasks` (at load time). `notify` names are

@@ -9,6 +9,7 @@ import { LoadErrors } from './load-errors';
 import { didYouMean } from '../suggest';
 import { checkTemplates } from './template-check';
 import { issueMessage, valueAtPath } from './zod-issues';
+import { defaultRolesPath, loadPlayRoles, type PlayRoles } from './roles';
 import { loadTasks, type TaskLoadContext } from './task-loader';
 import type { ModuleTask, Play, Playbook } from './types';
 import { YamlSource, type Path } from './yaml-source';
@@ -16,12 +17,19 @@ import { YamlSource, type Path } from './yaml-source';
 type Raw = Record<string, unknown>;
 const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Options of playbook loading. */
+export interface LoadPlaybookOptions {
+  /** Role search path after the playbook's roles/ (ansible.cfg roles_path); default ANSIBLE_ROLES_PATH or Ansible's. */
+  rolesPath?: string[];
+}
+
 async function loadPlay(
   src: YamlSource,
   input: unknown,
   p: Path,
   importStack: string[],
   errors: LoadErrors,
+  opts: LoadPlaybookOptions,
 ): Promise<Play> {
   if (!isMapping(input)) throw src.error('a play must be a mapping with at least `hosts:`', p);
   // An empty keyword (`vars:` or `tasks:` with nothing under it) is as if it were not there.
@@ -30,17 +38,12 @@ async function loadPlay(
   for (const k of Object.keys(raw)) {
     if (k in playKeywords) continue;
     delete raw[k];
-    if (k === 'roles')
-      errors.add(
-        src.error('roles are not supported; use import_tasks or include_tasks', [...p, k], { key: true }),
-      );
-    else
-      errors.add(
-        src.error(`unknown play keyword '${k}'${didYouMean(k, Object.keys(playKeywords))}`, [...p, k], {
-          key: true,
-          hint: `play keywords: ${Object.keys(playKeywords).join(', ')}`,
-        }),
-      );
+    errors.add(
+      src.error(`unknown play keyword '${k}'${didYouMean(k, Object.keys(playKeywords))}`, [...p, k], {
+        key: true,
+        hint: `play keywords: ${Object.keys(playKeywords).join(', ')}`,
+      }),
+    );
   }
   const r = playSchema.safeParse(raw);
   if (!r.success) {
@@ -70,7 +73,16 @@ async function loadPlay(
   // `connection: local` is Ansible's play-level ansible_connection.
   if (raw.connection !== undefined && vars.ansible_connection === undefined)
     vars.ansible_connection = raw.connection;
-  const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [], errors };
+  const roles: PlayRoles = {
+    playbookDir: path.dirname(src.file),
+    rolesPath: opts.rolesPath ?? defaultRolesPath(),
+    handlers: [],
+    seen: new Set(),
+    handlerFiles: new Set(),
+    playDefaults: {},
+    playVars: {},
+  };
+  const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [], errors, roles };
   // A plain (untemplated) vars file that does not exist is a mistake we can point at now.
   const varsFiles =
     raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? raw.vars_files : [raw.vars_files];
@@ -112,10 +124,18 @@ async function loadPlay(
     strategy: (raw.strategy as 'linear' | 'free' | undefined) ?? 'linear',
     tags: (parsed.tags as string[] | undefined) ?? [],
     preTasks: await loadTasks(ctx, raw.pre_tasks, [...p, 'pre_tasks'], 'task'),
-    tasks: await loadTasks(ctx, raw.tasks, [...p, 'tasks'], 'task'),
+    // roles run after pre_tasks and before tasks, in the same section (one handler flush after both)
+    tasks: [
+      ...(await errors.attempt(() => loadPlayRoles(ctx, roles, raw.roles, [...p, 'roles']), [])),
+      ...(await loadTasks(ctx, raw.tasks, [...p, 'tasks'], 'task')),
+    ],
     postTasks: await loadTasks(ctx, raw.post_tasks, [...p, 'post_tasks'], 'task'),
     handlers: (await loadTasks(ctx, raw.handlers, [...p, 'handlers'], 'handler')) as ModuleTask[],
   };
+  // role handlers come before the play's own (Ansible lists role handlers first)
+  play.handlers = [...roles.handlers, ...play.handlers];
+  if (Object.keys(roles.playDefaults).length) play.roleDefaults = roles.playDefaults;
+  if (Object.keys(roles.playVars).length) play.roleVars = roles.playVars;
   if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
   if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;
 
@@ -127,6 +147,7 @@ async function loadPlay(
     if (typeof h.name === 'string') topics.add(h.name);
     for (const l of Array.isArray(h.listen) ? h.listen : [h.listen]) if (typeof l === 'string') topics.add(l);
   }
+  for (const h of roles.handlers) for (const t of [h.name, ...(h.listen ?? [])]) if (t) topics.add(t);
   // A templated handler name ("restart {{ svc }}") is known only at run time: the runner checks then.
   const templatedTopic = [...topics].some((t) => TEMPLATE_RE.test(t));
   for (const n of ctx.notifies) {
@@ -153,9 +174,10 @@ export async function loadPlaybookFile(
   from?: YamlSource,
   fromPath?: Path,
   collected?: LoadErrors,
+  opts: LoadPlaybookOptions = {},
 ): Promise<Playbook> {
   const errors = collected ?? new LoadErrors();
-  const pb = await loadPlays(file, importStack, errors, from, fromPath);
+  const pb = await loadPlays(file, importStack, errors, from, fromPath, opts);
   if (!collected) {
     errors.throwIfAny();
     if (errors.warnings.length) pb.warnings = errors.warnings;
@@ -169,6 +191,7 @@ async function loadPlays(
   errors: LoadErrors,
   from?: YamlSource,
   fromPath?: Path,
+  opts: LoadPlaybookOptions = {},
 ): Promise<Playbook> {
   const abs = path.resolve(file);
   const src = await YamlSource.load(abs, from && fromPath ? from.loc(fromPath) : undefined, 'playbook');
@@ -183,7 +206,7 @@ async function loadPlays(
   const plays: Play[] = [];
   for (let i = 0; i < v.length; i++) {
     const item = v[i] as unknown;
-    const play = await errors.attempt(() => loadItem(src, item, i, stack, errors), undefined);
+    const play = await errors.attempt(() => loadItem(src, item, i, stack, errors, opts), undefined);
     if (play) plays.push(...play);
   }
   return { file: abs, dir: path.dirname(abs), plays };
@@ -196,6 +219,7 @@ async function loadItem(
   i: number,
   stack: string[],
   errors: LoadErrors,
+  opts: LoadPlaybookOptions,
 ): Promise<Play[]> {
   if (isMapping(item) && 'ansible.builtin.import_playbook' in item && !('import_playbook' in item)) {
     const { ['ansible.builtin.import_playbook']: target, ...rest } = item;
@@ -215,7 +239,7 @@ async function loadItem(
         i,
         'import_playbook',
       ]);
-    return (await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'], errors)).plays;
+    return (await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'], errors, opts)).plays;
   }
-  return [await loadPlay(src, item, [i], stack, errors)];
+  return [await loadPlay(src, item, [i], stack, errors, opts)];
 }

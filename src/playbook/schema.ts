@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import type { Condition } from '../template/index';
+import { LOOKUP_NAMES } from '../template/lookups';
 
 export const TEMPLATE_RE = /\{\{|\{%/;
 export const template = z.string().regex(TEMPLATE_RE).describe('A Jinja2 template ({{ ... }})');
@@ -96,6 +97,14 @@ const loopValue = z
   })
   .describe('Items to run the task for (as `item`)');
 
+/** `with_<lookup>` for every lookup plugin but items and list (those are with_items / with_list above). */
+export const withLookupKeywords = Object.fromEntries(
+  LOOKUP_NAMES.filter((n) => n !== 'items' && n !== 'list').map((n) => [
+    `with_${n}`,
+    z.unknown().describe(`Loop over lookup('${n}', ...) of these terms`),
+  ]),
+) as Record<`with_${string}`, z.ZodUnknown>;
+
 export const loopControl = z
   .object({
     loop_var: z
@@ -139,14 +148,19 @@ export const inheritedKeywords = {
   become: boolOrTemplate.describe('Run as another user (may be templated)'),
   become_user: z.string().describe('User to become (default root)'),
   become_method: becomeMethod,
+  remote_user: z
+    .string()
+    .describe('Login user where the host sets no ansible_user (may be templated; -u is the fallback)'),
   environment,
   no_log: boolOrTemplate.describe('Hide arguments and results from output'),
   ignore_errors: boolOrTemplate.describe('Carry on when the task fails'),
   ignore_unreachable: z.boolean().describe('Carry on when the host is unreachable'),
   check_mode: z.boolean().describe('true: always dry-run; false: run for real even under --check'),
   delegate_to: z
-    .literal('localhost', { error: "only 'localhost' is supported" })
-    .describe('Run on the controller'),
+    .string()
+    .describe(
+      'Run on this host instead (an inventory host with its connection vars, or localhost; may be templated)',
+    ),
   run_once: z.boolean().describe('Run for the first host of the batch only'),
   any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
 };
@@ -173,6 +187,7 @@ export const moduleTaskKeywords = {
   loop: loopValue,
   with_items: loopValue.describe('Old form of loop (flattens one level)'),
   with_list: loopValue.describe('Old form of loop'),
+  ...withLookupKeywords,
   loop_control: loopControl,
   until: conditions.describe('Retry until this holds'),
   retries: intOrTemplate.describe('Attempts for until (default 3)'),
@@ -205,6 +220,32 @@ export const includeKeywords = {
   loop: loopValue,
   with_items: loopValue,
   with_list: loopValue,
+  ...withLookupKeywords,
+  loop_control: loopControl,
+};
+
+const roleSpec = z.union(
+  [
+    z.string(),
+    z
+      .object({
+        name: z.string().describe('Role name or path'),
+        tasks_from: z.string().optional().describe('File in tasks/ to run instead of main'),
+        vars_from: z.string().optional().describe('File in vars/ to load instead of main'),
+        defaults_from: z.string().optional().describe('File in defaults/ to load instead of main'),
+        handlers_from: z.string().optional().describe('File in handlers/ to load instead of main'),
+      })
+      .strict(),
+  ],
+  { error: 'expected a role name or {name: role, tasks_from: ...}' },
+);
+export const roleTaskKeywords = {
+  ...commonTaskKeywords,
+  include_role: roleSpec.describe("A role's tasks, loaded when reached (may loop)"),
+  import_role: roleSpec.describe("A role's tasks, inlined at load time"),
+  loop: loopValue,
+  with_items: loopValue,
+  with_list: loopValue,
   loop_control: loopControl,
 };
 
@@ -229,6 +270,11 @@ export const playKeywords = {
   tasks: z.array(z.unknown()).describe('Tasks'),
   post_tasks: z.array(z.unknown()).describe('Tasks after tasks'),
   handlers: z.array(z.unknown()).describe('Tasks run when notified'),
+  roles: z
+    .array(z.union([z.string(), z.record(z.string(), z.unknown())]), {
+      error: 'expected a list of role names or {role: name, ...} mappings',
+    })
+    .describe('Roles to run before tasks (from roles/, roles_path, or the playbook directory)'),
   serial: z
     .union([serialItem, z.array(serialItem).min(1, 'must not be empty')], {
       error: 'expected a host count, a percentage like "30%", or a list of them',

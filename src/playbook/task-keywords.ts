@@ -24,6 +24,8 @@ export interface TaskLoadContext {
   notifies: NotifyRef[];
   /** Where to record a bad task and carry on with the next (absent: the first problem is thrown). */
   errors?: LoadErrors;
+  /** The play's roles (search path, handlers collected); absent in a task file read on its own. */
+  roles?: import('./roles').PlayRoles;
 }
 
 type Raw = Record<string, unknown>;
@@ -88,11 +90,13 @@ export function loopOf(
   ctx: TaskLoadContext,
   raw: Raw,
   p: Path,
-): { loop?: unknown[] | string; loopControl?: LoopControl } {
-  const given = ['loop', 'with_items', 'with_list'].filter((k) => raw[k] !== undefined);
+): { loop?: unknown[] | string; loopLookup?: string; loopControl?: LoopControl } {
+  const given = Object.keys(raw).filter(
+    (k) => (k === 'loop' || k.startsWith('with_')) && raw[k] !== undefined,
+  );
   if (given.length > 1) {
     throw ctx.src.error(
-      `use only one of 'loop', 'with_items', 'with_list' (found '${given[0]}' and '${given[1]}')`,
+      `use only one of 'loop' and the with_* keywords (found '${given[0]}' and '${given[1]}')`,
       [...p, given[1]],
       {
         key: true,
@@ -107,8 +111,10 @@ export function loopOf(
       if (m && !m[1].includes('{{')) loop = `{{ (${m[1].trim()}) | flatten(levels=1) }}`;
     }
   }
-  const out: { loop?: unknown[] | string; loopControl?: LoopControl } = {};
+  const out: { loop?: unknown[] | string; loopLookup?: string; loopControl?: LoopControl } = {};
   if (loop !== undefined) out.loop = loop;
+  if (given[0]?.startsWith('with_') && given[0] !== 'with_items' && given[0] !== 'with_list')
+    out.loopLookup = given[0].slice('with_'.length);
   const lc = raw.loop_control as LoopControl | undefined;
   if (lc) {
     if (loop === undefined)

@@ -6,7 +6,15 @@
 import * as path from 'node:path';
 import { findModule, moduleNames } from '../modules/index';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
-import { blockKeywords, handlerKeywords, includeKeywords, moduleTaskKeywords, TEMPLATE_RE } from './schema';
+import { defaultRolesPath, expandRole, roleBlock, roleInclude, roleUseOf, type PlayRoles } from './roles';
+import {
+  blockKeywords,
+  handlerKeywords,
+  includeKeywords,
+  moduleTaskKeywords,
+  roleTaskKeywords,
+  TEMPLATE_RE,
+} from './schema';
 import { didYouMean } from '../suggest';
 import { keywordValues } from './keyword-values';
 import { checkKeywords, common, loopOf, type TaskLoadContext } from './task-keywords';
@@ -20,19 +28,9 @@ export { type NotifyRef, type TaskLoadContext } from './task-keywords';
 type Raw = Record<string, unknown>;
 
 const UNSUPPORTED: Record<string, string> = {
-  roles: 'roles are not supported; use import_tasks or include_tasks',
-  include_role: 'include_role is not supported; use include_tasks',
-  import_role: 'import_role is not supported; use import_tasks',
+  roles: "'roles' is a play keyword, not a task keyword; use include_role or import_role in tasks",
   include: "'include' was removed from Ansible; use import_tasks or include_tasks",
   import_playbook: 'import_playbook is only allowed at the top level of a playbook',
-  local_action: "local_action is not supported; use 'delegate_to: localhost'",
-  action: "'action:' is not supported; write the module name as the key",
-  with_dict: 'with_dict is not supported; use loop: "{{ mydict | dict2items }}"',
-  with_fileglob: 'with_fileglob is not supported',
-  with_sequence: 'with_sequence is not supported; use loop: "{{ range(...) | list }}"',
-  with_nested: 'with_nested is not supported; use loop with the product filter',
-  with_together: 'with_together is not supported; use loop: "{{ a | zip(b) | list }}"',
-  with_subelements: 'with_subelements is not supported',
 };
 
 const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,6 +40,7 @@ function allKeywords(kind: 'task' | 'handler'): string[] {
     ...Object.keys(kind === 'handler' ? handlerKeywords : moduleTaskKeywords),
     ...Object.keys(blockKeywords),
     ...Object.keys(includeKeywords),
+    ...Object.keys(roleTaskKeywords),
   ]);
   return [...s];
 }
@@ -245,6 +244,84 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
   };
 }
 
+/**
+ * `action: copy src=a dest=b` / `local_action: {module: copy, src: a}`: the old forms of `copy: ...`
+ * (local_action adds `delegate_to: localhost`).
+ */
+function actionForm(ctx: TaskLoadContext, raw: Raw, p: Path): Raw {
+  const key = 'local_action' in raw ? 'local_action' : 'action';
+  const { [key]: spec, ...rest } = raw;
+  let module: unknown;
+  let args: unknown;
+  if (typeof spec === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(spec);
+    module = m?.[1];
+    args = m?.[2] ? m[2] : null;
+  } else if (isMapping(spec)) {
+    const { module: name, ...a } = spec;
+    module = name;
+    args = a;
+  }
+  if (typeof module !== 'string' || !module)
+    throw ctx.src.error(`'${key}' needs a module: '${key}: MODULE ARGS' or '${key}: {module: MODULE, ...}'`, [
+      ...p,
+      key,
+    ]);
+  if (module in rest) throw ctx.src.error(`'${module}' given twice (as '${key}' and as a key)`, [...p, key]);
+  return { ...rest, [module]: args, ...(key === 'local_action' ? { delegate_to: 'localhost' } : {}) };
+}
+
+/** `import_role` (inlined now, as a block) or `include_role` (its tasks file read when reached). */
+async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Task> {
+  const kinds = ['include_role', 'import_role'].filter((k) => k in raw);
+  if (kinds.length > 1)
+    throw ctx.src.error('use include_role or import_role, not both', [...p, kinds[1]], { key: true });
+  const kw = kinds[0];
+  for (const k of Object.keys(raw)) {
+    if (k in roleTaskKeywords) continue;
+    throw ctx.src.error(
+      `'${k}' is not allowed on ${kw}${didYouMean(k, Object.keys(roleTaskKeywords))}`,
+      [...p, k],
+      {
+        key: true,
+      },
+    );
+  }
+  const parsed = checkKeywords(ctx, raw, roleTaskKeywords, p);
+  checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
+  const spec = raw[kw];
+  const s = (typeof spec === 'string' ? { name: spec } : spec) as Record<string, string | undefined>;
+  if (TEMPLATE_RE.test(s.name ?? ''))
+    throw ctx.src.error(`${kw} needs a plain role name (roles are read at load time)`, [...p, kw]);
+  const pr = ctx.roles ?? standaloneRoles(ctx.dir);
+  const u = roleUseOf(s.name, [...p, kw], false)!;
+  u.use.tasksFrom = s.tasks_from;
+  u.use.varsFrom = s.vars_from;
+  u.use.defaultsFrom = s.defaults_from;
+  u.use.handlersFrom = s.handlers_from;
+  const r = (await expandRole({ ...ctx, roles: pr }, pr, u.use))!;
+  if (kw === 'import_role') {
+    for (const k of ['loop', 'with_items', 'with_list'])
+      if (k in raw)
+        throw ctx.src.error(`import_role cannot '${k}'; use include_role`, [...p, k], { key: true });
+    return roleBlock(ctx, p, r, parsed);
+  }
+  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p));
+}
+
+/** Roles used from a task file read on its own (include_tasks at run time): searched from its directory. */
+function standaloneRoles(dir: string): PlayRoles {
+  return {
+    playbookDir: dir,
+    rolesPath: defaultRolesPath(),
+    handlers: [],
+    seen: new Set(),
+    handlerFiles: new Set(),
+    playDefaults: {},
+    playVars: {},
+  };
+}
+
 /** The tasks of a whole task file (`sub.src`): a list, or empty. */
 export async function loadTaskList(ctx: TaskLoadContext): Promise<Task[]> {
   const v = ctx.src.value;
@@ -288,6 +365,8 @@ function dropEmptyKeywords(raw: Raw): Raw {
 const FQCN_KEYWORDS: Record<string, string> = {
   'ansible.builtin.include_tasks': 'include_tasks',
   'ansible.builtin.import_tasks': 'import_tasks',
+  'ansible.builtin.include_role': 'include_role',
+  'ansible.builtin.import_role': 'import_role',
 };
 function shortKeywords(raw: Raw): Raw {
   if (!Object.keys(raw).some((k) => k in FQCN_KEYWORDS)) return raw;
@@ -308,7 +387,7 @@ export async function loadTask(
     );
   }
   if (kind === 'handler') {
-    for (const k of ['block', 'include_tasks', 'import_tasks']) {
+    for (const k of ['block', 'include_tasks', 'import_tasks', 'include_role', 'import_role']) {
       if (k in raw)
         throw ctx.src.error(`a handler cannot use '${k}'; handlers call one module`, [...p, k], {
           key: true,
@@ -317,6 +396,8 @@ export async function loadTask(
     return loadModuleTask(ctx, raw, p, kind);
   }
   if ('block' in raw) return loadBlock(ctx, raw, p);
+  if ('local_action' in raw || 'action' in raw) return loadModuleTask(ctx, actionForm(ctx, raw, p), p, kind);
   if ('include_tasks' in raw || 'import_tasks' in raw) return loadInclude(ctx, raw, p);
+  if ('include_role' in raw || 'import_role' in raw) return loadRoleTask(ctx, raw, p);
   return loadModuleTask(ctx, raw, p, kind);
 }

@@ -17,10 +17,25 @@ import type {
 export type { LoopControl } from './schema';
 export type { Condition } from '../template/index';
 
+/** The role a task runs in: where its templates/ and files/ are, and its variables. */
+export interface RoleScope {
+  name: string;
+  /** The role's directory. */
+  path: string;
+  /** defaults/main.yml (or defaults_from): below every other variable. */
+  defaults: Vars;
+  /** vars/main.yml (or vars_from), plus a roles: entry's vars: above play vars. */
+  vars: Vars;
+  /** Role parameters (`- { role: x, port: 80 }`): above set_fact and registered vars. */
+  params: Vars;
+}
+
 /** The keywords every task, block and include carries, derived from their zod schemas (schema.ts). */
 export interface TaskCommon extends Omit<KeywordValues<typeof commonTaskKeywords>, 'tags'> {
   loc: SourceLoc;
   tags: string[];
+  /** Set where a role's tasks begin (the block or include_role that runs them) and on its handlers. */
+  role?: RoleScope;
 }
 
 /** Keywords a play, block or include passes down to the tasks inside it. */
@@ -44,6 +59,8 @@ export interface ModuleTask extends TaskCommon, ModuleTaskValues {
   argsLoc: SourceLoc;
   /** A list (items may be templated) or a template string evaluating to a list. */
   loop?: unknown[] | string;
+  /** `with_<lookup>:` — `loop` holds the lookup's terms; the items are what the lookup returns. */
+  loopLookup?: string;
   loopControl?: LoopControl;
 }
 
@@ -62,6 +79,7 @@ export interface IncludeTask extends TaskCommon {
   /** Directory of the file that holds this include (for relative paths). */
   baseDir: string;
   loop?: unknown[] | string;
+  loopLookup?: string;
   loopControl?: LoopControl;
 }
 
@@ -87,6 +105,9 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   tasks: Task[];
   postTasks: Task[];
   handlers: ModuleTask[];
+  /** Defaults and vars of the play's `roles:`, visible to the whole play as in Ansible. */
+  roleDefaults?: Vars;
+  roleVars?: Vars;
 }
 
 export interface Playbook {

@@ -101,7 +101,7 @@ export class PrettyReporter implements Reporter {
     const list = new Listr(
       [
         {
-          title: play,
+          title: maskLiterals(play, this.o.secrets),
           task: (_ctx, task) =>
             task.newListr(
               hosts.map((h) => ({
@@ -158,7 +158,9 @@ export class PrettyReporter implements Reporter {
   }
 
   private text(host: string, r: Row): string {
-    return `${host}  ${r.task}  ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped}`;
+    // the live rows are written by listr2, not through `w`: a task name holding a secret is masked here
+    const line = `${host}  ${r.task}  ok=${r.ok} changed=${r.changed} failed=${r.failed} skipped=${r.skipped}`;
+    return maskLiterals(line, this.o.secrets);
   }
 
   private refresh(host: string, r: Row): void {

@@ -85,7 +85,9 @@ export async function runPlaybook(
     if (local) await local.then((t) => t.close()).catch(() => {});
   }
   const counts: Record<string, HostCounts> = {};
-  for (const [name, h] of hosts) counts[name] = { ...h.counts };
+  // as in ansible-playbook, a host no task ever reached (a later batch after a stop) is not in the recap
+  for (const [name, h] of hosts)
+    if (h.unreachable || Object.values(h.counts).some((n) => n > 0)) counts[name] = { ...h.counts };
   emit({ kind: 'recap', time: now(), hosts: counts, durationMs: now() - started });
   const failedHosts = [...hosts.values()].filter((h) => h.counts.failed > 0).map((h) => h.name);
   const unreachableHosts = [...hosts.values()]
@@ -186,6 +188,8 @@ function makeWave(
     hosts: shared.hosts,
     playVars: play.vars,
     varsFilesVars,
+    roleDefaults: play.roleDefaults,
+    roleVars: play.roleVars,
     extraVars: shared.opts.extraVars,
     magic: {},
     templar: shared.templar,

@@ -14,7 +14,8 @@ import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
 import { shouldRunTags } from './tags';
 import { executeTask } from './task-executor';
 import { countRescued, reportTaskResult } from './task-report';
-import { taskVars, type TaskScope, rootScope } from './variables';
+import { loopItems } from './task-loop';
+import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
 
 type WalkEnd = 'ok' | 'failed' | 'end';
 
@@ -52,7 +53,7 @@ async function runTasks(wave: WaveRun, hr: HostRun, tasks: Task[], scope: TaskSc
 }
 
 function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}): TaskScope {
-  return {
+  const inner: TaskScope = {
     blockVars: scope.blockVars,
     includeVars: scope.includeVars,
     includeLoopVars: scope.includeLoopVars,
@@ -60,8 +61,12 @@ function childScope(scope: TaskScope, node: Task, extra: Partial<TaskScope> = {}
     when: scope.when,
     rescuable: scope.rescuable,
     inherited: inheritKeywords(scope.inherited, node),
+    roleDefaults: scope.roleDefaults,
+    roleParams: scope.roleParams,
+    role: scope.role,
     ...extra,
   };
+  return node.role ? enterRole(inner, node.role) : inner;
 }
 
 async function runBlock(wave: WaveRun, hr: HostRun, block: BlockTask, scope: TaskScope): Promise<WalkEnd> {
@@ -127,7 +132,7 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       }
     }
     if (inc.loop !== undefined) {
-      const l = shared.templar.render(inc.loop, vars);
+      const l = loopItems(shared.templar, inc, vars);
       if (!Array.isArray(l)) return fail(`loop must be a list (${loc})`);
       items = l;
     }
@@ -155,6 +160,8 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
       level: 1,
       msg: `included: ${file} for ${hr.state.name}`,
     });
+    // ansible-playbook counts each included file (per host, per loop item) as an ok task
+    if (!inc.role) hr.state.counts.ok++;
     const inner = childScope(scope, inc, {
       tags,
       includeVars: [...scope.includeVars, { ...(inc.vars ?? {}), ...loopVars }],
@@ -325,7 +332,7 @@ async function flushHandlers(wave: WaveRun, hr: HostRun, scope: TaskScope): Prom
     }
     if (h.name !== undefined) ran.add(h.name);
     for (const t of h.listen ?? []) ran.add(t);
-    const r = await runModuleStep(wave, hr, h, hscope, true);
+    const r = await runModuleStep(wave, hr, h, h.role ? enterRole(hscope, h.role) : hscope, true);
     if (r !== 'ok') result = r;
   }
   for (const n of ran) hs.notified.delete(n);

@@ -19,6 +19,8 @@ export interface TaskContextInit {
   diff: boolean;
   noLog: boolean;
   playbookDir: string;
+  /** The directory of the role the task belongs to (its files/ and templates/ are searched first). */
+  roleDir?: string;
   become?: BecomeOptions;
   env?: Record<string, string>;
   /** Opens (once) and returns the transport this task talks to. */
@@ -61,6 +63,7 @@ export function createTaskContext(init: TaskContextInit): TaskContext {
     diff: init.diff,
     noLog: init.noLog,
     playbookDir: init.playbookDir,
+    ...(init.roleDir ? { roleDir: init.roleDir } : {}),
     become: init.become,
     signal: init.signal,
     async exec(cmd: ExecCommand, opts?: CtxExecOptions) {

@@ -44,11 +44,16 @@ function finishTask(run: TaskRun, r: ItemResult, perItem: boolean): TaskEnd {
   const { task, hr, kw } = run;
   let status: TaskStatus = r.status;
   if (status === 'failed' && truthy(kw.ignoreErrors, run.shared.templar, run.baseVars)) status = 'ignored';
-  register(task, hr, r.result);
+  // as in Ansible, a registered result that ran always says whether it failed
+  const registered =
+    'failed' in r.result || r.status === 'skipped'
+      ? r.result
+      : { ...r.result, failed: r.status === 'failed' };
+  register(task, hr, registered);
   trackTaskSecrets(
     run.shared.opts.secrets,
     { noLog: run.noLog, register: task.register, module: task.module },
-    r.result,
+    registered,
   );
   if (status === 'failed') {
     hr.lastFailure = { task: { name: run.name, action: task.module, loc: run.loc }, result: r.result };

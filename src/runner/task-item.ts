@@ -19,7 +19,9 @@ import {
   withResult,
   type ItemResult,
 } from './task-results';
+import { HostState } from './host-state';
 import { createTaskContext } from './task-context';
+import { hostVarsOf } from './variables';
 import { applyFacts } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
 import { resolveBecome, resolveEnvironment } from './task-settings';
@@ -64,15 +66,36 @@ function checkWhen(run: TaskRun, vars: Vars): ItemResult | undefined {
   };
 }
 
+/**
+ * `delegate_to`: undefined (the task's own host), 'local' (localhost not in the inventory), or the state of
+ * another host, whose own connection variables (ansible_host, ansible_port, ansible_user, ...) are used.
+ */
+function delegateTarget(run: TaskRun, vars: Vars): HostState | 'local' | undefined {
+  const { shared, kw } = run;
+  if (kw.delegateTo === undefined) return undefined;
+  const name = String(renderKeyword(shared.templar, kw.delegateTo, vars));
+  if (name === run.hr.state.name) return undefined;
+  const known = shared.inventory.hosts.has(name);
+  if (!known && LOCALHOST.has(name)) return 'local';
+  let state = shared.hosts.get(name);
+  if (!state) {
+    state = new HostState(name, known ? shared.inventory.hostVars(name) : {});
+    shared.hosts.set(name, state);
+  }
+  return state;
+}
+
 /** Resolve the module, render and validate its arguments, settle become/environment, build its context. */
 function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
   const { shared, task, kw, hr } = run;
   const { templar } = shared;
   const def = shared.modules(task.module);
   if (!def) return failedItem(`couldn't resolve module/action '${task.module}' (${formatLoc(task.argsLoc)})`);
-  const delegated = kw.delegateTo !== undefined;
-  if (delegated && !LOCALHOST.has(String(renderKeyword(templar, kw.delegateTo, vars)))) {
-    return failedItem(`delegate_to: only localhost is supported, not '${kw.delegateTo}'`);
+  let target: HostState | 'local' | undefined;
+  try {
+    target = delegateTarget(run, vars);
+  } catch (e) {
+    return fromOutcome(errorOutcome(e));
   }
   let args: unknown;
   let become: BecomeOptions | undefined;
@@ -92,11 +115,17 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
     diff: shared.opts.diff,
     noLog: run.noLog,
     playbookDir: shared.playbook.dir,
+    ...(run.scope.role ? { roleDir: run.scope.role.path } : {}),
     become,
     env,
     transport: () =>
-      delegated ? shared.localTransport() : hr.state.connection(shared.opts.transportFactory, vars),
-    facts: hr.state.factsCache,
+      target === 'local'
+        ? shared.localTransport()
+        : target
+          ? target.connection(shared.opts.transportFactory, hostVarsOf(run.wave.scope, target))
+          : hr.state.connection(shared.opts.transportFactory, vars),
+    // facts describe the machine the module runs on
+    facts: target && target !== 'local' ? target.factsCache : hr.state.factsCache,
     templar,
     emit: (e) => shared.emit(e),
     now: () => shared.now(),

@@ -6,7 +6,20 @@ import { abortError } from './options';
 import { reportTaskResult } from './task-report';
 import { aggregate, fromOutcome, itemLabel, type ItemResult } from './task-results';
 import { itemReport, type TaskRun } from './task-run';
+import type { TemplarLike } from './types';
 import { taskVars } from './variables';
+
+/** A task's loop items: `loop:` rendered, or a `with_<lookup>`'s rendered terms through the lookup. */
+export function loopItems(
+  templar: TemplarLike,
+  task: { loop?: unknown; loopLookup?: string },
+  vars: Vars,
+): unknown {
+  const rendered = templar.render(task.loop, vars);
+  if (!task.loopLookup) return rendered;
+  if (!templar.lookup) throw new Error(`with_${task.loopLookup}: this templar has no lookups`);
+  return templar.lookup(task.loopLookup, Array.isArray(rendered) ? rendered : [rendered], vars);
+}
 
 export type ItemRunner = (run: TaskRun, vars: Vars, label?: string) => Promise<ItemResult>;
 
@@ -18,7 +31,7 @@ export async function runLoop(
   const { shared, task, hr } = run;
   let items: unknown[];
   try {
-    const rendered = shared.templar.render(task.loop, run.baseVars);
+    const rendered = loopItems(shared.templar, task, run.baseVars);
     if (!Array.isArray(rendered)) throw new Error(`loop must be a list, got ${typeof rendered}`);
     items = rendered;
   } catch (e) {

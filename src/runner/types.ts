@@ -60,6 +60,8 @@ export interface TemplarLike {
   renderString(template: string, vars: Vars): string;
   evaluate(expr: string, vars: Vars): unknown;
   condition(c: import('../playbook/types').Condition, vars: Vars): boolean;
+  /** A lookup plugin's items (`with_<lookup>` loops); absent in templars without lookups. */
+  lookup?(name: string, terms: unknown[], vars: Vars): unknown[];
 }
 
 /** Looks a module up by name (short, FQCN or alias). Default: `findModule` from src/modules. */

@@ -1,11 +1,11 @@
 /**
  * Variable precedence, lowest first (the sources we support):
- * inventory group vars < inventory host vars < gathered facts < play vars < play vars_files < block vars
- * < task vars < include vars < set_fact / registered vars < extra vars; then magic variables and the
- * loop variable(s).
+ * role defaults < inventory group vars < inventory host vars < gathered facts < play vars < play vars_files
+ * < role vars < block vars < task vars < include vars < set_fact / registered vars < role parameters
+ * < extra vars; then magic variables and the loop variable(s).
  */
 import type { Inventory, Vars } from '../inventory/types';
-import type { Play } from '../playbook/types';
+import type { Play, RoleScope } from '../playbook/types';
 import type { HostState } from './host-state';
 import { inheritKeywords } from '../playbook/inherited';
 import type { InheritedKeywords } from './play-context';
@@ -18,6 +18,9 @@ export interface PlayScope {
   hosts: Map<string, HostState>;
   playVars: Vars;
   varsFilesVars: Vars;
+  /** The play's `roles:` defaults (lowest) and vars (above vars_files), visible play-wide as in Ansible. */
+  roleDefaults?: Vars;
+  roleVars?: Vars;
   extraVars: Vars;
   /** Magic vars shared by every host of the play (play_hosts, playbook_dir, ...). */
   magic: Vars;
@@ -39,6 +42,22 @@ export interface TaskScope {
   rescuable: number;
   /** Keywords passed down from the play, blocks and includes. */
   inherited: InheritedKeywords;
+  /** Enclosing roles' defaults (outermost first: the innermost role wins) and parameters. */
+  roleDefaults?: Vars[];
+  roleParams?: Vars[];
+  /** The role the task belongs to (its templates/ and files/ are searched first). */
+  role?: RoleScope;
+}
+
+/** The scope inside a role: its defaults lowest, its vars (and role_name, role_path) as block vars. */
+export function enterRole(scope: TaskScope, role: RoleScope): TaskScope {
+  return {
+    ...scope,
+    role,
+    roleDefaults: [...(scope.roleDefaults ?? []), role.defaults],
+    roleParams: [...(scope.roleParams ?? []), role.params],
+    blockVars: [...scope.blockVars, { ...role.vars, role_name: role.name, role_path: role.path }],
+  };
 }
 
 export function rootScope(play: Play): TaskScope {
@@ -154,11 +173,19 @@ export function taskVars(
   extra: Vars = {},
 ): Vars {
   // Object.assign, not spreads: spreading differently shaped objects into a literal is ~7x slower in V8
-  const v: Vars = Object.assign({}, host.inventoryVars, host.facts, play.playVars, play.varsFilesVars);
+  // remote_user is below every ansible_user variable (and above -u / ssh_config User), as in Ansible
+  const v: Vars = Object.assign(
+    scope.inherited.remoteUser !== undefined ? { ansible_user: scope.inherited.remoteUser } : {},
+    play.roleDefaults,
+  );
+  for (const d of scope.roleDefaults ?? []) Object.assign(v, d);
+  Object.assign(v, host.inventoryVars, host.facts, play.playVars, play.varsFilesVars, play.roleVars);
   for (const b of scope.blockVars) Object.assign(v, b);
   if (task) Object.assign(v, task);
   for (const i of scope.includeVars) Object.assign(v, i);
-  Object.assign(v, host.dynamicVars, play.extraVars, play.magic);
+  Object.assign(v, host.dynamicVars);
+  for (const r of scope.roleParams ?? []) Object.assign(v, r);
+  Object.assign(v, play.extraVars, play.magic);
   v['inventory_hostname'] = host.name;
   v['inventory_hostname_short'] = host.name.split('.')[0];
   if (!('group_names' in v))

@@ -14,7 +14,8 @@ import { didYouMean } from '../suggest';
 import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-transform';
 import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
-import { pyStr, toBool, truthy } from './values';
+import { LOOKUP_NAMES, lookupResult, runLookup } from './lookups';
+import { pyStr, splitKwargs, toBool, truthy } from './values';
 import type { SecretValues } from '../secrets/secret-values';
 import { trackSecretFilters, trackSecretVar } from './secret-tracking';
 
@@ -92,6 +93,8 @@ export class Templar {
   private readonly cacheSize: number;
   /** Value captured by `__rm_capture` during the current native render. */
   private captured: unknown;
+  /** The variables of the render in progress (lookups read them: `vars`, `template`, role/playbook paths). */
+  private renderingVars: Vars | undefined;
   /** Left operands of `and`/`or` being decided. */
   private readonly operands = new OperandStack();
   /** Compilations done (for tests and benchmarks of the cache). */
@@ -181,13 +184,37 @@ export class Templar {
       delete out.__keywords;
       return out;
     });
-    this.env.addGlobal('lookup', (kind: string, ...args: unknown[]) => {
-      if (kind === 'env') return process.env[String(args[0])] ?? '';
-      throw new Error(`lookup('${kind}') is not supported (only 'env')`);
-    });
+    // lookup('file', 'a', 'b') joins strings with commas; query()/q() always return the list
+    const templar = this;
+    const lookupCall = (want: boolean, name: unknown, args: unknown[]) => {
+      const { pos, kw } = splitKwargs(args);
+      const vars = templar.renderingVars ?? {};
+      const wantList = want || toBool(kw.wantlist);
+      delete kw.wantlist;
+      const ran = templar.lookup(String(name), pos, vars, kw);
+      return wantList ? ran : lookupResult(ran);
+    };
+    this.env.addGlobal('lookup', (name: unknown, ...args: unknown[]) => lookupCall(false, name, args));
+    for (const q of ['query', 'q'])
+      this.env.addGlobal(q, (name: unknown, ...args: unknown[]) => lookupCall(true, name, args));
     registerFilters(this.env);
     registerTests(this.env);
     if (secrets) trackSecretFilters(this.env, secrets);
+  }
+
+  /**
+   * Run a lookup plugin (src/template/lookups.ts) with the task's variables: what `query()` and every
+   * `with_<lookup>` loop use. Errors become TemplateErrors naming the lookup.
+   */
+  lookup(name: string, terms: unknown[], vars: Vars, kw: Record<string, unknown> = {}): unknown[] {
+    try {
+      return runLookup(name, terms, kw, { vars, render: (t, v) => this.renderString(t, v as Vars) });
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      throw new TemplateError((e as Error).message, undefined, {
+        hint: `lookups run on the controller; known: ${LOOKUP_NAMES.join(', ')}`,
+      });
+    }
   }
 
   private compile(src: string): Compiled {
@@ -263,8 +290,10 @@ export class Templar {
   private run(src: string, vars: Vars, native: boolean): unknown {
     const c = this.compile(src);
     const saved = this.captured;
+    const savedVars = this.renderingVars;
     const depth = this.operands.depth;
     this.captured = undefined;
+    this.renderingVars = vars;
     try {
       // The variables are read through a parent frame that *is* the vars object: nunjucks would copy every
       // variable into a fresh context on each render. Writes ({% set %}) stay in the child frame.
@@ -279,6 +308,7 @@ export class Templar {
       throw new TemplateError(`${cleanMessage(err)} in ${JSON.stringify(src)}`, undefined, { cause: err });
     } finally {
       this.captured = saved;
+      this.renderingVars = savedVars;
       this.operands.truncate(depth);
     }
   }

@@ -4,6 +4,7 @@
  * `installJinjaCompat` patching: this parser instance retries a failed `[...]` as a slice and turns it into
  * `__rm_slice(start, stop, step)`, which attribute lookup (`__rm_get`) applies with Python semantics.
  */
+import { jinjaTokenizer } from './jinja-lexer';
 import type { NjNode } from './strict-transform';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -35,6 +36,8 @@ interface NjParser {
   peeked: unknown;
   extensions: unknown[];
   parseAggregate(): NjNode;
+  parsePostfix(node: NjNode): NjNode;
+  parseSignature(): NjNode;
   parseExpression(): NjNode;
   parseAsRoot(): NjNode;
   peekToken(): Token;
@@ -74,7 +77,7 @@ export function applySlice<T>(value: T[] | string, s: PySlice): T[] | string {
 }
 
 export function parseJinja(src: string, extensions: unknown[], opts: unknown): NjNode {
-  const p = new Parser(lexer.lex(src, opts));
+  const p = new Parser(jinjaTokenizer(lexer.lex(src, opts)));
   p.extensions = extensions;
   const plain = Parser.prototype.parseAggregate;
   p.parseAggregate = function parseAggregate(this: NjParser): NjNode {
@@ -120,7 +123,46 @@ export function parseJinja(src: string, extensions: unknown[], opts: unknown): N
     }
   };
   p.parseIs = parseIsWithBareArgument;
+  p.parsePostfix = function parsePostfix(this: NjParser, node: NjNode): NjNode {
+    return parsePostfixJinja(this, node);
+  };
   return p.parseAsRoot();
+}
+
+/**
+ * nunjucks' postfix loop (calls, `[...]`, `.name`) plus Jinja2's numeric attributes: `item.0.name` is
+ * `item[0]['name']` (with_subelements, with_together); nunjucks' lexer reads the `0.` of `0.name` as a float.
+ */
+function parsePostfixJinja(p: NjParser, node: NjNode): NjNode {
+  const lookup = (tok: Token, key: string | number) =>
+    (node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(tok.lineno, tok.colno, key)));
+  for (let tok = p.peekToken(); tok; tok = p.peekToken()) {
+    if (tok.type === 'left-paren') {
+      node = new nodes.FunCall(tok.lineno, tok.colno, node, p.parseSignature());
+    } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+      const agg = p.parseAggregate() as NjNode & { children: NjNode[] };
+      if (agg.children.length > 1) p.fail('invalid index');
+      node = new nodes.LookupVal(tok.lineno, tok.colno, node, agg.children[0]);
+    } else if (tok.type === 'operator' && tok.value === '.') {
+      p.nextToken();
+      const val = p.nextToken();
+      if (val.type === 'symbol') lookup(tok, val.value);
+      else if (val.type === 'int') lookup(tok, Number(val.value));
+      else if (val.type === 'float') {
+        const [a, b] = val.value.split('.');
+        lookup(tok, Number(a));
+        if (b) lookup(tok, Number(b));
+        else {
+          // `0.` then the next attribute's name (or number)
+          const next = p.nextToken();
+          if (next.type === 'symbol') lookup(tok, next.value);
+          else if (next.type === 'int') lookup(tok, Number(next.value));
+          else p.fail(`expected name as lookup value, got ${next.value}`, next.lineno, next.colno);
+        }
+      } else p.fail(`expected name as lookup value, got ${val.value}`, val.lineno, val.colno);
+    } else break;
+  }
+  return node;
 }
 
 const ARG_START = new Set([

@@ -8,7 +8,11 @@ import type * as nunjucks from 'nunjucks';
 import { isSecretVarName } from '../secrets/secret-names';
 import type { SecretValues } from '../secrets/secret-values';
 
-/** Filters whose output is the input in another encoding (not one-way hashes). */
+/**
+ * Filters whose output is the input in another encoding (not one-way hashes). Filters that keep a secret's
+ * text as it is inside their output (`join`, `first`, `string`, `format` ...) need no tracking: the value is
+ * masked where it appears.
+ */
 export const RE_ENCODING_FILTERS = [
   'b64encode',
   'b64decode',
@@ -18,7 +22,6 @@ export const RE_ENCODING_FILTERS = [
   'title',
   'trim',
   'reverse',
-  'string',
   'to_json',
   'to_nice_json',
   'to_yaml',
@@ -29,13 +32,6 @@ export const RE_ENCODING_FILTERS = [
   'urlencode',
   'replace',
   'regex_replace',
-  'join',
-  'list',
-  'first',
-  'last',
-  'center',
-  'indent',
-  'format',
 ];
 
 function text(v: unknown): string {

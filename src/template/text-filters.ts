@@ -5,7 +5,7 @@ import * as YAML from 'yaml';
 import { quote } from '../command';
 import { pyJsonDumps } from '../py-json';
 import { pyRegex, pyReplacement } from './regex';
-import { pyRepr, pyStr, splitKwargs, toList, type Dict } from './values';
+import { pyRepr, pyStr, pyTuple, splitKwargs, toList, type Dict } from './values';
 
 type Filter = (value: unknown, ...args: unknown[]) => unknown;
 
@@ -77,7 +77,7 @@ export function textFilters(): Record<string, Filter> {
         true,
       );
       return [...pyStr(v).matchAll(re)].map((m) =>
-        m.length === 1 ? m[0] : m.length === 2 ? m[1] : m.slice(1),
+        m.length === 1 ? m[0] : m.length === 2 ? m[1] : pyTuple(m.slice(1)),
       );
     },
     regex_escape: (v) => pyStr(v).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'),
@@ -132,7 +132,7 @@ export function textFilters(): Record<string, Filter> {
   t.splitext = (v) => {
     const s = pyStr(v);
     const ext = path.posix.extname(s);
-    return [s.slice(0, s.length - ext.length), ext];
+    return pyTuple([s.slice(0, s.length - ext.length), ext]);
   };
   t.urlsplit = (v, part) => {
     const u = new URL(pyStr(v));

@@ -16,10 +16,35 @@ export function truthy(v: unknown): boolean {
   return Boolean(v);
 }
 
+const TUPLE = Symbol('python tuple');
+
+/** A list that Python code would return as a tuple (splitext, regex_findall groups): repr `('a', 'b')`. */
+export function pyTuple<T>(items: T[]): T[] {
+  Object.defineProperty(items, TUPLE, { value: true, enumerable: false });
+  return items;
+}
+
+/** Python's repr() of a str: single quotes unless the text has ' and no ", escapes as Python writes them. */
+export function pyStrRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\' || ch === q) out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return q + out + q;
+}
+
 /** Python repr() of a value, as Ansible shows lists and dicts inside strings. */
 export function pyRepr(v: unknown): string {
-  if (typeof v === 'string')
-    return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof v === 'string') return pyStrRepr(v);
+  if (Array.isArray(v) && (v as unknown as Record<symbol, boolean>)[TUPLE])
+    return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isDict(v))
     return `{${Object.entries(v)

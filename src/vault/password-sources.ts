@@ -21,6 +21,11 @@ export interface VaultPasswordOptions {
   askVaultPass?: boolean;
   /** Reads ANSIBLE_VAULT_PASSWORD_FILE (and ANSIBLE_VAULT_IDENTITY_LIST, comma-separated `--vault-id`s). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * ansible.cfg's `vault_password_file` (relative to cwd: resolve it against the config's directory first).
+   * The same setting as ANSIBLE_VAULT_PASSWORD_FILE, which wins over it, as in Ansible.
+   */
+  configPasswordFile?: string;
   /** Relative paths resolve here. */
   cwd?: string;
   /** Asks for a password without echo (the CLI's terminal / stdin prompt). */
@@ -42,7 +47,8 @@ export function vaultIdSlugs(opts: VaultPasswordOptions): string[] {
   const slugs = [...(opts.vaultIds ?? [])];
   for (const id of (env.ANSIBLE_VAULT_IDENTITY_LIST ?? '').split(',')) if (id.trim()) slugs.push(id.trim());
   const files = [...(opts.passwordFiles ?? [])];
-  if (env.ANSIBLE_VAULT_PASSWORD_FILE) files.push(env.ANSIBLE_VAULT_PASSWORD_FILE);
+  const configured = env.ANSIBLE_VAULT_PASSWORD_FILE || opts.configPasswordFile;
+  if (configured) files.push(configured);
   for (const f of files) slugs.push(`${DEFAULT_VAULT_ID}@${f}`);
   if (opts.askVaultPass) slugs.push(`${DEFAULT_VAULT_ID}@prompt_ask_vault_pass`);
   return slugs;

@@ -6,6 +6,7 @@
  * leaves the refused one byte-identical; a second run changes nothing; a kubelet that does not come back
  * with the new --cluster-dns is rolled back.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,6 @@ const FIX: Record<string, string> = {
 function checksums(lab: LabInfo, cluster: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
@@ -55,7 +55,13 @@ function checksums(lab: LabInfo, cluster: string): Record<string, string> {
           createHash('sha256').update(readFileSync(p)).digest('hex') + ' ' + statSync(p).mode.toString(8);
     }
   };
-  for (const d of ['etc', 'root']) walk(path.join(lab.dir, 'clusters', cluster, d));
+  for (const d of ['etc', 'root']) {
+    // a missing directory would make every comparison {} === {}: it is an error, not an empty set
+    const dir = path.join(lab.dir, 'clusters', cluster, d);
+    assert.ok(existsSync(dir), `${dir} exists`);
+    walk(dir);
+  }
+  assert.ok(Object.keys(out).length > 0, `${cluster}: files to compare`);
   return out;
 }
 const allChecksums = (lab: LabInfo) =>
@@ -183,6 +189,36 @@ test('second run: changed=0 on every master', async () => {
   const r = await run(fleet, 'fix-migration', '-e', `report=${report}`);
   const rc = recap(r.stdout);
   for (const c of fleet.clusters) assert.is(rc[host(c.name)]!.changed, 0, `${c.name}\n${r.stdout}`);
+});
+
+test('a run killed between the edit and the restart converges: the running flag decides', async () => {
+  // c004 (cluster-dns) is fixed; put the old resolver back into the running kubelet, then the new file
+  // back on disk without a restart: what an interrupted run leaves
+  const dropIn = '/etc/systemd/system/kubelet.service.d/10-cluster-dns.conf';
+  const script = `set -e
+cp -p ${dropIn} /root/new.conf
+sed -i 's/--cluster-dns=10.254.0.10/--cluster-dns=192.168.0.10/' ${dropIn}
+systemctl restart kubelet.service
+cp -p /root/new.conf ${dropIn} && rm /root/new.conf`;
+  const r0 = spawnSync('ssh', ['-F', fleet.sshConfig, '-o', 'BatchMode=yes', host('c004'), 'sh -s'], {
+    input: script,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.is(r0.status, 0, r0.stderr);
+  const [before] = await labStatus({ dir: fleetDir }).then((all) => all.filter((s) => s.name === 'c004'));
+  assert.ok(before!.faults.includes('cluster-dns'), 'the running kubelet has the old flag');
+  const r = await run(fleet, 'fix-cluster-dns', '--limit', host('c004'));
+  const out = r.stdout + r.stderr;
+  assert.is(r.code, 0, out);
+  assert.not.match(
+    out,
+    /Set --cluster-dns.*\n(changed|ok): \[kube01\.c004\] => \(item/,
+    'the file needed no edit',
+  );
+  has(out, /changed: \[kube01\.c004\]\n\s+~ restart kubelet\.service/);
+  const [v] = await labVerify({ dir: fleetDir, cluster: 'c004' });
+  assert.ok(v!.ok, v!.detail);
 });
 
 test('rollback: a kubelet that does not come back with the new --cluster-dns gets the old drop-in back', async () => {

@@ -239,6 +239,21 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['group', { name: 'web', gid: 1300 }],
   ['user', { name: 'svc', uid: 1700, group: 'web', groups: 'adm', shell: '/bin/false', password: '$6$x' }],
   ['user', { name: 'svc', shell: '/bin/sh', comment: 'Service' }],
+  [
+    'unit_flag',
+    { path: p('dns.conf'), flag: '--cluster-dns', value: '10.254.0.10', section: 'Service', backup: true },
+    () =>
+      writeFileSync(p('dns.conf'), '# pods\n[Service]\nEnvironment="A=--cluster-dns=192.168.0.10 --x=1"\n'),
+  ],
+  [
+    'kubeconfig_server',
+    { path: p('kc'), server: 'https://192.168.0.1:6443', only_in: ['172.16.0.0/24'], backup: true },
+    () =>
+      writeFileSync(
+        p('kc'),
+        'clusters:\n- name: k  # main\n  cluster:\n    server: https://172.16.0.1:6443\n',
+      ),
+  ],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
@@ -259,6 +274,24 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['x509_key_match', { cert: 'PKI/server.crt', key: 'PKI/server.key' }],
   ['x509_sans', { service_cidr: '10.254.0.0/24', node_ip: '192.168.0.1', path: 'PKI/server.crt' }],
   ['x509_reissue', { REISSUE: true }],
+  [
+    'unit_flag',
+    { path: p('kubelet.conf'), flag: '--cluster-dns', value: '10.254.0.10', backup: true },
+    () =>
+      writeFileSync(
+        p('kubelet.conf'),
+        '[Service]\nExecStart=/usr/bin/kubelet --cluster-dns=172.16.0.10 --v=2\n',
+      ),
+  ],
+  [
+    'kubeconfig_server',
+    { path: p('kubeconfig'), server: 'https://192.168.0.1:6443' },
+    () =>
+      writeFileSync(
+        p('kubeconfig'),
+        'apiVersion: v1\nkind: Config\nclusters:\n  - name: k\n    cluster:\n      server: https://172.16.0.1:6443\n',
+      ),
+  ],
   [
     'tls_check',
     { host: '127.0.0.1', port: 0, ca_file: 'PKI/ca.crt', verify_ip: '127.0.0.1', from: 'controller' },

@@ -138,6 +138,7 @@ S=${dir}
 echo "$*" >> "$S/calls"
 [ "$1" = "--" ] && shift
 verb=$1; shift; [ "$1" = "--" ] && shift
+[ "$verb" = daemon-reload ] && exit 0
 [ "$verb" = show ] && { shift 2; [ "$1" = "--" ] && shift; }
 unit=$1
 if [ "$unit" != web ]; then
@@ -170,6 +171,16 @@ esac
     );
     assert.is(check.changed, true);
     assert.is((await fsp.readFile(path.join(dir, 'active'), 'utf8')).trim(), 'active');
+    // daemon-reload is a planned step, not a probe side effect: never in --check, no change by itself
+    const calls = () => fsp.readFile(path.join(dir, 'calls'), 'utf8');
+    const reloadArgs = { name: 'web', daemon_reload: true };
+    const reloadCheck = await runModule(systemd, reloadArgs, makeContext({ transport: t, check: true }));
+    assert.is(reloadCheck.changed, false);
+    assert.equal(reloadCheck.plan.prelude?.length, 1);
+    assert.not.match(await calls(), /daemon-reload/);
+    const reload = await runModule(systemd, reloadArgs, makeContext({ transport: t }));
+    assert.is(reload.changed, false);
+    assert.match(await calls(), /daemon-reload/);
     const restart = await runModule(
       systemd,
       { name: 'web', state: 'restarted' },

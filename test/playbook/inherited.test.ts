@@ -16,6 +16,7 @@ import type { BlockTask, IncludeTask, ModuleTask } from '../../src/playbook/type
 const SAMPLE: Record<string, unknown> = {
   become: true,
   become_user: 'app',
+  remote_user: 'deploy',
   become_method: 'su',
   environment: { A: '1' },
   no_log: true,

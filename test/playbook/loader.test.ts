@@ -160,7 +160,7 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
     'import_tasks cycle: cycle-a.yml → cycle-b.yml → cycle-a.yml',
     'tasks/cycle-b.yml',
   ],
-  ['loop-and-with-items.yml', 5, 7, "use only one of 'loop', 'with_items', 'with_list'"],
+  ['loop-and-with-items.yml', 5, 7, "use only one of 'loop' and the with_* keywords (found 'loop' and 'with_items')"],
   ['negative-retries.yml', 6, 16, "invalid 'retries': must not be negative"],
   ['bad-strategy.yml', 2, 13, `invalid 'strategy': string "parallel" is not one of "linear", "free"`],
   ['two-modules.yml', 5, 7, "a task calls exactly one module; found 'command' and 'shell'"],

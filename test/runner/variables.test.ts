@@ -3,7 +3,15 @@ import * as assert from 'uvu/assert';
 import { TemplateError } from '../../src/errors';
 import { Templar } from '../../src/template/index';
 import type { Play } from '../../src/playbook/types';
-import { UnresolvedVar, resolveTemplatedVars, rootScope } from '../../src/runner/variables';
+import { HostState } from '../../src/runner/host-state';
+import {
+  UnresolvedVar,
+  enterRole,
+  resolveTemplatedVars,
+  rootScope,
+  taskVars,
+  type PlayScope,
+} from '../../src/runner/variables';
 
 const t = new Templar();
 
@@ -74,6 +82,40 @@ test('rootScope: the play passes down every inherited keyword it sets (no_log an
     anyErrorsFatal: false,
   });
   assert.equal(rootScope(play).tags, ['t']);
+});
+
+test('role precedence: defaults < inventory < play vars < role vars < task vars < set_fact < params < -e', () => {
+  const play = { tags: [], remoteUser: 'deploy' } as unknown as Play;
+  const host = new HostState('h', { a: 'inv', b: 'inv', ansible_user: undefined as unknown as string });
+  delete host.inventoryVars['ansible_user'];
+  host.dynamicVars['f'] = 'fact';
+  host.dynamicVars['p'] = 'fact';
+  const ps: PlayScope = {
+    inventory: { hosts: new Map() } as unknown as PlayScope['inventory'],
+    hosts: new Map(),
+    playVars: { b: 'play', c: 'play' },
+    varsFilesVars: {},
+    roleDefaults: { a: 'play-default', z: 'play-default' },
+    extraVars: { x: 'extra' },
+    magic: {},
+  };
+  const role = {
+    name: 'r',
+    path: '/roles/r',
+    defaults: { a: 'default', d: 'default', z: 'default' },
+    vars: { c: 'role', e: 'role' },
+    params: { p: 'param', x: 'param' },
+  };
+  const v = taskVars(ps, host, enterRole(rootScope(play), role), { e: 'task' });
+  assert.equal(
+    [v.a, v.b, v.c, v.d, v.e, v.f, v.p, v.x, v.z],
+    ['inv', 'play', 'role', 'default', 'task', 'fact', 'param', 'extra', 'default'],
+  );
+  assert.is(v.role_name, 'r');
+  assert.is(v.role_path, '/roles/r');
+  assert.is(v.ansible_user, 'deploy', 'remote_user is the login user where no ansible_user is set');
+  host.inventoryVars['ansible_user'] = 'admin';
+  assert.is(taskVars(ps, host, rootScope(play), undefined).ansible_user, 'admin', 'ansible_user wins');
 });
 
 test.run();
