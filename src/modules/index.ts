@@ -3,11 +3,13 @@
  * `findModule` answers to the short name, `ansible.builtin.<name>`, `ansible.posix.<name>` style FQCNs and aliases.
  */
 import type { ModuleDefinition } from './types';
+import apt from './apt';
 import assert from './assert';
 import blockinfile from './blockinfile';
 import command from './command';
 import copy from './copy';
 import debug from './debug';
+import dnf from './dnf';
 import fail from './fail';
 import fetch from './fetch';
 import group from './group';
@@ -16,6 +18,7 @@ import lineinfile from './lineinfile';
 import unit_flag from './unit_flag';
 import kubeconfig_server from './kubeconfig_server';
 import meta from './meta';
+import pkg from './package';
 import raw from './raw';
 import replace from './replace';
 import set_fact from './set_fact';
@@ -70,6 +73,9 @@ export const modules = {
   blockinfile,
   user,
   group,
+  package: pkg,
+  apt,
+  dnf,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
