@@ -14,6 +14,7 @@ import fail from './fail';
 import fetch from './fetch';
 import group from './group';
 import file from './file';
+import find from './find';
 import lineinfile from './lineinfile';
 import unit_flag from './unit_flag';
 import kubeconfig_server from './kubeconfig_server';
@@ -27,6 +28,7 @@ import slurp from './slurp';
 import stat from './stat';
 import systemd from './systemd';
 import template from './template';
+import tempfile from './tempfile';
 import uri from './uri';
 import user from './user';
 import wait_for from './wait_for';
@@ -76,6 +78,8 @@ export const modules = {
   package: pkg,
   apt,
   dnf,
+  find,
+  tempfile,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

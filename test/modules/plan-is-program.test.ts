@@ -256,6 +256,8 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ],
   ['package', { name: 'dpkg' }],
   ['apt', { name: ['dpkg', 'coreutils'], state: 'present' }],
+  ['find', { paths: '/etc', patterns: 'host*' }],
+  ['tempfile', { path: dir, suffix: '.tmp' }],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
