@@ -8,6 +8,7 @@ import assert from './assert';
 import blockinfile from './blockinfile';
 import command from './command';
 import copy from './copy';
+import cron from './cron';
 import debug from './debug';
 import dnf from './dnf';
 import fail from './fail';
@@ -80,6 +81,7 @@ export const modules = {
   dnf,
   find,
   tempfile,
+  cron,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

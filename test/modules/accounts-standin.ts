@@ -1,5 +1,5 @@
 /**
- * Stand-ins for getent, id and the shadow-utils commands (groupadd/groupmod/groupdel, useradd/usermod/
+ * Stand-ins for getent, id, crontab and the shadow-utils commands (groupadd/groupmod/groupdel, useradd/usermod/
  * userdel) over passwd/group files in a temp dir, so the user and group modules run their real probe and
  * steps without touching this machine's accounts. `accountsTransport` is the local transport with the
  * stand-ins first on PATH (a production seam: the transport).
@@ -29,6 +29,8 @@ echo "$n:x:$u:$gid:$c:\${h:-/home/$n}:$s" >> "$D/passwd"; printf %s "$G" > "$D/u
   usermod: `while [ $# -gt 0 ]; do case $1 in -s) s=$2; shift ;; -G) G=$2; shift ;; -c) c=$2; shift ;; -p) p=$2; shift ;; --) n=$2; break ;; esac; shift; done
 [ -n "$s" ] && sed -i "/^$n:/s|:[^:]*$|:$s|" "$D/passwd"; [ -n "$c" ] && sed -i "/^$n:/s|^\\([^:]*:[^:]*:[^:]*:[^:]*:\\)[^:]*|\\1$c|" "$D/passwd"
 [ -n "$G" ] && printf %s "$G" > "$D/ug.$n"; [ -n "$p" ] && sed -i "/^$n:/s|^$n:[^:]*|$n:$p|" "$D/shadow"; :`,
+  crontab: `u=$(id -un); [ "$1" = -u ] && { u=$2; shift 2; }
+case $1 in -l) cat "$D/cron.$u" 2>/dev/null || { echo "no crontab for $u" >&2; exit 1; } ;; -) cat > "$D/cron.$u" ;; esac`,
   userdel: `for n; do :; done; sed -i "/^$n:/d" "$D/passwd"`,
 };
 

@@ -258,6 +258,8 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['apt', { name: ['dpkg', 'coreutils'], state: 'present' }],
   ['find', { paths: '/etc', patterns: 'host*' }],
   ['tempfile', { path: dir, suffix: '.tmp' }],
+  ['cron', { name: 'sync', job: 'true', minute: '0', user: 'svc' }],
+  ['cron', { name: 'sync', job: 'true', special_time: 'daily', cron_file: p('cronjobs'), user: 'root' }],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
