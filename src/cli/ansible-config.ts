@@ -174,7 +174,8 @@ export function applyAnsibleConfig(o: RunOpts, cfg: AnsibleConfig): RunOpts {
   out.become ??= cfg.become;
   out.becomeUser ??= cfg.becomeUser;
   out.askBecomePass ??= cfg.becomeAskPass;
-  if (cfg.retryFilesEnabled === false) out.retryFile = false;
+  // retry files are opt-in: the config's retry_files_enabled turns them on or off unless the flag says
+  if (cfg.retryFilesEnabled !== undefined) out.retryFile ??= cfg.retryFilesEnabled;
   // the config's vault password file is the default password (as --vault-password-file) when none is named
   if (cfg.vaultPasswordFile && !out.vaultPasswordFile?.length && !out.vaultId?.length && !out.askVaultPass)
     out.vaultPasswordFile = [cfg.vaultPasswordFile];

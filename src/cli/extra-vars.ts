@@ -4,8 +4,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../errors';
-import { checkYamlDepth, parseYamlDocument, stripBom, YamlLimitError, yamlToJs } from '../yaml-guard';
+import { InventoryError, UsageError } from '../errors';
+import {
+  checkYamlDepth,
+  decodeText,
+  parseYamlDocument,
+  stripBom,
+  TextDecodeError,
+  YamlLimitError,
+  yamlToJs,
+} from '../yaml-guard';
 import { shlexSplit } from '../inventory/ini-parser';
 import { parseYamlVars } from '../inventory/yaml-parser';
 import type { Vars } from '../inventory/types';
@@ -18,8 +26,14 @@ export function parseExtraVars(arg: string, cwd = process.cwd()): Vars {
     const file = path.resolve(cwd, text.slice(1));
     let content: string;
     try {
-      content = fs.readFileSync(file, 'utf8');
+      content = decodeText(fs.readFileSync(file));
     } catch (e) {
+      if (e instanceof TextDecodeError)
+        throw new InventoryError(
+          e.message,
+          { file, line: e.line, col: e.col },
+          { hint: 'save the file as UTF-8' },
+        );
       throw new UsageError(`-e ${text}: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`, {
         hint: HINT,
       });

@@ -24,6 +24,16 @@ const COMMANDS: { name: string; register: Register }[] = [
     register: (...a) => (require('./run-command') as typeof import('./run-command')).registerRunCommand(...a),
   },
   {
+    name: 'adhoc',
+    register: (...a) =>
+      (require('./adhoc-command') as typeof import('./adhoc-command')).registerAdhocCommand(...a),
+  },
+  {
+    name: 'runs',
+    register: (...a) =>
+      (require('./runs-command') as typeof import('./runs-command')).registerRunsCommands(...a),
+  },
+  {
     name: 'validate',
     register: (...a) =>
       (require('./validate-command') as typeof import('./validate-command')).registerValidateCommand(...a),

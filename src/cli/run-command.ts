@@ -31,6 +31,12 @@ import {
   seconds,
 } from './option-parsers';
 import { listHosts, listTasks } from './playbook-listing';
+import { runDigests } from './run-digests';
+import { failedHostsOf, finishRun, openRunJournal, selectHosts } from './run-journal-io';
+import { parseShard, retryFilesWanted, writeRetryFile } from './run-session';
+import { reportFormatError } from '../report/fleet-report';
+import { canaryConfirmer } from './canary-prompt';
+import { parseCanary, parseGroupLimit, printWavePlan } from './wave-plan';
 import { addSecretLiterals } from './secret-literals';
 import { SecretValues } from '../secrets/secret-values';
 import { addVaultOptions, setupVault, type VaultCliOpts } from './vault-options';
@@ -62,12 +68,34 @@ export interface RunOpts extends VaultCliOpts {
   sshConfig?: string;
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   connectTimeout?: number;
+  timeout?: number;
   connectRetries?: number;
   journal?: string;
   listHosts?: boolean;
   listTasks?: boolean;
   syntaxCheck?: boolean;
-  retryFile: boolean;
+  /** `--retry-file` / `--no-retry-file`; undefined: ANSIBLE_RETRY_FILES_ENABLED, else off. */
+  retryFile?: boolean;
+  /** `--report FILE.json|FILE.md` (repeatable). */
+  report?: string[];
+  /** `--retry-failed RUN`: only RUN's failed and unreachable hosts. */
+  retryFailed?: string;
+  /** `--shard I/N`. */
+  shard?: string;
+  /** `--canary N|N%`: a first wave in every play, then a stop for confirmation. */
+  canary?: string;
+  /** `--yes`: continue after a canary wave without asking. */
+  yes?: boolean;
+  /** `--per-group-limit GROUP=N` (repeatable). */
+  perGroupLimit?: string[];
+  /** Set by `runs resume`: the journaled run to continue, and what it finished. */
+  resume?: import('../runner/resume-state').ResumeState;
+  /** Set by `runs resume`: hosts that stopped for good in the resumed run (failed, unreachable). */
+  exclude?: string[];
+  /** More subscribers of the event stream (ad-hoc result grouping), closed after the display. */
+  extraReporters?: ((secrets: SecretValues) => import('../events').Reporter)[];
+  /** The command line to journal (default: this process's). */
+  commandLine?: string[];
 }
 
 export function registerRunCommand(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -99,13 +127,39 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('--private-key <file>', 'SSH private key when the inventory does not set one')
     .option('-F, --ssh-config <file>', 'OpenSSH client config file')
     .addOption(hostKeyOption(program))
-    .option('--connect-timeout <seconds>', 'SSH connect timeout', seconds)
-    .option('--connect-retries <n>', 'SSH connection attempts after the first', nonNegativeInt)
-    .option('--journal <file>', 'append every run event as one JSON line to FILE')
+    .option(
+      '-T, --timeout <seconds>',
+      "SSH connect timeout (default 10; a host's ansible_ssh_timeout wins, ssh_config ConnectTimeout loses)",
+      seconds,
+    )
+    .option('--connect-timeout <seconds>', 'same as --timeout', seconds)
+    .option(
+      '--connect-retries <n>',
+      'extra connect attempts after a failure that can heal (reset, MaxStartups; default 1)',
+      nonNegativeInt,
+    )
+    .option('--journal <file>', 'also append every run event as one JSON line to FILE')
+    .option(
+      '--report <file>',
+      'write the fleet report to FILE.json or FILE.md (repeatable: both at once)',
+      collect,
+      [],
+    )
+    .option('--retry-failed <run>', "a new run limited to RUN's failed and unreachable hosts")
+    .option('--canary <n>', 'first wave of N hosts or N% per play, then stop for a confirmation')
+    .option('-y, --yes', 'continue after a canary wave without asking (needed when not a terminal)')
+    .option(
+      '--per-group-limit <group=n>',
+      'at most N hosts of each group matching GROUP (glob) per wave, e.g. cluster_*=1 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--shard <I/N>', 'run only shard I (0..N-1) of the selected hosts (stable hash of the name)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook, then exit')
-    .option('--no-retry-file', 'do not write PLAYBOOK.retry (beside the playbook) listing failed hosts');
+    .option('--retry-file', 'write the failed hosts to .remediate/retry/PLAYBOOK.retry (off by default)')
+    .option('--no-retry-file', 'do not write a retry file (even with ANSIBLE_RETRY_FILES_ENABLED)');
   addVaultOptions(cmd).action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
 }
 
@@ -142,20 +196,8 @@ function applyBecomeDefaults(pb: Playbook, o: RunOpts): void {
   }
 }
 
-/** The retry file sits next to the playbook: `dir/NAME.retry` for `dir/NAME.yml`. */
-export function retryFilePath(playbookFile: string): string {
-  const dir = path.dirname(playbookFile);
-  return path.join(dir, path.basename(playbookFile, path.extname(playbookFile)) + '.retry');
-}
-
-function writeRetryFile(pb: Playbook, hosts: string[], io: CliIo): void {
-  const file = retryFilePath(pb.file);
-  try {
-    fs.writeFileSync(file, hosts.join('\n') + '\n');
-    println(io.err, `to retry the failed hosts: --limit @${path.relative(io.cwd, file) || file}`);
-  } catch (e) {
-    println(io.err, `warning: could not write retry file ${file}: ${(e as Error).message}`);
-  }
+function timeoutMs(s: number | undefined): number | undefined {
+  return s !== undefined ? Math.round(s * 1000) : undefined;
 }
 
 function colorFor(stream: CliIo['out'], env: NodeJS.ProcessEnv): boolean {
@@ -220,25 +262,86 @@ async function runWithSecrets(
     io.out.write(listHosts(pb, inventory, extraVars, limit));
     return ExitCode.OK;
   }
+  for (const f of o.report ?? []) {
+    const bad = reportFormatError(f);
+    if (bad) throw new UsageError(bad);
+  }
+  const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
+  const selected = selectHosts(inventory, limit, {
+    shard,
+    only: o.retryFailed !== undefined ? failedHostsOf(io.cwd, o.retryFailed) : undefined,
+    exclude: o.exclude ? new Set(o.exclude) : o.resume ? new Set() : undefined,
+  });
   applyBecomeDefaults(pb, o);
   let becomePassword: Secret | undefined;
   if (o.askBecomePass) becomePassword = await askBecomePassword(io);
 
   addSecretLiterals(secrets, inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
-  const kind = o.output ?? (io.out.isTTY ? 'pretty' : 'plain');
+  const canary = o.canary !== undefined ? parseCanary(o.canary) : undefined;
+  const perGroupLimit = (o.perGroupLimit ?? []).map(parseGroupLimit);
+  const canaryRun = canary !== undefined || pb.plays.some((p) => p.canary !== undefined);
+  if (o.check && !(selected && selected.length === 0))
+    printWavePlan(o.output === 'json' ? io.err : io.out, pb, inventory, {
+      limit: selected ? selected.join(',') : limit,
+      canary,
+      perGroupLimit,
+    });
+  // the canary's stop prints and asks between waves: the scrolling plain view, not the live rows
+  const kind = o.output ?? (io.out.isTTY && !canaryRun ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
   // loaded lazily: the other commands must not pay for (or depend on) the reporters' terminal UI
-  const { createReporter, createJournal } = require('../report') as typeof import('../report');
-  const reporter = createReporter(kind, {
-    verbosity,
-    diff: Boolean(o.diff),
-    out: io.out,
-    err: io.err,
-    color: colorFor(human, io.env),
+  const { createRunReporter, createJournal, OutcomeTracker } =
+    require('../report') as typeof import('../report');
+  const outcomes = new OutcomeTracker();
+  const abort = new AbortController();
+  /** Ctrl-C, or the canary's stop: the journal says so and `runs resume` continues. */
+  let stopped = false;
+  const runJournal = openRunJournal(io, {
+    playbook: pb.file,
+    options: {
+      ...o,
+      resume: undefined,
+      exclude: undefined,
+      commandLine: undefined,
+      extraReporters: undefined,
+      inventory: sources,
+    },
+    digests: runDigests(
+      pb.file,
+      sources.filter((x) => fs.existsSync(x)),
+    ),
+    check: Boolean(o.check),
+    commandLine: o.commandLine ?? ['remediate', ...process.argv.slice(2)],
+    ...(shard ? { shard } : {}),
+    ...(o.resume ? { resumes: o.resume.runId } : {}),
+    ...(o.retryFailed ? { retries: o.retryFailed } : {}),
     secrets,
-    isTTY: Boolean(io.out.isTTY),
   });
+  if (selected && selected.length === 0) {
+    println(
+      io.err,
+      `no hosts selected${shard ? ` in shard ${shard.index}/${shard.count}` : ''}: nothing to do`,
+    );
+    finishRun(io, runJournal, outcomes, o.report, secrets, { exitCode: ExitCode.OK, interrupted: false });
+    return ExitCode.OK;
+  }
+  const reporter = createRunReporter(
+    kind,
+    {
+      verbosity,
+      diff: Boolean(o.diff),
+      out: io.out,
+      err: io.err,
+      color: colorFor(human, io.env),
+      secrets,
+      isTTY: Boolean(io.out.isTTY),
+      hostCount:
+        selected?.length ?? (limit !== undefined ? inventory.select(limit).length : inventory.hosts.size),
+    },
+    outcomes,
+    () => (abort.signal.aborted ? 'interrupted' : stopped ? 'canary' : undefined),
+  );
   let journal: ReturnType<typeof createJournal> | undefined;
   if (o.journal) {
     try {
@@ -247,16 +350,19 @@ async function runWithSecrets(
       throw new UsageError(`--journal ${o.journal}: ${(e as Error).message}`);
     }
   }
+  const extra = (o.extraReporters ?? []).map((make) => make(secrets));
   const emit = (e: RunEvent) => {
     reporter.on(e);
     journal?.on(e);
+    runJournal?.on(e);
+    for (const r of extra) r.on(e);
   };
   const sshConfigFile = o.sshConfig ? path.resolve(io.cwd, o.sshConfig) : undefined;
   if (sshConfigFile) checkReadableFile('-F', o.sshConfig!, sshConfigFile);
   const transportOpts: TransportFactoryOptions = {
     sshConfigFile,
     hostKeyChecking: hostKeyChecking(o, io.env),
-    connectTimeoutMs: o.connectTimeout !== undefined ? Math.round(o.connectTimeout * 1000) : undefined,
+    connectTimeoutMs: timeoutMs(o.timeout ?? o.connectTimeout),
     connectRetries: o.connectRetries,
     privateKey: o.privateKey ? path.resolve(io.cwd, o.privateKey) : undefined,
     user: o.user,
@@ -268,8 +374,16 @@ async function runWithSecrets(
   const { defaultRunnerOptions, runPlaybook } = require('../runner') as typeof import('../runner');
   const transportFactory = createTransportFactory(transportOpts);
 
-  const abort = new AbortController();
   let interrupts = 0;
+  /** Exit now (a second Ctrl-C, or commands that would not stop): the journal still records the stop. */
+  const quitInterrupted = () => {
+    try {
+      runJournal?.finish({ exitCode: ExitCode.INTERRUPTED, interrupted: true });
+      if (runJournal) println(io.err, `to finish the run: remediate runs resume ${runJournal.id}`);
+    } finally {
+      process.exit(ExitCode.INTERRUPTED);
+    }
+  };
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
@@ -280,9 +394,9 @@ async function runWithSecrets(
       setTimeout(() => void transportFactory.closeAll().catch(() => {}), SIGINT_GRACE_MS).unref();
       setTimeout(() => {
         println(io.err, 'interrupted: commands still running on targets were abandoned');
-        process.exit(ExitCode.INTERRUPTED);
+        quitInterrupted();
       }, 2 * SIGINT_GRACE_MS).unref();
-    } else process.exit(ExitCode.INTERRUPTED);
+    } else quitInterrupted();
   };
   process.on('SIGINT', onSigint);
   let code: number;
@@ -296,7 +410,11 @@ async function runWithSecrets(
         emit,
         check: Boolean(o.check),
         diff: Boolean(o.diff),
-        limit,
+        limit: selected ? selected.join(',') : limit,
+        resume: o.resume,
+        canary,
+        perGroupLimit,
+        confirmCanary: canaryConfirmer(io, { yes: Boolean(o.yes), outcomes, secrets, out: human }),
         tags: o.tags,
         skipTags: o.skipTags,
         extraVars,
@@ -310,16 +428,23 @@ async function runWithSecrets(
       }),
     );
     code = abort.signal.aborted ? ExitCode.INTERRUPTED : summary.exitCode;
+    stopped = code === ExitCode.INTERRUPTED;
     retry = [...new Set([...summary.failedHosts, ...summary.unreachableHosts])];
   } finally {
     process.removeListener('SIGINT', onSigint);
     await transportFactory.closeAll().catch(() => {});
     await reporter.close?.();
+    for (const r of extra) await r.close?.();
     journal?.close();
   }
+  finishRun(io, runJournal, outcomes, o.report, secrets, {
+    exitCode: code,
+    interrupted: stopped,
+    ...(stopped && !abort.signal.aborted ? { canaryStop: true } : {}),
+  });
   // after the reporter has closed: the pretty view prints its failures and recap when it ends
-  if (retry.length && o.retryFile !== false && !abort.signal.aborted)
-    writeRetryFile(pb, inventoryOrder(inventory, retry), io);
+  if (retry.length && retryFilesWanted(o.retryFile, io.env) && !abort.signal.aborted)
+    writeRetryFile(io.cwd, pb.file, inventoryOrder(inventory, retry), io);
   if (inventory instanceof InventoryData) {
     // a play whose whole pattern matched nothing was already reported (located) by the runner
     const said = new Set(pb.plays.map((p) => `could not match host pattern "${p.hosts}", ignoring it`));

@@ -73,7 +73,13 @@ function matcher(term: string, whole: string): (name: string) => boolean {
     }
     return (n) => re.test(n);
   }
-  const re = globToRegExp(term);
+  let re: RegExp;
+  try {
+    re = globToRegExp(term);
+  } catch (e) {
+    // a bracket set JavaScript refuses (`[z-a]`): an error naming it, not an internal error
+    throw patternError(whole, `invalid character set in ${term}: ${(e as Error).message}`);
+  }
   return (n) => re.test(n);
 }
 

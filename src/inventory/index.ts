@@ -1,7 +1,7 @@
 /** Ansible-compatible inventories (INI, YAML, directories, host_vars/group_vars). Owned by the inventory area. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stripBom } from '../yaml-guard';
+import { decodeText, TextDecodeError } from '../yaml-guard';
 import { InventoryError } from '../errors';
 import { InventoryData } from './inventory-data';
 import { parseIniInventory } from './ini-parser';
@@ -50,8 +50,14 @@ function looksLikeYaml(text: string): boolean {
 function parseFile(file: string, inv: InventoryData): void {
   let text: string;
   try {
-    text = stripBom(fs.readFileSync(file, 'utf8'));
+    text = decodeText(fs.readFileSync(file));
   } catch (e) {
+    if (e instanceof TextDecodeError)
+      throw new InventoryError(
+        e.message,
+        { file, line: e.line, col: e.col },
+        { hint: 'save the file as UTF-8' },
+      );
     throw new InventoryError(`cannot read inventory ${file}: ${(e as Error).message}`);
   }
   if (text.startsWith('#!'))

@@ -149,6 +149,14 @@ export function parseIniInventory(text: string, file: string, inv: InventoryData
         if (e instanceof HostRangeError) throw err(e.message, lineNo, e.offset);
         throw e;
       }
+      const badName = names.find((n) => n === '' || /[\s[\]]/.test(n));
+      if (badName !== undefined)
+        throw err(
+          `invalid host name "${badName}"`,
+          lineNo,
+          first.col,
+          'a host is a name or address, or a range like web[01:20]',
+        );
       const vars: Record<string, unknown> = {};
       if (port !== undefined) vars.ansible_port = port;
       const portProblem = port !== undefined && connectionVarProblem('ansible_port', port);

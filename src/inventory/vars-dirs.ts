@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { InventoryError } from '../errors';
 import type { InventoryData, VarsLayer } from './inventory-data';
 import type { Vars } from './types';
+import { decodeText, TextDecodeError } from '../yaml-guard';
 import { parseYamlVars } from './yaml-parser';
 
 const VAR_EXTS = ['', '.yml', '.yaml', '.json'];
@@ -48,8 +49,14 @@ export function varsFilesFor(dir: string, name: string): string[] {
 function readVars(file: string): Vars {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = decodeText(fs.readFileSync(file));
   } catch (e) {
+    if (e instanceof TextDecodeError)
+      throw new InventoryError(
+        e.message,
+        { file, line: e.line, col: e.col },
+        { hint: 'save the file as UTF-8' },
+      );
     throw new InventoryError(`cannot read vars file ${file}: ${(e as Error).message}`);
   }
   return parseYamlVars(text, file);

@@ -75,7 +75,7 @@ export function parseYamlVars(text: string, file: string): Vars {
 function checkVarsNode(ctx: Ctx, node: unknown): void {
   if (!isMap(node)) return;
   for (const pair of node.items) {
-    if (!isScalar(pair.key)) continue;
+    if (!isScalar(pair.key)) fail(ctx, pair.key as Node, 'expected a plain name as the key');
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     const bad = connectionVarProblem(String(pair.key.value), value);
     if (bad) fail(ctx, (pair.value ?? pair.key) as Node, bad.msg, bad.hint);

@@ -190,9 +190,25 @@ export function checkArgs(
   args: Args,
   lenient: boolean,
 ): { problem?: ArgProblem; data?: unknown } {
+  const names = argNames(mod.args);
+  // a module schema that is not .strict() would drop a misspelled argument silently: refuse it here too
+  const stray =
+    names && args && typeof args === 'object' && !Array.isArray(args)
+      ? Object.keys(args).find((k) => !names.includes(k))
+      : undefined;
+  if (stray !== undefined) {
+    const known = names!.filter((n) => n !== '_raw_params');
+    return {
+      problem: {
+        path: [stray],
+        key: true,
+        message: `module '${mod.name}' has no argument '${stray}'${didYouMean(stray, known)}`,
+        hint: known.length ? `arguments of ${mod.name}: ${known.join(', ')}` : undefined,
+      },
+    };
+  }
   const r = mod.args.safeParse(args);
   if (r.success) return { data: r.data };
-  const names = argNames(mod.args);
   for (const issue of r.error.issues) {
     const path = (issue.path as PropertyKey[]).filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {

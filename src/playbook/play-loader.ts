@@ -137,6 +137,7 @@ async function loadPlay(
   if (Object.keys(roles.playDefaults).length) play.roleDefaults = roles.playDefaults;
   if (Object.keys(roles.playVars).length) play.roleVars = roles.playVars;
   if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
+  if (raw.canary !== undefined) play.canary = raw.canary as number | string;
   if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;
 
   // Every notify must name a handler (by name or listen topic). Templated names are checked at run time.

@@ -195,6 +195,11 @@ export const moduleTaskKeywords = {
   changed_when: conditions.describe('Override "changed"'),
   failed_when: conditions.describe('Override "failed"'),
   notify: stringOrList.describe('Handlers (names or listen topics) to run when changed'),
+  throttle: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .describe('At most this many hosts run this task at once (below --forks)'),
   args: z.record(z.string(), z.unknown()).describe('Module arguments (merged with the module key)'),
 };
 
@@ -281,6 +286,9 @@ export const playKeywords = {
     })
     .describe('Rolling batches: size, percentage or list of sizes (the last repeats)'),
   max_fail_percentage: z.number().min(0).max(100).describe('Abort when more than this % of a batch fails'),
+  canary: serialItem.describe(
+    'A first wave of N hosts or "N%"; the run shows its result and waits for a confirmation (--yes)',
+  ),
   gather_facts: z.boolean().describe('Collect facts first (default true)'),
   strategy: z
     .enum(['linear', 'free'], { error: "expected 'linear' or 'free'" })

@@ -96,6 +96,8 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   /** Wave sizes: numbers or percentages ("30%"); the last repeats. Empty = all hosts at once. */
   serial: (number | string)[];
   maxFailPercentage?: number;
+  /** `canary:` N or "N%": a first wave, then a stop for confirmation. */
+  canary?: number | string;
   anyErrorsFatal: boolean;
   gatherFacts: boolean;
   strategy: 'linear' | 'free';

@@ -8,6 +8,8 @@ import * as YAML from 'yaml';
 import { PlaybookError, type SourceLoc } from '../errors';
 import {
   checkYamlDepth,
+  decodeText,
+  TextDecodeError,
   lineColAt,
   parseYamlDocument,
   stripBom,
@@ -123,9 +125,9 @@ export class YamlSource {
   }
 
   static async load(file: string, includedFrom?: SourceLoc, what = 'file'): Promise<YamlSource> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await fs.readFile(file, 'utf8');
+      bytes = await fs.readFile(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new PlaybookError(
@@ -134,6 +136,17 @@ export class YamlSource {
         {
           hint: includedFrom ? 'paths are relative to the directory of the file that names them' : undefined,
         },
+      );
+    }
+    let text: string;
+    try {
+      text = decodeText(bytes);
+    } catch (e) {
+      if (!(e instanceof TextDecodeError)) throw e;
+      throw new PlaybookError(
+        e.message,
+        { file, line: e.line, col: e.col },
+        { hint: 'save the file as UTF-8' },
       );
     }
     // a whole file encrypted with ansible-vault; the values of a vaulted vars file are all secret

@@ -3,6 +3,9 @@ import type { Reporter, RunEvent } from '../events';
 import { JsonReporter } from './json';
 import { PlainReporter } from './plain';
 import { PrettyReporter } from './pretty';
+import { FleetView } from './fleet-view';
+import type { OutcomeTracker } from './outcomes';
+import { SummaryReporter } from './summary-reporter';
 import type { ReporterKind, ReporterOptions } from './types';
 
 export type { ReporterKind, ReporterOptions, TextSink } from './types';
@@ -10,9 +13,28 @@ export { createJournal, readJournal, Journal, redactEvent } from './journal';
 export { PlainReporter } from './plain';
 export { JsonReporter } from './json';
 export { banner, recapLine, renderDiff } from './ansible-format';
+export { OutcomeTracker, type HostOutcome, type OutcomeKind } from './outcomes';
+export { groupOutcomes, renderGroupedSummary } from './grouped-summary';
 
 const MIN_PRETTY_COLUMNS = 20;
+/** Up to this many hosts the live view has one row per host. */
+export const PER_HOST_ROWS_MAX = 20;
 
+/** The display for `kind`, followed by the grouped summary (on stderr for json). */
+export function createRunReporter(
+  kind: ReporterKind,
+  opts: ReporterOptions,
+  outcomes?: OutcomeTracker,
+  interrupted?: () => 'interrupted' | 'canary' | undefined,
+): Reporter {
+  const summary = new SummaryReporter(
+    { out: kind === 'json' ? opts.err : opts.out, diff: opts.diff, secrets: opts.secrets, interrupted },
+    outcomes,
+  );
+  return teeReporters(createReporter(kind, opts), summary);
+}
+
+/** The display alone: listr2 rows, plain lines or NDJSON. */
 export function createReporter(kind: ReporterKind, opts: ReporterOptions): Reporter {
   if (kind === 'json') return new JsonReporter(opts);
   if (kind === 'pretty') {
@@ -21,9 +43,9 @@ export function createReporter(kind: ReporterKind, opts: ReporterOptions): Repor
     // line from listr2: plain lines instead
     const wide = (process.stdout.columns ?? 0) >= MIN_PRETTY_COLUMNS;
     // details (-v) and diffs need the scrolling plain output; the rows only redraw counts
-    return tty && wide && !opts.diff && opts.verbosity < 1
-      ? new PrettyReporter(opts)
-      : new PlainReporter(opts);
+    if (!(tty && wide && !opts.diff && opts.verbosity < 1)) return new PlainReporter(opts);
+    // per-host rows read up to about a screen of hosts; beyond, the fleet view (header, bar, problems)
+    return (opts.hostCount ?? 0) > PER_HOST_ROWS_MAX ? new FleetView(opts) : new PrettyReporter(opts);
   }
   return new PlainReporter(opts);
 }

@@ -46,6 +46,23 @@ export class PlainReporter implements Reporter {
   private readonly itemized = new Set<string>();
   /** loc and name of the task whose banner was printed last. */
   private lastBanner = '';
+  /** The running task's results per status, for its totals line. */
+  private taskTotals?: { key: string; counts: Map<string, number>; hosts: Set<string>; of: Set<string> };
+
+  /** `= 6 hosts: 3 ok, 2 changed, 1 unreachable` under a finished task. */
+  private flushTotals(): void {
+    const t = this.taskTotals;
+    this.taskTotals = undefined;
+    // only a task every one of whose hosts reported (linear): under strategy free a banner ends early
+    if (!t || t.counts.size === 0 || t.hosts.size !== t.of.size) return;
+    let n = 0;
+    const parts: string[] = [];
+    for (const [status, c] of t.counts) {
+      n += c;
+      parts.push(`${c} ${status}`);
+    }
+    this.print(`= ${n} host${n === 1 ? '' : 's'}: ${parts.join(', ')}`);
+  }
 
   private printBanner(b: Banner): void {
     this.lastBanner = b.key;
@@ -79,6 +96,13 @@ export class PlainReporter implements Reporter {
         return;
       }
       case 'task-start':
+        this.flushTotals();
+        this.taskTotals = {
+          key: `${e.loc}\u0000${e.task}`,
+          counts: new Map(),
+          hosts: new Set(),
+          of: new Set(e.hosts),
+        };
         // at once: a long task shows what it is while it runs
         this.printBanner({ key: `${e.loc}\u0000${e.task}`, task: e.task, loc: e.loc, handler: e.handler });
         return;
@@ -100,8 +124,10 @@ export class PlainReporter implements Reporter {
         this.printErr(this.c(`[WARNING]: ${e.host ? `${e.host}: ` : ''}${e.msg}`, BRIGHT_PURPLE));
         return;
       case 'play-end':
+        this.flushTotals();
         return;
       case 'recap': {
+        this.flushTotals();
         this.print('');
         this.print(banner('PLAY RECAP'));
         for (const host of Object.keys(e.hosts).sort())
@@ -119,6 +145,11 @@ export class PlainReporter implements Reporter {
     // task-start of its own) gets its own banner first, as Ansible prints it
     const own = `${e.loc}\u0000${e.task}`;
     if (this.lastBanner !== own) this.printBanner({ key: own, task: e.task, loc: e.loc, handler: e.handler });
+    const tt = this.taskTotals;
+    if (tt?.key === own && e.item === undefined && !e.attempt && tt.of.has(e.host) && !tt.hosts.has(e.host)) {
+      tt.hosts.add(e.host);
+      tt.counts.set(e.status, (tt.counts.get(e.status) ?? 0) + 1);
+    }
     const key = `${e.host}\u0000${e.loc}\u0000${e.task}`;
     const item = e.item !== undefined ? ` (item=${e.item})` : '';
     if (e.attempt) {
@@ -152,6 +183,11 @@ export class PlainReporter implements Reporter {
         break;
       }
       case 'skipped': {
+        if (e.result?.['done_in'] !== undefined) {
+          // runs resume: finished in the resumed run, not run again
+          this.print(this.c(`done: [${e.host}] (in run ${String(e.result['done_in'])})`, CYAN));
+          break;
+        }
         const arrow = e.item !== undefined ? ` => (item=${e.item})` : '';
         const reason = v >= 1 && e.msg ? ` => ${e.msg}` : '';
         this.print(this.c(`skipping: [${e.host}]${arrow}${reason}`, CYAN));

@@ -1,7 +1,7 @@
 /**
  * listr2 in a TTY: one row per host with its current task and ok/changed/failed/skipped counts; then, in
- * plain text, what changed (or would change, in --check) per host and task, the failures, warnings and the
- * PLAY RECAP. listr2 draws on process.stdout. Not a TTY, -v or --diff → the plain reporter.
+ * plain text, the failures, warnings and the PLAY RECAP (the grouped summary of what changed follows,
+ * from SummaryReporter). listr2 draws on process.stdout. Not a TTY, -v or --diff → the plain reporter.
  */
 import { Listr } from 'listr2';
 import type { Reporter, RunEvent } from '../events';
@@ -40,7 +40,6 @@ export class PrettyReporter implements Reporter {
   private rows = new Map<string, Row>();
   private running?: Promise<unknown>;
   private readonly later: RunEvent[] = [];
-  private readonly changed: Extract<RunEvent, { kind: 'task-result' }>[] = [];
 
   constructor(private readonly o: ReporterOptions) {
     this.plain = new PlainReporter(o);
@@ -77,21 +76,8 @@ export class PrettyReporter implements Reporter {
   async close(): Promise<void> {
     this.endPlay();
     await this.running;
-    this.printChanges();
     for (const e of this.later) this.plain.on(e);
     this.later.length = 0;
-  }
-
-  /** The change descriptions the rows could not show: the dry-run preview, or what was done. */
-  private printChanges(): void {
-    if (this.changed.length === 0) return;
-    const w = (l: string) => this.o.out.write(maskLiterals(l, this.o.secrets) + '\n');
-    w('');
-    w(banner(this.changed.some((e) => e.check) ? 'WOULD CHANGE (--check)' : 'CHANGED'));
-    for (const e of this.changed) {
-      w(`${e.host} | ${e.task}${e.item !== undefined ? ` (item=${e.item})` : ''}`);
-      for (const c of e.changes ?? []) w(`    ~ ${c.describe}`);
-    }
   }
 
   private startPlay(play: string, hosts: string[]): void {
@@ -139,7 +125,6 @@ export class PrettyReporter implements Reporter {
   }
 
   private result(e: Extract<RunEvent, { kind: 'task-result' }>): void {
-    if (e.status === 'changed' && e.changes?.length && !e.attempt) this.changed.push(e);
     const row = this.rows.get(e.host);
     if (!row || e.item !== undefined || e.attempt) return;
     if (e.status === 'ok' || e.status === 'changed' || e.status === 'ignored') row.ok++;

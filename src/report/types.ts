@@ -17,6 +17,8 @@ export interface ReporterOptions {
   color: boolean;
   /** Literal values to mask as `***` wherever they appear (become password, vault values ...). */
   secrets?: SecretValues | readonly string[];
+  /** pretty only: how many hosts the run selects (more than 20: the fleet view instead of per-host rows). */
+  hostCount?: number;
   /** pretty only: is `out` a terminal? Default: `process.stdout.isTTY`. */
   isTTY?: boolean;
 }

@@ -12,7 +12,8 @@ import type { RunShared, WaveRun } from './play-context';
 import { walkHost } from './play-walker';
 import type { RunnerOptions, RunSummary } from './types';
 import { groupsMap, makeHostvars, renderHostPattern, type PlayScope } from './variables';
-import { planWaves } from './wave-planner';
+import { planWavesDetailed } from './wave-planner';
+import { groupLimits } from './group-limits';
 import { trackSecretVars } from './secret-tracking';
 
 export { defaultRunnerOptions } from './options';
@@ -70,11 +71,12 @@ export async function runPlaybook(
   const started = now();
   emit({ kind: 'run-start', time: started, playbook: playbook.file, check: opts.check, diff: opts.diff });
   let interrupted = false;
+  const stop = { canary: false };
   try {
     for (const play of playbook.plays) {
       if (abort.signal.aborted) break;
       // a play broken by failures ends the run (ansible-playbook's break_play): later plays do not start
-      if (await runPlay(shared, play)) break;
+      if (await runPlay(shared, play, stop)) break;
     }
   } catch (e) {
     if (!(e instanceof Error && e.name === 'AbortError')) throw e;
@@ -95,7 +97,7 @@ export async function runPlaybook(
     .map((h) => h.name);
   const changed = [...hosts.values()].some((h) => h.counts.changed > 0);
   let exitCode: number = ExitCode.OK;
-  if (interrupted) exitCode = ExitCode.INTERRUPTED;
+  if (interrupted || stop.canary) exitCode = ExitCode.INTERRUPTED;
   else if (failedHosts.length) exitCode = ExitCode.TASK_FAILED;
   else if (unreachableHosts.length) exitCode = ExitCode.UNREACHABLE;
   else if (opts.detailedExitCode && opts.check && changed) exitCode = ExitCode.CHANGES_PENDING;
@@ -104,7 +106,7 @@ export async function runPlaybook(
 }
 
 /** Run one play; true when failures broke it (any_errors_fatal, max_fail_percentage, a whole wave failed). */
-async function runPlay(shared: RunShared, play: Play): Promise<boolean> {
+async function runPlay(shared: RunShared, play: Play, stop: { canary: boolean }): Promise<boolean> {
   const { opts, inventory } = shared;
   const pattern = renderHostPattern(shared.templar, play, shared.opts.extraVars);
   let selected = inventory.select(pattern);
@@ -133,11 +135,30 @@ async function runPlay(shared: RunShared, play: Play): Promise<boolean> {
   }
   const baseVars: Vars = { ...play.vars };
   const varsFilesVars = await loadVarsFiles(shared, play, baseVars);
-  const waves = planWaves(playHosts, play.serial);
+  const canary = opts.canary ?? play.canary;
+  const planned = planWavesDetailed(playHosts, play.serial, {
+    ...(canary !== undefined ? { canary } : {}),
+    perGroup: groupLimits(inventory, opts.perGroupLimit),
+  });
+  const waves = planned.map((w) => w.hosts);
   let stopPlay = false;
   let failedOut = false;
   for (let i = 0; i < waves.length && !stopPlay && !shared.signal.aborted; i++) {
     const waveHosts = waves[i]!;
+    if (i > 0 && planned[i - 1]!.canary) {
+      // the canary wave is done: its result was shown; go on only when the operator says so
+      const go = opts.confirmCanary
+        ? await opts.confirmCanary({
+            play: name,
+            canary: waves[i - 1]!,
+            remaining: waves.slice(i).flat().length,
+          })
+        : true;
+      if (!go) {
+        stop.canary = true;
+        return true;
+      }
+    }
     shared.emit({
       kind: 'play-start',
       time: shared.now(),

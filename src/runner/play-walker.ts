@@ -13,6 +13,9 @@ import { errorOutcome } from './module-call';
 import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
 import { shouldRunTags } from './tags';
 import { executeTask } from './task-executor';
+import { throttleOf } from './throttle';
+import { skipAsDone } from './resume';
+import { doneBefore } from './resume-state';
 import { countRescued, reportTaskResult } from './task-report';
 import { loopItems } from './task-loop';
 import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
@@ -267,6 +270,15 @@ async function runModuleStep(
   const sc: TaskScope = { ...scope, tags, inherited: inheritKeywords(scope.inherited, task) };
   const n = (hr.occurrences.get(task) ?? 0) + 1;
   hr.occurrences.set(task, n);
+  // runs resume: a task this host finished before is not run again (run_once tasks run: they are shared)
+  const resumed =
+    shared.opts.resume && !sc.inherited.runOnce
+      ? doneBefore(shared.opts.resume, hr.state.name, info.loc)
+      : undefined;
+  if (resumed) {
+    skipAsDone(wave, hr, task, resumed, { name, loc: info.loc, handler }, vars);
+    return 'ok';
+  }
   let end;
   if (sc.inherited.runOnce) {
     const byTask = wave.runOnce.get(task) ?? new Map();
@@ -294,7 +306,8 @@ async function runModuleStep(
       });
     }
   } else {
-    end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
+    const run = () => shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
+    end = task.throttle ? await throttleOf(shared, task).with(run) : await run();
   }
   if (end === 'unreachable') {
     hr.state.unreachable = true;

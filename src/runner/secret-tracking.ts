@@ -9,8 +9,9 @@ import { isSecretVarName } from '../secrets/secret-names';
 import type { SecretValues } from '../secrets/secret-values';
 
 /**
- * The parts of a result that carry output. Metadata (`cmd`, `rc`, `changed`, `path`, `owner` ...) stays
- * visible: masking `root` or `/etc` everywhere because a no_log task named them would blind the output.
+ * The parts of a result that carry output. Metadata (`cmd`, `rc`, `changed`, `path`, `owner` ...) and loop
+ * items stay visible: masking `root`, `/etc` or every host name because a no_log task looped over them would
+ * blind the output (a no_log task's own item labels are hidden anyway).
  */
 const OUTPUT_KEYS = [
   'stdout',
@@ -22,7 +23,6 @@ const OUTPUT_KEYS = [
   'json',
   'body',
   'value',
-  'item',
   'results',
 ];
 

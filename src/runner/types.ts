@@ -37,6 +37,17 @@ export interface RunnerOptions {
   templar?: TemplarLike;
   /** Loader seam for include_tasks / vars_files. Default: src/playbook. */
   loader?: RunnerLoader;
+  /** `--canary N|N%`: a first wave of that size in every play (a play's `canary:` otherwise). */
+  canary?: number | string;
+  /** `--per-group-limit GROUP=N`: at most N hosts of each group matching GROUP (a glob) in one wave. */
+  perGroupLimit?: { group: string; limit: number }[];
+  /**
+   * After a canary wave: continue with the rest? The CLI shows the wave's grouped result and asks (TTY),
+   * or answers from --yes. Without it the run continues.
+   */
+  confirmCanary?: (c: { play: string; canary: string[]; remaining: number }) => Promise<boolean>;
+  /** `runs resume`: tasks each host finished in the journaled run are skipped as done. */
+  resume?: import('./resume-state').ResumeState;
   /**
    * The run's secret values: the runner adds what it learns is secret (no_log output, secret-named
    * registers, facts and vars_files variables); reporters given the same set mask them.

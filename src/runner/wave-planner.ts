@@ -1,8 +1,65 @@
-/** `serial:` waves: numbers or "30%" of the play's hosts; the last size repeats. Empty = one wave. */
+/**
+ * Waves (batches) of a play's hosts: `serial:` sizes (numbers or "30%", the last size repeats), a
+ * `canary:` first wave (N hosts or N%) that the run stops after for a confirmation, and per-group limits
+ * (`--per-group-limit GROUP=N`: at most N hosts of each matching group in one wave — one master per
+ * cluster at a time). Empty serial, no canary, no limits = one wave.
+ */
 
-export function planWaves(hosts: readonly string[], serial: readonly (number | string)[]): string[][] {
+export interface GroupLimit {
+  /** Each matching group's hosts. */
+  groups: ReadonlySet<string>[];
+  limit: number;
+  /** How the user wrote it, for the wave plan (`cluster_*=1`). */
+  label?: string;
+}
+
+export interface WaveOptions {
+  /** `canary:` / `--canary`: the first wave's size. */
+  canary?: number | string;
+  perGroup?: readonly GroupLimit[];
+}
+
+export interface Wave {
+  hosts: string[];
+  canary?: boolean;
+}
+
+export function planWaves(
+  hosts: readonly string[],
+  serial: readonly (number | string)[],
+  opts: WaveOptions = {},
+): string[][] {
+  return planWavesDetailed(hosts, serial, opts).map((w) => w.hosts);
+}
+
+export function planWavesDetailed(
+  hosts: readonly string[],
+  serial: readonly (number | string)[],
+  opts: WaveOptions = {},
+): Wave[] {
   if (hosts.length === 0) return [];
-  if (serial.length === 0) return [hosts.slice()];
+  const waves: Wave[] = [];
+  let rest = hosts.slice();
+  if (opts.canary !== undefined) {
+    const n = waveSize(opts.canary, hosts.length);
+    if (n < hosts.length) {
+      waves.push({ hosts: rest.slice(0, n), canary: true });
+      rest = rest.slice(n);
+    }
+  }
+  for (const w of bySerial(rest, serial)) waves.push({ hosts: w });
+  if (!opts.perGroup?.length) return waves;
+  return waves.flatMap((w) =>
+    splitByGroups(w.hosts, opts.perGroup!).map((hs, i) => ({
+      hosts: hs,
+      ...(w.canary && i === 0 ? { canary: true } : {}),
+    })),
+  );
+}
+
+function bySerial(hosts: string[], serial: readonly (number | string)[]): string[][] {
+  if (hosts.length === 0) return [];
+  if (serial.length === 0) return [hosts];
   const sizes = serial.map((s) => waveSize(s, hosts.length));
   const waves: string[][] = [];
   let i = 0;
@@ -14,6 +71,19 @@ export function planWaves(hosts: readonly string[], serial: readonly (number | s
     w++;
   }
   return waves;
+}
+
+/** One wave split so no matching group has more than its limit in any part; hosts keep their order. */
+export function splitByGroups(hosts: readonly string[], limits: readonly GroupLimit[]): string[][] {
+  const parts: { hosts: string[]; used: Map<ReadonlySet<string>, number> }[] = [];
+  for (const h of hosts) {
+    const mine = limits.flatMap((l) => l.groups.filter((g) => g.has(h)).map((g) => ({ g, limit: l.limit })));
+    let part = parts.find((p) => mine.every(({ g, limit }) => (p.used.get(g) ?? 0) < limit));
+    if (!part) parts.push((part = { hosts: [], used: new Map() }));
+    part.hosts.push(h);
+    for (const { g } of mine) part.used.set(g, (part.used.get(g) ?? 0) + 1);
+  }
+  return parts.map((p) => p.hosts);
 }
 
 /** Size of one wave: a count, or a percentage of all hosts (rounded down, at least 1). */

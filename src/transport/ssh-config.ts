@@ -207,6 +207,8 @@ interface Layer {
   proxyjump?: string;
   hostKeyChecking?: HostKeyPolicy;
   knownHosts: string[];
+  /** `ansible_ssh_timeout` / `ansible_timeout` / `-o ConnectTimeout=`, in seconds. */
+  connectTimeoutS?: string;
 }
 
 function fromConfig(cfg: SSHConfig | null, name: string, user?: string): Record<string, string | string[]> {
@@ -292,16 +294,26 @@ function resolveOne(
     identitiesOnly: /^yes$/i.test(first(c.identitiesonly) ?? ''),
     password: secrets.password,
     passphrase: secrets.passphrase,
-    // An explicit --timeout beats ssh_config's ConnectTimeout (as `ssh -o` would); 10 s otherwise.
-    connectTimeoutMs: defaults.connectTimeoutMs ?? (timeoutS ? Number(timeoutS) * 1000 : 10_000),
-    keepaliveIntervalMs: alive ? Number(alive) * 1000 : 15_000,
-    keepaliveCountMax: aliveMax ? Number(aliveMax) : 3,
+    // The host's own ansible_ssh_timeout beats --timeout, which beats ssh_config's ConnectTimeout (as
+    // `ssh -o` would); 10 s otherwise (Ansible's default).
+    connectTimeoutMs:
+      timeoutMs(top.connectTimeoutS) ?? defaults.connectTimeoutMs ?? timeoutMs(timeoutS) ?? 10_000,
+    // A cut link must fail its host within ~15 s, not hold the play for a minute: keepalive every 5 s, dead
+    // after 2 unanswered (ssh_config ServerAliveInterval / ServerAliveCountMax override both).
+    keepaliveIntervalMs: alive ? Number(alive) * 1000 : 5_000,
+    keepaliveCountMax: aliveMax ? Number(aliveMax) : 2,
     hostKeyAlias: first(c.hostkeyalias),
     hostKeyChecking: policy,
     hostKeyAlgorithms: first(c.hostkeyalgorithms),
     knownHostsFiles: [...new Set(knownHosts.map(expandHome))],
     jumps,
   };
+}
+
+function timeoutMs(s: string | undefined): number | undefined {
+  if (s === undefined || s.trim() === '') return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : undefined;
 }
 
 function asSecret(v: unknown): Secret | undefined {
@@ -339,6 +351,7 @@ export function resolveSshEndpoint(
       parseHostKeyPolicy(vars.host_key_checking) ??
       parseHostKeyPolicy(args.stricthostkeychecking),
     knownHosts,
+    connectTimeoutS: str(vars.ansible_ssh_timeout) ?? str(vars.ansible_timeout) ?? args.connecttimeout,
   };
   return resolveOne(
     name,

@@ -2,8 +2,9 @@
  * One authenticated ssh2 connection: TCP (or a stream forwarded through a jump host), host-key check
  * against known_hosts, authentication in OpenSSH's order (ssh-agent keys, identity files, then
  * keyboard-interactive / password), Nagle off, keepalives. Errors become ConnectError with the reason
- * and a hint; `retryable` says whether trying again could help (refused, reset, timeout) or not
- * (authentication, host key).
+ * and a hint; `retryable` says whether one more try could heal it (a reset, or sshd's MaxStartups
+ * dropping us before the greeting) or not (timeouts, refused, no route, authentication, host key: trying
+ * again only makes an unreachable host cost more time).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -20,7 +21,7 @@ export class SshConnectError extends ConnectError {
   constructor(
     host: string,
     message: string,
-    /** Trying again may help (refused, reset, timeout, dropped by MaxStartups). */
+    /** Trying again may heal it (reset, dropped by MaxStartups before the greeting). */
     public retryable: boolean,
     opts: { hint?: string; cause?: unknown } = {},
   ) {
@@ -161,18 +162,18 @@ export function networkFailure(
       return {
         msg: `${after} during authentication (the SSH handshake completed)`,
         hint: `sshd may be slow to authenticate (PAM, DNS lookups: UseDNS) or overloaded; ${raise}`,
-        retryable: true,
+        retryable: false,
       };
     return stage === 'handshake'
       ? {
           msg: `${after} waiting for the SSH handshake (the port accepted the connection but sent no SSH greeting)`,
           hint: `is port ${e.port} an sshd, and is sshd overloaded? ${raise}`,
-          retryable: true,
+          retryable: false,
         }
       : {
           msg: `${after} waiting for a TCP connection (no answer)`,
           hint: `is the host up, the address right, and port ${e.port} open in the firewall? ${raise}`,
-          retryable: true,
+          retryable: false,
         };
   }
   switch (err.code) {
@@ -180,14 +181,14 @@ export function networkFailure(
       return {
         msg: 'connection refused',
         hint: `is sshd running and listening on ${e.hostname} port ${e.port}?`,
-        retryable: true,
+        retryable: false,
       };
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return {
         msg: `no route to ${e.hostname} (${err.code})`,
         hint: 'check the address and the network path (routes, VPN, jump host)',
-        retryable: true,
+        retryable: false,
       };
     case 'ENOTFOUND':
       return {
@@ -211,7 +212,7 @@ export function networkFailure(
   return {
     msg: err.message || String(err),
     hint: `is sshd running and reachable on ${e.hostname} port ${e.port}?`,
-    retryable: true,
+    retryable: false,
   };
 }
 

@@ -131,6 +131,12 @@ interface InternalExecOptions extends ExecOptions {
   noStop?: boolean;
 }
 
+/** A command for a message: its first line (a multi-line probe script would flood the output). */
+function firstLine(display: string): string {
+  const lines = display.trim().split('\n');
+  return lines.length > 1 ? `${lines[0]} … (${lines.length - 1} more lines)` : lines[0]!;
+}
+
 /** Run a command on a channel of `client`. Non-zero exit is a result; a lost channel is a ChannelLostError. */
 export async function execOnChannel(
   host: string,
@@ -341,7 +347,7 @@ class ChannelCommand {
     client.removeListener('close', this.onClientGone);
     client.removeListener('error', this.onClientError);
     const notStopped = end.stopFailed
-      ? `the remote command may still be running on the host (${end.stopFailed}): ${this.display}`
+      ? `the remote command may still be running on the host (${end.stopFailed}): ${firstLine(this.display)}`
       : undefined;
     if (end.interrupted) return reject(abortError(notStopped));
     if (end.timedOut && notStopped && this.clientGone) {
@@ -367,7 +373,7 @@ class ChannelCommand {
       return reject(
         new ChannelLostError(
           host,
-          `connection lost while running: ${this.display} (${lost}it may or may not have completed, and may still be running on the host)`,
+          `connection lost while running: ${firstLine(this.display)} (${lost}it may or may not have completed, and may still be running on the host)`,
           {
             hint: 'the task is failed and not retried because it may have changed something; check the host and re-run',
           },

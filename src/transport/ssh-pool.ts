@@ -1,8 +1,9 @@
 /**
  * Connection setup for a run: one connection per bastion shared by every host behind it, handshakes
  * paced per server so sshd's MaxStartups (10:30:100 by default) never drops a large fleet's connections,
- * retries with exponential backoff for transient failures (refused, reset, timeout, dropped), none for
- * authentication or host-key failures. All state lives in the pool object (one per transport factory),
+ * one retry (after a short backoff) for failures that can heal — a reset, or sshd's MaxStartups dropping
+ * us before the greeting — and none for timeouts, refused ports, missing routes, authentication or host
+ * keys, so a dead address is reported after one connect timeout (10 s by default), not three. All state lives in the pool object (one per transport factory),
  * never in globals, so two runs in one process share nothing.
  */
 import type { Duplex } from 'node:stream';
@@ -13,7 +14,7 @@ import { openSshConnection, seconds, SshConnectError, type ConnectHooks } from '
 import { KnownHosts } from './ssh-known-hosts';
 
 export interface SshPoolOptions extends SshResolveDefaults {
-  /** Extra attempts after a transient connect failure (default 3). */
+  /** Extra attempts after a connect failure that can heal (reset, MaxStartups drop; default 1). */
   connectRetries?: number;
   /** First backoff delay; doubles each attempt (default 300 ms). */
   retryDelayMs?: number;
@@ -66,6 +67,9 @@ export function viaText(e: SshEndpoint): string {
   if (!e.jumps.length) return '';
   return ` via jump host${e.jumps.length > 1 ? 's' : ''} ${e.jumps.map((j) => j.alias).join(' → ')}`;
 }
+
+/** One more try for a connect that can heal (reset, dropped by MaxStartups); see `networkFailure`. */
+export const DEFAULT_CONNECT_RETRIES = 1;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -228,7 +232,7 @@ export class SshPool {
     via: Client | undefined,
     jump: boolean,
   ): Promise<Client> {
-    const retries = this.opts.connectRetries ?? 3;
+    const retries = this.opts.connectRetries ?? DEFAULT_CONNECT_RETRIES;
     const base = this.opts.retryDelayMs ?? 300;
     // Pace per server as seen from where we connect: the jump host's view when tunnelled.
     const serverKey = `${via ? endpointKey({ ...e, hostname: '', port: 0 }) + '>' : ''}${e.hostname}:${e.port}`;

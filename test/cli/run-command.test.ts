@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostKeyChecking, retryFilePath, type RunOpts } from '../../src/cli/run-command';
+import { hostKeyChecking, type RunOpts } from '../../src/cli/run-command';
+import { retryFilePath } from '../../src/cli/run-session';
 import { runCli } from '../helpers/cli';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-run-'));
@@ -51,7 +52,7 @@ const ndjson = (s: string): Ev[] =>
     .map((l) => JSON.parse(l) as Ev);
 const msgs = (evs: Ev[]) => evs.filter((e) => e.msg?.includes('from-file')).map((e) => e.msg);
 
-test('run: -e in all three forms, NDJSON on stdout, exit 2 on a failed task, retry file next to the playbook', async () => {
+test('run: -e in all three forms, NDJSON on stdout, exit 2 on a failed task, opt-in retry file under .remediate/', async () => {
   const r = await runCli(
     [
       'run',
@@ -68,6 +69,7 @@ test('run: -e in all three forms, NDJSON on stdout, exit 2 on a failed task, ret
       'json',
       '--journal',
       'j.ndjson',
+      '--retry-file',
     ],
     { cwd: dir },
   );
@@ -75,8 +77,9 @@ test('run: -e in all three forms, NDJSON on stdout, exit 2 on a failed task, ret
   const evs = ndjson(r.stdout);
   assert.equal(msgs(evs), ['alpha 1 2 from-file', 'beta 1 2 from-file']);
   assert.ok(evs.some((e) => e.host === 'beta' && e.status === 'failed'));
-  assert.match(r.stderr, /--limit @site\.retry/);
-  assert.is(fs.readFileSync(retryFilePath(path.join(dir, 'site.yml')), 'utf8'), 'beta\n');
+  assert.match(r.stderr, /--limit @\.remediate\/retry\/site\.retry/);
+  assert.is(fs.readFileSync(retryFilePath(dir, path.join(dir, 'site.yml')), 'utf8'), 'beta\n');
+  assert.not.ok(fs.existsSync(path.join(dir, 'site.retry')), 'nothing beside the playbook');
   assert.ok(fs.readFileSync(path.join(dir, 'j.ndjson'), 'utf8').split('\n').length > 3);
 });
 
@@ -90,7 +93,7 @@ test('run --limit @retry-file runs only the failed host', async () => {
       '-e',
       'x=1 y=2 z=from-file',
       '--limit',
-      '@site.retry',
+      '@.remediate/retry/site.retry',
       '--output',
       'json',
     ],
@@ -98,6 +101,20 @@ test('run --limit @retry-file runs only the failed host', async () => {
   );
   assert.is(r.code, 2, r.stderr);
   assert.equal(msgs(ndjson(r.stdout)), ['beta 1 2 from-file']);
+});
+
+test('retry files are opt-in: none without --retry-file (or ANSIBLE_RETRY_FILES_ENABLED=True)', async () => {
+  fs.rmSync(path.join(dir, '.remediate', 'retry'), { recursive: true, force: true });
+  const r = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-e', 'x=1 y=2 z=3'], { cwd: dir });
+  assert.is(r.code, 2, r.stderr);
+  assert.not.ok(fs.existsSync(retryFilePath(dir, path.join(dir, 'site.yml'))));
+  assert.not.match(r.stderr, /to retry the failed hosts/);
+  const on = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-e', 'x=1 y=2 z=3'], {
+    cwd: dir,
+    env: { ANSIBLE_RETRY_FILES_ENABLED: 'True' },
+  });
+  assert.is(on.code, 2, on.stderr);
+  assert.is(fs.readFileSync(retryFilePath(dir, path.join(dir, 'site.yml')), 'utf8'), 'beta\n');
 });
 
 test('--check --detailed-exitcode: 10 while changes are pending, nothing written; then 0 after the run', async () => {
@@ -145,8 +162,8 @@ test('host key checking: the flag wins, else ANSIBLE_HOST_KEY_CHECKING (False â†
   assert.is(hostKeyChecking(o(), {}), undefined);
   assert.throws(() => hostKeyChecking(o(), { ANSIBLE_HOST_KEY_CHECKING: 'maybe' }), /not a boolean/);
   assert.is(
-    retryFilePath('/srv/playbooks/fix-apiserver-sans.yml'),
-    '/srv/playbooks/fix-apiserver-sans.retry',
+    retryFilePath('/work', '/srv/playbooks/fix-apiserver-sans.yml'),
+    '/work/.remediate/retry/fix-apiserver-sans.retry',
   );
 });
 

@@ -86,11 +86,12 @@ test('unknown host key: strict → unreachable (exit 3, retry file); ANSIBLE_HOS
       'strict',
       '--output',
       'plain',
+      '--retry-file',
     ],
     { cwd: dir },
   );
   assert.is(strict.code, 3, strict.stdout + strict.stderr);
-  assert.is(fs.readFileSync(path.join(dir, 'who.retry'), 'utf8'), 't1\n');
+  assert.is(fs.readFileSync(path.join(dir, '.remediate', 'retry', 'who.retry'), 'utf8'), 't1\n');
   const off = await runCli(
     ['run', 'who.yml', '-i', 'hosts.ini', '-F', 'ssh_config_unknown', '--output', 'plain'],
     {

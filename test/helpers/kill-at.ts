@@ -30,6 +30,8 @@ export interface KillAtOptions {
   trigger: (e: JsonEvent, seen: readonly JsonEvent[]) => boolean;
   /** Runs after the trigger fired and before the SIGKILL (e.g. to look at the target mid-task). */
   beforeKill?: () => Promise<void>;
+  /** false: only run `beforeKill` when the trigger fires, and let the run go on (a fault planted mid-run). */
+  kill?: boolean;
   timeoutMs?: number;
   env?: Record<string, string>;
 }
@@ -50,6 +52,7 @@ export function runAndKillAt(args: string[], o: KillAtOptions): Promise<KilledRu
     let stderr = '';
     let buf = '';
     let killed = false;
+    let fired = false;
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 240_000);
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -66,7 +69,12 @@ export function runAndKillAt(args: string[], o: KillAtOptions): Promise<KilledRu
           continue;
         }
         events.push(e);
-        if (o.trigger(e, events)) {
+        if (!fired && o.trigger(e, events)) {
+          fired = true;
+          if (o.kill === false) {
+            void (o.beforeKill ?? (async () => undefined))();
+            continue;
+          }
           killed = true;
           child.stdout.pause();
           void (o.beforeKill ?? (async () => undefined))().finally(() => child.kill('SIGKILL'));

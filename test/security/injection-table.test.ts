@@ -35,12 +35,32 @@ const BY_DESIGN: Record<string, string[]> = {
   meta: ['_raw_params'],
 };
 /** Modules whose apply only touches the temp dir: run for real, not just probed and planned. */
-const APPLY = new Set(['copy', 'file', 'lineinfile', 'template', 'fetch', 'stat', 'slurp', 'command']);
+const APPLY = new Set([
+  'copy',
+  'file',
+  'lineinfile',
+  'template',
+  'fetch',
+  'stat',
+  'slurp',
+  'command',
+  'unit_flag',
+  'kubeconfig_server',
+  'replace',
+  'blockinfile',
+]);
+/** Modules with no argument that reaches a target (controller-side or runner keywords). */
+const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta'];
 
 fs.writeFileSync(path.join(dir, 'in.txt'), 'hello\n');
 fs.writeFileSync(path.join(dir, 'tpl.j2'), 'v={{ 1 }}\n');
+const UNIT = '[Service]\nExecStart=/usr/bin/kubelet --cluster-dns=10.0.0.10 --v=2\n';
+const KUBECONFIG =
+  'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://172.16.0.1:6443\n';
 const base: Record<string, Record<string, unknown>> = {
   command: { argv: ['true'] },
+  shell: { cmd: 'true' },
+  raw: { _raw_params: 'true' },
   copy: { content: 'x\n', dest: `${dir}/copy.txt` },
   template: { src: `${dir}/tpl.j2`, dest: `${dir}/t.txt` },
   file: { path: `${dir}/f.txt`, state: 'touch' },
@@ -67,6 +87,15 @@ const base: Record<string, Record<string, unknown>> = {
   },
   tls_check: { host: '127.0.0.1', port: 9, timeout: 1 },
   kubectl: { state: 'delete', kind: 'pod', name: 'p' },
+  unit_flag: {
+    path: `${dir}/kubelet.service`,
+    flag: '--cluster-dns',
+    value: '10.254.0.10',
+    section: 'Service',
+  },
+  kubeconfig_server: { path: `${dir}/kubeconfig`, server: 'https://192.168.0.1:6443' },
+  replace: { path: `${dir}/kubelet.service`, regexp: '10\\.0\\.0\\.10', replace: '10.254.0.10' },
+  blockinfile: { path: `${dir}/block.txt`, block: 'x', create: true },
 };
 
 /** The string arguments of a module, from its zod schema (input side). */
@@ -146,6 +175,14 @@ test.after(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('every registered module is in the table (or has nothing that reaches a target)', () => {
+  assert.equal(
+    Object.keys(modules).filter((m) => !base[m] && !NOTHING_TO_INJECT.includes(m)),
+    [],
+    'add base arguments for the new module to this table',
+  );
+});
+
 test(`every module × string argument × hostile value (${cases.length} cases): nothing reaches a shell`, async () => {
   for (const c of cases) {
     const def = (modules as Record<string, (typeof modules)[keyof typeof modules]>)[c.module]!;
@@ -153,6 +190,9 @@ test(`every module × string argument × hostile value (${cases.length} cases): 
       c.module === 'command' && c.arg === 'argv'
         ? { argv: ['echo', c.payload] }
         : { ...base[c.module], [c.arg]: c.payload };
+    // the files the file-editing modules change start the same for every case
+    fs.writeFileSync(path.join(dir, 'kubelet.service'), UNIT);
+    fs.writeFileSync(path.join(dir, 'kubeconfig'), KUBECONFIG);
     for (const check of APPLY.has(c.module) ? [true, false] : [true]) {
       const ctx = makeContext({ check, diff: true });
       let planned: string[] = [];

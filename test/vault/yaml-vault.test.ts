@@ -60,6 +60,17 @@ test('!vault values in playbook vars decrypt to strings, revealed; the rest stay
   assert.equal(revealed, ['k-123']);
 });
 
+test('a vaulted playbook and a vaulted task file load; their text is not made secret (only vars files are)', async () => {
+  write('tasks/t.yml', encryptVault('- debug: msg=included\n', PW));
+  const f = write(
+    'pb-vaulted.yml',
+    encryptVault('- hosts: all\n  tasks:\n    - include_tasks: tasks/t.yml\n', PW),
+  );
+  const pb = await loadPlaybook(f);
+  assert.is(pb.plays[0]!.hosts, 'all');
+  assert.equal(revealed, []);
+});
+
 test('group_vars/host_vars (vaulted file, !vault value) and a YAML inventory with !vault', () => {
   write(
     'inv/hosts.yml',
