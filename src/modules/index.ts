@@ -21,6 +21,7 @@ import unit_flag from './unit_flag';
 import kubeconfig_server from './kubeconfig_server';
 import meta from './meta';
 import pkg from './package';
+import pause from './pause';
 import raw from './raw';
 import replace from './replace';
 import set_fact from './set_fact';
@@ -82,6 +83,7 @@ export const modules = {
   find,
   tempfile,
   cron,
+  pause,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

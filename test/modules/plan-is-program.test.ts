@@ -260,6 +260,7 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['tempfile', { path: dir, suffix: '.tmp' }],
   ['cron', { name: 'sync', job: 'true', minute: '0', user: 'svc' }],
   ['cron', { name: 'sync', job: 'true', special_time: 'daily', cron_file: p('cronjobs'), user: 'root' }],
+  ['pause', { seconds: 0.01 }],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
