@@ -23,6 +23,7 @@ import meta from './meta';
 import pkg from './package';
 import pause from './pause';
 import raw from './raw';
+import script from './script';
 import replace from './replace';
 import set_fact from './set_fact';
 import shell from './shell';
@@ -84,6 +85,7 @@ export const modules = {
   tempfile,
   cron,
   pause,
+  script,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

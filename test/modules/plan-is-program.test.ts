@@ -261,6 +261,11 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ['cron', { name: 'sync', job: 'true', minute: '0', user: 'svc' }],
   ['cron', { name: 'sync', job: 'true', special_time: 'daily', cron_file: p('cronjobs'), user: 'root' }],
   ['pause', { seconds: 0.01 }],
+  [
+    'script',
+    { _raw_params: `run.sh ${p('script-made')}`, creates: p('script-made') },
+    () => writeFileSync(p('run.sh'), '#!/bin/sh\ntouch "$1"\n'),
+  ],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
