@@ -247,12 +247,23 @@ async function runWithSecrets(
     io.out.write(listTasks(pb, extraVars));
     return ExitCode.OK;
   }
-  const sources = o.inventory.map((p) =>
+  const named = o.inventory.map((p) =>
     p.includes(',') && !fs.existsSync(path.resolve(io.cwd, p)) ? p : path.resolve(io.cwd, p),
   );
+  // as ansible-playbook: a source that does not exist is warned about and skipped
+  const sources = named.filter((s) => {
+    if (!path.isAbsolute(s) || fs.existsSync(s)) return true;
+    println(io.err, `[WARNING]: Unable to parse ${s} as an inventory source (it does not exist)`);
+    return false;
+  });
   const inventory = await loadInventory(sources, { playbookDir: pb.dir });
   if (sources.length === 0)
-    println(io.err, 'warning: no inventory given (-i): only the implicit localhost is available');
+    println(
+      io.err,
+      named.length
+        ? '[WARNING]: No inventory was parsed, only implicit localhost is available'
+        : 'warning: no inventory given (-i): only the implicit localhost is available',
+    );
   const limit = o.limit?.replace(/^@(?!\/)/, `@${io.cwd}/`);
   if (limit !== undefined && inventory.select(limit).length === 0)
     throw new UsageError(`--limit ${o.limit} matches no host of the inventory`, {

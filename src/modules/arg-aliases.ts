@@ -4,8 +4,15 @@
  */
 import { z } from 'zod';
 
+const ALIASES = new WeakMap<object, Record<string, string>>();
+
+/** The alias names a module's args schema accepts (none for a schema without `withAliases`). */
+export function aliasNames(schema: unknown): string[] {
+  return typeof schema === 'object' && schema !== null ? Object.keys(ALIASES.get(schema) ?? {}) : [];
+}
+
 export function withAliases<T extends z.ZodTypeAny>(schema: T, aliases: Record<string, string>) {
-  return z.preprocess((input, ctx) => {
+  const s = z.preprocess((input, ctx) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
     const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
     for (const [alias, canonical] of Object.entries(aliases)) {
@@ -24,4 +31,6 @@ export function withAliases<T extends z.ZodTypeAny>(schema: T, aliases: Record<s
     }
     return out;
   }, schema);
+  ALIASES.set(s, aliases);
+  return s;
 }

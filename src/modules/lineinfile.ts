@@ -7,6 +7,7 @@ import { withAliases } from './arg-aliases';
 import { attrArgs, attrChanges, backupPath, backupStep, checkAttrs, parseMode } from './file-attrs';
 import { editLines } from './line-edit';
 import { attrNote } from './put-content';
+import { factsOf } from './ask-facts';
 import { defineModule, type Change, type Step } from './types';
 
 const args = withAliases(
@@ -58,9 +59,13 @@ export default defineModule<typeof args, Facts, State>({
   args,
   async probe(ctx, a) {
     checkAttrs(a);
-    const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
+    // the stat and the content in one exec (the content fact says "missing" for a missing file)
+    const [stat, file] = await factsOf(ctx, [
+      fileStat(a.path, { follow: true, checksum: false }),
+      fileContent(a.path),
+    ] as const);
     if (stat.exists && !stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
-    const content = stat.exists ? (await ctx.fact(fileContent(a.path))).content.toString('utf8') : '';
+    const content = stat.exists ? file.content.toString('utf8') : '';
     return { stat, content };
   },
   plan(a, f, ctx) {

@@ -101,7 +101,8 @@ export interface ModuleContext {
   fact<T>(f: Fact<T>): Promise<T>;
   /**
    * Several facts at once: those not cached yet are asked in one exec (one round trip), then cached.
-   * Optional for hand-made contexts; `facts()` in src/runner/facts-batch.ts falls back to one by one.
+   * Optional for hand-made contexts: use `factsOf(ctx, [...])` (src/modules/ask-facts.ts), which falls
+   * back to asking one by one.
    */
   facts?<T extends readonly Fact<unknown>[]>(fs: T): Promise<{ [K in keyof T]: FactValue<T[K]> }>;
   /** Drop cached facts. */

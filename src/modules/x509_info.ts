@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ModuleError } from '../errors';
 import { certFileFact } from '../facts/x509';
 import { isCurrentlyValid, isSignedBy, parseCertificate, type CertInfo } from '../x509/cert';
+import { factsOf } from './ask-facts';
 import { defineModule } from './types';
 
 const args = z.object({
@@ -51,12 +52,14 @@ export default defineModule({
   description: 'Parse a certificate on the target (SANs, validity, issuer, key fingerprint, CA signature).',
   args,
   async probe(ctx, a): Promise<Facts> {
-    const f = await ctx.fact(certFileFact(a.path));
+    // the certificate and its CA in one exec
+    const [f, c] = a.ca_path
+      ? await factsOf(ctx, [certFileFact(a.path), certFileFact(a.ca_path)] as const)
+      : [await ctx.fact(certFileFact(a.path)), undefined];
     if (!f.exists) return { exists: false };
     const cert = parseCertificate(f.pem, `${ctx.host}:${a.path}`);
     let ca: CertInfo | undefined;
-    if (a.ca_path) {
-      const c = await ctx.fact(certFileFact(a.ca_path));
+    if (a.ca_path && c) {
       if (!c.exists) throw new ModuleError(`CA certificate ${a.ca_path} does not exist`);
       ca = parseCertificate(c.pem, `${ctx.host}:${a.ca_path}`);
     }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ModuleError } from '../errors';
 import { certFileFact, keyHashFact, type KeyHash } from '../facts/x509';
 import { parseCertificate, type CertInfo } from '../x509/cert';
+import { factsOf } from './ask-facts';
 import { defineModule } from './types';
 
 const args = z.object({
@@ -26,8 +27,7 @@ export default defineModule({
     'Compare the public key of a certificate with that of a private key on the target (hashes only).',
   args,
   async probe(ctx, a): Promise<Facts> {
-    const c = await ctx.fact(certFileFact(a.cert));
-    const key = await ctx.fact(keyHashFact(a.key));
+    const [c, key] = await factsOf(ctx, [certFileFact(a.cert), keyHashFact(a.key)] as const);
     return { cert: c.exists ? parseCertificate(c.pem, `${ctx.host}:${a.cert}`) : null, key };
   },
   plan(a, f) {

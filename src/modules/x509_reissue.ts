@@ -26,6 +26,7 @@ import { isCurrentlyValid, isSignedBy, parseCertificate, type CertInfo, type San
 import { checkCanSign, checkServingPair, type PkiFacts, type PkiPaths } from '../x509/preconditions';
 import { describeKept, describeSanDiff, isSanName, sameSans, sanReasonLines, sanTokens } from '../x509/sans';
 import type { ExecOutput, ExecStep, Step, StepOutputs } from '../plan/steps';
+import { factsOf } from './ask-facts';
 import { defineModule } from './types';
 import { apiserverSanArgs, sanDiffOf, wantedSansOf } from './x509_sans';
 
@@ -161,13 +162,14 @@ export default defineModule({
   args,
   async probe(ctx, a): Promise<Facts> {
     const tpl = resolveTemplate(ctx.playbookDir, a.csr_template);
-    return {
-      cert: await ctx.fact(certFileFact(a.cert)),
-      key: await ctx.fact(keyHashFact(a.key)),
-      caCert: await ctx.fact(certFileFact(a.ca_cert)),
-      caKey: await ctx.fact(keyHashFact(a.ca_key)),
-      template: { path: tpl, text: readFileSync(tpl, 'utf8') },
-    };
+    // the four facts in one exec
+    const [cert, key, caCert, caKey] = await factsOf(ctx, [
+      certFileFact(a.cert),
+      keyHashFact(a.key),
+      certFileFact(a.ca_cert),
+      keyHashFact(a.ca_key),
+    ] as const);
+    return { cert, key, caCert, caKey, template: { path: tpl, text: readFileSync(tpl, 'utf8') } };
   },
   plan(a, f, ctx) {
     const { cert, ca, keySha256 } = checkServingPair(f, paths(a), parse);

@@ -3,6 +3,7 @@
  * a dict), lenient load-time validation against the module's zod schema (a `{{ template }}` value is
  * accepted whatever the type: the runner re-validates after rendering with `validateModuleArgs`).
  */
+import { aliasNames } from '../modules/arg-aliases';
 import type { z } from 'zod';
 import { formatLoc, ModuleError, PlaybookError, type SourceLoc } from '../errors';
 import { findModule } from '../modules/index';
@@ -194,7 +195,7 @@ export function checkArgs(
   // a module schema that is not .strict() would drop a misspelled argument silently: refuse it here too
   const stray =
     names && args && typeof args === 'object' && !Array.isArray(args)
-      ? Object.keys(args).find((k) => !names.includes(k))
+      ? Object.keys(args).find((k) => !names.includes(k) && !aliasNames(mod.args).includes(k))
       : undefined;
   if (stray !== undefined) {
     const known = names!.filter((n) => n !== '_raw_params');

@@ -9,8 +9,8 @@ import { LoadErrors } from './load-errors';
 import { didYouMean } from '../suggest';
 import { checkTemplates } from './template-check';
 import { issueMessage, valueAtPath } from './zod-issues';
-import { defaultRolesPath, loadPlayRoles, type PlayRoles } from './roles';
-import { loadTasks, type TaskLoadContext } from './task-loader';
+import { defaultRolesPath, loadPlayRoles } from './roles';
+import { loadTasks, newPlayRoles, type TaskLoadContext } from './task-loader';
 import type { ModuleTask, Play, Playbook } from './types';
 import { YamlSource, type Path } from './yaml-source';
 
@@ -73,15 +73,7 @@ async function loadPlay(
   // `connection: local` is Ansible's play-level ansible_connection.
   if (raw.connection !== undefined && vars.ansible_connection === undefined)
     vars.ansible_connection = raw.connection;
-  const roles: PlayRoles = {
-    playbookDir: path.dirname(src.file),
-    rolesPath: opts.rolesPath ?? defaultRolesPath(),
-    handlers: [],
-    seen: new Set(),
-    handlerFiles: new Set(),
-    playDefaults: {},
-    playVars: {},
-  };
+  const roles = newPlayRoles(path.dirname(src.file), opts.rolesPath ?? defaultRolesPath());
   const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [], errors, roles };
   // A plain (untemplated) vars file that does not exist is a mistake we can point at now.
   const varsFiles =

@@ -9,30 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Vars } from '../inventory/types';
 import { commonTaskKeywords } from './schema';
-import type { TaskLoadContext } from './task-keywords';
+import type { PlayRoles, TaskLoadContext } from './task-keywords';
 import { checkKeywords, common } from './task-keywords';
-import { loadTaskList, loadTasks } from './task-loader';
 import type { BlockTask, IncludeTask, ModuleTask, RoleScope, Task } from './types';
 import { YamlSource, type Path } from './yaml-source';
 
 type Raw = Record<string, unknown>;
 const isMapping = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** What one play collects from the roles it uses (shared by its roles: entries, imports and includes). */
-export interface PlayRoles {
-  /** The playbook's directory: `roles/` there is searched first, then the roles path, then the directory itself. */
-  playbookDir: string;
-  rolesPath: string[];
-  /** Handlers of every role used, in order of first use. */
-  handlers: ModuleTask[];
-  /** `name + parameters` of roles already run through `roles:` or dependencies (no allow_duplicates). */
-  seen: Set<string>;
-  /** Handler files already added (a role used twice brings its handlers once). */
-  handlerFiles: Set<string>;
-  /** `roles:` defaults and vars, visible to the whole play (Ansible's default, private_role_vars=False). */
-  playDefaults: Vars;
-  playVars: Vars;
-}
 
 /** Ansible's default roles_path after the playbook's own roles/; ANSIBLE_ROLES_PATH replaces it. */
 export function defaultRolesPath(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -147,7 +130,7 @@ export async function expandRole(
     pr.handlerFiles.add(handlersFile);
     const src = await YamlSource.load(handlersFile, ctx.src.loc(use.at), 'role handlers file');
     const hctx: TaskLoadContext = { ...ctx, src, dir: path.dirname(handlersFile), notifies: [] };
-    const hs = (await loadTasks(hctx, src.value ?? [], [], 'handler')) as ModuleTask[];
+    const hs = (await pr.loadHandlers(hctx, src.value ?? [])) as ModuleTask[];
     for (const h of hs) {
       h.role = scope;
       if (h.name) h.listen = [...(h.listen ?? []), `${name} : ${h.name}`];
@@ -163,7 +146,7 @@ export async function expandRole(
   let tasks: Task[] = [];
   if (tasksFile) {
     const src = await YamlSource.load(tasksFile, ctx.src.loc(use.at), 'role tasks file');
-    tasks = await loadTaskList({
+    tasks = await pr.loadTaskFile({
       ...ctx,
       src,
       dir: path.dirname(tasksFile),

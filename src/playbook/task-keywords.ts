@@ -5,7 +5,8 @@ import type { LoadErrors } from './load-errors';
 import { didYouMean } from '../suggest';
 import { keywordValues } from './keyword-values';
 import { commonTaskKeywords } from './schema';
-import type { LoopControl, TaskCommon } from './types';
+import type { Vars } from '../inventory/types';
+import type { LoopControl, ModuleTask, Task, TaskCommon } from './types';
 import type { Path, YamlSource } from './yaml-source';
 import { issueMessage, valueAtPath } from './zod-issues';
 
@@ -25,7 +26,26 @@ export interface TaskLoadContext {
   /** Where to record a bad task and carry on with the next (absent: the first problem is thrown). */
   errors?: LoadErrors;
   /** The play's roles (search path, handlers collected); absent in a task file read on its own. */
-  roles?: import('./roles').PlayRoles;
+  roles?: PlayRoles;
+}
+
+/** What one play collects from the roles it uses (shared by its roles: entries, imports and includes). */
+export interface PlayRoles {
+  /** The playbook's directory: `roles/` there is searched first, then the roles path, then the directory itself. */
+  playbookDir: string;
+  rolesPath: string[];
+  /** Handlers of every role used, in order of first use. */
+  handlers: ModuleTask[];
+  /** `name + parameters` of roles already run through `roles:` or dependencies (no allow_duplicates). */
+  seen: Set<string>;
+  /** Handler files already added (a role used twice brings its handlers once). */
+  handlerFiles: Set<string>;
+  /** `roles:` defaults and vars, visible to the whole play (Ansible's default, private_role_vars=False). */
+  playDefaults: Vars;
+  playVars: Vars;
+  /** The task loader (passed in: the role loader and the task loader use each other). */
+  loadTaskFile(ctx: TaskLoadContext): Promise<Task[]>;
+  loadHandlers(ctx: TaskLoadContext, list: unknown): Promise<Task[]>;
 }
 
 type Raw = Record<string, unknown>;

@@ -5,8 +5,9 @@
  */
 import * as path from 'node:path';
 import { findModule, moduleNames } from '../modules/index';
+import { actionForm } from './action-form';
 import { checkArgs, freeFormArgs, type AnyModule } from './module-args';
-import { defaultRolesPath, expandRole, roleBlock, roleInclude, roleUseOf, type PlayRoles } from './roles';
+import { defaultRolesPath, expandRole, roleBlock, roleInclude, roleUseOf } from './roles';
 import {
   blockKeywords,
   handlerKeywords,
@@ -17,7 +18,7 @@ import {
 } from './schema';
 import { didYouMean } from '../suggest';
 import { keywordValues } from './keyword-values';
-import { checkKeywords, common, loopOf, type TaskLoadContext } from './task-keywords';
+import { checkKeywords, common, loopOf, type PlayRoles, type TaskLoadContext } from './task-keywords';
 import { checkTaskTemplates } from './template-check';
 import type { BlockTask, IncludeTask, ModuleTask, Task } from './types';
 import { YamlSource, type Path } from './yaml-source';
@@ -244,33 +245,6 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
   };
 }
 
-/**
- * `action: copy src=a dest=b` / `local_action: {module: copy, src: a}`: the old forms of `copy: ...`
- * (local_action adds `delegate_to: localhost`).
- */
-function actionForm(ctx: TaskLoadContext, raw: Raw, p: Path): Raw {
-  const key = 'local_action' in raw ? 'local_action' : 'action';
-  const { [key]: spec, ...rest } = raw;
-  let module: unknown;
-  let args: unknown;
-  if (typeof spec === 'string') {
-    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(spec);
-    module = m?.[1];
-    args = m?.[2] ? m[2] : null;
-  } else if (isMapping(spec)) {
-    const { module: name, ...a } = spec;
-    module = name;
-    args = a;
-  }
-  if (typeof module !== 'string' || !module)
-    throw ctx.src.error(`'${key}' needs a module: '${key}: MODULE ARGS' or '${key}: {module: MODULE, ...}'`, [
-      ...p,
-      key,
-    ]);
-  if (module in rest) throw ctx.src.error(`'${module}' given twice (as '${key}' and as a key)`, [...p, key]);
-  return { ...rest, [module]: args, ...(key === 'local_action' ? { delegate_to: 'localhost' } : {}) };
-}
-
 /** `import_role` (inlined now, as a block) or `include_role` (its tasks file read when reached). */
 async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Task> {
   const kinds = ['include_role', 'import_role'].filter((k) => k in raw);
@@ -311,14 +285,21 @@ async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Ta
 
 /** Roles used from a task file read on its own (include_tasks at run time): searched from its directory. */
 function standaloneRoles(dir: string): PlayRoles {
+  return newPlayRoles(dir, defaultRolesPath());
+}
+
+/** A play's role bookkeeping, with this task loader for the roles' task and handler files. */
+export function newPlayRoles(playbookDir: string, rolesPath: string[]): PlayRoles {
   return {
-    playbookDir: dir,
-    rolesPath: defaultRolesPath(),
+    playbookDir,
+    rolesPath,
     handlers: [],
     seen: new Set(),
     handlerFiles: new Set(),
     playDefaults: {},
     playVars: {},
+    loadTaskFile: (ctx) => loadTaskList(ctx),
+    loadHandlers: (ctx, list) => loadTasks(ctx, list, [], 'handler'),
   };
 }
 

@@ -16,6 +16,11 @@ export class FactsCache {
     return p;
   }
 
+  /** Is this fact cached (or being loaded)? */
+  has(fact: Fact<unknown>): boolean {
+    return this.entries.has(fact.key);
+  }
+
   /** Cache a value known without asking (a file just written): the next `get` does not run the fact. */
   set<T>(fact: Fact<T>, value: T): void {
     this.entries.set(fact.key, Promise.resolve(value));

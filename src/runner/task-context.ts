@@ -11,6 +11,7 @@ import type { CtxExecOptions } from '../modules/types';
 import type { BecomeOptions, ExecOptions, Transport } from '../transport/types';
 import type { ApplierContext } from './applier';
 import type { FactsCache } from './facts-cache';
+import { askFacts } from './facts-batch';
 import type { Clock, TemplarLike } from './types';
 
 export interface TaskContextInit {
@@ -98,6 +99,9 @@ export function createTaskContext(init: TaskContextInit): TaskContext {
         const r = await ctx.exec(f.command, { become: f.become ?? true });
         return f.parse(r.stdout, r);
       });
+    },
+    facts(fs) {
+      return askFacts(init.facts, fs, (cmd, become) => ctx.exec(cmd, { become })) as never;
     },
     invalidateFacts(keyPrefix?: string) {
       init.facts.invalidate(keyPrefix);

@@ -56,7 +56,11 @@ function finishTask(run: TaskRun, r: ItemResult, perItem: boolean): TaskEnd {
     registered,
   );
   if (status === 'failed') {
-    hr.lastFailure = { task: { name: run.name, action: task.module, loc: run.loc }, result: r.result };
+    // ansible_failed_task.name is the task's own name ('' when it has none), as in Ansible
+    hr.lastFailure = {
+      task: { name: task.name === undefined ? '' : run.name, action: task.module, loc: run.loc },
+      result: r.result,
+    };
   }
   // the items were reported one by one: the loop's own line carries no changes of its own
   const report = itemReport(run, { ...r, status, changes: perItem ? [] : r.changes });

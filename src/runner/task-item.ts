@@ -163,7 +163,8 @@ async function callWithRetries(
     if (done.cond === undefined) break;
     if (n === attempts) {
       const msg = `Retried ${attempts} times; the until condition never held: ${String(done.cond)}`;
-      return { ...r, status: 'failed', msg, result: { ...r.result, failed: true, msg } };
+      // ansible-playbook (2.14) reports attempts = retries after the last of its retries + 1 tries
+      return { ...r, status: 'failed', msg, result: { ...r.result, attempts: retries, failed: true, msg } };
     }
     reportTaskResult(shared, run.hr, itemReport(run, r, label, { n, of: attempts }), false);
     await shared.opts.clock.sleep(delayMs, shared.signal);

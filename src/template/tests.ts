@@ -152,7 +152,44 @@ export const tests: Record<string, Test> = {
   file: (v) => fs.existsSync(pyStr(v)) && fs.statSync(pyStr(v)).isFile(),
   directory: (v) => fs.existsSync(pyStr(v)) && fs.statSync(pyStr(v)).isDirectory(),
   abs: (v) => pyStr(v).startsWith('/'),
+  link: (v) => isLink(pyStr(v)),
+  mount: (v) => isMount(pyStr(v)),
+  same_file: (a, b) => sameFile(pyStr(a), pyStr(b)),
+  issubset: (a, b) => Array.isArray(a) && Array.isArray(b) && a.every((x) => contains(b, x)),
+  issuperset: (a, b) => Array.isArray(a) && Array.isArray(b) && b.every((x) => contains(a, x)),
+  nan: (v) => typeof v === 'number' && Number.isNaN(v),
+  isnan: (v) => typeof v === 'number' && Number.isNaN(v),
 };
+
+function isLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Python's os.path.ismount: a directory on another device than its parent, or the root. */
+function isMount(p: string): boolean {
+  try {
+    const st = fs.lstatSync(p);
+    if (!st.isDirectory()) return false;
+    const parent = fs.lstatSync(`${p.replace(/\/+$/, '')}/..`);
+    return st.dev !== parent.dev || st.ino === parent.ino;
+  } catch {
+    return false;
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = fs.statSync(a);
+    const y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
 
 /** The part of nunjucks' Environment its typings leave out. */
 interface TestRegistry {

@@ -105,7 +105,6 @@ test('command-line options win over the config', () => {
     skipTags: [],
     extraVars: [],
     verbose: 0,
-    retryFile: true,
     forks: 20,
     vaultId: [],
     vaultPasswordFile: [],

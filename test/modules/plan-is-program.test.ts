@@ -98,6 +98,7 @@ function expectedOps(step: Step): string[] {
 const norm = (s: string) =>
   s
     .replace(/remediate-x509\.[0-9a-f]{12}\.[0-9a-f]{12}/g, 'remediate-x509.K.R')
+    .replace(/RMD-[0-9a-f]{12}/g, 'RMD-TAG')
     .replace(/0x[0-9a-f]{32}/g, '0xSERIAL')
     .replace(/\d{8}T\d{6}Z/g, 'STAMP')
     .replace(/\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~/g, 'STAMP~')

@@ -76,4 +76,13 @@ test('nearest: close names only', () => {
   assert.is(nearest('xyz', ['when', 'become']), undefined);
 });
 
+test('Ansible argument aliases pass the unknown-argument check (file dest=, blockinfile content=)', () => {
+  assert.is(checkArgs(findModule('file')!, { dest: '/tmp/x', state: 'touch' }, true).problem, undefined);
+  assert.is(checkArgs(findModule('blockinfile')!, { path: '/tmp/x', content: 'a' }, true).problem, undefined);
+  assert.match(
+    checkArgs(findModule('file')!, { dset: '/tmp/x' }, true).problem?.message ?? '',
+    /no argument 'dset'/,
+  );
+});
+
 test.run();

@@ -6,6 +6,8 @@ Run: /usr/bin/python3 test/template/golden/python-semantics.py"""
 import json, os
 import jinja2
 from ansible.plugins.filter.core import FilterModule
+from ansible.plugins.test.files import TestModule as FileTests
+from ansible.plugins.test.mathstuff import TestModule as MathTests
 
 CASES = [
     r"{{ 'W\w+' }}",
@@ -15,10 +17,15 @@ CASES = [
     "{{ [\"it's\", 'a\"b', 'tab\there', 'x'] }}",
     "{{ 'c.tar.gz' | splitext }} {{ 'k=v a=b' | regex_findall('(\\w+)=(\\w+)') }} {{ 'x' | regex_findall('x') }}",
     "{{ ('a',) }} {{ ('a', 1) }} {{ {'t': ('a', 'b')} }}",
+    "{{ '/proc' is mount }} {{ '/etc' is mount }} {{ '/' is mount }} {{ '/etc/hosts' is link }} {{ '/etc' is abs }}",
+    "{{ '/etc/hosts' is same_file('/etc/../etc/hosts') }} {{ '/etc' is directory }} {{ '/etc/hosts' is file }}",
+    "{{ [1] is issubset([1, 2]) }} {{ [1, 2] is issuperset([2]) }} {{ [3] is subset([1]) }}",
 ]
 
 env = jinja2.Environment(trim_blocks=True)
 env.filters.update(FilterModule().filters())
+env.tests.update(FileTests().tests())
+env.tests.update(MathTests().tests())
 out = []
 for c in CASES:
     try:
