@@ -4,6 +4,7 @@
  */
 import type { ModuleDefinition } from './types';
 import apt from './apt';
+import assemble from './assemble';
 import assert from './assert';
 import blockinfile from './blockinfile';
 import command from './command';
@@ -86,6 +87,7 @@ export const modules = {
   cron,
   pause,
   script,
+  assemble,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

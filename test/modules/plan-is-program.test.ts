@@ -267,6 +267,15 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
     { _raw_params: `run.sh ${p('script-made')}`, creates: p('script-made') },
     () => writeFileSync(p('run.sh'), '#!/bin/sh\ntouch "$1"\n'),
   ],
+  [
+    'assemble',
+    { src: p('frags'), dest: p('assembled'), delimiter: '#' },
+    () => {
+      mkdirSync(p('frags'), { recursive: true });
+      writeFileSync(p('frags/a'), 'a\n');
+      writeFileSync(p('frags/b'), 'b');
+    },
+  ],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
