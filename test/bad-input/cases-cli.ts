@@ -36,7 +36,13 @@ export function cliCases(): Case[] {
     cli('unknown command', ['frobnicate'], 5, "unknown command 'frobnicate'"),
     cli('playbook missing', ['run', '{dir}/nope.yml', '-i', '{dir}/inv.ini'], 4, 'nope.yml'),
     cli('playbook is a directory', ['run', '{dir}', '-i', '{dir}/inv.ini'], 4, '{dir}'),
-    cli('inventory missing', ['run', '{dir}/play.yml', '-i', '{dir}/nope.ini'], 4, 'nope.ini'),
+    // as ansible-playbook: a missing -i source is warned about and skipped (implicit localhost then)
+    cli(
+      'inventory missing (warned, as Ansible)',
+      ['run', '{dir}/play.yml', '-i', '{dir}/nope.ini'],
+      0,
+      'nope.ini',
+    ),
     cli('-F missing', [...run, '-F', '/nonexistent'], 5, '-F /nonexistent: no such file'),
     cli('-F a directory', [...run, '-F', '{dir}'], 5, 'not a file'),
     cli('limit unbalanced bracket', [...run, '--limit', '~web[('], 4, 'unbalanced "[" or "]"'),

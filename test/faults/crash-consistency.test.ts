@@ -1,7 +1,8 @@
 // test-timeout: 1200
 /**
  * Crash consistency of fix-apiserver-sans.yml at every step (issue #10). A baseline run on a `sans` lab lists
- * the tasks and how many commands each sends (NDJSON `start` and `-vv` `log` lines). Then, for every task,
+ * the tasks and how many commands and plan steps each sends (NDJSON `start` lines, and the `-vv` `log` line
+ * written before each probe command and each applied step). Then, for every task,
  * the controller is SIGKILLed (a) the moment the host starts the task and (b) mid-task, right after the
  * task's middle command went out (for the certificate write, x509_reissue: after each of its commands); between the kill and the rerun the certificate on disk must be the old one
  * or a valid new one (CA, SANs, key); the rerun must exit 0 and `lab verify` must pass. Kill points are
@@ -65,7 +66,7 @@ function tasksOf(events: JsonEvent[]): TaskSeen[] {
   const out: TaskSeen[] = [];
   for (const e of events) {
     if (e.type === 'start') out.push({ task: e.task!, execs: 0, module: '' });
-    else if (e.type === 'log' && String(e.msg).startsWith('exec: ') && out.length)
+    else if (e.type === 'log' && out.length)
       out[out.length - 1]!.execs++;
     else if (e.type === 'task') {
       const t = out.find((x) => x.task === e.task);
@@ -94,7 +95,7 @@ function trigger(p: KillPoint): (e: JsonEvent, seen: readonly JsonEvent[]) => bo
       inTask = e.task === p.task;
       return inTask && p.afterExec === 0;
     }
-    if (inTask && e.type === 'log' && String(e.msg).startsWith('exec: ')) return ++execs === p.afterExec;
+    if (inTask && e.type === 'log') return ++execs === p.afterExec;
     return false;
   };
 }

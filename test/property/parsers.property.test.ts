@@ -1,7 +1,7 @@
 /**
  * Property tests (fast-check): any input to the inventory parsers (INI, YAML), the host pattern language,
  * the template layer and the YAML loader either loads or is refused with the project's own located error
- * (file:line:col inside the input) — never another exception, a hang or a stack overflow — within a bound.
+ * (file:line:col inside the input; a vault error is a located PlaybookError, exit 4 as well) — never another exception, a hang or a stack overflow — within a bound.
  */
 import fc from 'fast-check';
 import { test } from 'uvu';
@@ -22,7 +22,7 @@ function locatedOrLoaded(
   name: string,
   text: string,
   f: () => unknown,
-  kind: new (...a: never[]) => RemediateError,
+  kinds: (new (...a: never[]) => RemediateError)[],
   file: string,
 ): void {
   const c = (counts[name] ??= { runs: 0, loaded: 0, refused: 0 });
@@ -31,7 +31,7 @@ function locatedOrLoaded(
     bounded(f);
     c.loaded++;
   } catch (e) {
-    if (!(e instanceof kind))
+    if (!kinds.some((k) => e instanceof k))
       throw new Error(
         `${name}: ${(e as Error)?.constructor?.name}: ${(e as Error)?.message} for ${JSON.stringify(text)}`,
       );
@@ -55,7 +55,7 @@ test('INI inventory parser: loads or a located InventoryError', () => {
         'INI inventory',
         t,
         () => parseIniInventory(t, 'inv.ini', new InventoryData()),
-        InventoryError,
+        [InventoryError],
         'inv.ini',
       ),
     ),
@@ -70,7 +70,7 @@ test('YAML inventory parser: loads or a located InventoryError', () => {
         'YAML inventory',
         t,
         () => parseYamlInventory(t, 'inv.yml', new InventoryData()),
-        InventoryError,
+        [InventoryError, PlaybookError],
         'inv.yml',
       ),
     ),
@@ -81,7 +81,13 @@ test('YAML inventory parser: loads or a located InventoryError', () => {
 test('group/host vars loader: loads or a located InventoryError', () => {
   fc.assert(
     fc.property(yamlText, (t) =>
-      locatedOrLoaded('vars file', t, () => parseYamlVars(t, 'vars.yml'), InventoryError, 'vars.yml'),
+      locatedOrLoaded(
+        'vars file',
+        t,
+        () => parseYamlVars(t, 'vars.yml'),
+        [InventoryError, PlaybookError],
+        'vars.yml',
+      ),
     ),
     { numRuns: RUNS },
   );
@@ -90,7 +96,7 @@ test('group/host vars loader: loads or a located InventoryError', () => {
 test('YAML loader (playbooks): loads or a located PlaybookError', () => {
   fc.assert(
     fc.property(yamlText, (t) =>
-      locatedOrLoaded('YAML loader', t, () => YamlSource.parse('play.yml', t), PlaybookError, 'play.yml'),
+      locatedOrLoaded('YAML loader', t, () => YamlSource.parse('play.yml', t), [PlaybookError], 'play.yml'),
     ),
     { numRuns: RUNS },
   );
