@@ -37,6 +37,7 @@ import uri from './uri';
 import user from './user';
 import wait_for from './wait_for';
 import kubectl from './kubectl';
+import known_hosts from './known_hosts';
 import tls_check from './tls_check';
 import x509_info from './x509_info';
 import x509_key_match from './x509_key_match';
@@ -88,6 +89,7 @@ export const modules = {
   pause,
   script,
   assemble,
+  known_hosts,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -276,6 +276,10 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
       writeFileSync(p('frags/b'), 'b');
     },
   ],
+  [
+    'known_hosts',
+    { name: 'web01', key: 'web01 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx1', path: p('known_hosts') },
+  ],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
