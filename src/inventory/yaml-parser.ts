@@ -49,19 +49,8 @@ function keyName(ctx: Ctx, key: unknown): string {
  */
 export function parseYamlVars(text: string, file: string): Vars {
   const plain = decryptVaultFile(text, file);
-  const lc = new LineCounter();
-  const ctx = { file, lc, text: stripBom(plain.text) } as Ctx;
-  const doc = guarded(ctx, () =>
-    parseYamlDocument(ctx.text, {
-      lineCounter: lc,
-      version: '1.1',
-      prettyErrors: false,
-      customTags: [VAULT_TAG],
-    }),
-  );
-  ctx.doc = doc;
-  throwYamlErrors(ctx);
-  decryptVaultValues(doc, lc, file);
+  const ctx = parseContext(plain.text, file);
+  const { doc } = ctx;
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return {};
   if (!isMap(doc.contents))
     fail(ctx, doc.contents, 'a vars file must be a mapping of variable names to values');
@@ -182,19 +171,8 @@ function hostEntry(ctx: Ctx, group: string, pattern: string, keyNode: Node, valu
 
 /** Parse YAML (or JSON) inventory text into `inv`. */
 export function parseYamlInventory(text: string, file: string, inv: InventoryData): void {
-  const lc = new LineCounter();
-  const ctx = { file, lc, inv, text: stripBom(text) } as Ctx;
-  const doc = guarded(ctx, () =>
-    parseYamlDocument(ctx.text, {
-      lineCounter: lc,
-      version: '1.1',
-      prettyErrors: false,
-      customTags: [VAULT_TAG],
-    }),
-  );
-  ctx.doc = doc;
-  throwYamlErrors(ctx);
-  decryptVaultValues(doc, lc, file);
+  const ctx = parseContext(text, file, inv);
+  const { doc, lc } = ctx;
   const top = doc.contents;
   if (top === null || (isScalar(top) && top.value === null)) return;
   if (!isMap(top)) fail(ctx, top, 'a YAML inventory must be a mapping of group names', 'start with "all:"');
@@ -209,4 +187,24 @@ export function parseYamlInventory(text: string, file: string, inv: InventoryDat
       );
     groupEntry(ctx, name, pair.key as Node, pair.value);
   }
+}
+
+/**
+ * Parse YAML 1.1 (as PyYAML: BOM skipped, depth and alias expansion bounded, `!vault` values decrypted)
+ * into a located context; syntax errors are thrown at their line and column.
+ */
+function parseContext(text: string, file: string, inv?: InventoryData): Ctx {
+  const lc = new LineCounter();
+  const ctx = { file, lc, inv, text: stripBom(text) } as Ctx;
+  ctx.doc = guarded(ctx, () =>
+    parseYamlDocument(ctx.text, {
+      lineCounter: lc,
+      version: '1.1',
+      prettyErrors: false,
+      customTags: [VAULT_TAG],
+    }),
+  );
+  throwYamlErrors(ctx);
+  decryptVaultValues(ctx.doc, lc, file);
+  return ctx;
 }
