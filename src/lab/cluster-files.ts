@@ -75,12 +75,19 @@ function put(file: string, text: string, mode = 0o644): void {
 /** DIR/bin (stand-ins on the masters' PATH) and DIR/lib (lab-internal scripts). */
 export function writeLabScripts(dir: string): void {
   const bin = path.join(dir, 'bin');
+  // The stand-in's yaml package travels with the lab: a master has its own /tmp, so a project checked out
+  // under /tmp (a CI clone) would not be visible at its path inside the cluster.
+  const yamlPkg = path.dirname(require.resolve('yaml/package.json'));
+  const labYaml = path.join(dir, 'lib', 'node_modules', 'yaml');
+  fs.rmSync(labYaml, { recursive: true, force: true });
+  fs.cpSync(yamlPkg, labYaml, { recursive: true });
+  const yamlMain = path.join(labYaml, path.relative(yamlPkg, require.resolve('yaml')));
   const kubectl =
     `#!${process.execPath}\n// kubectl stand-in of the remediate lab (see src/lab/standin-kubectl.ts)\n` +
     `var __name = (f) => f;\n` +
     `const jsonpath = ${jsonpath.toString()};\n` +
     `const kubectlStore = ${kubectlStore.toString()};\n` +
-    `(${kubectlMain.toString()})(jsonpath, kubectlStore(${JSON.stringify(require.resolve('yaml'))}), process.argv.slice(2))` +
+    `(${kubectlMain.toString()})(jsonpath, kubectlStore(${JSON.stringify(yamlMain)}), process.argv.slice(2))` +
     `.catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });\n`;
   put(path.join(bin, 'kubectl'), kubectl, 0o755);
   put(path.join(bin, 'systemctl'), SYSTEMCTL, 0o755);

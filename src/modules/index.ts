@@ -3,19 +3,28 @@
  * `findModule` answers to the short name, `ansible.builtin.<name>`, `ansible.posix.<name>` style FQCNs and aliases.
  */
 import type { ModuleDefinition } from './types';
+import apt from './apt';
+import assemble from './assemble';
 import assert from './assert';
 import blockinfile from './blockinfile';
 import command from './command';
 import copy from './copy';
+import cron from './cron';
 import debug from './debug';
+import dnf from './dnf';
 import fail from './fail';
 import fetch from './fetch';
+import group from './group';
 import file from './file';
+import find from './find';
 import lineinfile from './lineinfile';
 import unit_flag from './unit_flag';
 import kubeconfig_server from './kubeconfig_server';
 import meta from './meta';
+import pkg from './package';
+import pause from './pause';
 import raw from './raw';
+import script from './script';
 import replace from './replace';
 import set_fact from './set_fact';
 import shell from './shell';
@@ -23,9 +32,12 @@ import slurp from './slurp';
 import stat from './stat';
 import systemd from './systemd';
 import template from './template';
+import tempfile from './tempfile';
 import uri from './uri';
+import user from './user';
 import wait_for from './wait_for';
 import kubectl from './kubectl';
+import known_hosts from './known_hosts';
 import tls_check from './tls_check';
 import x509_info from './x509_info';
 import x509_key_match from './x509_key_match';
@@ -66,6 +78,18 @@ export const modules = {
   // everyday modules (issue 11)
   replace,
   blockinfile,
+  user,
+  group,
+  package: pkg,
+  apt,
+  dnf,
+  find,
+  tempfile,
+  cron,
+  pause,
+  script,
+  assemble,
+  known_hosts,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

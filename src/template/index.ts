@@ -17,7 +17,7 @@ import { registerTests, runTest } from './tests';
 import { LOOKUP_NAMES, lookupResult, runLookup } from './lookups';
 import { pyStr, splitKwargs, toBool, truthy } from './values';
 import type { SecretValues } from '../secrets/secret-values';
-import { trackSecretFilters, trackSecretVar } from './secret-tracking';
+import { trackSecretFilters, trackSecretLookup, trackSecretVar } from './secret-tracking';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const njCompiler = require('nunjucks/src/compiler') as {
@@ -99,6 +99,8 @@ export class Templar {
   private readonly operands = new OperandStack();
   /** Compilations done (for tests and benchmarks of the cache). */
   compiles = 0;
+  /** The run's secret values, when the templar tracks them. */
+  private readonly secrets?: SecretValues;
 
   constructor(opts: TemplarOptions = {}) {
     this.cacheSize = opts.cacheSize ?? 2000;
@@ -110,6 +112,7 @@ export class Templar {
       dev: true,
     });
     const secrets = opts.secrets;
+    this.secrets = secrets;
     this.env.addGlobal('__rm_var', (v: unknown, name: string) => {
       if (v === undefined) throw new TemplateError(`'${name}' is undefined`, name, { hint: UNDEFINED_HINT });
       const unresolved = unresolvedError(v);
@@ -208,7 +211,9 @@ export class Templar {
    */
   lookup(name: string, terms: unknown[], vars: Vars, kw: Record<string, unknown> = {}): unknown[] {
     try {
-      return runLookup(name, terms, kw, { vars, render: (t, v) => this.renderString(t, v as Vars) });
+      const ran = runLookup(name, terms, kw, { vars, render: (t, v) => this.renderString(t, v as Vars) });
+      if (this.secrets) trackSecretLookup(this.secrets, name, ran);
+      return ran;
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       throw new TemplateError((e as Error).message, undefined, {

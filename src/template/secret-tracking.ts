@@ -2,7 +2,7 @@
  * Secrets follow their values through templates. A secret-named variable's value becomes a run secret the
  * moment a template reads it; a filter that only re-encodes text (`b64encode`, `upper`, `to_json`, `quote`
  * ...) applied to anything holding a secret gives a new secret value, so `{{ pw | b64encode }}` is masked
- * in output like `{{ pw }}`.
+ * in output like `{{ pw }}`. What `lookup('password', ...)` returns is secret.
  */
 import type * as nunjucks from 'nunjucks';
 import { isSecretVarName } from '../secrets/secret-names';
@@ -45,6 +45,13 @@ function text(v: unknown): string {
 
 export function trackSecretVar(secrets: SecretValues, name: string, value: unknown): void {
   if (isSecretVarName(name)) secrets.addTree(value);
+}
+
+/** Lookups whose results are secrets whatever variable they land in. */
+const SECRET_LOOKUPS = new Set(['password', 'ansible.builtin.password']);
+
+export function trackSecretLookup(secrets: SecretValues, name: string, results: unknown): void {
+  if (SECRET_LOOKUPS.has(name)) secrets.addTree(results);
 }
 
 export function trackSecretFilters(env: nunjucks.Environment, secrets: SecretValues): void {

@@ -105,6 +105,7 @@ test('command-line options win over the config', () => {
     skipTags: [],
     extraVars: [],
     verbose: 0,
+    // no --retry-file / --no-retry-file (retry files are opt-in: the default is unset)
     forks: 20,
     vaultId: [],
     vaultPasswordFile: [],

@@ -118,6 +118,7 @@ for (const output of ['plain', 'json'] as const) {
     while (Date.now() - before < 20); // mtime granularity: files written after the marker are newer
     fs.rmSync(path.join(work, 'out', 'secret.conf'), { force: true });
     const journal = path.join(work, `journal-${output}.ndjson`);
+    const report = path.join(work, `report-${output}.json`);
     const r = await runCli(
       [
         'run',
@@ -132,6 +133,11 @@ for (const output of ['plain', 'json'] as const) {
         '--diff',
         '--journal',
         journal,
+        '--retry-file',
+        '--report',
+        report,
+        '--report',
+        report.replace(/\.json$/, '.md'),
       ],
       { cwd: work },
     );
@@ -146,7 +152,16 @@ for (const output of ['plain', 'json'] as const) {
     assert.ok(r.stdout.includes('***'), 'secrets are shown masked');
     const written = findSince(marker).filter((f) => f !== path.join(work, 'out', 'secret.conf'));
     assert.ok(written.includes(journal), `the journal is among the files checked: ${written.join(', ')}`);
-    assert.ok(written.includes(path.join(work, 'play.retry')), 'the retry file is among the files checked');
+    assert.ok(
+      written.includes(path.join(work, '.remediate', 'retry', 'play.retry')),
+      'the retry file is among the files checked',
+    );
+    assert.ok(written.includes(report), 'the --report JSON file is among the files checked');
+    assert.ok(written.includes(report.replace(/\.json$/, '.md')), 'the --report Markdown file too');
+    assert.ok(
+      written.some((f) => f.startsWith(path.join(work, '.remediate', 'runs'))),
+      'the run journal (.remediate/runs) is among the files checked',
+    );
     for (const f of written) {
       let text: string;
       try {
@@ -156,9 +171,17 @@ for (const output of ['plain', 'json'] as const) {
       }
       assert.equal(leaks(text), [], f);
     }
-    // nothing left behind by remediate on the target
+    // nothing left behind by remediate on the target (files of the login user: other tests share /tmp)
+    const uid = Number(execFileSync('id', ['-u', TEST_USERS.password], { encoding: 'utf8' }).trim());
+    const ownedBy = (f: string) => {
+      try {
+        return fs.statSync(f).uid === uid;
+      } catch {
+        return false;
+      }
+    };
     assert.equal(
-      written.filter((f) => /remediate/.test(path.basename(f)) && !f.startsWith(work)),
+      written.filter((f) => /remediate/.test(path.basename(f)) && !f.startsWith(work) && ownedBy(f)),
       [],
       'leftover remediate temp files',
     );

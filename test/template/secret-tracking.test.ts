@@ -28,6 +28,16 @@ test('re-encodings of anything holding a secret are secret; of other values they
   assert.is(secrets.mask(`token ${b64}`), 'token ***');
 });
 
+test("what lookup('password') returns is secret, in whatever variable it lands", () => {
+  const secrets = new SecretValues();
+  const t = new Templar({ secrets });
+  const pw = t.renderString("{{ lookup('password', '/dev/null length=24') }}", {});
+  assert.is(pw.length, 24);
+  assert.ok(secrets.has(pw));
+  const [viaQuery] = t.lookup('password', ['/dev/null length=16'], {}) as string[];
+  assert.ok(secrets.has(viaQuery!));
+});
+
 test('without a secret set the templar tracks nothing (and costs nothing)', () => {
   const t = new Templar();
   assert.is(t.renderString('{{ db_password | b64encode }}', { db_password: 'x' }), 'eA==');
