@@ -33,7 +33,10 @@ test.before(async () => {
     throw e;
   }
 });
+let tornDown = false;
 async function teardown(): Promise<void> {
+  if (tornDown) return;
+  tornDown = true;
   await labDown({ dir }).catch(() => undefined);
   rmSync(root, { recursive: true, force: true });
 }
@@ -66,8 +69,7 @@ function tasksOf(events: JsonEvent[]): TaskSeen[] {
   const out: TaskSeen[] = [];
   for (const e of events) {
     if (e.type === 'start') out.push({ task: e.task!, execs: 0, module: '' });
-    else if (e.type === 'log' && out.length)
-      out[out.length - 1]!.execs++;
+    else if (e.type === 'log' && out.length) out[out.length - 1]!.execs++;
     else if (e.type === 'task') {
       const t = out.find((x) => x.task === e.task);
       if (t) t.module = String(e.module);
@@ -146,12 +148,17 @@ test('SIGKILL at the start of and mid-way through every task: cert old or valid 
 
   const rows: Row[] = new Array(points.length);
   let next = 0;
-  await Promise.all(
-    lab.clusters.map(async (c) => {
-      for (let i = next++; i < points.length; i = next++)
-        rows[i] = await killAndRerun(c.name, `kube01.${c.name}`, points[i]!);
-    }),
-  );
+  try {
+    await Promise.all(
+      lab.clusters.map(async (c) => {
+        for (let i = next++; i < points.length; i = next++)
+          rows[i] = await killAndRerun(c.name, `kube01.${c.name}`, points[i]!);
+      }),
+    );
+  } finally {
+    // the lab goes down here, not only in test.after: two long runs were seen to leave theirs up
+    await teardown();
+  }
   printTable(rows);
   process.stdout.write(`${rows.length} kill points over ${tasks.length} tasks, ${WORKERS} clusters\n`);
   for (const r of rows) {
