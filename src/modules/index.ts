@@ -14,6 +14,7 @@ import debug from './debug';
 import dnf from './dnf';
 import fail from './fail';
 import fetch from './fetch';
+import get_url from './get_url';
 import group from './group';
 import file from './file';
 import find from './find';
@@ -90,6 +91,7 @@ export const modules = {
   script,
   assemble,
   known_hosts,
+  get_url,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
