@@ -34,6 +34,7 @@ import stat from './stat';
 import systemd from './systemd';
 import template from './template';
 import tempfile from './tempfile';
+import unarchive from './unarchive';
 import uri from './uri';
 import user from './user';
 import wait_for from './wait_for';
@@ -92,6 +93,7 @@ export const modules = {
   assemble,
   known_hosts,
   get_url,
+  unarchive,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
