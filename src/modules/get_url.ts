@@ -2,13 +2,15 @@
  * `get_url`: download a file over HTTP(S)/FTP on the target (Ansible's `get_url`), with the downloader an
  * operator would use there: `curl`, else `wget` (probed). Probe (read-only, GET only): which downloader
  * exists, whether dest is a directory (then the file name is the URL's last path segment), the stat and
- * digest of the destination, and — only with `force: true` and an existing dest — the digest of what the
- * URL serves now (streamed into `sha256sum`, nothing written). Step: one exec that downloads into a temp
+ * digest of the destination, and — for an existing dest — the digest of what the URL serves now (streamed
+ * into `sha256sum`, nothing written). Step: one exec that downloads into a temp
  * file next to dest, checks `checksum`, sets mode/owner/group and renames it over dest (atomic).
  *
- * Idempotency, as Ansible: dest exists and `force: false` → no download (with `checksum`: only when dest
- * has that digest, else it is downloaded again); `force: true` → changed only when the content served
- * differs from dest's. Headers are passed as secrets (never shown).
+ * Idempotency, as Ansible 2.14 does it: with an existing dest, a `checksum` that dest already has settles it
+ * (no request, unless `force`); otherwise the probe GETs the URL — without `force` a conditional GET with
+ * If-Modified-Since dest's mtime, where 304 means unchanged (file:// URLs are not conditional, as in
+ * Ansible's urllib) — and a download is planned only when the served content's sha256 differs from dest's.
+ * Headers are passed as secrets (never shown).
  */
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -26,7 +28,7 @@ type Algo = (typeof ALGOS)[number];
 
 const args = z
   .object({
-    url: z.string().min(1).describe('http://, https:// or ftp:// URL to download'),
+    url: z.string().min(1).describe('http://, https:// or ftp:// URL to download (file:/// with curl)'),
     dest: z
       .string()
       .min(1)
@@ -56,8 +58,10 @@ interface Facts {
   stat: FileStat;
   /** Digest of the existing dest with the checksum's algorithm (when asked). */
   destDigest?: string;
-  /** sha256 of what the URL serves now (force: true with an existing dest). */
+  /** sha256 of what the URL serves now (an existing dest, unless a matching checksum settles it). */
   remoteSha256?: string;
+  /** The conditional GET answered 304 Not Modified. */
+  notModified?: boolean;
 }
 
 interface State {
@@ -76,9 +80,9 @@ function parseChecksum(c: string | undefined): { algo: Algo; hex: string } | und
 }
 
 function checkUrl(url: string): void {
-  if (!/^(https?|ftp):\/\/[^\s/]/i.test(url) || /[\s\0]/.test(url))
+  if (!/^((https?|ftp):\/\/[^\s/]|file:\/\/\/)/i.test(url) || /[\s\0]/.test(url))
     throw new ModuleError(`invalid url ${JSON.stringify(url)}`, {
-      hint: 'give an http://, https:// or ftp:// URL without spaces',
+      hint: 'give an http://, https://, ftp:// (or file:///, with curl) URL without spaces',
     });
 }
 
@@ -104,20 +108,24 @@ function urlWord(url: string): string | Secret {
  * The downloader's command writing to `out` (`-`: stdout). With a file, curl prints `STATUS <code>` on
  * stdout (-w), wget its server response lines on stderr (-S). Headers are secrets.
  */
-function fetchCmd(a: Args, tool: 'curl' | 'wget', out: RawShell): ExecCommand {
+function fetchCmd(a: Args, tool: 'curl' | 'wget', out: RawShell, ims = false): ExecCommand {
   const hdr = checkHeaders(a.headers);
   const u = urlWord(a.url);
   const toFile = out.raw !== '-';
+  // If-Modified-Since: the dest's mtime (shell variable $ims, set by the caller), as Ansible sends it
+  const imsHdr = ims
+    ? raw(tool === 'curl' ? '-H "If-Modified-Since: $ims"' : '--header="If-Modified-Since: $ims"')
+    : raw('');
   if (tool === 'curl') {
     const k = a.validate_certs ? [] : ['-k'];
     const h = hdr.flatMap(([n, v]) => ['-H', secret(`${n}: ${v}`)] as (string | Secret)[]);
-    const w = toFile ? ['-w', 'STATUS %{http_code}\n'] : [];
-    return sh`curl -sS -L -f ${k} --connect-timeout ${a.timeout} --speed-time ${a.timeout} --speed-limit 1 ${h} ${w} -o ${out} -- ${u}`;
+    // to a file: the status on stdout; to stdout (the probe): on stderr
+    const w = ['-w', toFile ? 'STATUS %{http_code}\n' : '%{stderr}STATUS %{http_code}\n'];
+    return sh`curl -sS -L -f ${k} --connect-timeout ${a.timeout} --speed-time ${a.timeout} --speed-limit 1 ${h} ${imsHdr} ${w} -o ${out} -- ${u}`;
   }
   const k = a.validate_certs ? [] : ['--no-check-certificate'];
   const h = hdr.map(([n, v]) => secret(`--header=${n}: ${v}`));
-  const s = toFile ? ['-S'] : [];
-  return sh`wget -q ${s} ${k} --timeout=${a.timeout} ${h} -O ${out} -- ${u}`;
+  return sh`wget -q -S ${k} --timeout=${a.timeout} ${h} ${imsHdr} -O ${out} -- ${u}`;
 }
 
 /** Name of the file a directory dest gets: the URL's last path segment (Ansible also reads Content-Disposition). */
@@ -151,6 +159,8 @@ if [ -d "$d" ]; then echo dir; else echo file; fi`);
       throw new ModuleError('neither curl nor wget is installed on the target', {
         hint: 'install curl or wget there (get_url downloads on the target)',
       });
+    if (tool === 'wget' && /^file:/i.test(a.url))
+      throw new ModuleError('file:// URLs need curl on the target (wget does not read them)');
     const dest = kind === 'dir' ? path.posix.join(a.dest, urlBasename(a.url)) : a.dest;
     const stat = await ctx.fact(fileStat(dest, { follow: true }));
     const facts: Facts = { tool, dest, stat };
@@ -162,18 +172,29 @@ if [ -d "$d" ]; then echo dir; else echo file; fi`);
         facts.destDigest = d.stdout.split(' ')[0]?.trim();
       }
     }
-    if (stat.isreg && a.force) {
-      // GET only, nothing written: what the URL serves now, to know whether a download would change dest
+    if (stat.isreg && (a.force || !want)) {
+      // GET only, nothing written: what the URL serves now (its sha256), to know whether a download would
+      // change dest. Without force, a conditional GET (If-Modified-Since dest's mtime): 304 = unchanged.
+      const ims = !a.force && !/^file:/i.test(a.url);
       const got = await ctx.exec(
-        sh`{ { ${fetchCmd(a, tool, raw('-'))}; echo "RC $?" >&3; } | sha256sum; } 3>&1`,
+        sh`${ims ? sh`ims=$(date -u -r ${dest} '+%a, %d %b %Y %H:%M:%S GMT')` : sh`:`}
+{ { ${fetchCmd(a, tool, raw('-'), ims)} 2>&3; echo "RC $?" >&3; } | sha256sum; } 3>&1`,
       );
+      const status = [...got.stdout.matchAll(/^(?:STATUS|\s*HTTP\/\S+) (\d+)/gm)].pop()?.[1];
+      facts.notModified = status === '304';
       const rc = /^RC (\d+)/m.exec(got.stdout);
       const sum = /^([0-9a-f]{64})\s/m.exec(got.stdout);
-      if (!rc || rc[1] !== '0' || !sum)
+      if (!facts.notModified && (!rc || rc[1] !== '0' || !sum)) {
+        const err = got.stdout
+          .split('\n')
+          .filter((l) => l && !/^(RC |STATUS |[0-9a-f]{64}\s|\s)/.test(l))
+          .join(' ');
         throw new ModuleError(
-          `Request failed: ${redact(a.url)}: ${got.stderr.trim() || `exit ${rc?.[1] ?? got.code}`}`,
+          `Request failed: ${redact(a.url)}: ${status ? `HTTP ${status} ` : ''}${err || `exit ${rc?.[1] ?? got.code}`}`,
+          { data: status ? { status_code: Number(status) } : undefined },
         );
-      facts.remoteSha256 = sum[1];
+      }
+      if (!facts.notModified) facts.remoteSha256 = sum![1];
     }
     return facts;
   },
@@ -185,14 +206,20 @@ if [ -d "$d" ]; then echo dir; else echo file; fi`);
     if (!exists) download = `download ${base.url} → ${f.dest}`;
     else if (want && f.destDigest !== want.hex)
       download = `download ${base.url} → ${f.dest} (${want.algo} of dest differs)`;
-    else if (a.force && f.remoteSha256 !== f.stat.checksum)
+    else if (f.remoteSha256 !== undefined && f.remoteSha256 !== f.stat.checksum)
       download = `download ${base.url} → ${f.dest} (content differs: sha256 ${f.stat.checksum?.slice(0, 12)} → ${f.remoteSha256?.slice(0, 12)})`;
     const state: State = { dest: f.dest, tool: f.tool };
     if (!download) {
       return {
         changes: attrChanges(f.dest, f.stat, a),
         state,
-        result: { ...base, msg: 'file already exists', size: f.stat.size, state: 'file' },
+        result: {
+          ...base,
+          msg: f.notModified ? 'Not Modified' : 'file already exists',
+          ...(f.notModified ? { status_code: 304 } : {}),
+          size: f.stat.size,
+          state: 'file',
+        },
       };
     }
     const mode = parseMode(a.mode);

@@ -20,6 +20,7 @@ import file from './file';
 import find from './find';
 import lineinfile from './lineinfile';
 import unit_flag from './unit_flag';
+import include_vars from './include_vars';
 import kubeconfig_server from './kubeconfig_server';
 import meta from './meta';
 import pkg from './package';
@@ -94,6 +95,7 @@ export const modules = {
   known_hosts,
   get_url,
   unarchive,
+  include_vars,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

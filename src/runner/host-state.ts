@@ -12,6 +12,8 @@ export class HostState {
   readonly counts: HostCounts = emptyCounts();
   /** Gathered facts promoted to variables (`ansible_facts`, `ansible_hostname`, ...). */
   facts: Vars = {};
+  /** Variables loaded by include_vars (below set_fact and registered variables, as in Ansible). */
+  readonly includedVars: Vars = {};
   /** set_fact and registered variables. */
   readonly dynamicVars: Vars = {};
   readonly factsCache = new FactsCache();

@@ -21,6 +21,7 @@ let dir = '';
 /** What the module needs besides the downloader (no curl/wget among them). */
 const BASICS = [
   'sh',
+  'date',
   'stat',
   'sha256sum',
   'sha1sum',
@@ -67,6 +68,10 @@ test.before(async () => {
   server = http.createServer((req, res) => {
     if (req.headers['x-token']) seenHeaders.push(String(req.headers['x-token']));
     if (req.url === '/missing') return res.writeHead(404).end('no');
+    // a server that answers conditional GETs (its files last changed in 2020), except under /noims/
+    const ims = req.headers['if-modified-since'];
+    if (ims && !req.url?.startsWith('/noims/') && Date.parse(ims) >= Date.UTC(2020, 0, 1))
+      return res.writeHead(304).end();
     res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -80,7 +85,7 @@ test.after(async () => {
 const sha = (s: string, a = 'sha256') => createHash(a).update(s).digest('hex');
 
 for (const tool of ['curl', 'wget'] as const) {
-  test(`${tool}: downloads, then force: false leaves an existing dest alone`, async () => {
+  test(`${tool}: downloads; then force: false asks If-Modified-Since (304: unchanged), else compares content`, async () => {
     body = 'version 1\n';
     const dest = path.join(dir, `${tool}-a.txt`);
     const a = { url: `${base}/a.txt`, dest, mode: '0640' };
@@ -93,9 +98,15 @@ for (const tool of ['curl', 'wget'] as const) {
     assert.is(r.result['dest'], dest);
     body = 'version 2\n';
     const again = await runModule(get_url, a, makeContext({ transport: onlyTool(tool) }));
-    assert.not.ok(again.changed);
-    assert.is(again.result['msg'], 'file already exists');
+    assert.not.ok(again.changed, 'the server said 304 Not Modified');
+    assert.is(again.result['msg'], 'Not Modified');
     assert.is(readFileSync(dest, 'utf8'), 'version 1\n');
+    // a server without conditional GETs: downloaded again only when the content differs (as Ansible)
+    const plain = { ...a, url: `${base}/noims/a.txt` };
+    const r2 = await runModule(get_url, plain, makeContext({ transport: onlyTool(tool) }));
+    assert.ok(r2.changed);
+    assert.is(readFileSync(dest, 'utf8'), 'version 2\n');
+    assert.not.ok((await runModule(get_url, plain, makeContext({ transport: onlyTool(tool) }))).changed);
   });
 
   test(`${tool}: force: true downloads again only when the content differs`, async () => {
