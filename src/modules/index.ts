@@ -28,6 +28,7 @@ import pause from './pause';
 import raw from './raw';
 import script from './script';
 import replace from './replace';
+import service from './service';
 import set_fact from './set_fact';
 import shell from './shell';
 import slurp from './slurp';
@@ -96,6 +97,7 @@ export const modules = {
   get_url,
   unarchive,
   include_vars,
+  service,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
