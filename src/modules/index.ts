@@ -27,6 +27,7 @@ import pkg from './package';
 import pause from './pause';
 import raw from './raw';
 import script from './script';
+import reboot from './reboot';
 import replace from './replace';
 import service from './service';
 import set_fact from './set_fact';
@@ -38,6 +39,7 @@ import template from './template';
 import tempfile from './tempfile';
 import unarchive from './unarchive';
 import uri from './uri';
+import wait_for_connection from './wait_for_connection';
 import user from './user';
 import wait_for from './wait_for';
 import kubectl from './kubectl';
@@ -98,6 +100,8 @@ export const modules = {
   unarchive,
   include_vars,
   service,
+  wait_for_connection,
+  reboot,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

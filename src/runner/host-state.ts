@@ -42,6 +42,24 @@ export class HostState {
     return this.transport;
   }
 
+  /**
+   * Drop the connection and open a fresh one (wait_for_connection, reboot). A failure is thrown and not
+   * remembered: the next call tries again.
+   */
+  async reconnect(factory: TransportFactory, vars: Vars): Promise<Transport> {
+    let t: Transport | undefined;
+    try {
+      t = await this.transport;
+    } catch {
+      // the earlier connection failed: its transport is asked again below
+    }
+    t ??= factory({ name: this.name, vars });
+    if (t.reconnect) await t.reconnect();
+    else await t.connect();
+    this.transport = Promise.resolve(t);
+    return t;
+  }
+
   async close(): Promise<void> {
     if (!this.transport) return;
     try {

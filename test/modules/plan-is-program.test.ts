@@ -307,6 +307,17 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
   ],
   ['include_vars', { file: p('iv.yml'), name: 'loaded' }, () => writeFileSync(p('iv.yml'), 'a: 1\n')],
   ['service', { name: 'web.service', state: 'started', enabled: true, use: 'systemd' }],
+  ['wait_for_connection', { timeout: 2 }],
+  [
+    'reboot',
+    {
+      boot_time_command: `cat BOOT`,
+      reboot_command: `echo b2 > BOOT`,
+      test_command: 'true',
+      reboot_timeout: 10,
+    },
+    () => writeFileSync(p('boot_id'), 'b1\n'),
+  ],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
@@ -359,6 +370,7 @@ test('every module: the steps --check shows are the steps a real run executes', 
     setup?.();
     let raw: Record<string, unknown> = JSON.parse(JSON.stringify(raw0).replaceAll('PKI/', `${pki.dir}/`));
     if (name === 'uri') raw = { ...raw, url: `http://127.0.0.1:${httpPort}/` };
+    if (name === 'reboot') raw = JSON.parse(JSON.stringify(raw).replaceAll('BOOT', p('boot_id')));
     if (name === 'get_url')
       raw = JSON.parse(JSON.stringify(raw).replace('HTTP/', `http://127.0.0.1:${httpPort}/`));
     if (name === 'tls_check') raw = { ...raw, port: tlsPort };

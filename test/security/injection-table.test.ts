@@ -35,6 +35,7 @@ const BY_DESIGN: Record<string, string[]> = {
   kubectl: ['kubectl'],
   meta: ['_raw_params'],
   unarchive: ['extra_opts'], // options for tar/unzip by design, as in Ansible
+  reboot: ['test_command', 'boot_time_command', 'reboot_command'], // shell by design, as in Ansible
 };
 /** Modules whose apply only touches the temp dir: run for real, not just probed and planned. */
 const APPLY = new Set([
@@ -54,7 +55,7 @@ const APPLY = new Set([
   'include_vars',
 ]);
 /** Modules with no argument that reaches a target (controller-side or runner keywords). */
-const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta'];
+const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta', 'wait_for_connection'];
 /**
  * Modules that landed at the end of the session (19:05) without base arguments here yet: NOT covered by this
  * table. Give each base arguments above and take it off this list.
@@ -124,6 +125,7 @@ const base: Record<string, Record<string, unknown>> = {
   get_url: { url: 'http://127.0.0.1:9/x', dest: `${dir}/got.txt` },
   unarchive: { src: `${dir}/in.tgz`, dest: `${dir}/unpacked`, remote_src: true },
   include_vars: { file: `${dir}/vars.yml` },
+  reboot: { boot_time_command: 'echo boot-1' },
   service: { name: 'remediate-no-such-service', state: 'started', enabled: true },
 };
 
