@@ -257,7 +257,7 @@ ${attrCmd}
 mv -f -- "$tmp" "$dest"`;
     const change: Change = {
       describe: `${download}${exists ? '' : attrNote(a)}`,
-      steps: [{ kind: 'exec', id: 'download', cmd, invalidates: [`file:${f.dest}`] }],
+      steps: [{ kind: 'exec', id: 'download', cmd, ok: 'any', invalidates: [`file:${f.dest}`] }],
     };
     return {
       changes: [change],
@@ -269,6 +269,14 @@ mv -f -- "$tmp" "$dest"`;
     const out = outputs['download'] as ExecOutput | undefined;
     if (!out) return { ...(plan.result ?? {}) };
     const get = (k: string) => new RegExp(`^${k} (\\S+)`, 'm').exec(out.stdout)?.[1];
+    if (out.code !== 0) {
+      // the download script says why on stderr (curl/wget's message, or the checksum mismatch)
+      const status = Number(get('STATUS') ?? 0);
+      throw new ModuleError(
+        `${out.code === 3 ? '' : `Request failed${status ? ` (HTTP ${status})` : ''}: `}${out.stderr.replace(/^STATUS .*\n?/gm, '').trim() || `exit ${out.code}`}`,
+        { data: { status_code: status, url: (plan.result ?? {})['url'], dest: (plan.result ?? {})['dest'] } },
+      );
+    }
     return {
       ...(plan.result ?? {}),
       status_code: Number(get('STATUS') ?? 0),
