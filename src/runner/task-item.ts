@@ -163,6 +163,7 @@ async function callWithRetries(
   const delayMs = Math.max(0, toNumber(renderKeyword(templar, task.delay ?? 5, vars), 5)) * 1000;
   const attempts = retries + 1;
   const timeoutSec = taskTimeout(run, vars);
+  if (typeof timeoutSec === 'string') return failedItem(timeoutSec);
   let r: ItemResult = failedItem('not run');
   for (let n = 1; n <= attempts; n++) {
     r = timeoutSec > 0 ? await callWithTimeout(run, call, vars, timeoutSec) : await callOnce(run, call, vars);
@@ -184,11 +185,20 @@ async function callWithRetries(
   return r;
 }
 
-/** `timeout:` (the task's, else inherited, else --task-timeout), in seconds; 0: none. */
-function taskTimeout(run: TaskRun, vars: Vars): number {
+/** `timeout:` (the task's, else inherited, else --task-timeout), in seconds (0: none), or why it is invalid. */
+function taskTimeout(run: TaskRun, vars: Vars): number | string {
   const v = run.kw.timeout ?? run.shared.opts.taskTimeout;
   if (v === undefined) return 0;
-  return Math.max(0, toInt(renderKeyword(run.shared.templar, v, vars), 0));
+  let n: unknown;
+  try {
+    n = renderKeyword(run.shared.templar, v, vars);
+  } catch (e) {
+    return `timeout: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const secs = Number(n);
+  if (!Number.isInteger(secs) || secs < 0)
+    return `timeout: ${JSON.stringify(n)} is not a non-negative whole number of seconds`;
+  return secs;
 }
 
 /**

@@ -8,7 +8,17 @@ import type { RunEvent } from '../../src/events';
 import { runPlaybook } from '../../src/runner/index';
 import type { Clock } from '../../src/runner/types';
 import type { Transport, TransportFactory } from '../../src/transport/types';
-import { FakeWorld, freshFakesEachTest, options, play, playbook, results, task, two } from './fakes';
+import {
+  FakeWorld,
+  fakeInventory,
+  freshFakesEachTest,
+  options,
+  play,
+  playbook,
+  results,
+  task,
+  two,
+} from './fakes';
 
 freshFakesEachTest(test);
 
@@ -140,6 +150,26 @@ test('a task that ends in time is untouched', async () => {
     results(events).map((e) => e.status),
     ['changed', 'changed'],
   );
+});
+
+test('a templated timeout that is not a whole number of seconds fails the task, naming it', async () => {
+  const world = new FakeWorld();
+  const events: RunEvent[] = [];
+  const s = await runPlaybook(
+    playbook(
+      play([
+        task('touch', {}, { name: 'bad', timeout: '{{ "soon" }}' as never, ignoreErrors: true }),
+        task('touch', {}, { name: 'undefined', timeout: '{{ nope }}' as never }),
+      ]),
+    ),
+    fakeInventory({ hosts: { a: {} } }),
+    options(world, events, {}),
+  );
+  assert.is(s.exitCode, 2);
+  const [bad, undef] = results(events);
+  assert.is(bad?.msg, 'timeout: "soon" is not a non-negative whole number of seconds');
+  assert.match(String(undef?.msg), /^timeout: .*nope/);
+  assert.is(world.execs.length, 0, 'nothing ran');
 });
 
 test.run();
