@@ -107,8 +107,11 @@ export class CommandError extends RemediateError {
     public durationMs: number,
   ) {
     const tail = stderr.trim().split('\n').slice(-5).join('\n');
+    // a multi-line script is named by its first line (the whole of it stays in `command`, the result's cmd)
+    const lines = command.trim().split('\n');
+    const shown = lines.length > 1 ? `${lines[0]} … (${lines.length - 1} more lines)` : command;
     super(
-      `${host}: command failed (${signal ? `signal ${signal}` : `exit ${code}`}, ${durationMs} ms): ${command}` +
+      `${host}: command failed (${signal ? `signal ${signal}` : `exit ${code}`}, ${durationMs} ms): ${shown}` +
         (tail ? `\n${tail}` : ''),
     );
   }

@@ -22,6 +22,8 @@ export interface AnsibleConfig {
   hostKeyChecking?: boolean;
   /** Connect timeout, seconds. */
   timeout?: number;
+  /** Default task timeout, seconds (0: none). */
+  taskTimeout?: number;
   become?: boolean;
   becomeUser?: string;
   becomeMethod?: string;
@@ -149,6 +151,13 @@ export function loadAnsibleConfig(cwd: string, env: NodeJS.ProcessEnv): AnsibleC
   cfg.rolesPath = paths('defaults', 'roles_path', 'ANSIBLE_ROLES_PATH', ':');
   cfg.hostKeyChecking = bool('defaults', 'host_key_checking', 'ANSIBLE_HOST_KEY_CHECKING');
   cfg.timeout = num('defaults', 'timeout', 'ANSIBLE_TIMEOUT');
+  const tt = get('defaults', 'task_timeout', 'ANSIBLE_TASK_TIMEOUT');
+  if (tt) {
+    const n = Number(tt.v);
+    if (!Number.isInteger(n) || n < 0)
+      throw new UsageError(`${tt.where}: '${tt.v}' is not a non-negative integer`);
+    cfg.taskTimeout = n;
+  }
   cfg.become = bool('privilege_escalation', 'become', 'ANSIBLE_BECOME');
   cfg.becomeUser = str('privilege_escalation', 'become_user', 'ANSIBLE_BECOME_USER');
   cfg.becomeMethod = str('privilege_escalation', 'become_method', 'ANSIBLE_BECOME_METHOD');
@@ -171,6 +180,7 @@ export function applyAnsibleConfig(o: RunOpts, cfg: AnsibleConfig): RunOpts {
   if (out.hostKeyChecking === undefined && cfg.hostKeyChecking !== undefined)
     out.hostKeyChecking = cfg.hostKeyChecking ? 'strict' : 'off';
   out.connectTimeout ??= cfg.timeout;
+  out.taskTimeout ??= cfg.taskTimeout;
   out.become ??= cfg.become;
   out.becomeUser ??= cfg.becomeUser;
   out.askBecomePass ??= cfg.becomeAskPass;

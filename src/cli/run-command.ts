@@ -70,6 +70,8 @@ export interface RunOpts extends VaultCliOpts {
   connectTimeout?: number;
   timeout?: number;
   connectRetries?: number;
+  /** `--task-timeout N` (ansible.cfg task_timeout, ANSIBLE_TASK_TIMEOUT): default `timeout:` of tasks. */
+  taskTimeout?: number;
   journal?: string;
   listHosts?: boolean;
   listTasks?: boolean;
@@ -136,6 +138,11 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option(
       '--connect-retries <n>',
       'extra connect attempts after a failure that can heal (reset, MaxStartups; default 1)',
+      nonNegativeInt,
+    )
+    .option(
+      '--task-timeout <seconds>',
+      "kill a task's commands and fail it after N seconds, for tasks that set no timeout: (default 0: none)",
       nonNegativeInt,
     )
     .option('--journal <file>', 'also append every run event as one JSON line to FILE')
@@ -431,6 +438,7 @@ async function runWithSecrets(
         extraVars,
         forks: o.forks,
         forceHandlers: Boolean(o.forceHandlers),
+        taskTimeout: o.taskTimeout,
         verbosity,
         becomePassword,
         secrets,

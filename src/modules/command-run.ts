@@ -56,7 +56,7 @@ function existsLine(pattern: string): ExecCommand {
 /** One exec answers both guards: a line for `creates`, then one for `removes`. */
 export function guardsCommand(a: GuardArgs): ExecCommand | undefined {
   if (a.creates === undefined && a.removes === undefined) return undefined;
-  const cd = a.chdir ? sh`cd ${a.chdir} 2>/dev/null; ` : raw('');
+  const cd = a.chdir ? sh`cd -- ${a.chdir} 2>/dev/null; ` : raw('');
   const c = a.creates !== undefined ? existsLine(a.creates) : raw('');
   const r = a.removes !== undefined ? existsLine(a.removes) : raw('');
   return sh`${cd}${c}${raw(a.creates !== undefined && a.removes !== undefined ? '; ' : '')}${r}`;
@@ -167,7 +167,7 @@ export function fusedRun(a: GuardArgs, cmd: ExecCommand): Fused<GuardFacts> | un
   const c = a.creates !== undefined ? 1 : 0;
   const r = a.removes !== undefined ? 1 : 0;
   // one line: a failing `cd` reports the same line number as the two-step path's
-  const head = sh`g=$(${guards} </dev/null); set -- $g; run=1; if [ ${c} = 1 ]; then [ "$1" = yes ] && run=0; shift; fi; if [ ${r} = 1 ] && [ "$1" = no ]; then run=0; fi; echo RMD-GUARDS $g; [ $run = 1 ] || exit 0; ${a.chdir !== undefined ? sh`cd ${a.chdir} || exit 1` : raw(':')}; exec /bin/sh -c `;
+  const head = sh`g=$(${guards} </dev/null); set -- $g; run=1; if [ ${c} = 1 ]; then [ "$1" = yes ] && run=0; shift; fi; if [ ${r} = 1 ] && [ "$1" = no ]; then run=0; fi; echo RMD-GUARDS $g; [ $run = 1 ] || exit 0; ${a.chdir !== undefined ? sh`cd -- ${a.chdir} || exit 1` : raw(':')}; exec /bin/sh -c `;
   // the command goes in quoted, its secrets masked in the display
   const fused = execCommand(head.script + quote(cmd.script), head.display + quote(cmd.display));
   return {

@@ -163,6 +163,9 @@ export const inheritedKeywords = {
     ),
   run_once: z.boolean().describe('Run for the first host of the batch only'),
   any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
+  timeout: intOrTemplate.describe(
+    'Seconds each attempt of the task may take; then its commands are killed (their process groups on the target) and it fails (0: no limit; default --task-timeout)',
+  ),
 };
 
 /** The inherited keywords a play may set. */

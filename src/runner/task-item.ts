@@ -26,6 +26,7 @@ import { applyFacts } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
 import { resolveBecome, resolveEnvironment } from './task-settings';
 import { isSecretVarName } from '../secrets/secret-names';
+import { abortError } from '../abort';
 
 const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -34,8 +35,15 @@ interface PreparedCall {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   def: ModuleDefinition<any, any, any>;
   args: unknown;
-  ctx: ApplierContext;
+  /** The call's context, whose commands stop when `signal` aborts (the run's Ctrl-C, the task's timeout). */
+  ctx: (signal: AbortSignal) => ApplierContext;
 }
+
+/**
+ * After a task's timeout fired, how long its commands get to be stopped (the transport kills their process
+ * groups, TERM then KILL) before the task is reported anyway.
+ */
+const TIMEOUT_GRACE_MS = 15_000;
 
 export async function runItem(run: TaskRun, vars: Vars, label?: string): Promise<ItemResult> {
   const skipped = checkWhen(run, vars);
@@ -109,37 +117,38 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
   } catch (e) {
     return fromOutcome(errorOutcome(e));
   }
-  const ctx = createTaskContext({
-    host: hr.state.name,
-    vars,
-    diff: shared.opts.diff,
-    noLog: run.noLog,
-    playbookDir: shared.playbook.dir,
-    ...(run.scope.role ? { roleDir: run.scope.role.path } : {}),
-    become,
-    env,
-    transport: () =>
-      target === 'local'
-        ? shared.localTransport()
-        : target
-          ? target.connection(shared.opts.transportFactory, hostVarsOf(run.wave.scope, target))
-          : hr.state.connection(shared.opts.transportFactory, vars),
-    ...(target === undefined
-      ? { reconnect: () => hr.state.reconnect(shared.opts.transportFactory, vars) }
-      : {}),
-    // facts describe the machine the module runs on
-    facts: target && target !== 'local' ? target.factsCache : hr.state.factsCache,
-    templar,
-    emit: (e) => shared.emit(e),
-    now: () => shared.now(),
-    clock: shared.opts.clock,
-    // output that will be registered under a secret name is not streamed live (-vvv) before it is known secret
-    verbosity:
-      task.register && isSecretVarName(task.register)
-        ? Math.min(2, shared.opts.verbosity)
-        : shared.opts.verbosity,
-    signal: shared.signal,
-  });
+  const ctx = (signal: AbortSignal) =>
+    createTaskContext({
+      host: hr.state.name,
+      vars,
+      diff: shared.opts.diff,
+      noLog: run.noLog,
+      playbookDir: shared.playbook.dir,
+      ...(run.scope.role ? { roleDir: run.scope.role.path } : {}),
+      become,
+      env,
+      transport: () =>
+        target === 'local'
+          ? shared.localTransport()
+          : target
+            ? target.connection(shared.opts.transportFactory, hostVarsOf(run.wave.scope, target))
+            : hr.state.connection(shared.opts.transportFactory, vars),
+      ...(target === undefined
+        ? { reconnect: () => hr.state.reconnect(shared.opts.transportFactory, vars) }
+        : {}),
+      // facts describe the machine the module runs on
+      facts: target && target !== 'local' ? target.factsCache : hr.state.factsCache,
+      templar,
+      emit: (e) => shared.emit(e),
+      now: () => shared.now(),
+      clock: shared.opts.clock,
+      // output that will be registered under a secret name is not streamed live (-vvv) before it is known secret
+      verbosity:
+        task.register && isSecretVarName(task.register)
+          ? Math.min(2, shared.opts.verbosity)
+          : shared.opts.verbosity,
+      signal,
+    });
   return { def, args, ctx };
 }
 
@@ -156,9 +165,13 @@ async function callWithRetries(
   const retries = until.length ? Math.max(0, toInt(renderKeyword(templar, task.retries ?? 3, vars), 3)) : 0;
   const delayMs = Math.max(0, toNumber(renderKeyword(templar, task.delay ?? 5, vars), 5)) * 1000;
   const attempts = retries + 1;
+  const timeoutSec = taskTimeout(run, vars);
+  if (typeof timeoutSec === 'string') return failedItem(timeoutSec);
   let r: ItemResult = failedItem('not run');
   for (let n = 1; n <= attempts; n++) {
-    r = await callOnce(run, call, vars);
+    r = timeoutSec > 0 ? await callWithTimeout(run, call, vars, timeoutSec) : await callOnce(run, call, vars);
+    // as in Ansible, a timed-out attempt ends the task: no until, no failed_when
+    if (timedOut.has(r)) return r;
     if (!until.length || r.status === 'skipped' || r.status === 'unreachable') break;
     const done = firstFalse(until, templar, withResult(vars, task, r.result));
     if (done.error) return failedItem(done.error);
@@ -175,9 +188,95 @@ async function callWithRetries(
   return r;
 }
 
+/** `timeout:` (the task's, else inherited, else --task-timeout), in seconds (0: none), or why it is invalid. */
+function taskTimeout(run: TaskRun, vars: Vars): number | string {
+  const v = run.kw.timeout ?? run.shared.opts.taskTimeout;
+  if (v === undefined) return 0;
+  let n: unknown;
+  try {
+    n = renderKeyword(run.shared.templar, v, vars);
+  } catch (e) {
+    return `timeout: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const secs = Number(n);
+  if (!Number.isInteger(secs) || secs < 0)
+    return `timeout: ${JSON.stringify(n)} is not a non-negative whole number of seconds`;
+  return secs;
+}
+
+/**
+ * One attempt bounded by `timeout:` seconds, as Ansible 2.10+ does it: when the time is up the attempt's
+ * commands are stopped (the transport kills their process groups on the target, as on Ctrl-C) and the
+ * item fails with Ansible's message; the run goes on (ignore_errors applies). The run's own Ctrl-C still
+ * stops the run.
+ */
+async function callWithTimeout(
+  run: TaskRun,
+  call: PreparedCall,
+  vars: Vars,
+  timeoutSec: number,
+): Promise<ItemResult> {
+  const { shared } = run;
+  const expiry = new AbortController();
+  const finished = new AbortController();
+  const signal = AbortSignal.any([shared.signal, expiry.signal]);
+  shared.opts.clock.sleep(timeoutSec * 1000, finished.signal).then(
+    () => expiry.abort(),
+    () => {},
+  );
+  const attempt = callOnce(run, call, vars, signal);
+  try {
+    const settled = await Promise.race([
+      attempt.then(
+        (r) => ({ r }),
+        (e: unknown) => ({ e }),
+      ),
+      new Promise<'expired'>((resolve) => expiry.signal.addEventListener('abort', () => resolve('expired'))),
+    ]);
+    if (settled !== 'expired' && !expiry.signal.aborted) {
+      if ('e' in settled) throw settled.e;
+      return settled.r;
+    }
+    if (shared.signal.aborted) throw abortError();
+    // the commands are being stopped: wait for that (bounded), to say whether something may still run
+    const stopped = await Promise.race([
+      attempt.then(
+        () => undefined,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      ),
+      new Promise<string>((resolve) =>
+        setTimeout(() => resolve('interrupted; it did not stop in time'), TIMEOUT_GRACE_MS).unref(),
+      ),
+    ]);
+    if (shared.signal.aborted) throw abortError();
+    return timedOutItem(run, timeoutSec, stopped);
+  } finally {
+    finished.abort();
+  }
+}
+
+/** Ansible's result for a task that ran out of time, plus what could not be stopped, if anything. */
+function timedOutItem(run: TaskRun, timeoutSec: number, stopped: string | undefined): ItemResult {
+  let msg = `The ${run.task.module} action failed to execute in the expected time frame (${timeoutSec}) and was terminated`;
+  const left = stopped?.startsWith('interrupted; ') ? stopped.slice('interrupted; '.length) : undefined;
+  if (left) msg += ` (${left})`;
+  // the registered result is ansible-core 2.14's (2.15 adds `timedout`)
+  const r: ItemResult = { status: 'failed', result: { changed: false, failed: true, msg }, changes: [], msg };
+  timedOut.add(r);
+  return r;
+}
+
+/** Attempts that ran out of time (their result is Ansible's, with nothing to mark it). */
+const timedOut = new WeakSet<ItemResult>();
+
 /** The module call itself, then `changed_when` / `failed_when` over its result. */
-async function callOnce(run: TaskRun, call: PreparedCall, vars: Vars): Promise<ItemResult> {
-  const r = fromOutcome(await callModule(call.def, call.args, call.ctx, run.check));
+async function callOnce(
+  run: TaskRun,
+  call: PreparedCall,
+  vars: Vars,
+  signal: AbortSignal = run.shared.signal,
+): Promise<ItemResult> {
+  const r = fromOutcome(await callModule(call.def, call.args, call.ctx(signal), run.check));
   if (r.status === 'skipped' || r.status === 'unreachable') return r;
   return applyConditions(r, run.task, run.shared.templar, vars);
 }

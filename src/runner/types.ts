@@ -37,6 +37,8 @@ export interface RunnerOptions {
   templar?: TemplarLike;
   /** Loader seam for include_tasks / vars_files. Default: src/playbook. */
   loader?: RunnerLoader;
+  /** `--task-timeout N` (ansible.cfg task_timeout): seconds for tasks that set no `timeout:`; 0: none. */
+  taskTimeout?: number;
   /** `--canary N|N%`: a first wave of that size in every play (a play's `canary:` otherwise). */
   canary?: number | string;
   /** `--per-group-limit GROUP=N`: at most N hosts of each group matching GROUP (a glob) in one wave. */

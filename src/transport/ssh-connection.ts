@@ -196,6 +196,14 @@ export function networkFailure(
         hint: 'check ansible_host / HostName, or the DNS',
         retryable: false,
       };
+    case 'EMFILE':
+    case 'ENFILE':
+      // the controller's limit, not the host's: worth one more try once other connections have closed
+      return {
+        msg: `the controller ran out of file descriptors (${err.code}: too many open files${OPEN_FILES_LIMIT})`,
+        hint: 'raise the open-files limit (ulimit -n): a run keeps one connection per host open until its end, plus about 20 descriptors of its own',
+        retryable: true,
+      };
     case 'ECONNRESET':
       return {
         msg: 'connection reset by the server during the handshake',
@@ -215,6 +223,16 @@ export function networkFailure(
     retryable: false,
   };
 }
+
+/** `; ulimit -n is 64` from /proc/self/limits (Linux), else nothing; read at start, as out of descriptors it cannot be. */
+const OPEN_FILES_LIMIT = ((): string => {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m ? `; ulimit -n is ${m[1]}` : '';
+  } catch {
+    return '';
+  }
+})();
 
 function hostKeyMessage(e: SshEndpoint, v: HostKeyVerdict, blob: Buffer): { msg: string; hint: string } {
   const fp = `${keyTypeOf(blob)} ${fingerprint(blob)}`;

@@ -32,6 +32,7 @@ fs.writeFileSync(
     'roles_path = roles:/srv/roles',
     'host_key_checking = False',
     'timeout = 12',
+    'task_timeout = 600',
     'retry_files_enabled = no',
     'vault_password_file = vault.pass',
     '',
@@ -61,6 +62,7 @@ test('settings are read, relative paths resolve against the file, ~ against HOME
   assert.equal(c.rolesPath, [path.join(proj, 'roles'), '/srv/roles']);
   assert.is(c.hostKeyChecking, false);
   assert.is(c.timeout, 12);
+  assert.is(c.taskTimeout, 600);
   assert.is(c.retryFilesEnabled, false);
   assert.equal([c.become, c.becomeUser, c.becomeMethod], [true, 'admin', 'su']);
 });
@@ -74,6 +76,7 @@ test('an ANSIBLE_* variable beats the file; relative env paths resolve against t
   });
   assert.is(c.forks, 2);
   assert.is(c.remoteUser, 'ops');
+  assert.is(loadAnsibleConfig(proj, { ...env, ANSIBLE_TASK_TIMEOUT: '0' }).taskTimeout, 0, '0: no limit');
   assert.equal(c.rolesPath, [path.join(proj, 'r1')]);
 });
 
@@ -116,6 +119,11 @@ test('command-line options win over the config', () => {
   assert.is(r.user, 'deploy');
   assert.is(r.hostKeyChecking, 'off');
   assert.is(r.connectTimeout, 12);
+  assert.is(r.taskTimeout, 600);
+  assert.is(
+    applyAnsibleConfig({ ...o, taskTimeout: 5 } as RunOpts, loadAnsibleConfig(proj, env)).taskTimeout,
+    5,
+  );
   assert.is(r.retryFile, false);
   assert.is(r.become, true);
   assert.equal(

@@ -26,6 +26,7 @@ const SAMPLE: Record<string, unknown> = {
   delegate_to: 'localhost',
   run_once: true,
   any_errors_fatal: true,
+  timeout: 30,
 };
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-inherited-'));
