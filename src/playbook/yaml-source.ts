@@ -16,6 +16,7 @@ import {
   YamlLimitError,
   yamlToJs,
 } from '../yaml-guard';
+import { unsafeLiteral } from '../template/index';
 import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 
 export type Path = readonly (string | number)[];
@@ -37,7 +38,31 @@ const customTags: YAML.SchemaOptions['customTags'] = (tags) => [
   ...tags.filter((t) => (t as YAML.ScalarTag).tag !== BOOL),
   ...PYYAML_BOOLS,
   VAULT_TAG,
+  UNSAFE_TAG,
 ];
+/** `!unsafe` on a scalar: its text (a number stays its text, as PyYAML's construct_scalar gives it). */
+const UNSAFE_TAG: YAML.ScalarTag = { tag: '!unsafe', resolve: (s: string) => s };
+
+/**
+ * Every `!unsafe` value of `doc` (a scalar, or each string inside a tagged collection) becomes a template
+ * that renders to its literal text (`unsafeLiteral`): never templated, as Ansible's AnsibleUnsafe.
+ */
+function markUnsafe(doc: YAML.Document): void {
+  const literal = (node: YAML.Scalar) => {
+    if (typeof node.value === 'string') node.value = unsafeLiteral(node.value);
+  };
+  YAML.visit(doc, {
+    Node(_key, node) {
+      if (node.tag !== '!unsafe') return undefined;
+      node.tag = undefined;
+      if (YAML.isScalar(node)) {
+        node.value = String(node.value ?? '');
+        literal(node);
+      } else YAML.visit(node, { Scalar: (_k, n) => literal(n) });
+      return undefined;
+    },
+  });
+}
 
 export class YamlSource {
   constructor(
@@ -82,16 +107,20 @@ export class YamlSource {
         },
       );
     }
-    const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+    // a collection tagged !unsafe is not resolved by the scalar tag: markUnsafe handles it
+    const tagWarning = doc.warnings.find(
+      (w) => w.code === 'TAG_RESOLVE_FAILED' && !/^Unresolved tag: !unsafe\b/.test(w.message),
+    );
     if (tagWarning) {
       const pos = tagWarning.linePos?.[0] ?? lines.linePos(tagWarning.pos[0]);
-      const unsafe = /!unsafe/.test(tagWarning.message);
       const tag = tagWarning.message.split(' at line')[0].replace(/^Unresolved tag: /, '');
-      const [message, hint] = unsafe
-        ? ['!unsafe is not supported', 'write the text inside {% raw %}...{% endraw %}']
-        : [`unknown YAML tag: ${tag}`, 'only the standard YAML tags are supported'];
-      throw new PlaybookError(message, { file, line: pos.line, col: pos.col }, { hint });
+      throw new PlaybookError(
+        `unknown YAML tag: ${tag}`,
+        { file, line: pos.line, col: pos.col },
+        { hint: 'only the standard YAML tags, !vault and !unsafe are supported' },
+      );
     }
+    markUnsafe(doc);
     // `!vault |` values (ansible-vault encrypt_string) become their plaintext, secret from here on
     decryptVaultValues(doc, lines, file);
     // `msg: {{ x }}` unquoted is a flow mapping whose key is a mapping: say what it is (Ansible does too).
