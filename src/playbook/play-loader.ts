@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { PlaybookError } from '../errors';
 import type { Vars } from '../inventory/types';
 import { keywordValues } from './keyword-values';
+import { playKeywordFields, takeTemplatedKeywords } from './play-keywords';
 import { playInheritedKeywords, playKeywords, playSchema, TEMPLATE_RE } from './schema';
 import { LoadErrors } from './load-errors';
 import { didYouMean } from '../suggest';
@@ -95,6 +96,8 @@ async function loadPlay(
       );
     }
   }
+  // serial, gather_facts, strategy, ... written as templates render when the play starts
+  const templated = takeTemplatedKeywords(raw);
   // the keywords left (bad ones were dropped above), parsed: transforms applied
   const parsed = (playSchema.safeParse(raw).data ?? {}) as Record<string, unknown>;
   const play: Play = {
@@ -105,15 +108,12 @@ async function loadPlay(
     hosts,
     vars,
     varsFiles: varsFiles as string[],
-    serial:
-      raw.serial === undefined
-        ? []
-        : Array.isArray(raw.serial)
-          ? (raw.serial as (number | string)[])
-          : [raw.serial as number | string],
+    serial: [],
     anyErrorsFatal: (raw.any_errors_fatal as boolean | undefined) ?? false,
-    gatherFacts: (raw.gather_facts as boolean | undefined) ?? true,
-    strategy: (raw.strategy as 'linear' | 'free' | undefined) ?? 'linear',
+    gatherFacts: true,
+    strategy: 'linear',
+    ...playKeywordFields(raw),
+    ...(templated ? { templated } : {}),
     tags: (parsed.tags as string[] | undefined) ?? [],
     preTasks: await loadTasks(ctx, raw.pre_tasks, [...p, 'pre_tasks'], 'task'),
     // roles run after pre_tasks and before tasks, in the same section (one handler flush after both)
@@ -128,9 +128,7 @@ async function loadPlay(
   play.handlers = [...roles.handlers, ...play.handlers];
   if (Object.keys(roles.playDefaults).length) play.roleDefaults = roles.playDefaults;
   if (Object.keys(roles.playVars).length) play.roleVars = roles.playVars;
-  if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
   if (raw.canary !== undefined) play.canary = raw.canary as number | string;
-  if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;
 
   // Every notify must name a handler (by name or listen topic). Templated names are checked at run time.
   // A handler that failed to load still counts by its written name (no second error for its notifiers).

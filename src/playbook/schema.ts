@@ -162,6 +162,11 @@ export const inheritedKeywords = {
       'Run on this host instead (an inventory host with its connection vars, or localhost; may be templated)',
     ),
   run_once: z.boolean().describe('Run for the first host of the batch only'),
+  throttle: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .describe('At most this many hosts run each task at once (below --forks)'),
   any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
 };
 
@@ -195,11 +200,6 @@ export const moduleTaskKeywords = {
   changed_when: conditions.describe('Override "changed"'),
   failed_when: conditions.describe('Override "failed"'),
   notify: stringOrList.describe('Handlers (names or listen topics) to run when changed'),
-  throttle: z
-    .number()
-    .int()
-    .min(1, 'must be at least 1')
-    .describe('At most this many hosts run this task at once (below --forks)'),
   args: z.record(z.string(), z.unknown()).describe('Module arguments (merged with the module key)'),
 };
 
@@ -259,10 +259,27 @@ const serialItem = z.union(
     z.number().int().min(1, 'must be at least 1'),
     z
       .string()
-      .regex(/^([1-9]\d?|100)%$/, 'expected a host count (≥ 1) or a percentage from 1% to 100%, like "30%"'),
+      // a {{ template }} renders when the play starts (play-keywords.ts)
+      .regex(
+        /^(?:([1-9]\d?|100)%|[\s\S]*\{\{[\s\S]*)$/,
+        'expected a host count (≥ 1), a percentage from 1% to 100% like "30%", or a {{ template }}',
+      ),
   ],
   { error: 'expected a host count (≥ 1) or a percentage like "30%"' },
 );
+
+export const strategyName = z.enum(['linear', 'free'], { error: "expected 'linear' or 'free'" });
+export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const;
+export const orderName = z.enum(HOST_ORDERS, { error: `expected one of ${HOST_ORDERS.join(', ')}` });
+/** Play keywords Ansible templates when the play starts (with the play's vars and -e), as `hosts:`. */
+export const TEMPLATED_PLAY_KEYWORDS = [
+  'serial',
+  'gather_facts',
+  'strategy',
+  'order',
+  'max_fail_percentage',
+  'force_handlers',
+] as const;
 
 export const playKeywords = {
   hosts: z
@@ -282,18 +299,31 @@ export const playKeywords = {
     .describe('Roles to run before tasks (from roles/, roles_path, or the playbook directory)'),
   serial: z
     .union([serialItem, z.array(serialItem).min(1, 'must not be empty')], {
-      error: 'expected a host count, a percentage like "30%", or a list of them',
+      error: 'expected a host count, a percentage like "30%", a list of them, or a {{ template }}',
     })
     .describe('Rolling batches: size, percentage or list of sizes (the last repeats)'),
-  max_fail_percentage: z.number().min(0).max(100).describe('Abort when more than this % of a batch fails'),
+  max_fail_percentage: z
+    .union([z.number().min(0).max(100), templateOr('a percentage')], {
+      error: 'expected a number from 0 to 100 or a {{ template }}',
+    })
+    .describe('Abort when more than this % of a batch fails'),
   canary: serialItem.describe(
     'A first wave of N hosts or "N%"; the run shows its result and waits for a confirmation (--yes)',
   ),
-  gather_facts: z.boolean().describe('Collect facts first (default true)'),
+  gather_facts: boolOrTemplate.describe('Collect facts first (default true)'),
   strategy: z
-    .enum(['linear', 'free'], { error: "expected 'linear' or 'free'" })
+    .union([strategyName, templateOr("'linear', 'free'")], {
+      error: "expected 'linear', 'free' or a {{ template }}",
+    })
     .describe('linear (lock-step) or free'),
-  force_handlers: z.boolean().describe('Run notified handlers even after a failure'),
+  order: z
+    .union([orderName, templateOr(HOST_ORDERS.join(', '))], {
+      error: `expected one of ${HOST_ORDERS.join(', ')} or a {{ template }}`,
+    })
+    .describe(
+      'The order hosts run in: inventory (default), reverse_inventory, sorted, reverse_sorted, shuffle',
+    ),
+  force_handlers: boolOrTemplate.describe('Run notified handlers even after a failure'),
   tags,
   ...playInheritedKeywords,
   connection: z

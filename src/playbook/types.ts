@@ -101,7 +101,16 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   anyErrorsFatal: boolean;
   gatherFacts: boolean;
   strategy: 'linear' | 'free';
+  /** `order:` of the play's hosts (inventory order when unset). */
+  order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   forceHandlers?: boolean;
+  /** Keywords written as templates, rendered when the play starts (play-keywords.ts). */
+  templated?: Partial<
+    Record<
+      'serial' | 'gather_facts' | 'strategy' | 'order' | 'max_fail_percentage' | 'force_handlers',
+      string
+    >
+  >;
   tags: string[];
   preTasks: Task[];
   tasks: Task[];

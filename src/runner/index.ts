@@ -11,7 +11,14 @@ import { defaultRunnerOptions } from './options';
 import type { RunShared, WaveRun } from './play-context';
 import { walkHost } from './play-walker';
 import type { RunnerOptions, RunSummary } from './types';
-import { groupsMap, makeHostvars, renderHostPattern, type PlayScope } from './variables';
+import { orderHosts, resolvePlayKeywords } from '../playbook/play-keywords';
+import {
+  groupsMap,
+  makeHostvars,
+  renderHostPattern,
+  resolveTemplatedVars,
+  type PlayScope,
+} from './variables';
 import { planWavesDetailed } from './wave-planner';
 import { groupLimits } from './group-limits';
 import { trackSecretVars } from './secret-tracking';
@@ -106,8 +113,9 @@ export async function runPlaybook(
 }
 
 /** Run one play; true when failures broke it (any_errors_fatal, max_fail_percentage, a whole wave failed). */
-async function runPlay(shared: RunShared, play: Play, stop: { canary: boolean }): Promise<boolean> {
+async function runPlay(shared: RunShared, written: Play, stop: { canary: boolean }): Promise<boolean> {
   const { opts, inventory } = shared;
+  let play = written;
   const pattern = renderHostPattern(shared.templar, play, shared.opts.extraVars);
   let selected = inventory.select(pattern);
   if (opts.limit) {
@@ -118,7 +126,7 @@ async function runPlay(shared: RunShared, play: Play, stop: { canary: boolean })
     if (!shared.hosts.has(name)) shared.hosts.set(name, new HostState(name, inventory.hostVars(name)));
   }
   // hosts that failed or became unreachable in an earlier play sit the rest of the run out
-  const playHosts = selected.filter((h) => {
+  let playHosts = selected.filter((h) => {
     const s = shared.hosts.get(h)!;
     return !s.failed && !s.unreachable;
   });
@@ -135,6 +143,12 @@ async function runPlay(shared: RunShared, play: Play, stop: { canary: boolean })
   }
   const baseVars: Vars = { ...play.vars };
   const varsFilesVars = await loadVarsFiles(shared, play, baseVars);
+  // serial, gather_facts, strategy, order, ... written as templates: rendered with the play's variables
+  if (play.templated) {
+    const vars = resolveTemplatedVars({ ...play.vars, ...varsFilesVars, ...opts.extraVars }, shared.templar);
+    play = resolvePlayKeywords(play, (t) => shared.templar.render(t, vars));
+  }
+  playHosts = orderHosts(playHosts, play.order);
   const canary = opts.canary ?? play.canary;
   const planned = planWavesDetailed(playHosts, play.serial, {
     ...(canary !== undefined ? { canary } : {}),

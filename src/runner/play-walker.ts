@@ -307,7 +307,8 @@ async function runModuleStep(
     }
   } else {
     const run = () => shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
-    end = task.throttle ? await throttleOf(shared, task).with(run) : await run();
+    const limit = sc.inherited.throttle;
+    end = limit ? await throttleOf(shared, task, limit).with(run) : await run();
   }
   if (end === 'unreachable') {
     hr.state.unreachable = true;

@@ -167,7 +167,12 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
     "use only one of 'loop' and the with_* keywords (found 'loop' and 'with_items')",
   ],
   ['negative-retries.yml', 6, 16, "invalid 'retries': must not be negative"],
-  ['bad-strategy.yml', 2, 13, `invalid 'strategy': string "parallel" is not one of "linear", "free"`],
+  [
+    'bad-strategy.yml',
+    2,
+    13,
+    `invalid 'strategy': expected 'linear', 'free' or a {{ template }}, got string "parallel"`,
+  ],
   ['two-modules.yml', 5, 7, "a task calls exactly one module; found 'command' and 'shell'"],
   ['not-a-list.yml', 1, 1, 'a playbook must be a list of plays'],
   ['kv-not-kv.yml', 3, 13, `module 'file' takes key=value arguments or a mapping, not "/tmp/x"`],
