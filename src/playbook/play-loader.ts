@@ -80,8 +80,9 @@ async function loadPlay(
   const varsFiles =
     raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? raw.vars_files : [raw.vars_files];
   for (let i = 0; i < varsFiles.length; i++) {
-    const f = varsFiles[i] as string;
-    if (/\{\{|\{%/.test(f)) continue;
+    const f = varsFiles[i] as string | string[];
+    // a list of candidates: the first found, at run time (templated names render then)
+    if (Array.isArray(f) || /\{\{|\{%/.test(f)) continue;
     try {
       await fs.access(path.resolve(ctx.dir, f));
     } catch {
@@ -107,7 +108,7 @@ async function loadPlay(
     loc: src.loc(p),
     hosts,
     vars,
-    varsFiles: varsFiles as string[],
+    varsFiles: varsFiles as (string | string[])[],
     serial: [],
     anyErrorsFatal: (raw.any_errors_fatal as boolean | undefined) ?? false,
     gatherFacts: true,
@@ -221,16 +222,26 @@ async function loadItem(
     if (typeof target !== 'string' || /\{\{|\{%/.test(target)) {
       throw src.error('import_playbook needs a plain (untemplated) file path', [i, 'import_playbook']);
     }
-    const extra = Object.keys(item).filter((k) => k !== 'import_playbook' && k !== 'name');
+    const extra = Object.keys(item).filter((k) => !['import_playbook', 'name', 'vars'].includes(k));
     if (extra.length)
       throw src.error(`'${extra[0]}' is not supported on import_playbook`, [i, extra[0]], { key: true });
+    const importVars = item.vars ?? {};
+    if (!isMapping(importVars))
+      throw src.error('vars of import_playbook must be a mapping', [i, 'vars'], {
+        hint: 'e.g. `vars: {x: 1}`',
+      });
+    checkTemplates(src, importVars, [i, 'vars']);
     const sub = path.resolve(path.dirname(src.file), target);
     if (stack.includes(sub))
       throw src.error(`import_playbook cycle: ${[...stack, sub].map((f) => path.basename(f)).join(' → ')}`, [
         i,
         'import_playbook',
       ]);
-    return (await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'], errors, opts)).plays;
+    const plays = (await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'], errors, opts)).plays;
+    // as Ansible: the import's vars go over each imported play's own vars
+    return Object.keys(importVars).length
+      ? plays.map((play) => ({ ...play, vars: { ...play.vars, ...importVars } }))
+      : plays;
   }
   return [await loadPlay(src, item, [i], stack, errors, opts)];
 }

@@ -208,8 +208,13 @@ export const handlerKeywords = {
   listen: stringOrList.describe('Topics this handler answers to'),
 };
 
+const inheritedNotify = stringOrList.describe(
+  'Handlers notified by each task inside that changes (a task with its own notify keeps it)',
+);
+
 export const blockKeywords = {
   ...commonTaskKeywords,
+  notify: inheritedNotify,
   block: z.array(z.unknown()).describe('Tasks'),
   rescue: z.array(z.unknown()).describe('Tasks to run when a block task fails'),
   always: z.array(z.unknown()).describe('Tasks to run in any case'),
@@ -222,6 +227,7 @@ export const includeKeywords = {
   ...commonTaskKeywords,
   include_tasks: includeFile.describe('Task file loaded at run time (may be templated)'),
   import_tasks: includeFile.describe('Task file inlined at load time'),
+  notify: inheritedNotify.describe('import_tasks only: handlers notified by each imported task that changes'),
   loop: loopValue,
   with_items: loopValue,
   with_list: loopValue,
@@ -287,7 +293,13 @@ export const playKeywords = {
     .describe('Host pattern'),
   name: z.string().describe('Play name'),
   vars: varsMap.describe('Play variables'),
-  vars_files: stringOrList.describe('YAML files of variables, relative to the playbook'),
+  vars_files: z
+    .union([z.string(), z.array(z.union([z.string(), z.array(z.string()).min(1, 'must not be empty')]))], {
+      error: 'expected a file, or a list of files and of lists of candidate files',
+    })
+    .describe(
+      'YAML files of variables, relative to the playbook; a list inside is tried in order (the first found)',
+    ),
   pre_tasks: z.array(z.unknown()).describe('Tasks before tasks'),
   tasks: z.array(z.unknown()).describe('Tasks'),
   post_tasks: z.array(z.unknown()).describe('Tasks after tasks'),

@@ -69,6 +69,8 @@ export interface BlockTask extends TaskCommon {
   block: Task[];
   rescue: Task[];
   always: Task[];
+  /** The block (or import_tasks) had a `notify`, already passed down to its tasks by the loader. */
+  ownNotify?: boolean;
 }
 
 /** `include_tasks` (dynamic, loaded at run time per host). `import_tasks` is inlined by the loader as a block. */
@@ -91,8 +93,8 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   /** Host pattern. */
   hosts: string;
   vars: Vars;
-  /** Paths (may be templated) relative to the playbook's directory. */
-  varsFiles: string[];
+  /** Paths (may be templated) relative to the playbook's directory; a list: the first that exists. */
+  varsFiles: (string | string[])[];
   /** Wave sizes: numbers or percentages ("30%"); the last repeats. Empty = all hosts at once. */
   serial: (number | string)[];
   maxFailPercentage?: number;

@@ -1,4 +1,5 @@
 /** The runner: plays × hosts, waves, forks, handlers, block/rescue, loops, retries. Owned by the runner area. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode, formatLoc, PlaybookError } from '../errors';
 import type { HostCounts, RunEvent } from '../events';
@@ -317,16 +318,25 @@ function playName(shared: RunShared, play: Play): string {
 
 async function loadVarsFiles(shared: RunShared, play: Play, vars: Vars): Promise<Vars> {
   const out: Vars = {};
-  for (const f of play.varsFiles) {
-    let file: string;
-    try {
-      file = String(shared.templar.render(f, { ...vars, ...out, ...shared.opts.extraVars }));
-    } catch (e) {
-      throw new PlaybookError(`vars_files entry "${f}": ${(e as Error).message}`, play.loc, {
-        hint: 'vars_files are rendered with the play vars and -e extra vars only',
+  for (const entry of play.varsFiles) {
+    const candidates = Array.isArray(entry) ? entry : [entry];
+    const files = candidates.map((f) => {
+      try {
+        const file = String(shared.templar.render(f, { ...vars, ...out, ...shared.opts.extraVars }));
+        return path.resolve(shared.playbook.dir, file);
+      } catch (e) {
+        throw new PlaybookError(`vars_files entry "${f}": ${(e as Error).message}`, play.loc, {
+          hint: 'vars_files are rendered with the play vars and -e extra vars only',
+        });
+      }
+    });
+    // a list: the first file that exists (Ansible's first_found), an error when none does
+    const file = Array.isArray(entry) ? files.find((f) => fs.existsSync(f)) : files[0];
+    if (file === undefined)
+      throw new PlaybookError(`vars_files: none of ${files.join(', ')} exists`, play.loc, {
+        hint: 'a list inside vars_files names candidates; the first that exists is read',
       });
-    }
-    const loaded = await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc);
+    const loaded = await shared.loader.loadVarsFile(file, play.loc);
     trackSecretVars(shared.opts.secrets, loaded);
     Object.assign(out, loaded);
   }

@@ -128,7 +128,7 @@ test('free-form.yml: free-form and key=value arguments', async () => {
   });
   assert.equal(raw.args, { _raw_params: 'cat {{ workdir }}/ff/out' });
   assert.equal(debug.args, { msg: 'raw said {{ raw_out.stdout | trim }}' });
-  assert.equal(setFact.args, { answer: 42, label: 'the answer' });
+  assert.equal(setFact.args, { answer: '42', label: 'the answer', sure: true });
 });
 
 // Each bad input: where the error must point and what it must say.
