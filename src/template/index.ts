@@ -170,7 +170,11 @@ export class Templar {
         { hint: 'add `| default(...)`' },
       );
     };
-    this.env.addGlobal('__rm_str', (v: unknown, desc: string) => pyStr(defined(v, desc)));
+    // Ansible's finalize: a None printed inside text is empty (`r: {{ none }}` is `r: `)
+    this.env.addGlobal('__rm_str', (v: unknown, desc: string) => {
+      const d = defined(v, desc);
+      return d === null ? '' : pyStr(d);
+    });
     this.env.addGlobal('__rm_add', pyAdd);
     this.env.addGlobal('__rm_mul', pyMul);
     this.env.addGlobal('__rm_mod', pyMod);

@@ -10,6 +10,7 @@ VARS = {
     "users": [{"n": "a", "g": "x"}, {"n": "b", "g": "y"}, {"n": "c", "g": "x", "zz": 1}],
     "nums": [3, 1, 2],
     "url": "https://ann:pw@h.example.com:8443/a/b.html?q=1&r=2#frag",
+    "nothing": None,
 }
 
 CASES = [
@@ -34,6 +35,8 @@ CASES = [
     "r: {% for g, items in users | groupby('g') %}{{ g }}={{ items | map(attribute='n') | join(',') }} {% endfor %}",
     "r: {{ users | groupby('g') | map('first') | list }} {{ (users | groupby('g') | first)[1] | length }}",
     "r: {{ [{'k': 'B'}, {'k': 'a'}, {'k': 'b'}] | groupby('k') }}",
+    # None printed inside text is empty (Ansible's finalize); inside a list it is None
+    "r: {{ none }}|{{ nothing }}|{{ [none] }}|{{ ('http://h/p' | urlsplit).port }}|{{ {'a': none} }}",
     # map(attribute=...) where an item lacks it
     "r: {{ users | map(attribute='zz') | list | length }} {{ users | map(attribute='zz') | select('defined') | list }}",
     "r: {{ users | map(attribute='zz', default=0) | list }} {{ users | map(attribute='zz') | reject('undefined') | list }}",
