@@ -9,6 +9,9 @@ import { PlaybookError, type SourceLoc } from '../errors';
 import {
   checkYamlDepth,
   decodeText,
+  isUnsafeTagWarning,
+  markUnsafe,
+  UNSAFE_TAG,
   TextDecodeError,
   lineColAt,
   parseYamlDocument,
@@ -16,7 +19,6 @@ import {
   YamlLimitError,
   yamlToJs,
 } from '../yaml-guard';
-import { unsafeLiteral } from '../template/index';
 import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '../vault/yaml-vault';
 
 export type Path = readonly (string | number)[];
@@ -40,30 +42,6 @@ const customTags: YAML.SchemaOptions['customTags'] = (tags) => [
   VAULT_TAG,
   UNSAFE_TAG,
 ];
-/** `!unsafe` on a scalar: its text (a number stays its text, as PyYAML's construct_scalar gives it). */
-const UNSAFE_TAG: YAML.ScalarTag = { tag: '!unsafe', resolve: (s: string) => s };
-
-/**
- * Every `!unsafe` value of `doc` (a scalar, or each string inside a tagged collection) becomes a template
- * that renders to its literal text (`unsafeLiteral`): never templated, as Ansible's AnsibleUnsafe.
- */
-function markUnsafe(doc: YAML.Document): void {
-  const literal = (node: YAML.Scalar) => {
-    if (typeof node.value === 'string') node.value = unsafeLiteral(node.value);
-  };
-  YAML.visit(doc, {
-    Node(_key, node) {
-      if (node.tag !== '!unsafe') return undefined;
-      node.tag = undefined;
-      if (YAML.isScalar(node)) {
-        node.value = String(node.value ?? '');
-        literal(node);
-      } else YAML.visit(node, { Scalar: (_k, n) => literal(n) });
-      return undefined;
-    },
-  });
-}
-
 export class YamlSource {
   constructor(
     readonly file: string,
@@ -108,9 +86,7 @@ export class YamlSource {
       );
     }
     // a collection tagged !unsafe is not resolved by the scalar tag: markUnsafe handles it
-    const tagWarning = doc.warnings.find(
-      (w) => w.code === 'TAG_RESOLVE_FAILED' && !/^Unresolved tag: !unsafe\b/.test(w.message),
-    );
+    const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED' && !isUnsafeTagWarning(w));
     if (tagWarning) {
       const pos = tagWarning.linePos?.[0] ?? lines.linePos(tagWarning.pos[0]);
       const tag = tagWarning.message.split(' at line')[0].replace(/^Unresolved tag: /, '');

@@ -85,19 +85,8 @@ function cleanMessage(err: unknown): string {
 }
 
 /** A Jinja2 expression (bare, as in `when:`), or a literal boolean. */
-/**
- * `!unsafe` text (Ansible's AnsibleUnsafe) as a template that renders, once, to exactly that text: one
- * string literal whose braces, `%`, `#`, quotes and backslashes are escaped. Rendered values are never
- * rendered again (variables, set_fact, register), so the text stays literal wherever it travels. Text
- * with nothing Jinja could read is returned as it is.
- */
-export function unsafeLiteral(text: string): string {
-  if (!Templar.isTemplated(text)) return text;
-  const body = text.replace(/[\\'{}%#\r]/g, (c) =>
-    c === '\\' || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return `{{ '${body}' }}`;
-}
+/** `!unsafe` text as a template that renders once to itself (see yaml-guard.ts). */
+export { unsafeLiteral } from '../yaml-guard';
 
 export type Condition = string | boolean;
 

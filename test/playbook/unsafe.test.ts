@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PlaybookError } from '../../src/errors';
+import { parseYamlVars } from '../../src/inventory/yaml-parser';
 import { YamlSource } from '../../src/playbook/yaml-source';
 import { Templar, unsafeLiteral } from '../../src/template/index';
 import { thrown } from '../helpers/must-throw';
@@ -36,6 +37,11 @@ test('!unsafe on scalars and collections; other strings are untouched', () => {
   );
   const v = templar.render(src.value, { w: 'W' });
   assert.equal(v, { a: '{{ x }}', n: '42', m: { k: '{{ y }}', i: 3, l: ['{{ z }}'] }, plain: 'W' });
+});
+
+test('!unsafe in a vars file read by the inventory loader (-e @file, group_vars) stays literal', () => {
+  const v = parseYamlVars('a: !unsafe "{{ x }}"\nb: "{{ y }}"\n', 'vars.yml');
+  assert.equal(templar.render(v, { y: 'Y' }), { a: '{{ x }}', b: 'Y' });
 });
 
 test('an unknown tag is still a located load error', () => {
