@@ -186,6 +186,25 @@ async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Block
 }
 
 /**
+ * The tasks (copies where changed) with `notify` given to each module task without one of its own, and
+ * to the include_tasks among them (for the tasks they load); a block with its own notify keeps it.
+ */
+export function withInheritedNotify(tasks: Task[], notify: string[]): Task[] {
+  return tasks.map((t): Task => {
+    if (t.type === 'module') return t.notify === undefined ? { ...t, notify: [...notify] } : t;
+    if (t.type === 'include')
+      return t.inheritedNotify === undefined ? { ...t, inheritedNotify: [...notify] } : t;
+    if (t.ownNotify) return t;
+    return {
+      ...t,
+      block: withInheritedNotify(t.block, notify),
+      rescue: withInheritedNotify(t.rescue, notify),
+      always: withInheritedNotify(t.always, notify),
+    };
+  });
+}
+
+/**
  * `notify` on a block or an import_tasks: as in Ansible, each task inside without a notify of its own
  * inherits it (a nested block with its own notify passes that one down instead). Checked against the
  * play's handlers where it is written.
@@ -197,19 +216,9 @@ function passNotifyDown(ctx: TaskLoadContext, raw: Raw, parsed: Raw, p: Path, bl
   notify.forEach((name, i) =>
     ctx.notifies.push({ name, loc: ctx.src.loc(many ? [...p, 'notify', i] : [...p, 'notify']) }),
   );
-  const inherit = (tasks: Task[]) => {
-    for (const t of tasks) {
-      if (t.type === 'module' && t.notify === undefined) t.notify = [...notify];
-      else if (t.type === 'block' && !t.ownNotify) {
-        inherit(t.block);
-        inherit(t.rescue);
-        inherit(t.always);
-      }
-    }
-  };
-  inherit(block.block);
-  inherit(block.rescue);
-  inherit(block.always);
+  block.block = withInheritedNotify(block.block, notify);
+  block.rescue = withInheritedNotify(block.rescue, notify);
+  block.always = withInheritedNotify(block.always, notify);
   block.ownNotify = true;
 }
 

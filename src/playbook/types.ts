@@ -83,6 +83,8 @@ export interface IncludeTask extends TaskCommon {
   loop?: unknown[] | string;
   loopLookup?: string;
   loopControl?: LoopControl;
+  /** `notify` of an enclosing block: passed to the included tasks without their own when they load. */
+  inheritedNotify?: string[];
 }
 
 export type Task = ModuleTask | BlockTask | IncludeTask;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadPlaybook } from '../../src/playbook/index';
-import type { BlockTask, ModuleTask } from '../../src/playbook/types';
+import type { BlockTask, IncludeTask, ModuleTask } from '../../src/playbook/types';
 import { rejected } from '../helpers/must-throw';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syntax-keywords-'));
@@ -28,6 +28,7 @@ const HANDLERS = `  handlers:
 
 test('notify on a block and on import_tasks reaches each task inside without its own', async () => {
   write('imp.yml', '- debug: msg=a\n- debug: msg=b\n  notify: h2\n');
+  write('inc.yml', '- debug: msg=x\n');
   const pb = await loadPlaybook(
     write(
       'p1.yml',
@@ -40,6 +41,7 @@ test('notify on a block and on import_tasks reaches each task inside without its
         - block:
             - debug: msg=d
           notify: h2
+        - include_tasks: inc.yml
       notify: [h1]
 ${HANDLERS}`,
     ),
@@ -51,6 +53,8 @@ ${HANDLERS}`,
   );
   assert.equal((blk!.block[0] as ModuleTask).notify, ['h1']);
   assert.equal(((blk!.block[1] as BlockTask).block[0] as ModuleTask).notify, ['h2']);
+  // an include_tasks inside carries it to the tasks it loads at run time
+  assert.equal((blk!.block[2] as IncludeTask).inheritedNotify, ['h1']);
 });
 
 test('notify on a block must name a handler; on include_tasks it is an error (as in Ansible)', async () => {
