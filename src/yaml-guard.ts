@@ -208,3 +208,46 @@ export function decodeText(buf: Buffer): string {
   }
   return text;
 }
+
+/**
+ * `!unsafe` text (Ansible's AnsibleUnsafe) as a template that renders, once, to exactly that text: one
+ * string literal whose braces, `%`, `#`, quotes and backslashes are escaped. Rendered values are never
+ * rendered again (variables, set_fact, register), so the text stays literal wherever it travels. Text
+ * with nothing Jinja could read is returned as it is.
+ */
+export function unsafeLiteral(text: string): string {
+  if (!/\{\{|\{%|\{#/.test(text)) return text;
+  const body = text.replace(/[\\'{}%#\r]/g, (c) =>
+    c === '\\' || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return `{{ '${body}' }}`;
+}
+
+/** `!unsafe` on a scalar: its text (a number stays its text, as PyYAML's construct_scalar gives it). */
+export const UNSAFE_TAG: YAML.ScalarTag = { tag: '!unsafe', resolve: (s: string) => s };
+
+/** A collection tagged `!unsafe` is not resolved by the scalar tag: `markUnsafe` handles it. */
+export function isUnsafeTagWarning(w: YAML.YAMLWarning): boolean {
+  return w.code === 'TAG_RESOLVE_FAILED' && /^Unresolved tag: !unsafe\b/.test(w.message);
+}
+
+/**
+ * Every `!unsafe` value of `doc` (a scalar, or each string inside a tagged collection) becomes a template
+ * that renders to its literal text (`unsafeLiteral`): never templated, as Ansible's AnsibleUnsafe.
+ */
+export function markUnsafe(doc: YAML.Document): void {
+  const literal = (node: YAML.Scalar) => {
+    if (typeof node.value === 'string') node.value = unsafeLiteral(node.value);
+  };
+  YAML.visit(doc, {
+    Node(_key, node) {
+      if (node.tag !== '!unsafe') return undefined;
+      node.tag = undefined;
+      if (YAML.isScalar(node)) {
+        node.value = String(node.value ?? '');
+        literal(node);
+      } else YAML.visit(node, { Scalar: (_k, n) => literal(n) });
+      return undefined;
+    },
+  });
+}

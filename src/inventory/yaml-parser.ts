@@ -10,8 +10,10 @@ import { connectionVarProblem } from './connection-vars';
 import {
   checkYamlDepth,
   lineColAt,
+  markUnsafe,
   parseYamlDocument,
   stripBom,
+  UNSAFE_TAG,
   YamlLimitError,
   yamlToJs,
 } from '../yaml-guard';
@@ -201,10 +203,12 @@ function parseContext(text: string, file: string, inv?: InventoryData): Ctx {
       lineCounter: lc,
       version: '1.1',
       prettyErrors: false,
-      customTags: [VAULT_TAG],
+      customTags: [VAULT_TAG, UNSAFE_TAG],
     }),
   );
   throwYamlErrors(ctx);
+  // `!unsafe` values (inventory, group_vars/host_vars, -e @file) are never templated, as in Ansible
+  markUnsafe(ctx.doc);
   decryptVaultValues(ctx.doc, lc, file);
   return ctx;
 }

@@ -148,7 +148,8 @@ export function runResult({ plan, outputs }: { plan: Plan<RunState>; outputs: St
         : `non-zero return code ${r.code}`;
     const tail = stderr.split('\n').slice(-5).join('\n');
     throw new ModuleError(`${why}${tail ? `: ${tail}` : ''}`, {
-      data: { ...result, msg: why },
+      // as Ansible: the command ran, so its failed result is changed too (counted so when ignored)
+      data: { ...result, msg: why, changed: true },
       hint: `the command was: ${state.display}`,
     });
   }

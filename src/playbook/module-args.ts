@@ -108,6 +108,14 @@ function unquote(v: string): string {
   return v;
 }
 
+/** A set_fact k=v value as Ansible's set_fact reads it: a string, booleans aside. */
+function setFactKvValue(raw: string): unknown {
+  const v = unquote(raw);
+  if (/^(true|yes)$/i.test(v)) return true;
+  if (/^(false|no)$/i.test(v)) return false;
+  return v;
+}
+
 /** A k=v value as Ansible's argument specs would read it: integers and booleans typed, the rest strings. */
 function typeKvValue(raw: string): unknown {
   if (/^["']/.test(raw)) return unquote(raw);
@@ -117,8 +125,13 @@ function typeKvValue(raw: string): unknown {
   return raw;
 }
 
+/** The key of a `key=value` word: a name, which may be built by templates (`{{ name }}=x`, as Ansible). */
+function kvKey(word: string): string | undefined {
+  return /^(?:[A-Za-z_]|\{\{(?:(?!\}\}).)*\}\})(?:\w|\{\{(?:(?!\}\}).)*\}\})*(?==)/.exec(word)?.[0];
+}
+
 function isKv(word: string): boolean {
-  return /^[A-Za-z_]\w*=/.test(word);
+  return kvKey(word) !== undefined;
 }
 
 /**
@@ -132,7 +145,7 @@ export function freeFormArgs(mod: AnyModule, value: string): Args {
     const args: Args = {};
     const rest: string[] = [];
     for (const w of words) {
-      const k = w.split('=')[0];
+      const k = kvKey(w) ?? '';
       if (isKv(w) && k !== '_raw_params' && names.includes(k)) args[k] = typeKvValue(w.slice(k.length + 1));
       else rest.push(w);
     }
@@ -147,8 +160,10 @@ export function freeFormArgs(mod: AnyModule, value: string): Args {
         `module '${mod.name}' takes key=value arguments or a mapping, not ${JSON.stringify(w)}`,
       );
     }
-    const k = w.split('=')[0];
-    args[k] = typeKvValue(w.slice(k.length + 1));
+    const k = kvKey(w)!;
+    const v = w.slice(k.length + 1);
+    // set_fact k=v: Ansible keeps the value a string, only yes/no/true/false become booleans
+    args[k] = mod.name === 'set_fact' ? setFactKvValue(v) : typeKvValue(v);
   }
   return args;
 }

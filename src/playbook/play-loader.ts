@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { PlaybookError } from '../errors';
 import type { Vars } from '../inventory/types';
 import { keywordValues } from './keyword-values';
+import { playKeywordFields, takeTemplatedKeywords } from './play-keywords';
 import { playInheritedKeywords, playKeywords, playSchema, TEMPLATE_RE } from './schema';
 import { LoadErrors } from './load-errors';
 import { didYouMean } from '../suggest';
@@ -79,8 +80,9 @@ async function loadPlay(
   const varsFiles =
     raw.vars_files === undefined ? [] : Array.isArray(raw.vars_files) ? raw.vars_files : [raw.vars_files];
   for (let i = 0; i < varsFiles.length; i++) {
-    const f = varsFiles[i] as string;
-    if (/\{\{|\{%/.test(f)) continue;
+    const f = varsFiles[i] as string | string[];
+    // a list of candidates: the first found, at run time (templated names render then)
+    if (Array.isArray(f) || /\{\{|\{%/.test(f)) continue;
     try {
       await fs.access(path.resolve(ctx.dir, f));
     } catch {
@@ -95,6 +97,8 @@ async function loadPlay(
       );
     }
   }
+  // serial, gather_facts, strategy, ... written as templates render when the play starts
+  const templated = takeTemplatedKeywords(raw);
   // the keywords left (bad ones were dropped above), parsed: transforms applied
   const parsed = (playSchema.safeParse(raw).data ?? {}) as Record<string, unknown>;
   const play: Play = {
@@ -104,16 +108,13 @@ async function loadPlay(
     loc: src.loc(p),
     hosts,
     vars,
-    varsFiles: varsFiles as string[],
-    serial:
-      raw.serial === undefined
-        ? []
-        : Array.isArray(raw.serial)
-          ? (raw.serial as (number | string)[])
-          : [raw.serial as number | string],
+    varsFiles: varsFiles as (string | string[])[],
+    serial: [],
     anyErrorsFatal: (raw.any_errors_fatal as boolean | undefined) ?? false,
-    gatherFacts: (raw.gather_facts as boolean | undefined) ?? true,
-    strategy: (raw.strategy as 'linear' | 'free' | undefined) ?? 'linear',
+    gatherFacts: true,
+    strategy: 'linear',
+    ...playKeywordFields(raw),
+    ...(templated ? { templated } : {}),
     tags: (parsed.tags as string[] | undefined) ?? [],
     preTasks: await loadTasks(ctx, raw.pre_tasks, [...p, 'pre_tasks'], 'task'),
     // roles run after pre_tasks and before tasks, in the same section (one handler flush after both)
@@ -128,9 +129,7 @@ async function loadPlay(
   play.handlers = [...roles.handlers, ...play.handlers];
   if (Object.keys(roles.playDefaults).length) play.roleDefaults = roles.playDefaults;
   if (Object.keys(roles.playVars).length) play.roleVars = roles.playVars;
-  if (raw.max_fail_percentage !== undefined) play.maxFailPercentage = raw.max_fail_percentage as number;
   if (raw.canary !== undefined) play.canary = raw.canary as number | string;
-  if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers as boolean;
 
   // Every notify must name a handler (by name or listen topic). Templated names are checked at run time.
   // A handler that failed to load still counts by its written name (no second error for its notifiers).
@@ -223,16 +222,26 @@ async function loadItem(
     if (typeof target !== 'string' || /\{\{|\{%/.test(target)) {
       throw src.error('import_playbook needs a plain (untemplated) file path', [i, 'import_playbook']);
     }
-    const extra = Object.keys(item).filter((k) => k !== 'import_playbook' && k !== 'name');
+    const extra = Object.keys(item).filter((k) => !['import_playbook', 'name', 'vars'].includes(k));
     if (extra.length)
       throw src.error(`'${extra[0]}' is not supported on import_playbook`, [i, extra[0]], { key: true });
+    const importVars = item.vars ?? {};
+    if (!isMapping(importVars))
+      throw src.error('vars of import_playbook must be a mapping', [i, 'vars'], {
+        hint: 'e.g. `vars: {x: 1}`',
+      });
+    checkTemplates(src, importVars, [i, 'vars']);
     const sub = path.resolve(path.dirname(src.file), target);
     if (stack.includes(sub))
       throw src.error(`import_playbook cycle: ${[...stack, sub].map((f) => path.basename(f)).join(' → ')}`, [
         i,
         'import_playbook',
       ]);
-    return (await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'], errors, opts)).plays;
+    const plays = (await loadPlaybookFile(sub, stack, src, [i, 'import_playbook'], errors, opts)).plays;
+    // as Ansible: the import's vars go over each imported play's own vars
+    return Object.keys(importVars).length
+      ? plays.map((play) => ({ ...play, vars: { ...play.vars, ...importVars } }))
+      : plays;
   }
   return [await loadPlay(src, item, [i], stack, errors, opts)];
 }

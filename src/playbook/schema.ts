@@ -162,6 +162,11 @@ export const inheritedKeywords = {
       'Run on this host instead (an inventory host with its connection vars, or localhost; may be templated)',
     ),
   run_once: z.boolean().describe('Run for the first host of the batch only'),
+  throttle: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .describe('At most this many hosts run each task at once (below --forks)'),
   any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
   timeout: intOrTemplate.describe(
     'Seconds each attempt of the task may take; then its commands are killed (their process groups on the target) and it fails (0: no limit; default --task-timeout)',
@@ -198,11 +203,6 @@ export const moduleTaskKeywords = {
   changed_when: conditions.describe('Override "changed"'),
   failed_when: conditions.describe('Override "failed"'),
   notify: stringOrList.describe('Handlers (names or listen topics) to run when changed'),
-  throttle: z
-    .number()
-    .int()
-    .min(1, 'must be at least 1')
-    .describe('At most this many hosts run this task at once (below --forks)'),
   args: z.record(z.string(), z.unknown()).describe('Module arguments (merged with the module key)'),
 };
 
@@ -211,8 +211,13 @@ export const handlerKeywords = {
   listen: stringOrList.describe('Topics this handler answers to'),
 };
 
+const inheritedNotify = stringOrList.describe(
+  'Handlers notified by each task inside that changes (a task with its own notify keeps it)',
+);
+
 export const blockKeywords = {
   ...commonTaskKeywords,
+  notify: inheritedNotify,
   block: z.array(z.unknown()).describe('Tasks'),
   rescue: z.array(z.unknown()).describe('Tasks to run when a block task fails'),
   always: z.array(z.unknown()).describe('Tasks to run in any case'),
@@ -225,6 +230,7 @@ export const includeKeywords = {
   ...commonTaskKeywords,
   include_tasks: includeFile.describe('Task file loaded at run time (may be templated)'),
   import_tasks: includeFile.describe('Task file inlined at load time'),
+  notify: inheritedNotify.describe('import_tasks only: handlers notified by each imported task that changes'),
   loop: loopValue,
   with_items: loopValue,
   with_list: loopValue,
@@ -262,10 +268,27 @@ const serialItem = z.union(
     z.number().int().min(1, 'must be at least 1'),
     z
       .string()
-      .regex(/^([1-9]\d?|100)%$/, 'expected a host count (≥ 1) or a percentage from 1% to 100%, like "30%"'),
+      // a {{ template }} renders when the play starts (play-keywords.ts)
+      .regex(
+        /^(?:([1-9]\d?|100)%|[\s\S]*\{\{[\s\S]*)$/,
+        'expected a host count (≥ 1), a percentage from 1% to 100% like "30%", or a {{ template }}',
+      ),
   ],
   { error: 'expected a host count (≥ 1) or a percentage like "30%"' },
 );
+
+export const strategyName = z.enum(['linear', 'free'], { error: "expected 'linear' or 'free'" });
+export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const;
+export const orderName = z.enum(HOST_ORDERS, { error: `expected one of ${HOST_ORDERS.join(', ')}` });
+/** Play keywords Ansible templates when the play starts (with the play's vars and -e), as `hosts:`. */
+export const TEMPLATED_PLAY_KEYWORDS = [
+  'serial',
+  'gather_facts',
+  'strategy',
+  'order',
+  'max_fail_percentage',
+  'force_handlers',
+] as const;
 
 export const playKeywords = {
   hosts: z
@@ -273,7 +296,13 @@ export const playKeywords = {
     .describe('Host pattern'),
   name: z.string().describe('Play name'),
   vars: varsMap.describe('Play variables'),
-  vars_files: stringOrList.describe('YAML files of variables, relative to the playbook'),
+  vars_files: z
+    .union([z.string(), z.array(z.union([z.string(), z.array(z.string()).min(1, 'must not be empty')]))], {
+      error: 'expected a file, or a list of files and of lists of candidate files',
+    })
+    .describe(
+      'YAML files of variables, relative to the playbook; a list inside is tried in order (the first found)',
+    ),
   pre_tasks: z.array(z.unknown()).describe('Tasks before tasks'),
   tasks: z.array(z.unknown()).describe('Tasks'),
   post_tasks: z.array(z.unknown()).describe('Tasks after tasks'),
@@ -285,18 +314,31 @@ export const playKeywords = {
     .describe('Roles to run before tasks (from roles/, roles_path, or the playbook directory)'),
   serial: z
     .union([serialItem, z.array(serialItem).min(1, 'must not be empty')], {
-      error: 'expected a host count, a percentage like "30%", or a list of them',
+      error: 'expected a host count, a percentage like "30%", a list of them, or a {{ template }}',
     })
     .describe('Rolling batches: size, percentage or list of sizes (the last repeats)'),
-  max_fail_percentage: z.number().min(0).max(100).describe('Abort when more than this % of a batch fails'),
+  max_fail_percentage: z
+    .union([z.number().min(0).max(100), templateOr('a percentage')], {
+      error: 'expected a number from 0 to 100 or a {{ template }}',
+    })
+    .describe('Abort when more than this % of a batch fails'),
   canary: serialItem.describe(
     'A first wave of N hosts or "N%"; the run shows its result and waits for a confirmation (--yes)',
   ),
-  gather_facts: z.boolean().describe('Collect facts first (default true)'),
+  gather_facts: boolOrTemplate.describe('Collect facts first (default true)'),
   strategy: z
-    .enum(['linear', 'free'], { error: "expected 'linear' or 'free'" })
+    .union([strategyName, templateOr("'linear', 'free'")], {
+      error: "expected 'linear', 'free' or a {{ template }}",
+    })
     .describe('linear (lock-step) or free'),
-  force_handlers: z.boolean().describe('Run notified handlers even after a failure'),
+  order: z
+    .union([orderName, templateOr(HOST_ORDERS.join(', '))], {
+      error: `expected one of ${HOST_ORDERS.join(', ')} or a {{ template }}`,
+    })
+    .describe(
+      'The order hosts run in: inventory (default), reverse_inventory, sorted, reverse_sorted, shuffle',
+    ),
+  force_handlers: boolOrTemplate.describe('Run notified handlers even after a failure'),
   tags,
   ...playInheritedKeywords,
   connection: z

@@ -174,13 +174,52 @@ async function loadBlock(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Block
   }
   const parsed = checkKeywords(ctx, raw, blockKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
-  return {
+  const block: BlockTask = {
     ...common(ctx, parsed, p),
     type: 'block',
     block: await loadTasks(ctx, raw.block, [...p, 'block'], 'task'),
     rescue: await loadTasks(ctx, raw.rescue, [...p, 'rescue'], 'task'),
     always: await loadTasks(ctx, raw.always, [...p, 'always'], 'task'),
   };
+  passNotifyDown(ctx, raw, parsed, p, block);
+  return block;
+}
+
+/**
+ * The tasks (copies where changed) with `notify` given to each module task without one of its own, and
+ * to the include_tasks among them (for the tasks they load); a block with its own notify keeps it.
+ */
+export function withInheritedNotify(tasks: Task[], notify: string[]): Task[] {
+  return tasks.map((t): Task => {
+    if (t.type === 'module') return t.notify === undefined ? { ...t, notify: [...notify] } : t;
+    if (t.type === 'include')
+      return t.inheritedNotify === undefined ? { ...t, inheritedNotify: [...notify] } : t;
+    if (t.ownNotify) return t;
+    return {
+      ...t,
+      block: withInheritedNotify(t.block, notify),
+      rescue: withInheritedNotify(t.rescue, notify),
+      always: withInheritedNotify(t.always, notify),
+    };
+  });
+}
+
+/**
+ * `notify` on a block or an import_tasks: as in Ansible, each task inside without a notify of its own
+ * inherits it (a nested block with its own notify passes that one down instead). Checked against the
+ * play's handlers where it is written.
+ */
+function passNotifyDown(ctx: TaskLoadContext, raw: Raw, parsed: Raw, p: Path, block: BlockTask): void {
+  const notify = parsed.notify as string[] | undefined;
+  if (!notify?.length) return;
+  const many = Array.isArray(raw.notify);
+  notify.forEach((name, i) =>
+    ctx.notifies.push({ name, loc: ctx.src.loc(many ? [...p, 'notify', i] : [...p, 'notify']) }),
+  );
+  block.block = withInheritedNotify(block.block, notify);
+  block.rescue = withInheritedNotify(block.rescue, notify);
+  block.always = withInheritedNotify(block.always, notify);
+  block.ownNotify = true;
 }
 
 async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Task> {
@@ -198,6 +237,11 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
       },
     );
   }
+  if (kw === 'include_tasks' && 'notify' in raw)
+    throw ctx.src.error("'notify' is not allowed on include_tasks", [...p, 'notify'], {
+      key: true,
+      hint: 'Ansible takes notify on import_tasks and blocks, not on include_tasks',
+    });
   const parsed = checkKeywords(ctx, raw, includeKeywords, p);
   checkTaskTemplates(ctx.src, raw, p, undefined, undefined, ctx.errors?.warnings);
   const spec = raw[kw];
@@ -236,13 +280,15 @@ async function loadInclude(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Tas
     dir: path.dirname(abs),
     importStack: [...ctx.importStack, abs],
   };
-  return {
+  const imported: BlockTask = {
     ...common(ctx, parsed, p),
     type: 'block',
     block: await loadTaskList(sub),
     rescue: [],
     always: [],
   };
+  passNotifyDown(ctx, raw, parsed, p, imported);
+  return imported;
 }
 
 /** `import_role` (inlined now, as a block) or `include_role` (its tasks file read when reached). */

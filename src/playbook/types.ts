@@ -69,6 +69,8 @@ export interface BlockTask extends TaskCommon {
   block: Task[];
   rescue: Task[];
   always: Task[];
+  /** The block (or import_tasks) had a `notify`, already passed down to its tasks by the loader. */
+  ownNotify?: boolean;
 }
 
 /** `include_tasks` (dynamic, loaded at run time per host). `import_tasks` is inlined by the loader as a block. */
@@ -81,6 +83,8 @@ export interface IncludeTask extends TaskCommon {
   loop?: unknown[] | string;
   loopLookup?: string;
   loopControl?: LoopControl;
+  /** `notify` of an enclosing block: passed to the included tasks without their own when they load. */
+  inheritedNotify?: string[];
 }
 
 export type Task = ModuleTask | BlockTask | IncludeTask;
@@ -91,8 +95,8 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   /** Host pattern. */
   hosts: string;
   vars: Vars;
-  /** Paths (may be templated) relative to the playbook's directory. */
-  varsFiles: string[];
+  /** Paths (may be templated) relative to the playbook's directory; a list: the first that exists. */
+  varsFiles: (string | string[])[];
   /** Wave sizes: numbers or percentages ("30%"); the last repeats. Empty = all hosts at once. */
   serial: (number | string)[];
   maxFailPercentage?: number;
@@ -101,7 +105,16 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   anyErrorsFatal: boolean;
   gatherFacts: boolean;
   strategy: 'linear' | 'free';
+  /** `order:` of the play's hosts (inventory order when unset). */
+  order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   forceHandlers?: boolean;
+  /** Keywords written as templates, rendered when the play starts (play-keywords.ts). */
+  templated?: Partial<
+    Record<
+      'serial' | 'gather_facts' | 'strategy' | 'order' | 'max_fail_percentage' | 'force_handlers',
+      string
+    >
+  >;
   tags: string[];
   preTasks: Task[];
   tasks: Task[];

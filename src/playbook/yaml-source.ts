@@ -9,6 +9,9 @@ import { PlaybookError, type SourceLoc } from '../errors';
 import {
   checkYamlDepth,
   decodeText,
+  isUnsafeTagWarning,
+  markUnsafe,
+  UNSAFE_TAG,
   TextDecodeError,
   lineColAt,
   parseYamlDocument,
@@ -37,8 +40,8 @@ const customTags: YAML.SchemaOptions['customTags'] = (tags) => [
   ...tags.filter((t) => (t as YAML.ScalarTag).tag !== BOOL),
   ...PYYAML_BOOLS,
   VAULT_TAG,
+  UNSAFE_TAG,
 ];
-
 export class YamlSource {
   constructor(
     readonly file: string,
@@ -82,16 +85,18 @@ export class YamlSource {
         },
       );
     }
-    const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+    // a collection tagged !unsafe is not resolved by the scalar tag: markUnsafe handles it
+    const tagWarning = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED' && !isUnsafeTagWarning(w));
     if (tagWarning) {
       const pos = tagWarning.linePos?.[0] ?? lines.linePos(tagWarning.pos[0]);
-      const unsafe = /!unsafe/.test(tagWarning.message);
       const tag = tagWarning.message.split(' at line')[0].replace(/^Unresolved tag: /, '');
-      const [message, hint] = unsafe
-        ? ['!unsafe is not supported', 'write the text inside {% raw %}...{% endraw %}']
-        : [`unknown YAML tag: ${tag}`, 'only the standard YAML tags are supported'];
-      throw new PlaybookError(message, { file, line: pos.line, col: pos.col }, { hint });
+      throw new PlaybookError(
+        `unknown YAML tag: ${tag}`,
+        { file, line: pos.line, col: pos.col },
+        { hint: 'only the standard YAML tags, !vault and !unsafe are supported' },
+      );
     }
+    markUnsafe(doc);
     // `!vault |` values (ansible-vault encrypt_string) become their plaintext, secret from here on
     decryptVaultValues(doc, lines, file);
     // `msg: {{ x }}` unquoted is a flow mapping whose key is a mapping: say what it is (Ansible does too).

@@ -160,7 +160,9 @@ export class PlainReporter implements Reporter {
     if (e.item !== undefined) this.itemized.add(key);
     else if (this.itemized.has(key)) {
       this.itemized.delete(key);
-      if (e.status !== 'failed' && e.status !== 'ignored' && e.status !== 'unreachable') return;
+      // the items said it all: Ansible prints no line of its own for a loop's failed result
+      if (e.status === 'ignored') this.print(this.c('...ignoring', CYAN));
+      if (e.status !== 'unreachable') return;
     }
     const v = this.o.verbosity;
     // -v: one line of JSON as Ansible prints it (json.dumps, keys sorted)
@@ -212,14 +214,16 @@ export class PlainReporter implements Reporter {
     }
   }
 
-  /** debug-like modules show their message even at -v0, as Ansible does. */
+  /**
+   * debug-like modules show their message even at -v0, as Ansible does (its callback's _clean_results):
+   * a `msg` is shown alone; a `var` result keeps the loop's `ansible_loop_var` and loop variable.
+   */
   private shownResult(e: TaskResult): string | undefined {
     if (!e.result || !/(^|\.)debug$/.test(e.module)) return undefined;
     const { changed: _c, failed: _f, ...rest } = e.result;
     void _c;
     void _f;
-    const body = Object.fromEntries(Object.entries(rest).filter(([k]) => !QUIET_KEYS.has(k) && k !== 'item'));
-    return resultJson(body);
+    return resultJson('msg' in rest ? { msg: rest['msg'] } : rest);
   }
 
   private visible(r: Record<string, unknown>): Record<string, unknown> {

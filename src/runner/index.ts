@@ -1,4 +1,5 @@
 /** The runner: plays × hosts, waves, forks, handlers, block/rescue, loops, retries. Owned by the runner area. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ExitCode, formatLoc, PlaybookError } from '../errors';
 import type { HostCounts, RunEvent } from '../events';
@@ -11,7 +12,14 @@ import { defaultRunnerOptions } from './options';
 import type { RunShared, WaveRun } from './play-context';
 import { walkHost } from './play-walker';
 import type { RunnerOptions, RunSummary } from './types';
-import { groupsMap, makeHostvars, renderHostPattern, type PlayScope } from './variables';
+import { orderHosts, resolvePlayKeywords } from '../playbook/play-keywords';
+import {
+  groupsMap,
+  makeHostvars,
+  renderHostPattern,
+  resolveTemplatedVars,
+  type PlayScope,
+} from './variables';
 import { planWavesDetailed } from './wave-planner';
 import { groupLimits } from './group-limits';
 import { trackSecretVars } from './secret-tracking';
@@ -106,8 +114,9 @@ export async function runPlaybook(
 }
 
 /** Run one play; true when failures broke it (any_errors_fatal, max_fail_percentage, a whole wave failed). */
-async function runPlay(shared: RunShared, play: Play, stop: { canary: boolean }): Promise<boolean> {
+async function runPlay(shared: RunShared, written: Play, stop: { canary: boolean }): Promise<boolean> {
   const { opts, inventory } = shared;
+  let play = written;
   const pattern = renderHostPattern(shared.templar, play, shared.opts.extraVars);
   let selected = inventory.select(pattern);
   if (opts.limit) {
@@ -118,7 +127,7 @@ async function runPlay(shared: RunShared, play: Play, stop: { canary: boolean })
     if (!shared.hosts.has(name)) shared.hosts.set(name, new HostState(name, inventory.hostVars(name)));
   }
   // hosts that failed or became unreachable in an earlier play sit the rest of the run out
-  const playHosts = selected.filter((h) => {
+  let playHosts = selected.filter((h) => {
     const s = shared.hosts.get(h)!;
     return !s.failed && !s.unreachable;
   });
@@ -135,6 +144,12 @@ async function runPlay(shared: RunShared, play: Play, stop: { canary: boolean })
   }
   const baseVars: Vars = { ...play.vars };
   const varsFilesVars = await loadVarsFiles(shared, play, baseVars);
+  // serial, gather_facts, strategy, order, ... written as templates: rendered with the play's variables
+  if (play.templated) {
+    const vars = resolveTemplatedVars({ ...play.vars, ...varsFilesVars, ...opts.extraVars }, shared.templar);
+    play = resolvePlayKeywords(play, (t) => shared.templar.render(t, vars));
+  }
+  playHosts = orderHosts(playHosts, play.order);
   const canary = opts.canary ?? play.canary;
   const planned = planWavesDetailed(playHosts, play.serial, {
     ...(canary !== undefined ? { canary } : {}),
@@ -303,16 +318,25 @@ function playName(shared: RunShared, play: Play): string {
 
 async function loadVarsFiles(shared: RunShared, play: Play, vars: Vars): Promise<Vars> {
   const out: Vars = {};
-  for (const f of play.varsFiles) {
-    let file: string;
-    try {
-      file = String(shared.templar.render(f, { ...vars, ...out, ...shared.opts.extraVars }));
-    } catch (e) {
-      throw new PlaybookError(`vars_files entry "${f}": ${(e as Error).message}`, play.loc, {
-        hint: 'vars_files are rendered with the play vars and -e extra vars only',
+  for (const entry of play.varsFiles) {
+    const candidates = Array.isArray(entry) ? entry : [entry];
+    const files = candidates.map((f) => {
+      try {
+        const file = String(shared.templar.render(f, { ...vars, ...out, ...shared.opts.extraVars }));
+        return path.resolve(shared.playbook.dir, file);
+      } catch (e) {
+        throw new PlaybookError(`vars_files entry "${f}": ${(e as Error).message}`, play.loc, {
+          hint: 'vars_files are rendered with the play vars and -e extra vars only',
+        });
+      }
+    });
+    // a list: the first file that exists (Ansible's first_found), an error when none does
+    const file = Array.isArray(entry) ? files.find((f) => fs.existsSync(f)) : files[0];
+    if (file === undefined)
+      throw new PlaybookError(`vars_files: none of ${files.join(', ')} exists`, play.loc, {
+        hint: 'a list inside vars_files names candidates; the first that exists is read',
       });
-    }
-    const loaded = await shared.loader.loadVarsFile(path.resolve(shared.playbook.dir, file), play.loc);
+    const loaded = await shared.loader.loadVarsFile(file, play.loc);
     trackSecretVars(shared.opts.secrets, loaded);
     Object.assign(out, loaded);
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { formatLoc } from '../errors';
 import type { Vars } from '../inventory/types';
 import type { IncludeTask, ModuleTask, Task, BlockTask } from '../playbook/types';
+import { withInheritedNotify } from '../playbook/task-loader';
 import { Templar } from '../template/index';
 import type { StepInfo } from './concurrency';
 import { gatherFacts } from './gather-step';
@@ -151,6 +152,8 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
     try {
       file = path.resolve(inc.baseDir, String(shared.templar.render(inc.file, { ...vars, ...loopVars })));
       tasks = await shared.loader.loadTaskFile(file, inc.loc);
+      // an enclosing block's notify reaches the included tasks, as in Ansible
+      if (inc.inheritedNotify) tasks = withInheritedNotify(tasks, inc.inheritedNotify);
     } catch (e) {
       // a problem located at this include already names its place: the result line adds it once
       const msg = e instanceof Error ? e.message : String(e);
@@ -307,7 +310,8 @@ async function runModuleStep(
     }
   } else {
     const run = () => shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
-    end = task.throttle ? await throttleOf(shared, task).with(run) : await run();
+    const limit = sc.inherited.throttle;
+    end = limit ? await throttleOf(shared, task, limit).with(run) : await run();
   }
   if (end === 'unreachable') {
     hr.state.unreachable = true;

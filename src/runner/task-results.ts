@@ -60,7 +60,9 @@ export function withResult(vars: Vars, task: ModuleTask, result: Record<string, 
 }
 
 export function fromOutcome(o: CallOutcome): ItemResult {
-  const result: Record<string, unknown> = { ...o.result, changed: o.status === 'changed' };
+  // a failure keeps the module's own `changed` (a command that ran and failed is changed, as in Ansible)
+  const changed = o.status === 'changed' || (o.status === 'failed' && o.result['changed'] === true);
+  const result: Record<string, unknown> = { ...o.result, changed };
   if (o.status === 'failed') result['failed'] = true;
   if (o.status === 'skipped') result['skipped'] = true;
   if (o.status === 'unreachable') result['unreachable'] = true;

@@ -7,10 +7,13 @@ import { runTest } from './tests';
 import {
   getAttrPath,
   isDict,
+  isUndefinedLike,
   pyCompare,
   pyEqual,
+  pyNamedTuple,
   pyStr,
   splitKwargs,
+  UndefinedValue,
   toBool,
   toList,
   truthy,
@@ -39,8 +42,13 @@ function toInt(v: unknown, dflt: unknown = 0, base: unknown = 10): number {
   return dflt as number;
 }
 
+/** Python's float() of a string: also nan, inf, infinity (any case, signed); else the default. */
+const PY_SPECIAL_FLOAT = /^([-+]?)(nan|inf|infinity)$/i;
+
 function toFloat(v: unknown, dflt: unknown = 0): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
+  const special = typeof v === 'string' ? PY_SPECIAL_FLOAT.exec(v.trim()) : null;
+  if (special) return special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
   const n = typeof v === 'number' ? v : Number(String(v).trim());
   return Number.isNaN(n) || String(v).trim() === '' ? (dflt as number) : n;
 }
@@ -85,6 +93,16 @@ function minmax(value: unknown, args: unknown[], sign: 1 | -1): unknown {
   return list.reduce((best, x) => (sign * pyCompare(key(x), key(best)) < 0 ? x : best));
 }
 
+/** How Jinja2 names a value's type in "'dict object' has no attribute 'x'". */
+function pyTypeName(v: unknown): string {
+  if (typeof v === 'string') return 'str object';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int object' : 'float object';
+  if (typeof v === 'boolean') return 'bool object';
+  if (Array.isArray(v)) return 'list object';
+  if (v === null || v === undefined) return 'NoneType object';
+  return 'dict object';
+}
+
 function length(v: unknown): number {
   if (typeof v === 'string' || Array.isArray(v)) return v.length;
   if (isDict(v)) return Object.keys(v).length;
@@ -104,7 +122,7 @@ export function registerFilters(env: nunjucks.Environment): void {
       const { pos, kw } = splitKwargs(args);
       const dflt = 'default_value' in kw ? kw.default_value : (pos[0] ?? '');
       const boolean = Boolean(kw.boolean ?? pos[1] ?? false);
-      return v === undefined || (boolean && !truthy(v)) ? dflt : v;
+      return isUndefinedLike(v) || (boolean && !truthy(v)) ? dflt : v;
     },
     mandatory: (v, msg) => {
       if (v === undefined)
@@ -182,8 +200,11 @@ export function registerFilters(env: nunjucks.Environment): void {
         return list.map((x) => {
           const r = getAttrPath(x, kw.attribute as string);
           if (r === undefined && 'default' in kw) return kw.default;
+          // Jinja2 gives Undefined: fine to count or select out, an error once printed
           if (r === undefined)
-            throw new TemplateError(`map: an item has no attribute '${String(kw.attribute)}'`);
+            return new UndefinedValue(
+              new TemplateError(`'${pyTypeName(x)}' has no attribute '${String(kw.attribute)}'`),
+            );
           return r;
         });
       }
@@ -192,6 +213,26 @@ export function registerFilters(env: nunjucks.Environment): void {
       const rest = pos.slice(1);
       if (Object.keys(kw).length) rest.push({ ...kw, __keywords: true });
       return list.map((x) => fn(x, ...rest));
+    },
+    // Jinja2's groupby: sorted by the attribute, a list of (grouper, list) namedtuples
+    groupby: (v, ...args) => {
+      const { pos, kw } = splitKwargs(args);
+      const attr = kw.attribute ?? pos[0];
+      const dflt = kw.default ?? pos[1];
+      const cs = Boolean(kw.case_sensitive ?? pos[2] ?? false);
+      const keyOf = (x: unknown) => {
+        const k = getAttrPath(x, String(attr));
+        return k === undefined ? dflt : k;
+      };
+      const norm = (k: unknown) => (typeof k === 'string' && !cs ? k.toLowerCase() : k);
+      const sorted = [...toList(v)].sort((a, b) => pyCompare(norm(keyOf(a)), norm(keyOf(b))));
+      const groups: unknown[][] = [];
+      for (const x of sorted) {
+        const last = groups[groups.length - 1];
+        if (last && pyEqual(norm(last[0]), norm(keyOf(x)))) (last[1] as unknown[]).push(x);
+        else groups.push([keyOf(x), [x]]);
+      }
+      return groups.map((g) => pyNamedTuple(g, ['grouper', 'list']));
     },
     select: (v, ...args) => toList(v).filter(testOrFilter(args)),
     reject: (v, ...args) => toList(v).filter((x) => !testOrFilter(args)(x)),

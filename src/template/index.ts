@@ -15,7 +15,7 @@ import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-tra
 import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
 import { LOOKUP_NAMES, lookupResult, runLookup } from './lookups';
-import { pyStr, splitKwargs, toBool, truthy } from './values';
+import { pyStr, splitKwargs, toBool, truthy, UNRESOLVED_MARK } from './values';
 import type { SecretValues } from '../secrets/secret-values';
 import { trackSecretFilters, trackSecretLookup, trackSecretVar } from './secret-tracking';
 
@@ -35,7 +35,7 @@ const njTransformer = require('nunjucks/src/transformer') as {
  * A variable value carrying `[UNRESOLVED]: Error` (a var whose own template could not be rendered) raises
  * that error where it is used, and counts as undefined under `is defined` / `default()`.
  */
-export const UNRESOLVED = Symbol.for('remediate.template.unresolved');
+export const UNRESOLVED = UNRESOLVED_MARK;
 
 function unresolvedError(v: unknown): Error | undefined {
   return typeof v === 'object' && v !== null
@@ -85,6 +85,9 @@ function cleanMessage(err: unknown): string {
 }
 
 /** A Jinja2 expression (bare, as in `when:`), or a literal boolean. */
+/** `!unsafe` text as a template that renders once to itself (see yaml-guard.ts). */
+export { unsafeLiteral } from '../yaml-guard';
+
 export type Condition = string | boolean;
 
 export class Templar {
@@ -156,7 +159,11 @@ export class Templar {
         { hint: 'add `| default(...)`' },
       );
     };
-    this.env.addGlobal('__rm_str', (v: unknown, desc: string) => pyStr(defined(v, desc)));
+    // Ansible's finalize: a None printed inside text is empty (`r: {{ none }}` is `r: `)
+    this.env.addGlobal('__rm_str', (v: unknown, desc: string) => {
+      const d = defined(v, desc);
+      return d === null ? '' : pyStr(d);
+    });
     this.env.addGlobal('__rm_add', pyAdd);
     this.env.addGlobal('__rm_mul', pyMul);
     this.env.addGlobal('__rm_mod', pyMod);

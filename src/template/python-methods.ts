@@ -4,7 +4,7 @@
  * never reachable from a template.
  */
 import { applySlice, PySlice } from './jinja-parser';
-import { isDict, pyEqual, pyStr, toList, type Dict } from './values';
+import { isDict, namedTupleField, pyEqual, pyStr, toList, type Dict } from './values';
 
 const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__lookupGetter__']);
 
@@ -196,6 +196,8 @@ export function templateGet(obj: unknown, key: unknown): unknown {
   if (Array.isArray(obj)) {
     const i = pyIndex(obj.length, key);
     if (i !== undefined) return obj[i];
+    const field = typeof key === 'string' ? namedTupleField(obj, key) : undefined;
+    if (field) return field.value;
     return typeof key === 'string' ? listMethod(obj, key) : undefined;
   }
   if (typeof obj === 'string') {

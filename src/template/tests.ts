@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import type * as nunjucks from 'nunjucks';
 import { pyRegex } from './regex';
-import { isDict, pyEqual, pyStr, splitKwargs, truthy, type Dict } from './values';
+import { isDict, isUndefinedLike, pyEqual, pyStr, splitKwargs, truthy, type Dict } from './values';
 
 type Test = (value: unknown, ...args: unknown[]) => boolean;
 
@@ -90,8 +90,11 @@ const regexTest =
 const num = (v: unknown) => typeof v === 'number';
 
 export const tests: Record<string, Test> = {
-  defined: (v) => v !== undefined,
-  undefined: (v) => v === undefined,
+  defined: (v) => !isUndefinedLike(v),
+  undefined: (v) => isUndefinedLike(v),
+  // Jinja2 3.x: only the booleans themselves
+  true: (v) => v === true,
+  false: (v) => v === false,
   none: (v) => v === null,
   failed: isFailed,
   failure: isFailed,

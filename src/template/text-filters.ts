@@ -134,18 +134,22 @@ export function textFilters(): Record<string, Filter> {
     const ext = path.posix.extname(s);
     return pyTuple([s.slice(0, s.length - ext.length), ext]);
   };
+  // Python's urlsplit: netloc keeps user:password@, None for what is absent; the dict Ansible returns
+  // has its keys sorted
   t.urlsplit = (v, part) => {
-    const u = new URL(pyStr(v));
+    const text = pyStr(v);
+    const u = new URL(text);
+    const netloc = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(text)?.[1] ?? u.host;
     const parts: Dict = {
-      scheme: u.protocol.replace(/:$/, ''),
-      netloc: u.host,
-      hostname: u.hostname.replace(/^\[|\]$/g, ''),
-      port: u.port === '' ? null : Number(u.port),
-      path: u.pathname,
-      query: u.search.replace(/^\?/, ''),
       fragment: u.hash.replace(/^#/, ''),
-      username: u.username || null,
-      password: u.password || null,
+      hostname: u.hostname === '' ? null : u.hostname.replace(/^\[|\]$/g, '').toLowerCase(),
+      netloc,
+      password: u.password === '' ? null : decodeURIComponent(u.password),
+      path: u.pathname,
+      port: u.port === '' ? null : Number(u.port),
+      query: u.search.replace(/^\?/, ''),
+      scheme: u.protocol.replace(/:$/, ''),
+      username: u.username === '' ? null : decodeURIComponent(u.username),
     };
     if (part === undefined) return parts;
     if (!(String(part) in parts)) throw new Error(`urlsplit: unknown part '${String(part)}'`);

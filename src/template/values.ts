@@ -40,6 +40,51 @@ export function pyStrRepr(s: string): string {
   return q + out + q;
 }
 
+const FIELDS = Symbol('namedtuple fields');
+
+/** A namedtuple (groupby's `(grouper, list)`): a tuple whose items are also attributes by name. */
+export function pyNamedTuple<T>(items: T[], fields: string[]): T[] {
+  pyTuple(items);
+  Object.defineProperty(items, FIELDS, { value: fields, enumerable: false });
+  return items;
+}
+
+/** The item of a namedtuple named `key`, or undefined. */
+export function namedTupleField(v: unknown[], key: string): { value: unknown } | undefined {
+  const fields = (v as unknown as Record<symbol, string[] | undefined>)[FIELDS];
+  const i = fields ? fields.indexOf(key) : -1;
+  return i < 0 ? undefined : { value: v[i] };
+}
+
+export const UNRESOLVED_MARK = Symbol.for('remediate.template.unresolved');
+
+/**
+ * Jinja2's Undefined as a value inside a list (`map(attribute='x')` on an item without `x`): counted by
+ * `length`, dropped by `select('defined')`, replaced by `default`, and an error once printed or used.
+ */
+export class UndefinedValue {
+  constructor(readonly error: Error) {}
+  get [UNRESOLVED_MARK](): Error {
+    return this.error;
+  }
+  toString(): string {
+    throw this.error;
+  }
+  toJSON(): string {
+    throw this.error;
+  }
+}
+
+/** Undefined, or a value standing for something undefined (an unresolved variable, a missing attribute). */
+export function isUndefinedLike(v: unknown): boolean {
+  return (
+    v === undefined ||
+    (typeof v === 'object' &&
+      v !== null &&
+      (v as { [UNRESOLVED_MARK]?: Error })[UNRESOLVED_MARK] !== undefined)
+  );
+}
+
 /** Python repr() of a value, as Ansible shows lists and dicts inside strings. */
 export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return pyStrRepr(v);
@@ -56,6 +101,7 @@ export function pyRepr(v: unknown): string {
 /** Python str() of a value: what `{{ x }}` prints inside a larger string. */
 export function pyStr(v: unknown): string {
   if (typeof v === 'string') return v;
+  if (v instanceof UndefinedValue) throw v.error;
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';

@@ -25,6 +25,7 @@ const SAMPLE: Record<string, unknown> = {
   check_mode: false,
   delegate_to: 'localhost',
   run_once: true,
+  throttle: 2,
   any_errors_fatal: true,
   timeout: 30,
 };

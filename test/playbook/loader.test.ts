@@ -128,7 +128,7 @@ test('free-form.yml: free-form and key=value arguments', async () => {
   });
   assert.equal(raw.args, { _raw_params: 'cat {{ workdir }}/ff/out' });
   assert.equal(debug.args, { msg: 'raw said {{ raw_out.stdout | trim }}' });
-  assert.equal(setFact.args, { answer: 42, label: 'the answer' });
+  assert.equal(setFact.args, { answer: '42', label: 'the answer', sure: true });
 });
 
 // Each bad input: where the error must point and what it must say.
@@ -160,9 +160,19 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
     'import_tasks cycle: cycle-a.yml → cycle-b.yml → cycle-a.yml',
     'tasks/cycle-b.yml',
   ],
-  ['loop-and-with-items.yml', 5, 7, "use only one of 'loop' and the with_* keywords (found 'loop' and 'with_items')"],
+  [
+    'loop-and-with-items.yml',
+    5,
+    7,
+    "use only one of 'loop' and the with_* keywords (found 'loop' and 'with_items')",
+  ],
   ['negative-retries.yml', 6, 16, "invalid 'retries': must not be negative"],
-  ['bad-strategy.yml', 2, 13, `invalid 'strategy': string "parallel" is not one of "linear", "free"`],
+  [
+    'bad-strategy.yml',
+    2,
+    13,
+    `invalid 'strategy': expected 'linear', 'free' or a {{ template }}, got string "parallel"`,
+  ],
   ['two-modules.yml', 5, 7, "a task calls exactly one module; found 'command' and 'shell'"],
   ['not-a-list.yml', 1, 1, 'a playbook must be a list of plays'],
   ['kv-not-kv.yml', 3, 13, `module 'file' takes key=value arguments or a mapping, not "/tmp/x"`],
@@ -176,7 +186,6 @@ const bad: [file: string, line: number, col: number, fragment: string, at?: stri
   ['missing-vars-file.yml', 4, 7, 'vars file vars/nope.yml does not exist'],
   ['unquoted-template.yml', 4, 14, 'a value starting with {{ must be quoted'],
   ['vault.yml', 3, 22, 'found vault-encrypted data, but no vault password was given'],
-  ['unsafe.yml', 3, 14, '!unsafe is not supported'],
   ['duplicate-key.yml', 5, 7, 'Map keys must be unique'],
   ['no-module.yml', 3, 7, 'task has no module'],
   ['bad-template.yml', 5, 14, 'template syntax error in "value is {{ foo + }}"'],

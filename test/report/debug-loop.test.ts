@@ -1,0 +1,76 @@
+/**
+ * A debug loop's per-item output and a loop's ignored failure, from remediate's plain reporter against
+ * what ansible-playbook printed for the same playbook (golden/debug-loop/ansible-plain.txt, recorded by
+ * golden/debug-loop/regenerate.sh). remediate's own additions (the `= N hosts: ...` task totals, the
+ * summary after the recap) are left out; a failure's line says the same thing, as text instead of a dict.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../../src/cli/main';
+
+const DIR = path.join(__dirname, 'golden', 'debug-loop');
+// the run leaves its journal under its working directory: a copy of the playbook in a temporary one
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'debug-loop-'));
+for (const f of ['site.yml', 'hosts.ini']) fs.copyFileSync(path.join(DIR, f), path.join(work, f));
+test.after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+async function remediatePlain(): Promise<string> {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  const err = new PassThrough();
+  err.resume();
+  const stdin = new PassThrough();
+  stdin.end();
+  const argv = [
+    'node',
+    'remediate',
+    'run',
+    'site.yml',
+    '-i',
+    'hosts.ini',
+    '--output',
+    'plain',
+    '--no-retry-file',
+  ];
+  const code = await main(argv, { out, err, stdin, cwd: work, env: { ...process.env, NO_COLOR: '1' } });
+  assert.is(code, 0, text);
+  return text;
+}
+
+/** The lines up to the recap line, without remediate's task totals. */
+function comparable(text: string): string[] {
+  const lines = text.split('\n');
+  const end = lines.findIndex((l) => l.startsWith('localhost '));
+  return lines.slice(0, end + 1).filter((l) => !l.startsWith('= ') && !l.startsWith('...ignoring'));
+}
+
+test('debug loops print each item as ansible-playbook does', async () => {
+  const ours = comparable(await remediatePlain());
+  const theirs = comparable(fs.readFileSync(path.join(DIR, 'ansible-plain.txt'), 'utf8'));
+  const failed = (ls: string[]) => ls.findIndex((l) => l.startsWith('failed: '));
+  const [i, j] = [failed(ours), failed(theirs)];
+  assert.ok(i > 0 && j > 0, 'both print the failed item');
+  // the failed item: same head, same message (Ansible shows the result dict, remediate its message)
+  assert.is(ours[i]!.split(' => ')[0], theirs[j]!.split(' => ')[0]);
+  assert.match(ours[i]!, /=> boom/);
+  assert.match(theirs[j]!, /"msg": "boom"/);
+  ours.splice(i, 1);
+  theirs.splice(j, 1);
+  assert.equal(
+    ours.map((l) => l.trimEnd()),
+    theirs.map((l) => l.trimEnd()),
+  );
+});
+
+test('an ignored loop failure prints the items and ...ignoring, no fatal line of its own', async () => {
+  const text = await remediatePlain();
+  assert.not.match(text, /fatal: \[localhost\]/);
+  assert.match(text, /failed: \[localhost\] \(item=p\) => boom[^\n]*\n\.\.\.ignoring\n/);
+});
+
+test.run();
