@@ -251,3 +251,21 @@ export function markUnsafe(doc: YAML.Document): void {
     },
   });
 }
+
+const BOOL = 'tag:yaml.org,2002:bool';
+const boolTag = (value: boolean, test: RegExp): YAML.ScalarTag => ({
+  identify: (v) => v === value,
+  default: true,
+  tag: BOOL,
+  test,
+  resolve: () => value,
+});
+/** PyYAML's booleans (what Ansible reads): yes/no/on/off/true/false, but not y/n as YAML 1.1 proper says. */
+const PYYAML_BOOLS = [
+  boolTag(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
+  boolTag(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
+];
+/** The YAML 1.1 schema's tags with its booleans replaced by PyYAML's (for `customTags`). */
+export function pyyamlTags(tags: YAML.Tags): YAML.Tags {
+  return [...tags.filter((t) => (t as YAML.ScalarTag).tag !== BOOL), ...PYYAML_BOOLS];
+}

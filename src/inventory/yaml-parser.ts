@@ -12,6 +12,7 @@ import {
   lineColAt,
   markUnsafe,
   parseYamlDocument,
+  pyyamlTags,
   stripBom,
   UNSAFE_TAG,
   YamlLimitError,
@@ -203,7 +204,7 @@ function parseContext(text: string, file: string, inv?: InventoryData): Ctx {
       lineCounter: lc,
       version: '1.1',
       prettyErrors: false,
-      customTags: [VAULT_TAG, UNSAFE_TAG],
+      customTags: (tags) => [...pyyamlTags(tags), VAULT_TAG, UNSAFE_TAG],
     }),
   );
   throwYamlErrors(ctx);

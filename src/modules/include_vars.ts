@@ -12,9 +12,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { formatLoc, ModuleError, PlaybookError, RemediateError } from '../errors';
+import { formatLoc, InventoryError, ModuleError, PlaybookError, RemediateError } from '../errors';
 import type { Vars } from '../inventory/types';
-import { loadVarsFile } from '../playbook/index';
+import { parseYamlVars } from '../inventory/yaml-parser';
 import { pyRegex } from '../template/regex';
 import { boolArg, intArg } from './arg-types';
 import { defineModule, type ModuleContext } from './types';
@@ -123,11 +123,15 @@ export default defineModule<typeof args, Facts, undefined>({
     const vars: Vars = {};
     for (const f of files) {
       try {
-        Object.assign(vars, await loadVarsFile(f));
+        const loaded = parseYamlVars(fs.readFileSync(f, 'utf8'), f);
+        for (const k of Object.keys(loaded))
+          if (!/^[A-Za-z_]\w*$/.test(k)) throw new ModuleError(`${f}: '${k}' is not a valid variable name`);
+        Object.assign(vars, loaded);
       } catch (e) {
         if (e instanceof ModuleError) throw e;
         // a located error of the vars file (file:line:col), failing this task on this host
-        const where = e instanceof PlaybookError && e.loc ? formatLoc(e.loc) : f;
+        const where =
+          (e instanceof PlaybookError || e instanceof InventoryError) && e.loc ? formatLoc(e.loc) : f;
         throw new ModuleError(`${where}: ${(e as Error).message}`, {
           hint: e instanceof RemediateError ? e.hint : undefined,
         });

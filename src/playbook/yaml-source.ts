@@ -15,6 +15,7 @@ import {
   TextDecodeError,
   lineColAt,
   parseYamlDocument,
+  pyyamlTags,
   stripBom,
   YamlLimitError,
   yamlToJs,
@@ -23,25 +24,7 @@ import { decryptVaultFile, decryptVaultValues, revealValues, VAULT_TAG } from '.
 
 export type Path = readonly (string | number)[];
 
-const BOOL = 'tag:yaml.org,2002:bool';
-const boolTag = (value: boolean, test: RegExp): YAML.ScalarTag => ({
-  identify: (v) => v === value,
-  default: true,
-  tag: BOOL,
-  test,
-  resolve: () => value,
-});
-/** PyYAML's booleans (what Ansible reads): yes/no/on/off/true/false, but not y/n as YAML 1.1 proper says. */
-const PYYAML_BOOLS = [
-  boolTag(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
-  boolTag(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
-];
-const customTags: YAML.SchemaOptions['customTags'] = (tags) => [
-  ...tags.filter((t) => (t as YAML.ScalarTag).tag !== BOOL),
-  ...PYYAML_BOOLS,
-  VAULT_TAG,
-  UNSAFE_TAG,
-];
+const customTags: YAML.SchemaOptions['customTags'] = (tags) => [...pyyamlTags(tags), VAULT_TAG, UNSAFE_TAG];
 export class YamlSource {
   constructor(
     readonly file: string,

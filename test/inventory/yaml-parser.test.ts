@@ -83,4 +83,19 @@ test('vars files: mapping or empty; anything else is located', () => {
   assert.throws(() => parseYamlVars('- 1\n', 'v.yml'), /v\.yml:1:1: a vars file must be a mapping/);
 });
 
+test('group_vars/host_vars read booleans as PyYAML does (Ansible): y/n stay strings, yes/on are true', () => {
+  // python3 -c "import yaml; print(yaml.safe_load('a: y\\nb: n\\nc: yes\\nd: Off\\ne: 0777\\n'))"
+  assert.equal(parseYamlVars('a: y\nb: n\nc: yes\nd: Off\ne: 0777\n', 'v.yml'), {
+    a: 'y',
+    b: 'n',
+    c: true,
+    d: false,
+    e: 511,
+  });
+  const inv = new InventoryData();
+  parseYamlInventory('all:\n  hosts:\n    h1:\n      flag: n\n      on_: on\n', 'i.yml', inv);
+  const v = inv.hostVars('h1');
+  assert.equal([v.flag, v.on_], ['n', true]);
+});
+
 test.run();
