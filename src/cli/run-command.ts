@@ -30,12 +30,12 @@ import {
   positiveInt,
   seconds,
 } from './option-parsers';
-import { listHosts, listTasks } from './playbook-listing';
+import { listHosts, listTags, listTasks } from './playbook-listing';
 import { runDigests } from './run-digests';
 import { failedHostsOf, finishRun, openRunJournal, selectHosts } from './run-journal-io';
 import { parseShard, retryFilesWanted, writeRetryFile } from './run-session';
 import { reportFormatError } from '../report/fleet-report';
-import { canaryConfirmer } from './canary-prompt';
+import { canaryConfirmer, stepConfirmer } from './canary-prompt';
 import { parseCanary, parseGroupLimit, printWavePlan } from './wave-plan';
 import { addSecretLiterals } from './secret-literals';
 import { SecretValues } from '../secrets/secret-values';
@@ -73,7 +73,20 @@ export interface RunOpts extends VaultCliOpts {
   journal?: string;
   listHosts?: boolean;
   listTasks?: boolean;
+  listTags?: boolean;
   syntaxCheck?: boolean;
+  /** `--start-at-task NAME` (a glob). */
+  startAtTask?: string;
+  /** `--step`: confirm each task (terminal only). */
+  step?: boolean;
+  /** `-k/--ask-pass`. */
+  askPass?: boolean;
+  /** `-c/--connection`. */
+  connection?: 'local' | 'ssh' | 'paramiko' | 'smart';
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
+  /** `--become-method sudo|su`. */
+  becomeMethod?: 'sudo' | 'su';
   /** `--retry-file` / `--no-retry-file`; undefined: ANSIBLE_RETRY_FILES_ENABLED, else off. */
   retryFile?: boolean;
   /** `--report FILE.json|FILE.md` (repeatable). */
@@ -123,7 +136,26 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
     .option('-b, --become', 'become (sudo) for plays that do not say otherwise')
     .option('--become-user <user>', 'user to become (default root)')
+    .addOption(
+      program
+        .createOption('--become-method <method>', 'privilege escalation method (default sudo)')
+        .choices(['sudo', 'su']),
+    )
     .option('-u, --user <user>', 'SSH user when the inventory does not set ansible_user')
+    .option('-k, --ask-pass', 'ask for the SSH password (hosts whose inventory sets none)')
+    .addOption(
+      program
+        .createOption(
+          '-c, --connection <type>',
+          'connection of hosts without ansible_connection (default ssh)',
+        )
+        .choices(['ssh', 'local', 'paramiko', 'smart']),
+    )
+    .option(
+      '--ssh-common-args <args>',
+      'ssh arguments for hosts without ansible_ssh_common_args: -o Key=Value (Port, User, IdentityFile, ProxyJump, ...), -J, -p, -l, -i',
+    )
+    .option('--ssh-extra-args <args>', 'the same, for hosts without ansible_ssh_extra_args')
     .option('--private-key <file>', 'SSH private key when the inventory does not set one')
     .option('-F, --ssh-config <file>', 'OpenSSH client config file')
     .addOption(hostKeyOption(program))
@@ -157,6 +189,9 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('--shard <I/N>', 'run only shard I (0..N-1) of the selected hosts (stable hash of the name)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
+    .option('--list-tags', 'list the tags of each play, then exit')
+    .option('--start-at-task <name>', 'start at the first task with this name (or glob)')
+    .option('--step', 'confirm each task before it runs: (N)o/(y)es/(c)ontinue (terminal only)')
     .option('--syntax-check', 'check the playbook, then exit')
     .option('--retry-file', 'write the failed hosts to .remediate/retry/PLAYBOOK.retry (off by default)')
     .option('--no-retry-file', 'do not write a retry file (even with ANSIBLE_RETRY_FILES_ENABLED)');
@@ -237,14 +272,24 @@ async function runWithSecrets(
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
   const { loadPlaybook } = require('../playbook') as typeof import('../playbook');
   const pb = await loadPlaybook(path.resolve(io.cwd, file), { rolesPath: cfg.rolesPath });
-  applyConfigBecomeMethod(pb, cfg);
+  applyConfigBecomeMethod(pb, o.becomeMethod ? { ...cfg, becomeMethod: o.becomeMethod } : cfg);
   for (const w of pb.warnings ?? []) println(io.err, `[WARNING]: ${w}`);
   if (o.syntaxCheck) {
     println(io.out, `playbook: ${pb.file}`);
     return ExitCode.OK;
   }
+  if (o.step && !io.stdin.isTTY)
+    throw new UsageError('--step needs a terminal to ask before each task (stdin is not a terminal)', {
+      hint: 'run it from a terminal, or use --start-at-task NAME / --tags to choose the tasks',
+    });
+  if (o.startAtTask !== undefined)
+    (require('./start-at-task') as typeof import('./start-at-task')).startAtTask(pb, o.startAtTask);
   if (o.listTasks) {
     io.out.write(listTasks(pb, extraVars));
+    return ExitCode.OK;
+  }
+  if (o.listTags) {
+    io.out.write(listTags(pb, extraVars, o.tags, o.skipTags));
     return ExitCode.OK;
   }
   const named = o.inventory.map((p) =>
@@ -253,7 +298,7 @@ async function runWithSecrets(
   // as ansible-playbook: a source that does not exist is warned about and skipped
   const sources = named.filter((s) => {
     if (!path.isAbsolute(s) || fs.existsSync(s)) return true;
-    println(io.err, `[WARNING]: Unable to parse ${s} as an inventory source (it does not exist)`);
+    println(io.err, `[WARNING]: Unable to parse ${s} as an inventory source`);
     return false;
   });
   const inventory = await loadInventory(sources, { playbookDir: pb.dir });
@@ -261,7 +306,8 @@ async function runWithSecrets(
     println(
       io.err,
       named.length
-        ? '[WARNING]: No inventory was parsed, only implicit localhost is available'
+        ? '[WARNING]: No inventory was parsed, only implicit localhost is available\n' +
+            "[WARNING]: provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"
         : 'warning: no inventory given (-i): only the implicit localhost is available',
     );
   const limit = o.limit?.replace(/^@(?!\/)/, `@${io.cwd}/`);
@@ -284,10 +330,37 @@ async function runWithSecrets(
     exclude: o.exclude ? new Set(o.exclude) : o.resume ? new Set() : undefined,
   });
   applyBecomeDefaults(pb, o);
+  for (const [flag, args] of [
+    ['--ssh-common-args', o.sshCommonArgs],
+    ['--ssh-extra-args', o.sshExtraArgs],
+  ] as const) {
+    if (args === undefined) continue;
+    const { checkSshArgs } = require('../transport/ssh-config') as typeof import('../transport/ssh-config');
+    const { problems, ignored } = checkSshArgs(args);
+    if (problems.length)
+      throw new UsageError(`${flag} "${args}": ${problems.join('; ')}`, {
+        hint: 'remediate connects with its own SSH client; it honours the options listed in README "SSH transport"',
+      });
+    if (ignored.length)
+      println(io.err, `[WARNING]: ${flag}: ${ignored.join(', ')} ignored (one pooled connection per host)`);
+  }
+  let sshPassword: Secret | undefined;
+  if (o.askPass) sshPassword = await askBecomePassword(io, 'SSH password: ');
   let becomePassword: Secret | undefined;
-  if (o.askBecomePass) becomePassword = await askBecomePassword(io);
+  if (o.askBecomePass)
+    becomePassword = await askBecomePassword(
+      io,
+      sshPassword ? 'BECOME password[defaults to SSH password]: ' : 'BECOME password: ',
+    );
+  if (sshPassword && becomePassword && becomePassword.reveal() === '') becomePassword = sshPassword;
 
-  addSecretLiterals(secrets, inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
+  addSecretLiterals(
+    secrets,
+    inventory,
+    extraVars,
+    pb,
+    [becomePassword, sshPassword].filter((x): x is Secret => x !== undefined).map((x) => x.reveal()),
+  );
   const canary = o.canary !== undefined ? parseCanary(o.canary) : undefined;
   const perGroupLimit = (o.perGroupLimit ?? []).map(parseGroupLimit);
   const canaryRun = canary !== undefined || pb.plays.some((p) => p.canary !== undefined);
@@ -377,6 +450,10 @@ async function runWithSecrets(
     connectRetries: o.connectRetries,
     privateKey: o.privateKey ? path.resolve(io.cwd, o.privateKey) : undefined,
     user: o.user,
+    password: sshPassword,
+    connection: o.connection === undefined ? undefined : o.connection === 'local' ? 'local' : 'ssh',
+    sshCommonArgs: o.sshCommonArgs,
+    sshExtraArgs: o.sshExtraArgs,
     askPassphrase: passphrasePrompter(io),
     onWarning: (msg) => emit({ kind: 'warning', time: Date.now(), msg }),
     debug: verbosity >= 4 ? (msg) => emit({ kind: 'log', time: Date.now(), level: 3, msg }) : undefined,
@@ -436,6 +513,7 @@ async function runWithSecrets(
         secrets,
         signal: abort.signal,
         detailedExitCode: Boolean(o.detailedExitcode),
+        ...(o.step ? { confirmStep: stepConfirmer(io) } : {}),
       }),
     );
     code = abort.signal.aborted ? ExitCode.INTERRUPTED : summary.exitCode;
