@@ -124,17 +124,50 @@ function globFiles(pattern: string, stamps: Map<string, string>): string[] {
 
 const INCLUDE_DEPTH = 16;
 
+/** Match criteria that take no argument. */
+const BARE_CRITERIA = new Set(['all', 'canonical', 'final']);
+
+/** A `Match` line's criteria as [keyword, argument] pairs (`all` dropped: it adds no condition). */
+function criteriaOf(words: string[]): [string, string | undefined][] {
+  const out: [string, string | undefined][] = [];
+  for (let i = 0; i < words.length; i++) {
+    const kw = words[i]!.toLowerCase();
+    if (BARE_CRITERIA.has(kw)) {
+      if (kw !== 'all') out.push([kw, undefined]);
+    } else out.push([kw, words[++i] ?? '']);
+  }
+  return out;
+}
+
+/**
+ * A `Match` line for all the criteria (ANDed). A keyword that repeats (the Include's `Host a` and the
+ * included file's `Host b` are both `originalhost`) is written in another letter case each time: OpenSSH
+ * reads keywords case-insensitively, and the `ssh-config` package, which keeps one entry per keyword as
+ * written, then tests each of them.
+ */
+function matchLine(criteria: [string, string | undefined][]): string {
+  if (criteria.length === 0) return 'Host *';
+  const seen = new Map<string, number>();
+  const parts = criteria.map(([kw, arg]) => {
+    const n = seen.get(kw) ?? 0;
+    seen.set(kw, n + 1);
+    const cased = [...kw].map((ch, i) => ((n >> i) & 1 ? ch.toUpperCase() : ch)).join('');
+    return arg === undefined ? cased : `${cased} ${/\s/.test(arg) ? JSON.stringify(arg) : arg}`;
+  });
+  return `Match ${parts.join(' ')}`;
+}
+
 /**
  * One config file as text the `ssh-config` package can compute, with every `Include` expanded in place as
  * OpenSSH does: relative paths are relative to ~/.ssh (user config, `-F`) or /etc/ssh (system config), globs
  * are expanded and sorted, missing files are skipped. An included file is active only where its Include
- * line is (inside `Host a`, its own `Host b` means "a and b": `Match originalhost a originalhost b`), and the
- * including file's section continues after it (its header is repeated).
+ * line is (inside `Host a`, its own `Host b` means "a and b"), and the including file's section continues
+ * after it (its header is repeated). `Host p1 p2` is `Match originalhost p1,p2`: the name as given.
  */
 function expandConfig(
   file: string,
   userConf: boolean,
-  outer: string | undefined,
+  outer: [string, string | undefined][],
   depth: number,
   stamps: Map<string, string>,
 ): string[] {
@@ -146,9 +179,8 @@ function expandConfig(
     return [];
   }
   const out: string[] = [];
-  /** The current section as Match criteria (undefined: not in a section, or in `Host *` at top level). */
+  /** The current section's criteria (empty: top level, or `Host *`). */
   let cur = outer;
-  const header = (crit: string | undefined) => (crit === undefined ? 'Host *' : `Match ${crit}`);
   text.split(/\r?\n/).forEach((line, i) => {
     const m = /^\s*([A-Za-z]+)(?:\s*=\s*|\s+)(.*?)\s*$/.exec(line);
     const key = m?.[1]!.toLowerCase();
@@ -158,12 +190,11 @@ function expandConfig(
     }
     const words = splitArgs(m[2]!);
     if (key === 'host') {
-      cur = [outer, `originalhost ${words.join(',')}`].filter(Boolean).join(' ');
-      out.push(outer === undefined ? line : header(cur));
+      cur = [...outer, ['originalhost', words.join(',')]];
+      out.push(outer.length === 0 ? line : matchLine(cur));
     } else if (key === 'match') {
-      const own = words.length === 1 && words[0]!.toLowerCase() === 'all' ? undefined : m[2]!;
-      cur = [outer, own].filter(Boolean).join(' ') || undefined;
-      out.push(outer === undefined ? line : header(cur ?? 'all'));
+      cur = [...outer, ...criteriaOf(words)];
+      out.push(outer.length === 0 ? line : matchLine(cur));
     } else {
       if (depth >= INCLUDE_DEPTH)
         throw new UsageError(
@@ -181,7 +212,7 @@ function expandConfig(
         for (const f of globFiles(abs, stamps))
           out.push(...expandConfig(f, userConf, cur, depth + 1, stamps));
       }
-      out.push(header(cur));
+      out.push(matchLine(cur));
     }
   });
   return out;
@@ -196,7 +227,7 @@ function parseConfigFiles(files: { path: string; userConf: boolean }[]): {
   for (const f of files) {
     // each file starts at top level: what the previous one's last section said does not leak into it
     if (lines.length) lines.push('Host *');
-    lines.push(...expandConfig(f.path, f.userConf, undefined, 0, stamps));
+    lines.push(...expandConfig(f.path, f.userConf, [], 0, stamps));
   }
   const any = [...stamps.values()].some((s) => s !== 'absent');
   return { cfg: any ? SSHConfig.parse(lines.join('\n')) : null, stamps };
@@ -342,12 +373,16 @@ export function checkSshArgs(args: string): { problems: string[]; ignored: strin
     else if (w === '-o' || w.startsWith('-o')) {
       const kv = w === '-o' ? (words[++i] ?? '') : w.slice(2);
       const m = /^([A-Za-z]+)\s*[= ]\s*(.*)$/.exec(kv);
-      if (!m) problems.push(`-o ${kv}: expected -o Key=Value`);
+      if (!m) problems.push(`-o ${kv || '(nothing)'}: expected -o Key=Value`);
       else if (quiet.has(m[1]!.toLowerCase())) ignored.push(`-o ${m[1]}`);
       else if (!known.has(m[1]!.toLowerCase()))
         problems.push(`-o ${m[1]} is not supported (supported: ${SSH_ARG_OPTIONS.join(', ')})`);
     } else if (IGNORED_SSH_FLAGS.includes(w) || /^-v+$/.test(w)) ignored.push(w);
-    else problems.push(`${w} is not supported (use -o Key=Value, -J, -p, -l or -i)`);
+    else {
+      // ssh's flags that take an argument: the argument goes with the refusal
+      const arg = /^-[BbcDEeFIiLmOQRSWw]$/.test(w) && words[i + 1] !== undefined ? ` ${words[++i]}` : '';
+      problems.push(`${w}${arg} is not supported (use -o Key=Value, -J, -p, -l or -i)`);
+    }
   }
   return { problems, ignored };
 }

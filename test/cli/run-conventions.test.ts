@@ -146,7 +146,7 @@ test('--ssh-common-args: unsupported options are refused (exit 5), connection sh
   );
   r = await run([PB, '--ssh-extra-args', '-R 80:localhost:80']);
   assert.is(r.code, 5);
-  assert.match(r.err, /-R is not supported/);
+  assert.match(r.err, /-R 80:localhost:80 is not supported/);
   r = await run([
     PB,
     '--ssh-common-args',
