@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../src/cli/main';
+import { ensureTestUsers, TEST_USERS } from '../helpers/sshd';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'remediate-conv-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -156,6 +157,28 @@ test('--ssh-common-args: unsupported options are refused (exit 5), connection sh
   ]);
   assert.is(r.code, 0, r.err);
   assert.match(r.err, /\[WARNING\]: --ssh-common-args: -o ControlMaster, -o ControlPersist ignored/);
+});
+
+test('--become-method su becomes with su (no SUDO_USER), sudo is the default; a play method wins', async () => {
+  ensureTestUsers();
+  const pb = path.join(tmp, 'become.yml');
+  const play = (extra: string) =>
+    `- hosts: localhost\n  gather_facts: false\n  become: true\n  become_user: ${TEST_USERS.nopasswd}\n${extra}` +
+    '  tasks:\n    - name: how\n      shell: echo "$(id -un) ${SUDO_USER:-none}"\n';
+  const how = async (extra: string, ...args: string[]) => {
+    fs.writeFileSync(pb, play(extra));
+    const r = await run([pb, '--output', 'json', ...args]);
+    assert.is(r.code, 0, r.err + r.out);
+    const ev = r.out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type?: string; result?: { stdout?: string } })
+      .find((e) => e.type === 'task');
+    return ev?.result?.stdout?.trim();
+  };
+  assert.is(await how(''), `${TEST_USERS.nopasswd} root`);
+  assert.is(await how('', '--become-method', 'su'), `${TEST_USERS.nopasswd} none`);
+  assert.is(await how('  become_method: sudo\n', '--become-method', 'su'), `${TEST_USERS.nopasswd} root`);
 });
 
 test('--become-method takes sudo or su (exit 5 otherwise)', async () => {
