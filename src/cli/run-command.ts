@@ -136,26 +136,7 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
     .option('-b, --become', 'become (sudo) for plays that do not say otherwise')
     .option('--become-user <user>', 'user to become (default root)')
-    .addOption(
-      program
-        .createOption('--become-method <method>', 'privilege escalation method (default sudo)')
-        .choices(['sudo', 'su']),
-    )
     .option('-u, --user <user>', 'SSH user when the inventory does not set ansible_user')
-    .option('-k, --ask-pass', 'ask for the SSH password (hosts whose inventory sets none)')
-    .addOption(
-      program
-        .createOption(
-          '-c, --connection <type>',
-          'connection of hosts without ansible_connection (default ssh)',
-        )
-        .choices(['ssh', 'local', 'paramiko', 'smart']),
-    )
-    .option(
-      '--ssh-common-args <args>',
-      'ssh arguments for hosts without ansible_ssh_common_args: -o Key=Value (Port, User, IdentityFile, ProxyJump, ...), -J, -p, -l, -i',
-    )
-    .option('--ssh-extra-args <args>', 'the same, for hosts without ansible_ssh_extra_args')
     .option('--private-key <file>', 'SSH private key when the inventory does not set one')
     .option('-F, --ssh-config <file>', 'OpenSSH client config file')
     .addOption(hostKeyOption(program))
@@ -195,7 +176,32 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('--syntax-check', 'check the playbook, then exit')
     .option('--retry-file', 'write the failed hosts to .remediate/retry/PLAYBOOK.retry (off by default)')
     .option('--no-retry-file', 'do not write a retry file (even with ANSIBLE_RETRY_FILES_ENABLED)');
+  addConnectionOptions(program, cmd);
   addVaultOptions(cmd).action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
+}
+
+/** ansible-playbook's and ansible's connection options that `run` and `adhoc` share. */
+export function addConnectionOptions(program: Command, cmd: Command): Command {
+  return cmd
+    .addOption(
+      program
+        .createOption('--become-method <method>', 'privilege escalation method (default sudo)')
+        .choices(['sudo', 'su']),
+    )
+    .option('-k, --ask-pass', 'ask for the SSH password (hosts whose inventory sets none)')
+    .addOption(
+      program
+        .createOption(
+          '-c, --connection <type>',
+          'connection of hosts without ansible_connection (default ssh)',
+        )
+        .choices(['ssh', 'local', 'paramiko', 'smart']),
+    )
+    .option(
+      '--ssh-common-args <args>',
+      'ssh arguments for hosts without ansible_ssh_common_args: -o Key=Value (Port, User, IdentityFile, ProxyJump, ...), -J, -p, -l, -i',
+    )
+    .option('--ssh-extra-args <args>', 'the same, for hosts without ansible_ssh_extra_args');
 }
 
 function outputOption(program: Command) {

@@ -311,7 +311,7 @@ export function parseSshArgs(args: string): Record<string, string> {
     else if (w === '-i') o.identityfile = next();
     else if (w === '-o' || (w.startsWith('-o') && w.length > 2)) {
       const kv = w === '-o' ? next() : w.slice(2);
-      const m = /^([A-Za-z]+)\s*[= ]\s*(.*)$/.exec(kv);
+      const m = /^([A-Za-z][A-Za-z0-9]*)\s*[= ]\s*(.*)$/.exec(kv);
       if (m) o[m[1]!.toLowerCase()] = m[2]!;
     }
   }
@@ -372,7 +372,7 @@ export function checkSshArgs(args: string): { problems: string[]; ignored: strin
     } else if (/^-[Jpli]./.test(w)) continue;
     else if (w === '-o' || w.startsWith('-o')) {
       const kv = w === '-o' ? (words[++i] ?? '') : w.slice(2);
-      const m = /^([A-Za-z]+)\s*[= ]\s*(.*)$/.exec(kv);
+      const m = /^([A-Za-z][A-Za-z0-9]*)\s*[= ]\s*(.*)$/.exec(kv);
       if (!m) problems.push(`-o ${kv || '(nothing)'}: expected -o Key=Value`);
       else if (quiet.has(m[1]!.toLowerCase())) ignored.push(`-o ${m[1]}`);
       else if (!known.has(m[1]!.toLowerCase()))
