@@ -87,4 +87,20 @@ test('ssh_config Include: the host entry in an included file (glob) is what reac
   assert.is(stdoutOf(r.stdout)?.trim(), TEST_USERS.nopasswd);
 });
 
+test('ansible_ssh_common_args the transport cannot honour: a warning naming the host, the run goes on', async () => {
+  fs.writeFileSync(
+    path.join(dir, 'warn.ini'),
+    `[targets]\nt3 ansible_host=${sshd.host} ansible_port=${sshd.port} ansible_user=${TEST_USERS.nopasswd} ` +
+      `ansible_ssh_private_key_file=${sshd.clientKey} ` +
+      `ansible_ssh_common_args="-o UserKnownHostsFile=${sshd.knownHostsFile} -o ForwardAgent=yes"\n`,
+  );
+  const r = await runCli(['run', 'who.yml', '-i', 'warn.ini', '--output', 'json'], {
+    cwd: dir,
+    env: { HOME: dir, SSH_AUTH_SOCK: '' },
+  });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.is(stdoutOf(r.stdout)?.trim(), TEST_USERS.nopasswd);
+  assert.match(r.stderr + r.stdout, /t3: ansible_ssh_common_args "[^"]*": -o ForwardAgent is not supported/);
+});
+
 test.run();
