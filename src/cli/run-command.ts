@@ -376,8 +376,8 @@ async function runWithSecrets(
       canary,
       perGroupLimit,
     });
-  // the canary's stop prints and asks between waves: the scrolling plain view, not the live rows
-  const kind = o.output ?? (io.out.isTTY && !canaryRun ? 'pretty' : 'plain');
+  // the canary's stop and --step print and ask between steps: the scrolling plain view, not the live rows
+  const kind = o.output ?? (io.out.isTTY && !canaryRun && !o.step ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
   // loaded lazily: the other commands must not pay for (or depend on) the reporters' terminal UI
