@@ -102,6 +102,24 @@ test('--start-at-task: name or glob; earlier tasks and plays do not run, later p
   assert.equal(ran(r.out), ['four']);
 });
 
+test('--start-at-task "ROLE : NAME" starts inside a role, as ansible-playbook does', async () => {
+  const d = path.join(tmp, 'rolepb');
+  fs.mkdirSync(path.join(d, 'roles', 'web', 'tasks'), { recursive: true });
+  fs.writeFileSync(
+    path.join(d, 'roles', 'web', 'tasks', 'main.yml'),
+    '- name: r1\n  debug: msg=r1\n- name: r2\n  debug: msg=r2\n',
+  );
+  const site = path.join(d, 'site.yml');
+  fs.writeFileSync(
+    site,
+    '- hosts: localhost\n  gather_facts: false\n  roles: [web]\n  tasks:\n    - name: after\n      debug: msg=after\n',
+  );
+  // ansible-playbook site.yml --start-at-task 'web : r2': TASK [web : r2], TASK [after]
+  const r = await run([site, '--start-at-task', 'web : r2', '--output', 'json']);
+  assert.is(r.code, 0, r.err);
+  assert.equal(ran(r.out), ['r2', 'after']);
+});
+
 test('--start-at-task with no matching task: exit 5 before anything runs', async () => {
   const r = await run([PB, '--start-at-task', 'nomatch', '--output', 'json']);
   assert.is(r.code, 5);
