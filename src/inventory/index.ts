@@ -58,8 +58,8 @@ function parseFile(file: string, inv: InventoryData): void {
   } catch (e) {
     throw new InventoryError(`cannot read inventory ${file}: ${(e as Error).message}`);
   }
-  // as Ansible's script plugin: a #! line or the execute bit makes the file a dynamic inventory
-  if (isInventoryScript(file, bytes.subarray(0, 2).toString('latin1'))) return loadInventoryScript(file, inv);
+  // as Ansible's script plugin: a #! line (or a compiled executable) makes the file a dynamic inventory
+  if (isInventoryScript(file, bytes.subarray(0, 4))) return loadInventoryScript(file, inv);
   let text: string;
   try {
     text = decodeText(bytes);

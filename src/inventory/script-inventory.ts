@@ -1,6 +1,6 @@
 /**
- * Dynamic inventory scripts and the JSON they print, as Ansible's `script` inventory plugin reads them: an
- * executable source (a `#!` line, or the execute bit on a file without a static extension) runs with
+ * Dynamic inventory scripts and the JSON they print, as Ansible's `script` inventory plugin reads them: a
+ * source with a `#!` line (or a compiled executable) runs with
  * `--list` and prints `{GROUP: {hosts: [...], vars: {...}, children: [...]} | [hosts...], "_meta":
  * {"hostvars": {HOST: {...}}}}`; without `_meta.hostvars`, `SCRIPT --host HOST` is run for each host. The
  * same JSON in a static `.json` file (what `ansible-inventory --list` prints) is read the same way.
@@ -9,21 +9,22 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { InventoryError } from '../errors';
 import type { InventoryData } from './inventory-data';
 import type { Vars } from './types';
 
-/** Extensions of static inventory files: never run, even with the execute bit (a copy from a FAT disk). */
-const STATIC_EXT = new Set(['.ini', '.yml', '.yaml', '.json', '.toml', '.cfg', '.txt', '.md']);
-
-/** Is this file an inventory script? `text` is its start (a `#!` line makes it one). */
-export function isInventoryScript(file: string, text: string): boolean {
-  if (text.startsWith('#!')) return true;
-  if (STATIC_EXT.has(path.extname(file).toLowerCase())) return false;
+/**
+ * Is this file an inventory script? `head` is its first bytes. As Ansible: a `#!` line, or an executable.
+ * Unlike Ansible, an executable text file without `#!` is read as a static inventory: run, it would go to
+ * /bin/sh (execvp's fallback), which would execute an INI file's lines as commands (a host named
+ * `reboot`). A compiled executable (ELF) is run.
+ */
+export function isInventoryScript(file: string, head: Buffer): boolean {
+  if (head.subarray(0, 2).toString('latin1') === '#!') return true;
+  if (head.subarray(0, 4).toString('latin1') !== '\x7fELF') return false;
   try {
     fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
+    return true;
   } catch {
     return false;
   }

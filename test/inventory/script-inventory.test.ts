@@ -135,6 +135,15 @@ test('remediate run -i SCRIPT: the script is run, a failing one exits 4', async 
   assert.match(r.stderr, /error: inventory script .*fails\.sh --list exited 3: cannot reach the CMDB/);
 });
 
+test('an INI file with the execute bit but no #! line is read, never run (sh would run its lines)', async () => {
+  const f = path.join(tmp, 'hosts');
+  fs.writeFileSync(f, '[web]\ntouch marker=yes\n', { mode: 0o755 });
+  const r = await runCli(['inventory', '-i', f, '--list'], { cwd: tmp });
+  assert.is(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as ListJson).web!.hosts, ['touch']);
+  assert.not.ok(fs.existsSync(path.join(tmp, 'marker=yes')), 'the inventory file was executed');
+});
+
 test('jsonErrorOffset: -1 for JSON, else where it stops being JSON', () => {
   const cases: [string, number][] = [
     ['{}', -1],
