@@ -14,18 +14,22 @@ import debug from './debug';
 import dnf from './dnf';
 import fail from './fail';
 import fetch from './fetch';
+import get_url from './get_url';
 import group from './group';
 import file from './file';
 import find from './find';
 import lineinfile from './lineinfile';
 import unit_flag from './unit_flag';
+import include_vars from './include_vars';
 import kubeconfig_server from './kubeconfig_server';
 import meta from './meta';
 import pkg from './package';
 import pause from './pause';
 import raw from './raw';
 import script from './script';
+import reboot from './reboot';
 import replace from './replace';
+import service from './service';
 import set_fact from './set_fact';
 import shell from './shell';
 import slurp from './slurp';
@@ -33,7 +37,9 @@ import stat from './stat';
 import systemd from './systemd';
 import template from './template';
 import tempfile from './tempfile';
+import unarchive from './unarchive';
 import uri from './uri';
+import wait_for_connection from './wait_for_connection';
 import user from './user';
 import wait_for from './wait_for';
 import kubectl from './kubectl';
@@ -90,6 +96,12 @@ export const modules = {
   script,
   assemble,
   known_hosts,
+  get_url,
+  unarchive,
+  include_vars,
+  service,
+  wait_for_connection,
+  reboot,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -7,11 +7,10 @@
  */
 import { z } from 'zod';
 import { ModuleError } from '../errors';
-import { fileContent, fileStat, type FileStat } from '../facts/file';
 import { boolArg } from './arg-types';
-import { backupPath, backupStep } from './file-attrs';
 import { editKubeconfig, KubeconfigError, type ServerEdit } from './kubeconfig-edit';
-import { defineModule, type Step } from './types';
+import { probeExistingText, rewriteInPlace, type TextFacts } from './text-edit';
+import { defineModule } from './types';
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -32,24 +31,15 @@ const args = z
   })
   .strict();
 
-interface Facts {
-  stat: FileStat;
-  content: string;
-}
 interface State {
   backup?: string;
 }
 
-export default defineModule<typeof args, Facts, State>({
+export default defineModule<typeof args, TextFacts, State>({
   name: 'kubeconfig_server',
   description: "Set the server: URL of a kubeconfig's clusters, keeping comments and formatting (diffable)",
   args,
-  async probe(ctx, a) {
-    const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
-    if (!stat.exists) throw new ModuleError(`${a.path} does not exist`);
-    if (!stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
-    return { stat, content: (await ctx.fact(fileContent(a.path))).content.toString('utf8') };
-  },
+  probe: (ctx, a) => probeExistingText(ctx, a.path),
   plan(a, f, ctx) {
     let edit;
     try {
@@ -60,32 +50,10 @@ export default defineModule<typeof args, Facts, State>({
     }
     const result = { path: a.path, servers: edit.servers };
     if (!edit.changed) return { changes: [], result };
-    const state: State = {};
-    const steps: Step[] = [];
-    if (a.backup) {
-      state.backup = backupPath(a.path);
-      steps.push(backupStep(a.path, state.backup));
-    }
-    steps.push({
-      kind: 'upload',
-      dest: a.path,
-      content: Buffer.from(edit.content, 'utf8'),
-      mode: f.stat.mode !== undefined ? parseInt(f.stat.mode, 8) : undefined,
-      owner: f.stat.pw_name,
-      group: f.stat.gr_name,
-    });
     const moved = edit.servers.filter((s: ServerEdit) => s.before !== s.after);
-    return {
-      changes: [
-        {
-          describe: `${a.path}: ${moved.map((s) => `${s.cluster} server ${s.before} → ${s.after}`).join(', ')}`,
-          diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after: edit.content },
-          steps,
-        },
-      ],
-      state,
-      result,
-    };
+    const describe = `${a.path}: ${moved.map((s) => `${s.cluster} server ${s.before} → ${s.after}`).join(', ')}`;
+    const { change, backup } = rewriteInPlace(a.path, f, ctx, edit.content, describe, a.backup);
+    return { changes: [change], state: backup ? { backup } : {}, result };
   },
   result({ plan, outputs }) {
     const r: Record<string, unknown> = { ...(plan.result ?? {}) };

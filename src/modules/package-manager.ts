@@ -9,7 +9,7 @@ import { argv, sh, type ExecCommand } from '../command';
 import { ModuleError } from '../errors';
 import { withAliases } from './arg-aliases';
 import { boolArg } from './arg-types';
-import type { Change, Plan, Step } from './types';
+import { defineModule, type Change, type ModuleDefinition, type Plan, type Step } from './types';
 
 export type Manager = 'apt' | 'dnf' | 'yum';
 
@@ -228,4 +228,28 @@ function versionMatches(have: string, want: string): boolean {
       '$',
   );
   return re.test(have);
+}
+
+/**
+ * The module for one manager (`apt`, `dnf`) or for whichever the host has (`package`, `forced` undefined):
+ * the one read-only probe exec, then `planPackages`.
+ */
+export function packageModule(
+  name: string,
+  forced: Manager | undefined,
+  description: string,
+  aliases?: string[],
+): ModuleDefinition<typeof packageArgs, PackageFacts, unknown> {
+  return defineModule<typeof packageArgs, PackageFacts, unknown>({
+    name,
+    ...(aliases ? { aliases } : {}),
+    description,
+    args: packageArgs,
+    async probe(ctx, a) {
+      const names = packageSpecs(a.name).map((s) => s.name);
+      const r = await ctx.run(probeCommand(forced, names, a.state === 'latest'));
+      return parseProbe(r.stdout, names);
+    },
+    plan: (a, f) => planPackages(a, f),
+  });
 }

@@ -3,24 +3,10 @@
  * (installed versions; candidates for `latest`), then one command per kind of change. `update_cache`
  * runs first and is no change by itself; candidates are read before it (the plan is made from the probe).
  */
-import { defineModule } from './types';
-import {
-  packageArgs,
-  packageSpecs,
-  parseProbe,
-  planPackages,
-  probeCommand,
-  type PackageFacts,
-} from './package-manager';
+import { packageModule } from './package-manager';
 
-export default defineModule<typeof packageArgs, PackageFacts, unknown>({
-  name: 'package',
-  description: 'Install, upgrade or remove packages with the package manager of the host (apt, dnf or yum)',
-  args: packageArgs,
-  async probe(ctx, a) {
-    const names = packageSpecs(a.name).map((s) => s.name);
-    const r = await ctx.run(probeCommand(undefined, names, a.state === 'latest'));
-    return parseProbe(r.stdout, names);
-  },
-  plan: (a, f) => planPackages(a, f),
-});
+export default packageModule(
+  'package',
+  undefined,
+  'Install, upgrade or remove packages with the package manager of the host (apt, dnf or yum)',
+);

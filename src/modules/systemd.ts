@@ -1,5 +1,6 @@
 /**
- * `systemd` (also answers to `service`, `systemd_service`): a unit's state and enablement. Probe reads the
+ * `systemd` (also answers to `systemd_service`; `service` is its own module that uses this one on systemd
+ * hosts): a unit's state and enablement. Probe reads the
  * words of `systemctl is-active` / `is-enabled`; restarted and reloaded are always a change.
  */
 import { z } from 'zod';
@@ -40,7 +41,7 @@ const ENABLED = new Set([
 
 export default defineModule<typeof args, UnitState | undefined, undefined>({
   name: 'systemd',
-  aliases: ['service', 'systemd_service'],
+  aliases: ['systemd_service'],
   description: 'Start, stop, restart, reload, enable or disable a systemd unit',
   args,
   async probe(ctx, a) {

@@ -31,6 +31,41 @@ export async function probeText(ctx: ModuleContext, a: TextEditArgs): Promise<Te
   return { stat, content };
 }
 
+/** Read-only: an existing regular file's stat and text; a missing file or a non-file is refused. */
+export async function probeExistingText(ctx: ModuleContext, path: string): Promise<TextFacts> {
+  const stat = await ctx.fact(fileStat(path, { follow: true, checksum: false }));
+  if (!stat.exists) throw new ModuleError(`${path} does not exist`);
+  if (!stat.isreg) throw new ModuleError(`${path} is not a regular file`);
+  return { stat, content: (await ctx.fact(fileContent(path))).content.toString('utf8') };
+}
+
+/**
+ * One change that gives an existing file new bytes in place — same mode, owner and group — with an
+ * optional backup first; `backup` is the backup's name when one is planned.
+ */
+export function rewriteInPlace(
+  path: string,
+  f: TextFacts,
+  ctx: ModuleContext,
+  after: string,
+  describe: string,
+  withBackup: boolean,
+): { change: Change; backup?: string } {
+  const steps: Step[] = [];
+  const backup = withBackup ? backupPath(path) : undefined;
+  if (backup) steps.push(backupStep(path, backup));
+  steps.push({
+    kind: 'upload',
+    dest: path,
+    content: Buffer.from(after, 'utf8'),
+    mode: f.stat.mode !== undefined ? parseInt(f.stat.mode, 8) : undefined,
+    owner: f.stat.pw_name,
+    group: f.stat.gr_name,
+  });
+  const diff = ctx.noLog ? undefined : { path, before: f.content, after };
+  return { change: { describe, diff, steps }, backup };
+}
+
 /** Write `after` when it differs from the file (or the file is new), then fix the attributes. */
 export function planTextEdit(
   a: TextEditArgs,

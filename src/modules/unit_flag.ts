@@ -9,11 +9,10 @@
  */
 import { z } from 'zod';
 import { ModuleError } from '../errors';
-import { fileContent, fileStat, type FileStat } from '../facts/file';
 import { boolArg } from './arg-types';
-import { backupPath, backupStep } from './file-attrs';
 import { editFlag, FLAG_NAME, type FlagOccurrence } from './flag-edit';
-import { defineModule, type Change, type Step } from './types';
+import { probeExistingText, rewriteInPlace, type TextFacts } from './text-edit';
+import { defineModule } from './types';
 
 const args = z
   .object({
@@ -54,27 +53,18 @@ const args = z
 
 type Args = z.infer<typeof args>;
 
-interface Facts {
-  stat: FileStat;
-  content: string;
-}
 interface State {
   backup?: string;
   occurrences: FlagOccurrence[];
 }
 
-export default defineModule<typeof args, Facts, State>({
+export default defineModule<typeof args, TextFacts, State>({
   name: 'unit_flag',
   aliases: ['systemd_flag'],
   description:
     'Set a --flag=value in a systemd unit, drop-in or flag file, keeping comments and every other byte (diffable)',
   args,
-  async probe(ctx, a) {
-    const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
-    if (!stat.exists) throw new ModuleError(`${a.path} does not exist`);
-    if (!stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
-    return { stat, content: (await ctx.fact(fileContent(a.path))).content.toString('utf8') };
-  },
+  probe: (ctx, a) => probeExistingText(ctx, a.path),
   plan(a: Args, f, ctx) {
     let edit;
     try {
@@ -91,27 +81,10 @@ export default defineModule<typeof args, Facts, State>({
     const state: State = { occurrences: edit.occurrences };
     const result = { path: a.path, occurrences: edit.occurrences };
     if (!edit.changed) return { changes: [], state, result };
-    const steps: Step[] = [];
-    if (a.backup) {
-      state.backup = backupPath(a.path);
-      steps.push(backupStep(a.path, state.backup));
-    }
-    // same mode (and owner, as the upload's rename keeps the directory's): the file only gets new bytes
-    steps.push({
-      kind: 'upload',
-      dest: a.path,
-      content: Buffer.from(edit.content, 'utf8'),
-      mode: f.stat.mode !== undefined ? parseInt(f.stat.mode, 8) : undefined,
-      owner: f.stat.pw_name,
-      group: f.stat.gr_name,
-    });
     const changed = edit.occurrences.filter((o) => o.before !== o.after);
     const lines = changed.map((o) => `line ${o.line}: ${a.flag}=${o.before} → ${o.after}`).join(', ');
-    const change: Change = {
-      describe: `${a.path}: ${lines}`,
-      diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after: edit.content },
-      steps,
-    };
+    const { change, backup } = rewriteInPlace(a.path, f, ctx, edit.content, `${a.path}: ${lines}`, a.backup);
+    if (backup) state.backup = backup;
     return { changes: [change], state, result };
   },
   result({ plan, outputs }) {

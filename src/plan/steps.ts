@@ -29,6 +29,12 @@ export interface ExecStep extends StepBase {
   /** Run as the login user even when the task becomes another (default: the task's become). */
   noBecome?: boolean;
   /**
+   * Drop the connection and open a fresh one first (a host that went away: reboot, wait_for_connection).
+   * Not reaching the host, or losing it, is then a result (`code: null`, the reason in `stderr`), not a
+   * failure: meant as a wait's probe.
+   */
+  reconnect?: boolean;
+  /**
    * Cache keys (prefixes) of the facts this step may change; they are dropped after it runs. Default:
    * every fact of the host (a command can change anything).
    */
@@ -204,7 +210,7 @@ export function stepKey(step: Step, index: number): string {
 export function describeStep(step: Step): string {
   switch (step.kind) {
     case 'exec':
-      return `$ ${step.cmd.display}${step.stdin !== undefined ? ` <<< (${step.stdin.length} bytes)` : ''}`;
+      return `${step.reconnect ? '(new connection) ' : ''}$ ${step.cmd.display}${step.stdin !== undefined ? ` <<< (${step.stdin.length} bytes)` : ''}`;
     case 'upload':
       return (
         `upload ${step.dest} (${step.secret ? 'secret content' : `${step.content.length} bytes`}` +

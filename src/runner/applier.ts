@@ -44,6 +44,8 @@ export interface ApplierContext extends ModuleContext {
   clock?: Clock;
   /** Take the two-step path even where a module offers a fused probe-and-apply exec. */
   noFusion?: boolean;
+  /** Drop the connection and open a fresh one (exec steps with `reconnect`). Optional. */
+  reconnect?(): Promise<void>;
   /** Cache a fact's value known from a step's output (nothing asked twice). Optional. */
   knowFact?<T>(f: Fact<T>, value: T): void;
 }
@@ -149,13 +151,39 @@ async function execStep(ctx: ApplierContext, step: ExecStep): Promise<ExecOutput
   const start = clock.now();
   let r;
   try {
-    r = await ctx.exec(step.cmd, {
-      stdin: step.stdin,
-      cwd: step.cwd,
-      timeoutMs: step.timeoutMs,
-      become: !step.noBecome,
-      traced: true,
-    });
+    if (step.reconnect) {
+      try {
+        await ctx.reconnect?.();
+        r = await ctx.exec(step.cmd, {
+          stdin: step.stdin,
+          cwd: step.cwd,
+          timeoutMs: step.timeoutMs,
+          become: !step.noBecome,
+          traced: true,
+        });
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        // the host is not back yet: a result the wait judges, not a failure
+        const end = clock.now();
+        return {
+          kind: 'exec',
+          stdout: '',
+          stderr: (e as Error).message,
+          code: null,
+          signal: null,
+          durationMs: end - start,
+          start,
+          end,
+        };
+      }
+    } else
+      r = await ctx.exec(step.cmd, {
+        stdin: step.stdin,
+        cwd: step.cwd,
+        timeoutMs: step.timeoutMs,
+        become: !step.noBecome,
+        traced: true,
+      });
   } finally {
     // A command can change anything: the facts it may have changed cannot be trusted after it.
     if (step.invalidates) for (const k of step.invalidates) ctx.invalidateFacts(k);

@@ -12,6 +12,8 @@ export class HostState {
   readonly counts: HostCounts = emptyCounts();
   /** Gathered facts promoted to variables (`ansible_facts`, `ansible_hostname`, ...). */
   facts: Vars = {};
+  /** Variables loaded by include_vars (below set_fact and registered variables, as in Ansible). */
+  readonly includedVars: Vars = {};
   /** set_fact and registered variables. */
   readonly dynamicVars: Vars = {};
   readonly factsCache = new FactsCache();
@@ -38,6 +40,24 @@ export class HostState {
       this.transport.catch(() => {});
     }
     return this.transport;
+  }
+
+  /**
+   * Drop the connection and open a fresh one (wait_for_connection, reboot). A failure is thrown and not
+   * remembered: the next call tries again.
+   */
+  async reconnect(factory: TransportFactory, vars: Vars): Promise<Transport> {
+    let t: Transport | undefined;
+    try {
+      t = await this.transport;
+    } catch {
+      // the earlier connection failed: its transport is asked again below
+    }
+    t ??= factory({ name: this.name, vars });
+    if (t.reconnect) await t.reconnect();
+    else await t.connect();
+    this.transport = Promise.resolve(t);
+    return t;
   }
 
   async close(): Promise<void> {

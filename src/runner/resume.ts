@@ -31,6 +31,8 @@ export function skipAsDone(
   const facts = original['ansible_facts'];
   if ((task.module === 'set_fact' || task.module.endsWith('.set_fact')) && facts && typeof facts === 'object')
     Object.assign(hr.state.dynamicVars, facts);
+  if (/(^|\.)include_vars$/.test(task.module) && facts && typeof facts === 'object')
+    Object.assign(hr.state.includedVars, facts);
   if (d.status === 'changed' && task.notify?.length) notify(wave, hr, task, vars);
   hr.state.counts.skipped++;
   shared.emit({

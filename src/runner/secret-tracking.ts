@@ -45,7 +45,8 @@ export function trackTaskSecrets(
   if (opts.noLog || (opts.register !== undefined && isSecretVarName(opts.register)))
     addOutputs(secrets, result);
   const facts = result['ansible_facts'];
-  if (facts && typeof facts === 'object' && (opts.module === 'set_fact' || opts.module.endsWith('.set_fact')))
+  const setsVars = /(^|\.)(set_fact|include_vars)$/.test(opts.module);
+  if (facts && typeof facts === 'object' && setsVars)
     for (const [k, v] of Object.entries(facts as Vars))
       if (opts.noLog || isSecretVarName(k)) secrets.addTree(v);
 }

@@ -26,6 +26,8 @@ export interface TaskContextInit {
   env?: Record<string, string>;
   /** Opens (once) and returns the transport this task talks to. */
   transport: () => Promise<Transport>;
+  /** Drops the connection and opens a fresh one (reboot, wait_for_connection); absent: not possible. */
+  reconnect?: () => Promise<Transport>;
   facts: FactsCache;
   templar: TemplarLike;
   emit: (e: RunEvent) => void;
@@ -67,6 +69,13 @@ export function createTaskContext(init: TaskContextInit): TaskContext {
     ...(init.roleDir ? { roleDir: init.roleDir } : {}),
     become: init.become,
     signal: init.signal,
+    ...(init.reconnect
+      ? {
+          async reconnect() {
+            await init.reconnect!();
+          },
+        }
+      : {}),
     async exec(cmd: ExecCommand, opts?: CtxExecOptions) {
       const t = await init.transport();
       if (!init.noLog && !opts?.traced) ctx.log(`exec: ${cmd.display}`, 2);

@@ -11,6 +11,8 @@ export function applyFacts(task: ModuleTask, hr: HostRun, result: Record<string,
   if (!facts || typeof facts !== 'object' || result['failed'] === true) return;
   if (task.module === 'set_fact' || task.module.endsWith('.set_fact'))
     Object.assign(hr.state.dynamicVars, facts);
+  else if (task.module === 'include_vars' || task.module.endsWith('.include_vars'))
+    Object.assign(hr.state.includedVars, facts);
   else {
     const current = (hr.state.facts['ansible_facts'] as Vars | undefined) ?? {};
     hr.state.facts['ansible_facts'] = { ...current, ...(facts as Vars) };

@@ -124,6 +124,9 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
         : target
           ? target.connection(shared.opts.transportFactory, hostVarsOf(run.wave.scope, target))
           : hr.state.connection(shared.opts.transportFactory, vars),
+    ...(target === undefined
+      ? { reconnect: () => hr.state.reconnect(shared.opts.transportFactory, vars) }
+      : {}),
     // facts describe the machine the module runs on
     facts: target && target !== 'local' ? target.factsCache : hr.state.factsCache,
     templar,

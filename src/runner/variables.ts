@@ -1,7 +1,8 @@
 /**
  * Variable precedence, lowest first (the sources we support):
  * role defaults < inventory group vars < inventory host vars < gathered facts < play vars < play vars_files
- * < role vars < block vars < task vars < include vars < set_fact / registered vars < role parameters
+ * < role vars < block vars < task vars < include params < include_vars < set_fact / registered vars
+ * < role parameters
  * < extra vars; then magic variables and the loop variable(s).
  */
 import type { Inventory, Vars } from '../inventory/types';
@@ -70,7 +71,7 @@ export function hostVarsOf(play: PlayScope, host: HostState): Vars {
   const inv = play.templar
     ? resolveTemplatedVars(Object.assign({}, host.inventoryVars), play.templar)
     : host.inventoryVars;
-  return Object.assign({}, inv, host.facts, host.dynamicVars);
+  return Object.assign({}, inv, host.facts, host.includedVars, host.dynamicVars);
 }
 
 /** `hostvars`: every host of the inventory, computed on access. */
@@ -183,7 +184,7 @@ export function taskVars(
   for (const b of scope.blockVars) Object.assign(v, b);
   if (task) Object.assign(v, task);
   for (const i of scope.includeVars) Object.assign(v, i);
-  Object.assign(v, host.dynamicVars);
+  Object.assign(v, host.includedVars, host.dynamicVars);
   for (const r of scope.roleParams ?? []) Object.assign(v, r);
   Object.assign(v, play.extraVars, play.magic);
   v['inventory_hostname'] = host.name;

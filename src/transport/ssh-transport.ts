@@ -201,6 +201,14 @@ export class SshTransport implements Transport, TransferHost {
     return getFile(this, remotePath, opts?.become);
   }
 
+  /** Close, forget a failed connection, and connect again (a rebooted host). Throws ConnectError if down. */
+  async reconnect(): Promise<void> {
+    await this.close();
+    this.dead = undefined;
+    this.noSftp = false;
+    await this.client();
+  }
+
   /** Close the connection. A later call opens a fresh one (meta: reset_connection), until the pool closes. */
   async close(): Promise<void> {
     const c = this.conn;

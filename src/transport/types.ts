@@ -78,6 +78,12 @@ export interface Transport {
   /** Read a whole file. Throws when it does not exist or cannot be read. */
   get(remotePath: string, opts?: { become?: BecomeOptions }): Promise<Buffer>;
   close(): Promise<void>;
+  /**
+   * Drop the connection and open a fresh one, forgetting an earlier connection failure: a host that went
+   * away on purpose (reboot, wait_for_connection). Throws ConnectError when it cannot be reached now; a later
+   * call tries again. Optional: transports without a connection (local) leave it out.
+   */
+  reconnect?(): Promise<void>;
 }
 
 /** What a transport needs to know about a host: its resolved variables (ansible_host, ansible_port ...). */

@@ -5,14 +5,14 @@
  * reports `unreachable`, also repairs a stale `default/kubernetes` clusterIP (`svc-clusterip`); a second
  * run changes nothing; a `bad-restart` cluster is rolled back.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { labDown, labUp, labVerify, type LabFault, type LabInfo } from '../../src/lab';
 import { runCli, type CliResult } from '../helpers/cli';
+import { checksums } from '../helpers/lab-checksums';
 
 const PLAYBOOK = 'playbooks/fix-apiserver-sans.yml';
 const root = mkdtempSync(path.join(tmpdir(), 'remediate-e2e-'));
@@ -21,24 +21,9 @@ const rollbackDir = path.join(root, 'rollback');
 let fleet: LabInfo;
 let rollback: LabInfo;
 
-/** sha256 + mode of every file a cluster's master sees under /etc (overlay upper layer) and /root. */
-function checksums(lab: LabInfo, cluster: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile())
-        out[p] =
-          createHash('sha256').update(readFileSync(p)).digest('hex') + ' ' + statSync(p).mode.toString(8);
-    }
-  };
-  for (const d of ['etc', 'root']) {
-    // a missing directory would make every comparison {} === {}: it is an error, not an empty set
-    const dir = path.join(lab.dir, 'clusters', cluster, d);
-    assert.ok(existsSync(dir), `${dir} exists`);
-    walk(dir);
-  }
+/** `checksums`, and it must include the server certificate the fix replaces. */
+function checksumsWithCert(lab: LabInfo, cluster: string): Record<string, string> {
+  const out = checksums(lab, cluster);
   const crt = path.join(lab.dir, 'clusters', cluster, 'etc/pki/tls/kube01/server.crt');
   assert.ok(
     out[crt],
@@ -47,7 +32,7 @@ function checksums(lab: LabInfo, cluster: string): Record<string, string> {
   return out;
 }
 const allChecksums = (lab: LabInfo) =>
-  Object.fromEntries(lab.clusters.map((c) => [c.name, checksums(lab, c.name)]));
+  Object.fromEntries(lab.clusters.map((c) => [c.name, checksumsWithCert(lab, c.name)]));
 
 const host = (cluster: string) => `kube01.${cluster}`;
 function clustersWith(lab: LabInfo, f: LabFault): string[] {
@@ -147,7 +132,7 @@ test('run: sans clusters fixed and verified, refused ones byte-identical, health
   for (const c of fixable()) {
     assert.ok(verify[c]!.ok, `${c}: ${verify[c]!.detail}\n${out}`);
     // the same checksums see the fix: so "byte-identical" below compares what the master really has
-    assert.not.equal(checksums(fleet, c), original[c], `${c}: the fix shows in its files`);
+    assert.not.equal(checksumsWithCert(fleet, c), original[c], `${c}: the fix shows in its files`);
     assert.equal([rc[host(c)]!.failed, rc[host(c)]!.unreachable], [0, 0]);
     assert.ok(rc[host(c)]!.changed > 0);
     const pki = path.join(fleet.dir, 'clusters', c, 'etc/pki/tls/kube01');
@@ -158,11 +143,11 @@ test('run: sans clusters fixed and verified, refused ones byte-identical, health
   }
   for (const c of [...clustersWith(fleet, 'key-mismatch'), ...clustersWith(fleet, 'no-ca-key')]) {
     assert.is(rc[host(c)]!.failed, 1);
-    assert.equal(checksums(fleet, c), original[c], `${c} files changed`);
+    assert.equal(checksumsWithCert(fleet, c), original[c], `${c} files changed`);
   }
   for (const c of clustersWith(fleet, 'healthy')) {
     assert.equal([rc[host(c)]!.changed, rc[host(c)]!.failed], [0, 0]);
-    assert.equal(checksums(fleet, c), original[c]);
+    assert.equal(checksumsWithCert(fleet, c), original[c]);
     assert.ok(verify[c]!.ok);
   }
   for (const c of clustersWith(fleet, 'unreachable')) assert.is(rc[host(c)]!.unreachable, 1);

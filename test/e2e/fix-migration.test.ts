@@ -7,14 +7,14 @@
  * with the new --cluster-dns is rolled back.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { labDown, labStatus, labUp, labVerify, type LabFault, type LabInfo } from '../../src/lab';
 import { runCli, type CliResult } from '../helpers/cli';
+import { allChecksums, checksums } from '../helpers/lab-checksums';
 
 const root = mkdtempSync(path.join(tmpdir(), 'remediate-mig-'));
 const fleetDir = path.join(root, 'fleet');
@@ -42,30 +42,6 @@ const FIX: Record<string, string> = {
   etcd: 'playbooks/fix-etcd.yml',
   flags: 'playbooks/fix-component-flags.yml',
 };
-
-/** sha256 + mode of every file a cluster's master sees under /etc (overlay upper layer) and /root. */
-function checksums(lab: LabInfo, cluster: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile())
-        out[p] =
-          createHash('sha256').update(readFileSync(p)).digest('hex') + ' ' + statSync(p).mode.toString(8);
-    }
-  };
-  for (const d of ['etc', 'root']) {
-    // a missing directory would make every comparison {} === {}: it is an error, not an empty set
-    const dir = path.join(lab.dir, 'clusters', cluster, d);
-    assert.ok(existsSync(dir), `${dir} exists`);
-    walk(dir);
-  }
-  assert.ok(Object.keys(out).length > 0, `${cluster}: files to compare`);
-  return out;
-}
-const allChecksums = (lab: LabInfo) =>
-  Object.fromEntries(lab.clusters.map((c) => [c.name, checksums(lab, c.name)]));
 
 const host = (cluster: string) => `kube01.${cluster}`;
 const has = (out: string, re: RegExp) => assert.ok(re.test(out), `expected ${re} in:\n${out}`);

@@ -107,6 +107,8 @@ export interface SshdOptions {
   /** Reuse a host key (private key path) instead of generating one. */
   hostKey?: string;
   listenAddress?: string;
+  /** Listen on this port (a restarted server keeping its address); default: a free one. */
+  port?: number;
   /** Run inside this network namespace (created by the caller). */
   netns?: string;
   extraConfig?: string;
@@ -215,7 +217,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const hostPub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
   let lastErr = '';
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = opts.netns ? 22 : await freePort(host);
+    const port = opts.netns ? 22 : (opts.port ?? (await freePort(host)));
     const cfg = [
       `Port ${port}`,
       `ListenAddress ${host}`,

@@ -280,6 +280,44 @@ const cases = (): [keyof typeof modules, Record<string, unknown>, (() => void)?]
     'known_hosts',
     { name: 'web01', key: 'web01 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx1', path: p('known_hosts') },
   ],
+  [
+    'get_url',
+    {
+      url: 'HTTP/pkg.json',
+      dest: p('got'),
+      mode: '0600',
+      checksum: 'sha1:022d91f218046ab2e61cac1eb13d6a718f75df2b',
+    },
+  ],
+  ['get_url', { url: 'HTTP/pkg.json', dest: p('got2') }],
+  [
+    'unarchive',
+    { src: p('app.tgz'), dest: p('unpacked'), list_files: true },
+    () => {
+      mkdirSync(p('tree/app'), { recursive: true });
+      writeFileSync(p('tree/app/a.conf'), 'a=1\n');
+      mkdirSync(p('unpacked'), { recursive: true });
+      spawnSync('tar', ['-czf', p('app.tgz'), '-C', p('tree'), 'app']);
+    },
+  ],
+  [
+    'unarchive',
+    { src: p('app.tgz'), dest: p('unpacked2'), remote_src: true },
+    () => mkdirSync(p('unpacked2')),
+  ],
+  ['include_vars', { file: p('iv.yml'), name: 'loaded' }, () => writeFileSync(p('iv.yml'), 'a: 1\n')],
+  ['service', { name: 'web.service', state: 'started', enabled: true, use: 'systemd' }],
+  ['wait_for_connection', { timeout: 2 }],
+  [
+    'reboot',
+    {
+      boot_time_command: `cat BOOT`,
+      reboot_command: `echo b2 > BOOT`,
+      test_command: 'true',
+      reboot_timeout: 10,
+    },
+    () => writeFileSync(p('boot_id'), 'b1\n'),
+  ],
   ['stat', { path: '/etc/hostname' }],
   ['slurp', { src: '/etc/hostname' }],
   ['fetch', { src: '/etc/hostname', dest: p('fetched') }],
@@ -332,6 +370,9 @@ test('every module: the steps --check shows are the steps a real run executes', 
     setup?.();
     let raw: Record<string, unknown> = JSON.parse(JSON.stringify(raw0).replaceAll('PKI/', `${pki.dir}/`));
     if (name === 'uri') raw = { ...raw, url: `http://127.0.0.1:${httpPort}/` };
+    if (name === 'reboot') raw = JSON.parse(JSON.stringify(raw).replaceAll('BOOT', p('boot_id')));
+    if (name === 'get_url')
+      raw = JSON.parse(JSON.stringify(raw).replace('HTTP/', `http://127.0.0.1:${httpPort}/`));
     if (name === 'tls_check') raw = { ...raw, port: tlsPort };
     if (name === 'kubectl') raw = { ...raw, kubectl: path.join(bin, 'kubectl') };
     if (raw['REISSUE'])

@@ -111,8 +111,9 @@ test('unknown unit, missing systemctl and hostile names', async () => {
   );
 });
 
-test('registry: service and ansible.builtin.systemd_service answer to systemd', () => {
-  assert.is(findModule('service'), systemd);
+test('registry: ansible.builtin.systemd_service answers to systemd; service is its own module', () => {
+  assert.is.not(findModule('service'), systemd);
+  assert.is(findModule('ansible.builtin.service')?.name, 'service');
   assert.is(findModule('ansible.builtin.systemd_service'), systemd);
   assert.is(findModule('ansible.builtin.systemd'), systemd);
 });

@@ -7,6 +7,7 @@
  * a word `--help` in a command that ran or was planned must follow a `--` end-of-options marker.
  * Free-form shell by design (`shell`/`raw` commands, `executable`, kubectl's `kubectl` binary) is excluded.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,6 +34,8 @@ const BY_DESIGN: Record<string, string[]> = {
   command: ['_raw_params', 'cmd', 'argv'], // the command's own words: passed as words, checked below apart
   kubectl: ['kubectl'],
   meta: ['_raw_params'],
+  unarchive: ['extra_opts'], // options for tar/unzip by design, as in Ansible
+  reboot: ['test_command', 'boot_time_command', 'reboot_command'], // shell by design, as in Ansible
 };
 /** Modules whose apply only touches the temp dir: run for real, not just probed and planned. */
 const APPLY = new Set([
@@ -48,9 +51,11 @@ const APPLY = new Set([
   'kubeconfig_server',
   'replace',
   'blockinfile',
+  'unarchive',
+  'include_vars',
 ]);
 /** Modules with no argument that reaches a target (controller-side or runner keywords). */
-const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta'];
+const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta', 'wait_for_connection'];
 /**
  * Modules that landed at the end of the session (19:05) without base arguments here yet: NOT covered by this
  * table. Give each base arguments above and take it off this list.
@@ -72,6 +77,9 @@ const NOT_YET_COVERED = [
 
 fs.writeFileSync(path.join(dir, 'in.txt'), 'hello\n');
 fs.writeFileSync(path.join(dir, 'tpl.j2'), 'v={{ 1 }}\n');
+fs.writeFileSync(path.join(dir, 'vars.yml'), 'a: 1\n');
+fs.mkdirSync(path.join(dir, 'unpacked'));
+spawnSync('tar', ['-czf', path.join(dir, 'in.tgz'), '-C', dir, 'in.txt']);
 const UNIT = '[Service]\nExecStart=/usr/bin/kubelet --cluster-dns=10.0.0.10 --v=2\n';
 const KUBECONFIG =
   'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://172.16.0.1:6443\n';
@@ -114,6 +122,11 @@ const base: Record<string, Record<string, unknown>> = {
   kubeconfig_server: { path: `${dir}/kubeconfig`, server: 'https://192.168.0.1:6443' },
   replace: { path: `${dir}/kubelet.service`, regexp: '10\\.0\\.0\\.10', replace: '10.254.0.10' },
   blockinfile: { path: `${dir}/block.txt`, block: 'x', create: true },
+  get_url: { url: 'http://127.0.0.1:9/x', dest: `${dir}/got.txt` },
+  unarchive: { src: `${dir}/in.tgz`, dest: `${dir}/unpacked`, remote_src: true },
+  include_vars: { file: `${dir}/vars.yml` },
+  reboot: { boot_time_command: 'echo boot-1' },
+  service: { name: 'remediate-no-such-service', state: 'started', enabled: true },
 };
 
 /** The string arguments of a module, from its zod schema (input side). */
