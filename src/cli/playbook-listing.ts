@@ -128,8 +128,8 @@ export function listHosts(pb: Playbook, inv: Inventory, extraVars: Vars, limit?:
 }
 
 /**
- * `--list-tags` text, like ansible-playbook's: per play, the sorted union of the tags its tasks carry
- * (their own, their blocks' and the play's), counting only tasks that `--tags`/`--skip-tags` select.
+ * `--list-tags` text, like ansible-playbook's: per play, the sorted union of the play's tags and the tags
+ * its tasks carry (their own, their blocks' and the play's), counting only tasks `--tags`/`--skip-tags` select.
  */
 export function listTags(
   pb: Playbook,
@@ -139,7 +139,8 @@ export function listTags(
 ): string {
   const lines = [`playbook: ${pb.file}`, ''];
   pb.plays.forEach((play, i) => {
-    const all = new Set<string>();
+    // the play's own tags always, as ansible-playbook (even when --tags selects none of its tasks)
+    const all = new Set<string>(play.tags);
     const visit = (tasks: Task[], inherited: string[]) => {
       for (const t of tasks) {
         const tags = [...new Set([...inherited, ...t.tags])];
