@@ -15,8 +15,8 @@ import { maskLiterals } from '../report/redact';
 import type { SecretValues } from '../secrets/secret-values';
 import type { CliIo } from './cli-io';
 import { println } from './cli-io';
-import { collect, increaseVerbosity, positiveInt } from './option-parsers';
-import { runCommand, type RunOpts } from './run-command';
+import { collect, increaseVerbosity, positiveInt, seconds } from './option-parsers';
+import { addConnectionOptions, runCommand, type RunOpts } from './run-command';
 
 type TaskResult = Extract<RunEvent, { kind: 'task-result' }>;
 
@@ -79,7 +79,7 @@ interface AdhocOpts extends Omit<RunOpts, 'tags' | 'skipTags'> {
 }
 
 export function registerAdhocCommand(program: Command, io: CliIo, done: (code: number) => void): void {
-  program
+  const cmd = program
     .command('adhoc')
     .description('run one module on the hosts matching PATTERN (like the ansible command)')
     .argument('<pattern>', 'host pattern (group, name, glob, a:b, a:!b ...)')
@@ -100,7 +100,10 @@ export function registerAdhocCommand(program: Command, io: CliIo, done: (code: n
     .option('-v, --verbose', 'more output', increaseVerbosity, 0)
     .option('--report <file>', 'write the fleet report to FILE.json or FILE.md (repeatable)', collect, [])
     .option('--shard <I/N>', 'only shard I (0..N-1) of the matching hosts')
-    .action(async (pattern: string, o: AdhocOpts) => done(await adhoc(pattern, o, io)));
+    .option('-T, --timeout <seconds>', 'SSH connect timeout (default 10)', seconds);
+  addConnectionOptions(program, cmd).action(async (pattern: string, o: AdhocOpts) =>
+    done(await adhoc(pattern, o, io)),
+  );
 }
 
 async function adhoc(pattern: string, o: AdhocOpts, io: CliIo): Promise<number> {

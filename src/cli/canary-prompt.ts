@@ -27,7 +27,11 @@ function askLine(io: CliIo, prompt: string): Promise<string> {
       const s = String(chunk);
       const nl = s.search(/[\r\n]/);
       buf += nl >= 0 ? s.slice(0, nl) : s;
-      if (nl >= 0) finish();
+      if (nl < 0) return;
+      finish();
+      // lines after this one answer the next questions (several answers typed ahead, or piped)
+      const rest = s.slice(s[nl] === '\r' && s[nl + 1] === '\n' ? nl + 2 : nl + 1);
+      if (rest) stdin.unshift(Buffer.from(rest));
     };
     stdin.on('data', onData);
     stdin.on('end', finish);
@@ -60,5 +64,21 @@ export function canaryConfirmer(
     const go = /^(y|yes)$/i.test(a);
     if (!go) println(io.err, `canary: stopped; ${rest} did not run`);
     return go;
+  };
+}
+
+/**
+ * `--step`: before each task, `Perform task: TASK: NAME (N)o/(y)es/(c)ontinue: ` as ansible-playbook asks
+ * it; y runs the task, c runs it and every later one without asking, anything else skips it.
+ */
+export function stepConfirmer(io: CliIo): (t: { name: string }) => Promise<'yes' | 'no' | 'continue'> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (t) => {
+    const answer = queue.then(async () => {
+      const a = (await askLine(io, `Perform task: TASK: ${t.name} (N)o/(y)es/(c)ontinue: `)).toLowerCase();
+      return a === 'y' || a === 'yes' ? 'yes' : a === 'c' || a === 'continue' ? 'continue' : 'no';
+    });
+    queue = answer;
+    return answer as Promise<'yes' | 'no' | 'continue'>;
   };
 }

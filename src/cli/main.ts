@@ -45,6 +45,10 @@ const COMMANDS: { name: string; register: Register }[] = [
   },
   { name: 'schema', register: registerSchemaCommand },
   {
+    name: 'doc',
+    register: (...a) => (require('./doc-command') as typeof import('./doc-command')).registerDocCommand(...a),
+  },
+  {
     name: 'lab',
     register: (...a) =>
       (require('./lab-command') as typeof import('./lab-command')).registerLabCommands(...a),

@@ -9,6 +9,7 @@ import { didYouMean } from '../suggest';
 import type { Play, Playbook, Task } from '../playbook/types';
 import { renderHostPattern } from '../runner/variables';
 import { Templar } from '../template';
+import { shouldRunTags } from '../runner/tags';
 
 /** Tasks of a play (pre_tasks, tasks, post_tasks), blocks flattened, in order. */
 export function* playTasks(play: Play): Generator<Task> {
@@ -121,6 +122,43 @@ export function listHosts(pb: Playbook, inv: Inventory, extraVars: Vars, limit?:
     lines.push(`    pattern: ['${playPattern(play, extraVars)}']`);
     lines.push(`    hosts (${hosts.length}):`);
     for (const h of hosts) lines.push(`      ${h}`);
+    lines.push('');
+  });
+  return lines.join('\n');
+}
+
+/**
+ * `--list-tags` text, like ansible-playbook's: per play, the sorted union of the play's tags and the tags
+ * its tasks carry (their own, their blocks' and the play's), counting only tasks `--tags`/`--skip-tags` select.
+ */
+export function listTags(
+  pb: Playbook,
+  extraVars: Vars,
+  only: readonly string[] = [],
+  skip: readonly string[] = [],
+): string {
+  const lines = [`playbook: ${pb.file}`, ''];
+  pb.plays.forEach((play, i) => {
+    // the play's own tags always, as ansible-playbook (even when --tags selects none of its tasks)
+    const all = new Set<string>(play.tags);
+    const visit = (tasks: Task[], inherited: string[]) => {
+      for (const t of tasks) {
+        const tags = [...new Set([...inherited, ...t.tags])];
+        if (t.type === 'block') {
+          visit(t.block, tags);
+          visit(t.rescue, tags);
+          visit(t.always, tags);
+          continue;
+        }
+        if (!shouldRunTags(tags, only.length ? only : ['all'], skip)) continue;
+        for (const tag of tags) all.add(tag);
+      }
+    };
+    for (const section of [play.preTasks, play.tasks, play.postTasks]) visit(section, play.tags);
+    lines.push(
+      `  play #${i + 1} (${playPattern(play, extraVars)}): ${play.name}\tTAGS: [${play.tags.join(', ')}]`,
+    );
+    lines.push(`      TASK TAGS: [${[...all].sort().join(', ')}]`);
     lines.push('');
   });
   return lines.join('\n');

@@ -30,12 +30,12 @@ import {
   positiveInt,
   seconds,
 } from './option-parsers';
-import { listHosts, listTasks } from './playbook-listing';
+import { listHosts, listTags, listTasks } from './playbook-listing';
 import { runDigests } from './run-digests';
 import { failedHostsOf, finishRun, openRunJournal, selectHosts } from './run-journal-io';
 import { parseShard, retryFilesWanted, writeRetryFile } from './run-session';
 import { reportFormatError } from '../report/fleet-report';
-import { canaryConfirmer } from './canary-prompt';
+import { canaryConfirmer, stepConfirmer } from './canary-prompt';
 import { parseCanary, parseGroupLimit, printWavePlan } from './wave-plan';
 import { addSecretLiterals } from './secret-literals';
 import { SecretValues } from '../secrets/secret-values';
@@ -75,7 +75,20 @@ export interface RunOpts extends VaultCliOpts {
   journal?: string;
   listHosts?: boolean;
   listTasks?: boolean;
+  listTags?: boolean;
   syntaxCheck?: boolean;
+  /** `--start-at-task NAME` (a glob). */
+  startAtTask?: string;
+  /** `--step`: confirm each task (terminal only). */
+  step?: boolean;
+  /** `-k/--ask-pass`. */
+  askPass?: boolean;
+  /** `-c/--connection`. */
+  connection?: 'local' | 'ssh' | 'paramiko' | 'smart';
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
+  /** `--become-method sudo|su`. */
+  becomeMethod?: 'sudo' | 'su';
   /** `--retry-file` / `--no-retry-file`; undefined: ANSIBLE_RETRY_FILES_ENABLED, else off. */
   retryFile?: boolean;
   /** `--report FILE.json|FILE.md` (repeatable). */
@@ -164,10 +177,38 @@ export function registerRunCommand(program: Command, io: CliIo, done: (code: num
     .option('--shard <I/N>', 'run only shard I (0..N-1) of the selected hosts (stable hash of the name)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
+    .option('--list-tags', 'list the tags of each play, then exit')
+    .option('--start-at-task <name>', 'start at the first task with this name (or glob)')
+    .option('--step', 'confirm each task before it runs: (N)o/(y)es/(c)ontinue (terminal only)')
     .option('--syntax-check', 'check the playbook, then exit')
     .option('--retry-file', 'write the failed hosts to .remediate/retry/PLAYBOOK.retry (off by default)')
     .option('--no-retry-file', 'do not write a retry file (even with ANSIBLE_RETRY_FILES_ENABLED)');
+  addConnectionOptions(program, cmd);
   addVaultOptions(cmd).action(async (file: string, o: RunOpts) => done(await runCommand(file, o, io)));
+}
+
+/** ansible-playbook's and ansible's connection options that `run` and `adhoc` share. */
+export function addConnectionOptions(program: Command, cmd: Command): Command {
+  return cmd
+    .addOption(
+      program
+        .createOption('--become-method <method>', 'privilege escalation method (default sudo)')
+        .choices(['sudo', 'su']),
+    )
+    .option('-k, --ask-pass', 'ask for the SSH password (hosts whose inventory sets none)')
+    .addOption(
+      program
+        .createOption(
+          '-c, --connection <type>',
+          'connection of hosts without ansible_connection (default ssh)',
+        )
+        .choices(['ssh', 'local', 'paramiko', 'smart']),
+    )
+    .option(
+      '--ssh-common-args <args>',
+      'ssh arguments for hosts without ansible_ssh_common_args: -o Key=Value (Port, User, IdentityFile, ProxyJump, ...), -J, -p, -l, -i',
+    )
+    .option('--ssh-extra-args <args>', 'the same, for hosts without ansible_ssh_extra_args');
 }
 
 function outputOption(program: Command) {
@@ -244,14 +285,24 @@ async function runWithSecrets(
   // loaded on use: `inventory`, `lab` and `--help` must not depend on the engine's modules
   const { loadPlaybook } = require('../playbook') as typeof import('../playbook');
   const pb = await loadPlaybook(path.resolve(io.cwd, file), { rolesPath: cfg.rolesPath });
-  applyConfigBecomeMethod(pb, cfg);
+  applyConfigBecomeMethod(pb, o.becomeMethod ? { ...cfg, becomeMethod: o.becomeMethod } : cfg);
   for (const w of pb.warnings ?? []) println(io.err, `[WARNING]: ${w}`);
   if (o.syntaxCheck) {
     println(io.out, `playbook: ${pb.file}`);
     return ExitCode.OK;
   }
+  if (o.step && !io.stdin.isTTY)
+    throw new UsageError('--step needs a terminal to ask before each task (stdin is not a terminal)', {
+      hint: 'run it from a terminal, or use --start-at-task NAME / --tags to choose the tasks',
+    });
+  if (o.startAtTask !== undefined)
+    (require('./start-at-task') as typeof import('./start-at-task')).startAtTask(pb, o.startAtTask);
   if (o.listTasks) {
     io.out.write(listTasks(pb, extraVars));
+    return ExitCode.OK;
+  }
+  if (o.listTags) {
+    io.out.write(listTags(pb, extraVars, o.tags, o.skipTags));
     return ExitCode.OK;
   }
   const named = o.inventory.map((p) =>
@@ -260,7 +311,7 @@ async function runWithSecrets(
   // as ansible-playbook: a source that does not exist is warned about and skipped
   const sources = named.filter((s) => {
     if (!path.isAbsolute(s) || fs.existsSync(s)) return true;
-    println(io.err, `[WARNING]: Unable to parse ${s} as an inventory source (it does not exist)`);
+    println(io.err, `[WARNING]: Unable to parse ${s} as an inventory source`);
     return false;
   });
   const inventory = await loadInventory(sources, { playbookDir: pb.dir });
@@ -268,7 +319,8 @@ async function runWithSecrets(
     println(
       io.err,
       named.length
-        ? '[WARNING]: No inventory was parsed, only implicit localhost is available'
+        ? '[WARNING]: No inventory was parsed, only implicit localhost is available\n' +
+            "[WARNING]: provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"
         : 'warning: no inventory given (-i): only the implicit localhost is available',
     );
   const limit = o.limit?.replace(/^@(?!\/)/, `@${io.cwd}/`);
@@ -291,10 +343,37 @@ async function runWithSecrets(
     exclude: o.exclude ? new Set(o.exclude) : o.resume ? new Set() : undefined,
   });
   applyBecomeDefaults(pb, o);
+  for (const [flag, args] of [
+    ['--ssh-common-args', o.sshCommonArgs],
+    ['--ssh-extra-args', o.sshExtraArgs],
+  ] as const) {
+    if (args === undefined) continue;
+    const { checkSshArgs } = require('../transport/ssh-config') as typeof import('../transport/ssh-config');
+    const { problems, ignored } = checkSshArgs(args);
+    if (problems.length)
+      throw new UsageError(`${flag} "${args}": ${problems.join('; ')}`, {
+        hint: 'remediate connects with its own SSH client; it honours the options listed in README "SSH transport"',
+      });
+    if (ignored.length)
+      println(io.err, `[WARNING]: ${flag}: ${ignored.join(', ')} ignored (one pooled connection per host)`);
+  }
+  let sshPassword: Secret | undefined;
+  if (o.askPass) sshPassword = await askBecomePassword(io, 'SSH password: ');
   let becomePassword: Secret | undefined;
-  if (o.askBecomePass) becomePassword = await askBecomePassword(io);
+  if (o.askBecomePass)
+    becomePassword = await askBecomePassword(
+      io,
+      sshPassword ? 'BECOME password[defaults to SSH password]: ' : 'BECOME password: ',
+    );
+  if (sshPassword && becomePassword && becomePassword.reveal() === '') becomePassword = sshPassword;
 
-  addSecretLiterals(secrets, inventory, extraVars, pb, becomePassword ? [becomePassword.reveal()] : []);
+  addSecretLiterals(
+    secrets,
+    inventory,
+    extraVars,
+    pb,
+    [becomePassword, sshPassword].filter((x): x is Secret => x !== undefined).map((x) => x.reveal()),
+  );
   const canary = o.canary !== undefined ? parseCanary(o.canary) : undefined;
   const perGroupLimit = (o.perGroupLimit ?? []).map(parseGroupLimit);
   const canaryRun = canary !== undefined || pb.plays.some((p) => p.canary !== undefined);
@@ -304,8 +383,8 @@ async function runWithSecrets(
       canary,
       perGroupLimit,
     });
-  // the canary's stop prints and asks between waves: the scrolling plain view, not the live rows
-  const kind = o.output ?? (io.out.isTTY && !canaryRun ? 'pretty' : 'plain');
+  // the canary's stop and --step print and ask between steps: the scrolling plain view, not the live rows
+  const kind = o.output ?? (io.out.isTTY && !canaryRun && !o.step ? 'pretty' : 'plain');
   const human = kind === 'json' ? io.err : io.out;
   const verbosity = Math.min(4, o.verbose ?? 0) as 0 | 1 | 2 | 3 | 4;
   // loaded lazily: the other commands must not pay for (or depend on) the reporters' terminal UI
@@ -384,6 +463,10 @@ async function runWithSecrets(
     connectRetries: o.connectRetries,
     privateKey: o.privateKey ? path.resolve(io.cwd, o.privateKey) : undefined,
     user: o.user,
+    password: sshPassword,
+    connection: o.connection === undefined ? undefined : o.connection === 'local' ? 'local' : 'ssh',
+    sshCommonArgs: o.sshCommonArgs,
+    sshExtraArgs: o.sshExtraArgs,
     askPassphrase: passphrasePrompter(io),
     onWarning: (msg) => emit({ kind: 'warning', time: Date.now(), msg }),
     debug: verbosity >= 4 ? (msg) => emit({ kind: 'log', time: Date.now(), level: 3, msg }) : undefined,
@@ -444,6 +527,7 @@ async function runWithSecrets(
         secrets,
         signal: abort.signal,
         detailedExitCode: Boolean(o.detailedExitcode),
+        ...(o.step ? { confirmStep: stepConfirmer(io) } : {}),
       }),
     );
     code = abort.signal.aborted ? ExitCode.INTERRUPTED : summary.exitCode;

@@ -1,10 +1,14 @@
-/** Ansible-compatible inventories (INI, YAML, directories, host_vars/group_vars). Owned by the inventory area. */
+/**
+ * Ansible-compatible inventories (INI, YAML, JSON in `ansible-inventory --list` form, executable inventory
+ * scripts, directories, host_vars/group_vars). Owned by the inventory area.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeText, TextDecodeError } from '../yaml-guard';
 import { InventoryError } from '../errors';
 import { InventoryData } from './inventory-data';
 import { parseIniInventory } from './ini-parser';
+import { isInventoryScript, loadInventoryScript, loadListJsonFile } from './script-inventory';
 import { applyVarsDirs } from './vars-dirs';
 import { parseYamlInventory } from './yaml-parser';
 import type { Inventory } from './types';
@@ -48,9 +52,17 @@ function looksLikeYaml(text: string): boolean {
 }
 
 function parseFile(file: string, inv: InventoryData): void {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new InventoryError(`cannot read inventory ${file}: ${(e as Error).message}`);
+  }
+  // as Ansible's script plugin: a #! line (or a compiled executable) makes the file a dynamic inventory
+  if (isInventoryScript(file, bytes.subarray(0, 4))) return loadInventoryScript(file, inv);
   let text: string;
   try {
-    text = decodeText(fs.readFileSync(file));
+    text = decodeText(bytes);
   } catch (e) {
     if (e instanceof TextDecodeError)
       throw new InventoryError(
@@ -58,13 +70,11 @@ function parseFile(file: string, inv: InventoryData): void {
         { file, line: e.line, col: e.col },
         { hint: 'save the file as UTF-8' },
       );
-    throw new InventoryError(`cannot read inventory ${file}: ${(e as Error).message}`);
+    throw e;
   }
-  if (text.startsWith('#!'))
-    throw new InventoryError(`${file}: dynamic inventory scripts are not supported`, undefined, {
-      hint: 'generate a static INI or YAML inventory from the script and point -i at it',
-    });
   const ext = path.extname(file).toLowerCase();
+  // `ansible-inventory --list` output (or a script's, saved) is read as the script plugin reads it
+  if ((ext === '.json' || text.trimStart().startsWith('{')) && loadListJsonFile(text, file, inv)) return;
   if (ext === '.yml' || ext === '.yaml' || ext === '.json' || (ext !== '.ini' && looksLikeYaml(text)))
     parseYamlInventory(text, file, inv);
   else parseIniInventory(text, file, inv);

@@ -11,6 +11,11 @@ export function aliasNames(schema: unknown): string[] {
   return typeof schema === 'object' && schema !== null ? Object.keys(ALIASES.get(schema) ?? {}) : [];
 }
 
+/** alias → canonical option name, for a schema made by `withAliases` ({} otherwise). */
+export function aliasMap(schema: unknown): Record<string, string> {
+  return typeof schema === 'object' && schema !== null ? { ...(ALIASES.get(schema) ?? {}) } : {};
+}
+
 export function withAliases<T extends z.ZodTypeAny>(schema: T, aliases: Record<string, string>) {
   const s = z.preprocess((input, ctx) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;

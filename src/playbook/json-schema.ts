@@ -46,18 +46,31 @@ function lenient(node: unknown): unknown {
   return typed || constrained ? { anyOf: [n, TEMPLATE] } : n;
 }
 
-function moduleArgsSchema(mod: AnyModule): Json {
+/** A module's args schema without the alias preprocess (`withAliases`), and whether it had one. */
+export function moduleArgsCore(mod: AnyModule): { schema: z.ZodTypeAny; preprocessed: boolean } {
   const def = (
     mod.args as unknown as { _zod: { def: { type: string; in?: z.ZodTypeAny; out?: z.ZodTypeAny } } }
   )._zod.def;
-  let s: Json;
   if (
     def.type === 'pipe' &&
     def.in &&
     (def.in as unknown as { _zod: { def: { type: string } } })._zod.def.type === 'transform'
-  ) {
+  )
+    return { schema: def.out!, preprocessed: true };
+  return { schema: mod.args, preprocessed: false };
+}
+
+/** The JSON Schema of a module's args as written in a task (input side: defaults make options optional). */
+export function moduleArgsInputSchema(mod: AnyModule): Json {
+  return convert(moduleArgsCore(mod).schema);
+}
+
+function moduleArgsSchema(mod: AnyModule): Json {
+  const core = moduleArgsCore(mod);
+  let s: Json;
+  if (core.preprocessed) {
     // z.preprocess (argument aliases): describe the real schema but let alias keys through.
-    s = convert(def.out!);
+    s = convert(core.schema);
     // The aliases are hidden in the preprocess step, so alias keys must pass and may stand for required ones.
     if (s.additionalProperties === false) delete s.additionalProperties;
     delete s.required;

@@ -260,6 +260,10 @@ async function runModuleStep(
   const info: StepInfo = { key: task, name, loc: formatLoc(task.loc), ...(handler ? { handler: true } : {}) };
   await wave.sync(hr.state.name, info);
   if (wave.stopped || shared.signal.aborted) return 'end';
+  if (!handler && shared.opts.confirmStep && !(await stepWanted(wave, hr, task, info))) {
+    hr.occurrences.set(task, (hr.occurrences.get(task) ?? 0) + 1);
+    return 'ok';
+  }
   // built after the step's barrier: what other hosts did in the previous step (failures, set_fact) is visible
   const vars = taskVars(wave.scope, hr.state, scope, task.vars);
   shared.emit({
@@ -325,6 +329,29 @@ async function runModuleStep(
     return 'failed';
   }
   return 'ok';
+}
+
+/** `--step` answers, per task and occurrence, shared by the hosts of the step; `continue` stops asking. */
+const stepAnswers = new WeakMap<object, Map<ModuleTask, Map<number, Promise<boolean>>>>();
+const stepOff = new WeakSet<object>();
+
+function stepWanted(wave: WaveRun, hr: HostRun, task: ModuleTask, info: StepInfo): Promise<boolean> {
+  const { shared } = wave;
+  if (stepOff.has(shared.opts)) return Promise.resolve(true);
+  let byTask = stepAnswers.get(shared.opts);
+  if (!byTask) stepAnswers.set(shared.opts, (byTask = new Map()));
+  let byN = byTask.get(task);
+  if (!byN) byTask.set(task, (byN = new Map()));
+  const n = (hr.occurrences.get(task) ?? 0) + 1;
+  let answer = byN.get(n);
+  if (!answer) {
+    answer = shared.opts.confirmStep!({ name: info.name, loc: info.loc }).then((a) => {
+      if (a === 'continue') stepOff.add(shared.opts);
+      return a !== 'no';
+    });
+    byN.set(n, answer);
+  }
+  return answer;
 }
 
 /** Run the notified handlers, in definition order, once each; in linear mode every host takes each step. */

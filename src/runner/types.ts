@@ -48,6 +48,11 @@ export interface RunnerOptions {
    * or answers from --yes. Without it the run continues.
    */
   confirmCanary?: (c: { play: string; canary: string[]; remaining: number }) => Promise<boolean>;
+  /**
+   * `--step`: asked once per task (all hosts of the step share the answer) before it runs: run it, skip it,
+   * or run it and stop asking. Handlers are not asked about.
+   */
+  confirmStep?: (task: { name: string; loc: string }) => Promise<'yes' | 'no' | 'continue'>;
   /** `runs resume`: tasks each host finished in the journaled run are skipped as done. */
   resume?: import('./resume-state').ResumeState;
   /**

@@ -22,6 +22,13 @@ export interface TransportFactoryOptions {
   askPassphrase?: (keyFile: string) => Promise<import('../command').Secret | undefined>;
   /** Transport debug lines (-vvvv). */
   debug?: (msg: string) => void;
+  /** `-c/--connection`: the connection of hosts without `ansible_connection` (default: ssh, local for localhost). */
+  connection?: 'local' | 'ssh';
+  /** `-k/--ask-pass`: the SSH password of hosts whose inventory gives none. */
+  password?: import('../command').Secret;
+  /** `--ssh-common-args` / `--ssh-extra-args`: defaults for `ansible_ssh_common_args` / `_extra_args`. */
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
 }
 
 /** A TransportFactory whose connections the runner closes once, at the end of the run. */
@@ -31,9 +38,9 @@ const IMPLICIT_LOCAL = new Set(['localhost', '127.0.0.1', '::1']);
 
 /**
  * The connection type of a host: its `ansible_connection` (`local`, `ssh`; `paramiko`/`smart` mean ssh),
- * else `local` for the implicit localhost names (as Ansible does), else `ssh`.
+ * else `-c/--connection`, else `local` for the implicit localhost names (as Ansible does), else `ssh`.
  */
-export function connectionType(host: TransportHost): 'local' | 'ssh' {
+export function connectionType(host: TransportHost, dflt?: 'local' | 'ssh'): 'local' | 'ssh' {
   const c = host.vars['ansible_connection'];
   if (typeof c === 'string' && c !== '') {
     if (c === 'local') return 'local';
@@ -42,6 +49,7 @@ export function connectionType(host: TransportHost): 'local' | 'ssh' {
       hint: 'use ansible_connection=ssh (the default) or ansible_connection=local',
     });
   }
+  if (dflt) return dflt;
   return IMPLICIT_LOCAL.has(host.name) ? 'local' : 'ssh';
 }
 
@@ -50,7 +58,7 @@ export function createTransportFactory(opts: TransportFactoryOptions = {}): Clos
   // Pool state (one connection per host, shared bastions) lives in this closure, not in globals.
   const ssh = createSshTransportFactory(opts);
   const factory = ((host: TransportHost): Transport => {
-    if (connectionType(host) === 'local') return new LocalTransport(host);
+    if (connectionType(host, opts.connection) === 'local') return new LocalTransport(host);
     return ssh(host);
   }) as ClosableTransportFactory;
   factory.closeAll = () => ssh.closeAll();

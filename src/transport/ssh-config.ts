@@ -6,9 +6,9 @@
  * UserKnownHostsFile, HostKeyAlias, HostKeyAlgorithms) over OpenSSH's defaults. Jump hosts are resolved through the same
  * config, recursively (a bastion's own ProxyJump is honoured), which gives chains of several hops.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isSecret, secret, type Secret } from '../command';
 import { UsageError } from '../errors';
 import type { HostKeyPolicy } from './ssh-known-hosts';
@@ -49,6 +49,13 @@ export interface SshResolveDefaults {
   connectTimeoutMs?: number;
   privateKey?: string;
   user?: string;
+  /** `-k/--ask-pass`: the SSH password of hosts whose inventory gives none. */
+  password?: Secret;
+  /** `--ssh-common-args` / `--ssh-extra-args`: for hosts without `ansible_ssh_common_args` / `_extra_args`. */
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
+  /** The system-wide ssh_config read after the user's (default /etc/ssh/ssh_config; not with `-F`). */
+  systemSshConfigFile?: string;
 }
 
 function expandHome(p: string): string {
@@ -57,28 +64,193 @@ function expandHome(p: string): string {
   return p;
 }
 
-const configCache = new Map<string, { stamp: string; cfg: SSHConfig | null }>();
+/** Where OpenSSH reads its system-wide client configuration (after the user's, first value wins). */
+export const SYSTEM_SSH_CONFIG = '/etc/ssh/ssh_config';
+
+const configCache = new Map<string, { stamps: Map<string, string>; cfg: SSHConfig | null }>();
+
+function stampOf(p: string): string {
+  try {
+    const st = statSync(p);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'absent';
+  }
+}
+
+/** `*`, `?`, `[...]`, `[!...]` of one path segment, as glob(3) (a leading dot must be matched literally). */
+function segmentMatcher(seg: string): (name: string) => boolean {
+  let re = '';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i]!;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[' && seg.indexOf(']', i + 2) > 0) {
+      const end = seg.indexOf(']', i + 2);
+      const body = seg.slice(i + 1, end).replace(/\\/g, '\\\\');
+      re += body.startsWith('!') ? `[^${body.slice(1)}]` : `[${body}]`;
+      i = end;
+    } else re += c.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+  }
+  const rx = new RegExp(`^${re}$`, 's');
+  return (n) => rx.test(n) && !(n.startsWith('.') && !seg.startsWith('.'));
+}
+
+/** The files an Include pattern names, sorted as glob(3) sorts them; directories visited are stamped. */
+function globFiles(pattern: string, stamps: Map<string, string>): string[] {
+  if (!/[*?[]/.test(pattern)) return [pattern];
+  let found = ['/'];
+  for (const seg of pattern.split('/').filter(Boolean)) {
+    const next: string[] = [];
+    for (const dir of found) {
+      if (!/[*?[]/.test(seg)) {
+        next.push(join(dir, seg));
+        continue;
+      }
+      stamps.set(dir, stampOf(dir));
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        continue;
+      }
+      const ok = segmentMatcher(seg);
+      for (const n of names) if (ok(n)) next.push(join(dir, n));
+    }
+    found = next;
+  }
+  return found;
+}
+
+const INCLUDE_DEPTH = 16;
+
+/** Match criteria that take no argument. */
+const BARE_CRITERIA = new Set(['all', 'canonical', 'final']);
+
+/** A `Match` line's criteria as [keyword, argument] pairs (`all` dropped: it adds no condition). */
+function criteriaOf(words: string[]): [string, string | undefined][] {
+  const out: [string, string | undefined][] = [];
+  for (let i = 0; i < words.length; i++) {
+    const kw = words[i]!.toLowerCase();
+    if (BARE_CRITERIA.has(kw)) {
+      if (kw !== 'all') out.push([kw, undefined]);
+    } else out.push([kw, words[++i] ?? '']);
+  }
+  return out;
+}
 
 /**
- * The parsed ssh_config (`-F FILE`, else ~/.ssh/config when present). Parsed once per path and version
- * of the file (a 200-host run reads it once; an edited file is read again).
+ * A `Match` line for all the criteria (ANDed). A keyword that repeats (the Include's `Host a` and the
+ * included file's `Host b` are both `originalhost`) is written in another letter case each time: OpenSSH
+ * reads keywords case-insensitively, and the `ssh-config` package, which keeps one entry per keyword as
+ * written, then tests each of them.
  */
-export function loadSshConfig(file?: string): SSHConfig | null {
-  const path = file ? expandHome(file) : join(homedir(), '.ssh', 'config');
-  let stamp = 'absent';
+function matchLine(criteria: [string, string | undefined][]): string {
+  if (criteria.length === 0) return 'Host *';
+  const seen = new Map<string, number>();
+  const parts = criteria.map(([kw, arg]) => {
+    const n = seen.get(kw) ?? 0;
+    seen.set(kw, n + 1);
+    const cased = [...kw].map((ch, i) => ((n >> i) & 1 ? ch.toUpperCase() : ch)).join('');
+    return arg === undefined ? cased : `${cased} ${/\s/.test(arg) ? JSON.stringify(arg) : arg}`;
+  });
+  return `Match ${parts.join(' ')}`;
+}
+
+/**
+ * One config file as text the `ssh-config` package can compute, with every `Include` expanded in place as
+ * OpenSSH does: relative paths are relative to ~/.ssh (user config, `-F`) or /etc/ssh (system config), globs
+ * are expanded and sorted, missing files are skipped. An included file is active only where its Include
+ * line is (inside `Host a`, its own `Host b` means "a and b"), and the including file's section continues
+ * after it (its header is repeated). `Host p1 p2` is `Match originalhost p1,p2`: the name as given.
+ */
+function expandConfig(
+  file: string,
+  userConf: boolean,
+  outer: [string, string | undefined][],
+  depth: number,
+  stamps: Map<string, string>,
+): string[] {
+  stamps.set(file, stampOf(file));
+  let text: string;
   try {
-    const st = statSync(path);
-    stamp = `${st.mtimeMs}:${st.size}`;
+    text = readFileSync(file, 'utf8');
   } catch {
-    if (file)
-      throw new UsageError(`ssh config file not found: ${file}`, {
-        hint: 'check the -F / --ssh-config path',
-      });
+    return [];
   }
-  const hit = configCache.get(path);
-  if (hit && hit.stamp === stamp) return hit.cfg;
-  const cfg = stamp === 'absent' ? null : SSHConfig.parse(readFileSync(path, 'utf8'));
-  configCache.set(path, { stamp, cfg });
+  const out: string[] = [];
+  /** The current section's criteria (empty: top level, or `Host *`). */
+  let cur = outer;
+  text.split(/\r?\n/).forEach((line, i) => {
+    const m = /^\s*([A-Za-z]+)(?:\s*=\s*|\s+)(.*?)\s*$/.exec(line);
+    const key = m?.[1]!.toLowerCase();
+    if (!m || (key !== 'host' && key !== 'match' && key !== 'include')) {
+      out.push(line);
+      return;
+    }
+    const words = splitArgs(m[2]!);
+    if (key === 'host') {
+      cur = [...outer, ['originalhost', words.join(',')]];
+      out.push(outer.length === 0 ? line : matchLine(cur));
+    } else if (key === 'match') {
+      cur = [...outer, ...criteriaOf(words)];
+      out.push(outer.length === 0 ? line : matchLine(cur));
+    } else {
+      if (depth >= INCLUDE_DEPTH)
+        throw new UsageError(
+          `${file}:${i + 1}: Include nested too deep (more than ${INCLUDE_DEPTH} levels)`,
+          {
+            hint: 'an ssh_config file includes itself, directly or through another',
+          },
+        );
+      for (const w of words) {
+        const abs = w.startsWith('/')
+          ? w
+          : w.startsWith('~')
+            ? expandHome(w)
+            : join(userConf ? join(homedir(), '.ssh') : dirname(SYSTEM_SSH_CONFIG), w);
+        for (const f of globFiles(abs, stamps))
+          out.push(...expandConfig(f, userConf, cur, depth + 1, stamps));
+      }
+      out.push(matchLine(cur));
+    }
+  });
+  return out;
+}
+
+function parseConfigFiles(files: { path: string; userConf: boolean }[]): {
+  cfg: SSHConfig | null;
+  stamps: Map<string, string>;
+} {
+  const stamps = new Map<string, string>();
+  const lines: string[] = [];
+  for (const f of files) {
+    // each file starts at top level: what the previous one's last section said does not leak into it
+    if (lines.length) lines.push('Host *');
+    lines.push(...expandConfig(f.path, f.userConf, [], 0, stamps));
+  }
+  const any = [...stamps.values()].some((s) => s !== 'absent');
+  return { cfg: any ? SSHConfig.parse(lines.join('\n')) : null, stamps };
+}
+
+/**
+ * The parsed ssh_config, as OpenSSH reads it: `-F FILE` alone, else ~/.ssh/config then /etc/ssh/ssh_config
+ * (the first value obtained wins), each with its `Include`s expanded. Parsed once per set of file versions
+ * (a 200-host run reads them once; an edited file, or a new file in an included directory, is read again).
+ */
+export function loadSshConfig(file?: string, systemFile: string = SYSTEM_SSH_CONFIG): SSHConfig | null {
+  const path = file ? expandHome(file) : join(homedir(), '.ssh', 'config');
+  if (file && stampOf(path) === 'absent')
+    throw new UsageError(`ssh config file not found: ${file}`, {
+      hint: 'check the -F / --ssh-config path',
+    });
+  const key = file ? `-F\0${path}` : `${path}\0${systemFile}`;
+  const hit = configCache.get(key);
+  if (hit && [...hit.stamps].every(([p, st]) => stampOf(p) === st)) return hit.cfg;
+  const files = [{ path, userConf: true }];
+  if (!file) files.push({ path: systemFile, userConf: false });
+  const { cfg, stamps } = parseConfigFiles(files);
+  configCache.set(key, { stamps, cfg });
   return cfg;
 }
 
@@ -139,7 +311,7 @@ export function parseSshArgs(args: string): Record<string, string> {
     else if (w === '-i') o.identityfile = next();
     else if (w === '-o' || (w.startsWith('-o') && w.length > 2)) {
       const kv = w === '-o' ? next() : w.slice(2);
-      const m = /^([A-Za-z]+)\s*[= ]\s*(.*)$/.exec(kv);
+      const m = /^([A-Za-z][A-Za-z0-9]*)\s*[= ]\s*(.*)$/.exec(kv);
       if (m) o[m[1]!.toLowerCase()] = m[2]!;
     }
   }
@@ -162,6 +334,57 @@ export function parseSshArgs(args: string): Record<string, string> {
     }
   }
   return o;
+}
+
+/** The `-o` options of ssh args that the transport honours (lower case), and those it accepts and ignores. */
+export const SSH_ARG_OPTIONS = [
+  'Port',
+  'User',
+  'IdentityFile',
+  'ProxyJump',
+  'ProxyCommand',
+  'StrictHostKeyChecking',
+  'UserKnownHostsFile',
+  'ConnectTimeout',
+  'ServerAliveInterval',
+  'ServerAliveCountMax',
+];
+/** Connection sharing and compression: ssh2's one pooled connection per host already does what they ask. */
+const IGNORED_SSH_OPTIONS = ['ControlMaster', 'ControlPersist', 'ControlPath', 'Compression'];
+const IGNORED_SSH_FLAGS = ['-C', '-q', '-T', '-tt', '-t', '-n', '-4', '-6', '-A', '-a', '-x', '-X', '-v'];
+
+/**
+ * What in `--ssh-common-args` / `--ssh-extra-args` the transport cannot honour: `problems` (refused:
+ * an option that changes where or how to connect would be silently wrong) and `ignored` (flags and
+ * connection-sharing options that have no meaning for the pooled ssh2 connection).
+ */
+export function checkSshArgs(args: string): { problems: string[]; ignored: string[] } {
+  const problems: string[] = [];
+  const ignored: string[] = [];
+  const words = splitArgs(args);
+  const known = new Set(SSH_ARG_OPTIONS.map((k) => k.toLowerCase()));
+  const quiet = new Set(IGNORED_SSH_OPTIONS.map((k) => k.toLowerCase()));
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-J' || w === '-p' || w === '-l' || w === '-i') {
+      if (words[i + 1] === undefined) problems.push(`${w} needs a value`);
+      i++;
+    } else if (/^-[Jpli]./.test(w)) continue;
+    else if (w === '-o' || w.startsWith('-o')) {
+      const kv = w === '-o' ? (words[++i] ?? '') : w.slice(2);
+      const m = /^([A-Za-z][A-Za-z0-9]*)\s*[= ]\s*(.*)$/.exec(kv);
+      if (!m) problems.push(`-o ${kv || '(nothing)'}: expected -o Key=Value`);
+      else if (quiet.has(m[1]!.toLowerCase())) ignored.push(`-o ${m[1]}`);
+      else if (!known.has(m[1]!.toLowerCase()))
+        problems.push(`-o ${m[1]} is not supported (supported: ${SSH_ARG_OPTIONS.join(', ')})`);
+    } else if (IGNORED_SSH_FLAGS.includes(w) || /^-v+$/.test(w)) ignored.push(w);
+    else {
+      // ssh's flags that take an argument: the argument goes with the refusal
+      const arg = /^-[BbcDEeFIiLmOQRSWw]$/.test(w) && words[i + 1] !== undefined ? ` ${words[++i]}` : '';
+      problems.push(`${w}${arg} is not supported (use -o Key=Value, -J, -p, -l or -i)`);
+    }
+  }
+  return { problems, ignored };
 }
 
 interface JumpSpec {
@@ -209,6 +432,9 @@ interface Layer {
   knownHosts: string[];
   /** `ansible_ssh_timeout` / `ansible_timeout` / `-o ConnectTimeout=`, in seconds. */
   connectTimeoutS?: string;
+  /** `-o ServerAliveInterval=` / `-o ServerAliveCountMax=` from the ssh args. */
+  serverAliveInterval?: string;
+  serverAliveCountMax?: string;
 }
 
 function fromConfig(cfg: SSHConfig | null, name: string, user?: string): Record<string, string | string[]> {
@@ -243,8 +469,8 @@ function resolveOne(
   for (const v of all(c.globalknownhostsfile)) knownHosts.push(...v.split(/\s+/));
   if (!all(c.globalknownhostsfile).length) knownHosts.push('/etc/ssh/ssh_known_hosts');
   const timeoutS = first(c.connecttimeout);
-  const alive = first(c.serveraliveinterval);
-  const aliveMax = first(c.serveralivecountmax);
+  const alive = top.serverAliveInterval ?? first(c.serveraliveinterval);
+  const aliveMax = top.serverAliveCountMax ?? first(c.serveralivecountmax);
   const policy =
     top.hostKeyChecking ??
     defaults.hostKeyChecking ??
@@ -327,9 +553,14 @@ export function resolveSshEndpoint(
   vars: Record<string, unknown>,
   defaults: SshResolveDefaults = {},
 ): SshEndpoint {
-  const cfg = loadSshConfig(defaults.sshConfigFile);
+  const cfg = loadSshConfig(defaults.sshConfigFile, defaults.systemSshConfigFile);
   const args = parseSshArgs(
-    [str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)].filter(Boolean).join(' '),
+    [
+      str(vars.ansible_ssh_common_args) ?? defaults.sshCommonArgs,
+      str(vars.ansible_ssh_extra_args) ?? defaults.sshExtraArgs,
+    ]
+      .filter(Boolean)
+      .join(' '),
   );
   const jumpVar = vars.jump;
   const jump = Array.isArray(jumpVar) ? jumpVar.map(String).join(',') : str(jumpVar);
@@ -352,6 +583,8 @@ export function resolveSshEndpoint(
       parseHostKeyPolicy(args.stricthostkeychecking),
     knownHosts,
     connectTimeoutS: str(vars.ansible_ssh_timeout) ?? str(vars.ansible_timeout) ?? args.connecttimeout,
+    serverAliveInterval: args.serveraliveinterval,
+    serverAliveCountMax: args.serveralivecountmax,
   };
   return resolveOne(
     name,
@@ -360,7 +593,9 @@ export function resolveSshEndpoint(
     defaults,
     cfg,
     {
-      password: asSecret(vars.ansible_password ?? vars.ansible_ssh_pass ?? vars.ansible_ssh_password),
+      password:
+        asSecret(vars.ansible_password ?? vars.ansible_ssh_pass ?? vars.ansible_ssh_password) ??
+        defaults.password,
       passphrase: asSecret(vars.ansible_ssh_private_key_passphrase ?? vars.ansible_private_key_passphrase),
     },
     0,

@@ -8,7 +8,7 @@
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { ExecCommand } from '../command';
 import { ConnectError } from '../errors';
-import { resolveSshEndpoint, type SshEndpoint } from './ssh-config';
+import { checkSshArgs, resolveSshEndpoint, type SshEndpoint } from './ssh-config';
 import { ChannelLostError, execOnChannel, openSession, type RawExecResult } from './ssh-exec';
 import { Gate, type SshPool } from './ssh-pool';
 import { getFile, putFile, TransferError, type SftpSession, type TransferHost } from './ssh-transfer';
@@ -21,6 +21,9 @@ import type {
   Transport,
   TransportHost,
 } from './types';
+
+/** ssh-arg warnings already given, per pool. */
+const sshArgWarnings = new WeakMap<object, Set<string>>();
 
 export class SshTransport implements Transport, TransferHost {
   readonly host: string;
@@ -43,8 +46,31 @@ export class SshTransport implements Transport, TransferHost {
 
   /** Where this host is reached (resolved lazily: ssh_config errors surface at connect time). */
   resolve(): SshEndpoint {
-    if (!this.endpoint) this.endpoint = resolveSshEndpoint(this.th.name, this.th.vars, this.pool.opts);
+    if (!this.endpoint) {
+      this.endpoint = resolveSshEndpoint(this.th.name, this.th.vars, this.pool.opts);
+      this.warnSshArgs();
+    }
     return this.endpoint;
+  }
+
+  /**
+   * `ansible_ssh_common_args` / `ansible_ssh_extra_args` options the transport does not honour: a warning
+   * (once per pool and text; the command-line options are refused outright, inventory values only warned
+   * about so that an inventory shared with Ansible still runs).
+   */
+  private warnSshArgs(): void {
+    const warned = sshArgWarnings.get(this.pool) ?? new Set<string>();
+    sshArgWarnings.set(this.pool, warned);
+    for (const v of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
+      const args = this.th.vars[v];
+      if (typeof args !== 'string' || args.trim() === '') continue;
+      const { problems } = checkSshArgs(args);
+      if (!problems.length) continue;
+      const msg = `${v} "${args}": ${problems.join('; ')}; ignored`;
+      if (warned.has(msg)) continue;
+      warned.add(msg);
+      this.pool.opts.onWarning?.(`${this.host}: ${msg}`);
+    }
   }
 
   async connect(): Promise<void> {

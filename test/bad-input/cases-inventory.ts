@@ -59,7 +59,7 @@ const INI: [string, string, string, string][] = [
   ['group ansible_port=abc', '[web]\nh1\n[web:vars]\nansible_port = abc\n', 'abc', 'is not a port number'],
   ['host:port too big', '[web]\nh1:70000 ansible_connection=local\n', 'h1:70000', 'is not a port number'],
   ['host:port zero', '[web]\nh1:0 ansible_connection=local\n', 'h1:0', 'is not a port number'],
-  ['dynamic inventory script', '#!/bin/sh\necho {}\n', '', 'dynamic inventory scripts are not supported'],
+  ['inventory script without the execute bit', '#!/bin/sh\necho {}\n', '', 'could not run'],
 ];
 
 const YAML_INV: [string, string, string, string][] = [

@@ -40,4 +40,16 @@ test('-m with key=value args; different results are different groups; a bad modu
   assert.match(bad.stderr, /no_such_module/);
 });
 
+test('-c local reaches hosts without ansible_connection; --ssh-common-args is checked as in run', async () => {
+  fs.writeFileSync(path.join(dir, 'plain.ini'), '[app]\na1\na2\n');
+  const r = await runCli(['adhoc', 'app', '-i', 'plain.ini', '-c', 'local', '-a', 'echo here'], { cwd: dir });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, 'RESULTS\n2 hosts (a1, a2) | CHANGED | rc=0 >>\nhere\n');
+  const bad = await runCli(['adhoc', 'app', '-i', 'plain.ini', '--ssh-extra-args', '-o ForwardX11=yes'], {
+    cwd: dir,
+  });
+  assert.is(bad.code, 5);
+  assert.match(bad.stderr, /-o ForwardX11 is not supported/);
+});
+
 test.run();
