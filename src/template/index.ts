@@ -15,7 +15,7 @@ import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-tra
 import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
 import { LOOKUP_NAMES, lookupResult, runLookup } from './lookups';
-import { pyStr, splitKwargs, toBool, truthy } from './values';
+import { pyStr, pyTuple, splitKwargs, toBool, truthy } from './values';
 import type { SecretValues } from '../secrets/secret-values';
 import { trackSecretFilters, trackSecretLookup, trackSecretVar } from './secret-tracking';
 
@@ -160,6 +160,7 @@ export class Templar {
     this.env.addGlobal('__rm_add', pyAdd);
     this.env.addGlobal('__rm_mul', pyMul);
     this.env.addGlobal('__rm_mod', pyMod);
+    this.env.addGlobal('__rm_tuple', (...items: unknown[]) => pyTuple(items));
     this.env.addGlobal('__rm_dict', (...kv: unknown[]) => {
       const out: Record<string, unknown> = {};
       for (let i = 0; i < kv.length; i += 2) out[pyStr(kv[i])] = kv[i + 1];

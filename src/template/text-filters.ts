@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { quote } from '../command';
 import { pyJsonDumps } from '../py-json';
+import { pyPercent } from './py-format';
 import { pyRegex, pyReplacement } from './regex';
 import { pyRepr, pyStr, pyTuple, splitKwargs, toList, type Dict } from './values';
 
@@ -13,29 +14,6 @@ function b64decode(v: unknown): string {
   const s = String(v).trim();
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(s)) throw new Error('b64decode: input is not valid base64');
   return Buffer.from(s, 'base64').toString('utf8');
-}
-
-/** Python's `'%s-%02d' % (a, b)` / `| format(a, b)`: %s %d %i %f %x %r with flags, width, precision. */
-export function percentFormat(fmt: string, args: unknown[]): string {
-  let i = 0;
-  return fmt.replace(
-    /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
-    (_m, flags: string, width: string, prec: string | undefined, conv: string) => {
-      if (conv === '%') return '%';
-      if (i >= args.length) throw new Error('not enough arguments for format string');
-      const a = args[i++];
-      let out: string;
-      if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(a)));
-      else if (conv === 'f') out = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
-      else if (conv === 'x') out = Math.trunc(Number(a)).toString(16);
-      else if (conv === 'r') out = pyRepr(a);
-      else out = pyStr(a);
-      const w = Number(width || 0);
-      if (out.length >= w) return out;
-      if (flags.includes('-')) return out.padEnd(w);
-      return flags.includes('0') && conv !== 's' ? out.padStart(w, '0') : out.padStart(w);
-    },
-  );
 }
 
 export function textFilters(): Record<string, Filter> {
@@ -128,7 +106,13 @@ export function textFilters(): Record<string, Filter> {
     dirname: (v) => path.posix.dirname(pyStr(v)),
     path_join: (v) => path.posix.join(...toList(v).map(pyStr)),
   };
-  t.format = (v, ...args) => percentFormat(pyStr(v), args);
+  // Jinja2's do_format: `soft_str(value) % (kwargs or args)`.
+  t.format = (v, ...args) => {
+    const { pos, kw } = splitKwargs(args);
+    if (pos.length && Object.keys(kw).length)
+      throw new Error("can't handle positional and keyword arguments at the same time");
+    return pyPercent(pyStr(v), Object.keys(kw).length ? kw : pyTuple(pos));
+  };
   t.splitext = (v) => {
     const s = pyStr(v);
     const ext = path.posix.extname(s);
