@@ -4,11 +4,21 @@ import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { quote } from '../command';
 import { pyJsonDumps } from '../py-json';
+import { pyYamlLoad, pyYamlLoadAll } from '../py-yaml';
 import { pyPercent } from './py-format';
 import { pyRegex, pyReplacement } from './regex';
 import { pyRepr, pyStr, pyTuple, splitKwargs, toList, type Dict } from './values';
 
 type Filter = (value: unknown, ...args: unknown[]) => unknown;
+
+/** A YAML reading filter's errors name the filter and where, never the data (it may be secret). */
+function yamlFilter(name: string, read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}`);
+  }
+}
 
 function b64decode(v: unknown): string {
   const s = String(v).trim();
@@ -91,16 +101,8 @@ export function textFilters(): Record<string, Filter> {
       const { kw } = splitKwargs(args);
       return YAML.stringify(v, { indent: typeof kw.indent === 'number' ? kw.indent : 4 });
     },
-    from_yaml: (v) => {
-      try {
-        return YAML.parse(pyStr(v)) as unknown;
-      } catch (err) {
-        const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-        throw new Error(
-          `from_yaml: the input is not valid YAML${pos ? ` (line ${pos.line}, col ${pos.col})` : ''}`,
-        );
-      }
-    },
+    from_yaml: (v) => yamlFilter('from_yaml', () => pyYamlLoad(pyStr(v))),
+    from_yaml_all: (v) => yamlFilter('from_yaml_all', () => pyYamlLoadAll(pyStr(v))),
     quote: (v) => quote(pyStr(v)),
     basename: (v) => path.posix.basename(pyStr(v)),
     dirname: (v) => path.posix.dirname(pyStr(v)),
