@@ -1,15 +1,23 @@
 /** String, regex, encoding, path and URL filters (Ansible names and Python semantics). */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import * as YAML from 'yaml';
 import { quote } from '../command';
 import { pyJsonDumps } from '../py-json';
-import { pyYamlLoad, pyYamlLoadAll } from '../py-yaml';
+import { pyYamlDump, pyYamlLoad, pyYamlLoadAll, type PyYamlDumpOptions } from '../py-yaml';
 import { pyPercent } from './py-format';
 import { pyRegex, pyReplacement } from './regex';
 import { pyRepr, pyStr, pyTuple, splitKwargs, toList, type Dict } from './values';
 
 type Filter = (value: unknown, ...args: unknown[]) => unknown;
+
+function yamlDumpKw(kw: Dict): PyYamlDumpOptions {
+  return {
+    indent: typeof kw.indent === 'number' ? kw.indent : undefined,
+    width: typeof kw.width === 'number' ? kw.width : undefined,
+    sortKeys: kw.sort_keys === undefined ? true : Boolean(kw.sort_keys),
+    explicitStart: Boolean(kw.explicit_start),
+  };
+}
 
 /** A YAML reading filter's errors name the filter and where, never the data (it may be secret). */
 function yamlFilter(name: string, read: () => unknown): unknown {
@@ -96,10 +104,24 @@ export function textFilters(): Record<string, Filter> {
         throw new Error('from_json: the input is not valid JSON');
       }
     },
-    to_yaml: (v) => YAML.stringify(v, { indent: 2 }),
-    to_nice_yaml: (v, ...args) => {
+    // PyYAML's output, as Ansible's filters call yaml.dump (src/py-yaml.ts)
+    to_yaml: (v, ...args) => {
       const { kw } = splitKwargs(args);
-      return YAML.stringify(v, { indent: typeof kw.indent === 'number' ? kw.indent : 4 });
+      return pyYamlDump(v, {
+        ...yamlDumpKw(kw),
+        defaultFlowStyle:
+          kw.default_flow_style === undefined || kw.default_flow_style === null
+            ? undefined
+            : Boolean(kw.default_flow_style),
+      });
+    },
+    to_nice_yaml: (v, ...args) => {
+      const { pos, kw } = splitKwargs(args);
+      return pyYamlDump(v, {
+        ...yamlDumpKw(kw),
+        indent: typeof pos[0] === 'number' ? pos[0] : typeof kw.indent === 'number' ? kw.indent : 4,
+        defaultFlowStyle: false,
+      });
     },
     from_yaml: (v) => yamlFilter('from_yaml', () => pyYamlLoad(pyStr(v))),
     from_yaml_all: (v) => yamlFilter('from_yaml_all', () => pyYamlLoadAll(pyStr(v))),

@@ -35,6 +35,11 @@ DUMP = [
     {"ints": [0, -1, 10 ** 15]}, {"bools": [True, False]}, {"a": "x" * 79}, {"a": "x " * 45},
     ["- a", "b"], {"multi": "first line\nsecond line\n\nfourth"}, {"sp": "two  spaces", "end": "end\n"},
     {"zz": 1, "aa": 2, "mm": {"b": 1, "a": 2}},
+    {"k" * 130: 1, "": "empty key", "multi\nkey": 2}, {"flow": ["w%d" % i for i in range(40)]},
+    {"flowlong": ["a long string with words %d" % i for i in range(6)]}, ["---", "...", "--- x", "a: b: c", "k #c", "x- y"],
+    {"dq": "tab\t" + "word " * 20}, {"sq": "'" + "word " * 20 + "'"}, {"map": {"a": "x" * 100}},
+    [{"a": 1, "b": [1, {"c": 2}]}, [[1, [2, [3]]]]], {"s": "=", "t": "<<", "u": "1_000", "v": "0x1F", "w": ".inf", "x": "-.5", "y": "1:20", "z": "2001-12-14 1:2:3"},
+    {"unicode": "été 中文 क"}, "multi\nline root", " padded root ", "", "yes",
 ]
 
 def norm(v):
