@@ -28,10 +28,13 @@ export interface LineEdit {
   found?: number;
 }
 
-/** Python `re` syntax through the template layer's translation (src/template/regex.ts). */
+/**
+ * Python `re` syntax through the template layer's translation (src/template/regex.ts). Ansible compiles
+ * lineinfile's patterns as bytes, so `\w`, `\d`, `\s`, `\b` are ASCII-only.
+ */
 function compile(re: string, what: string): RegExp {
   try {
-    return pyRegex(re);
+    return pyRegex(re, { ascii: true });
   } catch (e) {
     throw new ModuleError(`invalid ${what}: ${(e as Error).message}`);
   }

@@ -12,6 +12,8 @@
  */
 
 export interface PyRegexFlags {
+  /** re.ASCII, and what a bytes pattern means (lineinfile, blockinfile compile theirs as bytes). */
+  ascii?: boolean;
   ignorecase?: boolean;
   multiline?: boolean;
   dotall?: boolean;
@@ -148,7 +150,7 @@ export function translatePyRegex(
   const chars = [...pattern];
   let i = 0;
   const m: Mode = {
-    ascii: false,
+    ascii: Boolean(flags.ascii),
     multiline: Boolean(flags.multiline),
     dotall: Boolean(flags.dotall),
     verbose: false,
