@@ -11,7 +11,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isSecret, secret, type Secret } from '../command';
 import { UsageError } from '../errors';
-import { shlexWords } from '../shlex';
+import { ShlexError, shlexWords } from '../shlex';
 import type { HostKeyPolicy } from './ssh-known-hosts';
 // ssh-config ships ESM types but a CommonJS build: take the types as ESM, load the CJS build.
 import type SSHConfigType from 'ssh-config' with { 'resolution-mode': 'import' };
@@ -109,7 +109,12 @@ export function parseHostKeyPolicy(v: unknown): HostKeyPolicy | undefined {
 
 /** Split `ansible_ssh_common_args`-style text into words as Ansible's ssh plugin does (`shlex.split`). */
 export function splitArgs(s: string): string[] {
-  return shlexWords(s);
+  try {
+    return shlexWords(s);
+  } catch (e) {
+    if (e instanceof ShlexError) throw new UsageError(`cannot split ssh arguments: ${e.message}`);
+    throw e;
+  }
 }
 
 /** What `ansible_ssh_common_args` / `ansible_ssh_extra_args` say: -J, -o Key=Value, ProxyCommand ssh -W. */

@@ -51,6 +51,13 @@ test('the issue example: echo "a\\$b" c#d is one answer everywhere shlex is used
   assert.equal(shlexWords(line, { comments: true }), ['echo', 'a\\$b', 'c']);
 });
 
+test('an unbalanced quote in ssh args is a usage error, not a crash', () => {
+  assert.throws(
+    () => sshSplitArgs('-o "ProxyCommand=ssh x'),
+    /cannot split ssh arguments: No closing quotation/,
+  );
+});
+
 test('columns of tokens and of errors', () => {
   assert.equal(shlexSplit(`a  'b c' d#x`, { comments: true }), [
     { text: 'a', col: 0 },
