@@ -28,6 +28,8 @@ const LAYERS: string[][] = [
   ['plan'],
   // vault decryption and the run's secret values: used by loaders, runner and reporters alike
   ['vault', 'secrets'],
+  // Python's word splitter and PyYAML's reading/writing (py-yaml uses yaml-guard's limits)
+  ['shlex', 'py-yaml'],
   // leaves: shared pieces that import nothing of ours
   ['command', 'errors', 'abort', 'suggest', 'py-json', 'yaml-guard'],
 ];

@@ -14,7 +14,7 @@ import {
   YamlLimitError,
   yamlToJs,
 } from '../yaml-guard';
-import { shlexSplit } from '../inventory/ini-parser';
+import { shlexSplit } from '../shlex';
 import { parseYamlVars } from '../inventory/yaml-parser';
 import type { Vars } from '../inventory/types';
 

@@ -22,7 +22,7 @@ export interface FileStat {
   /** Seconds since the epoch. */
   mtime?: number;
   inode?: number;
-  /** SHA-256 hex of a regular file's content (only when asked for). */
+  /** Hex checksum of a regular file's content (only when asked for; SHA-256 unless another algorithm is asked). */
   checksum?: string;
   /** For a symbolic link: where it points. */
   lnk_source?: string;
@@ -31,25 +31,32 @@ export interface FileStat {
 export interface FileStatOptions {
   /** Follow a symbolic link at `path` (stat what it points to). Default false. */
   follow?: boolean;
-  /** Compute the SHA-256 of a regular file. Default true. */
+  /** Compute the checksum of a regular file. Default true. */
   checksum?: boolean;
+  /** Which checksum (`<alg>sum` on the target). Default sha256; `stat` defaults to sha1 as Ansible does. */
+  algorithm?: ChecksumAlgorithm;
 }
+
+export const CHECKSUM_ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 /** Cache keys start with `file:<path>` so `ctx.invalidateFacts('file:' + path)` drops every fact on it. */
 export function fileStat(path: string, opts: FileStatOptions = {}): Fact<FileStat> {
   const follow = opts.follow ?? false;
   const checksum = opts.checksum ?? true;
+  const alg = opts.algorithm ?? 'sha256';
+  if (!CHECKSUM_ALGORITHMS.includes(alg)) throw new ModuleError(`unknown checksum algorithm ${String(alg)}`);
   const L = follow ? '-L' : '';
-  const script = sh`p=${path}; L=${L}; c=${checksum ? 1 : 0}
+  const script = sh`p=${path}; L=${L}; c=${checksum ? 1 : 0}; sum=${alg + 'sum'}
 if [ -e "$p" ] || [ -L "$p" ]; then
   stat $L -c 'S %a %u %g %s %Y %i %U %G %F' -- "$p" || exit 1
-  if [ "$c" = 1 ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$L" ] || [ ! -L "$p" ]; }; then printf 'C '; sha256sum < "$p"; fi
+  if [ "$c" = 1 ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$L" ] || [ ! -L "$p" ]; }; then printf 'C '; "$sum" < "$p" || exit 1; fi
   if [ -L "$p" ]; then printf 'L '; readlink -- "$p"; fi
 else
   echo MISSING
 fi`;
   return {
-    key: `file:${path}:stat:${follow ? 'L' : ''}${checksum ? 'C' : ''}`,
+    key: `file:${path}:stat:${follow ? 'L' : ''}${checksum ? `C${alg === 'sha256' ? '' : alg}` : ''}`,
     command: script,
     parse: (stdout, r) => parseStat(path, stdout, r.code, r.stderr),
   };

@@ -9,72 +9,7 @@ import { connectionVarProblem } from './connection-vars';
 import type { InventoryData } from './inventory-data';
 import { expandHostRange, HostRangeError, splitHostPort } from './host-ranges';
 import { parseIniValue } from './python-literal';
-
-interface Token {
-  text: string;
-  /** 0-based column of the token's first character. */
-  col: number;
-}
-
-class ShlexError extends Error {
-  constructor(
-    message: string,
-    public col: number,
-  ) {
-    super(message);
-  }
-}
-
-/** Python's `shlex.split(line, comments=True, posix=True)`, keeping each token's column. */
-export function shlexSplit(line: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < line.length) {
-    while (i < line.length && /\s/.test(line[i]!)) i++;
-    if (i >= line.length || line[i] === '#') break;
-    const start = i;
-    let text = '';
-    while (i < line.length && !/\s/.test(line[i]!)) {
-      const c = line[i]!;
-      if (c === '#') {
-        i = line.length;
-        break;
-      }
-      if (c === "'") {
-        const end = line.indexOf("'", i + 1);
-        if (end < 0) throw new ShlexError('no closing quotation', i);
-        text += line.slice(i + 1, end);
-        i = end + 1;
-      } else if (c === '"') {
-        i++;
-        for (;;) {
-          if (i >= line.length) throw new ShlexError('no closing quotation', start);
-          const d = line[i]!;
-          if (d === '"') {
-            i++;
-            break;
-          }
-          if (d === '\\' && (line[i + 1] === '"' || line[i + 1] === '\\')) {
-            text += line[i + 1];
-            i += 2;
-          } else {
-            text += d;
-            i++;
-          }
-        }
-      } else if (c === '\\') {
-        if (i + 1 >= line.length) throw new ShlexError('no escaped character', i);
-        text += line[i + 1];
-        i += 2;
-      } else {
-        text += c;
-        i++;
-      }
-    }
-    out.push({ text, col: start });
-  }
-  return out;
-}
+import { ShlexError, shlexSplit, type ShlexToken } from '../shlex';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:[#;].*)?$/;
 
@@ -132,9 +67,9 @@ export function parseIniInventory(text: string, file: string, inv: InventoryData
     }
 
     if (state === 'hosts') {
-      let tokens: Token[];
+      let tokens: ShlexToken[];
       try {
-        tokens = shlexSplit(raw);
+        tokens = shlexSplit(raw, { comments: true });
       } catch (e) {
         if (e instanceof ShlexError) throw err(`cannot parse host line: ${e.message}`, lineNo, e.col);
         throw e;

@@ -60,7 +60,7 @@ export function editBlock(text: string, existed: boolean, a: BlockArgs): { conte
   let insertre: RegExp | undefined;
   if (where !== undefined && where !== 'EOF' && where !== 'BOF') {
     try {
-      insertre = pyRegex(where);
+      insertre = pyRegex(where, { ascii: true }); // Ansible compiles it as bytes
     } catch (e) {
       throw new ModuleError(
         `invalid ${a.insertafter !== undefined ? 'insertafter' : 'insertbefore'}: ${(e as Error).message}`,

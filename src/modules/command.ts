@@ -19,7 +19,9 @@ const args = z
     _raw_params: z
       .string()
       .optional()
-      .describe('Free-form command line, split into words like a shell would (no expansion)'),
+      .describe(
+        "Free-form command line, split into words by Python's shlex.split as Ansible does (no expansion)",
+      ),
     cmd: z.string().optional().describe('The command line, split into words like _raw_params'),
     argv: z.array(z.string()).optional().describe('The command as a list of words (no splitting at all)'),
     ...guardArgs,

@@ -6,6 +6,7 @@
  * alone. An edited file always ends with a newline; its line ending (LF or CRLF) is kept.
  */
 import { ModuleError } from '../errors';
+import { pyRegex, pyReplacement } from '../template/regex';
 
 export interface LineEditArgs {
   line?: string;
@@ -27,12 +28,15 @@ export interface LineEdit {
   found?: number;
 }
 
+/**
+ * Python `re` syntax through the template layer's translation (src/template/regex.ts). Ansible compiles
+ * lineinfile's patterns as bytes, so `\w`, `\d`, `\s`, `\b` are ASCII-only.
+ */
 function compile(re: string, what: string): RegExp {
   try {
-    // Python's named groups (?P<name>...) are JavaScript's (?<name>...).
-    return new RegExp(re.replace(/\(\?P</g, '(?<'));
+    return pyRegex(re, { ascii: true });
   } catch (e) {
-    throw new ModuleError(`invalid ${what} ${JSON.stringify(re)}: ${(e as Error).message}`);
+    throw new ModuleError(`invalid ${what}: ${(e as Error).message}`);
   }
 }
 
@@ -40,12 +44,16 @@ export function editLines(text: string, a: LineEditArgs): LineEdit {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
   const join = (ls: string[]) => (ls.length === 0 ? '' : ls.join(eol) + eol);
+  // Ansible searches each line as read, with its line ending (`\Z` does not match before it).
+  const raw = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   const re = a.regexp !== undefined ? compile(a.regexp, 'regexp') : undefined;
-  const matches = (l: string): boolean =>
-    re ? re.test(l) : a.search_string !== undefined ? l.includes(a.search_string) : false;
+  const matchAt = (i: number): boolean =>
+    re ? re.test(raw[i]!) : a.search_string !== undefined ? lines[i]!.includes(a.search_string) : false;
 
   if (a.state === 'absent') {
-    const kept = lines.filter((l) => !(matches(l) || (!re && a.search_string === undefined && l === a.line)));
+    const kept = lines.filter(
+      (l, i) => !(matchAt(i) || (!re && a.search_string === undefined && l === a.line)),
+    );
     const found = lines.length - kept.length;
     if (found === 0) return { content: text, changed: false, msg: '', found };
     return { content: join(kept), changed: true, msg: `${found} line(s) removed`, found };
@@ -56,13 +64,13 @@ export function editLines(text: string, a: LineEditArgs): LineEdit {
   if (re || a.search_string !== undefined) {
     let idx = -1;
     for (let i = 0; i < lines.length; i++) {
-      if (matches(lines[i]!)) {
+      if (matchAt(i)) {
         idx = i;
         if (a.firstmatch) break;
       }
     }
     if (idx >= 0) {
-      const want = a.backrefs && re ? expandBackrefs(lines[idx]!, re, line) : line;
+      const want = a.backrefs && re ? expandBackrefs(raw[idx]!, re, line) : line;
       if (lines[idx] === want) return { content: text, changed: false, msg: '' };
       const out = [...lines];
       out[idx] = want;
@@ -78,12 +86,12 @@ export function editLines(text: string, a: LineEditArgs): LineEdit {
     if (a.insertbefore === 'BOF') at = 0;
     else {
       const r = compile(a.insertbefore, 'insertbefore');
-      const hits = lines.flatMap((l, i) => (r.test(l) ? [i] : []));
+      const hits = lines.flatMap((_l, i) => (r.test(raw[i]!) ? [i] : []));
       if (hits.length) at = a.firstmatch ? hits[0]! : hits[hits.length - 1]!;
     }
   } else if (a.insertafter !== undefined && a.insertafter !== 'EOF') {
     const r = compile(a.insertafter, 'insertafter');
-    const hits = lines.flatMap((l, i) => (r.test(l) ? [i] : []));
+    const hits = lines.flatMap((_l, i) => (r.test(raw[i]!) ? [i] : []));
     if (hits.length) at = (a.firstmatch ? hits[0]! : hits[hits.length - 1]!) + 1;
   }
   const out = [...lines];
@@ -91,13 +99,15 @@ export function editLines(text: string, a: LineEditArgs): LineEdit {
   return { content: join(out), changed: true, msg: 'line added' };
 }
 
-/** Python-style `\1`, `\g<1>`, `\g<name>` in `line`, from `re`'s match on `subject`. */
+/** Python's `match.expand(line)` (`\1`, `\g<1>`, `\g<name>`, `\n`...) of `re`'s match on `subject`. */
 export function expandBackrefs(subject: string, re: RegExp, line: string): string {
   const m = re.exec(subject);
   if (!m) return line;
-  return line.replace(/\\(?:g<(\w+)>|(\d+))/g, (_all, name: string | undefined, num: string | undefined) => {
-    const key = name ?? num!;
-    const v = /^\d+$/.test(key) ? m[Number(key)] : m.groups?.[key];
-    return v ?? '';
-  });
+  const args: unknown[] = [...m.slice(1), m.index, subject];
+  if (m.groups) args.push(m.groups);
+  try {
+    return pyReplacement(line)(m[0], ...args);
+  } catch (e) {
+    throw new ModuleError(`line: ${(e as Error).message}`);
+  }
 }

@@ -42,8 +42,7 @@ const args = withAliases(
 
 function compile(pattern: string, what: string, dotall: boolean, global: boolean): RegExp {
   try {
-    const re = pyRegex(pattern, { multiline: true }, global);
-    return dotall && !re.flags.includes('s') ? new RegExp(re.source, re.flags + 's') : re;
+    return pyRegex(pattern, { multiline: true, dotall }, global);
   } catch (e) {
     throw new ModuleError(`invalid ${what}: ${(e as Error).message}`);
   }

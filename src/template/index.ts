@@ -15,7 +15,7 @@ import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-tra
 import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
 import { LOOKUP_NAMES, lookupResult, runLookup } from './lookups';
-import { pyStr, splitKwargs, toBool, truthy, UNRESOLVED_MARK } from './values';
+import { pyStr, pyTuple, splitKwargs, toBool, truthy, UNRESOLVED_MARK } from './values';
 import type { SecretValues } from '../secrets/secret-values';
 import { trackSecretFilters, trackSecretLookup, trackSecretVar } from './secret-tracking';
 
@@ -167,6 +167,7 @@ export class Templar {
     this.env.addGlobal('__rm_add', pyAdd);
     this.env.addGlobal('__rm_mul', pyMul);
     this.env.addGlobal('__rm_mod', pyMod);
+    this.env.addGlobal('__rm_tuple', (...items: unknown[]) => pyTuple(items));
     this.env.addGlobal('__rm_dict', (...kv: unknown[]) => {
       const out: Record<string, unknown> = {};
       for (let i = 0; i < kv.length; i += 2) out[pyStr(kv[i])] = kv[i + 1];
@@ -312,7 +313,7 @@ export class Templar {
       const frame = new njRuntime.Frame();
       frame.variables = vars;
       const out = (c.tmpl.render as (ctx: object, frame: unknown) => string)({}, frame);
-      if (!c.native) return out;
+      if (!c.native) return trailingNewlines(src, out);
       return native ? this.captured : pyStr(this.captured);
     } catch (err) {
       const ours = unwrap(err);
@@ -364,4 +365,18 @@ export class Templar {
   static isTemplated(s: string): boolean {
     return /\{\{|\{%|\{#/.test(s);
   }
+}
+
+/**
+ * Trailing newlines as Ansible gives them: Jinja2 drops the template's last newline (keep_trailing_newline
+ * is off), then Ansible's templar adds newlines back up to as many as the template ended with. So
+ * `"{{ x | to_yaml }}\n"` is the YAML with its one newline, not two.
+ */
+function trailingNewlines(src: string, out: string): string {
+  const count = (s: string) => s.length - s.replace(/\n+$/, '').length;
+  // the output's last newline is the template's own last character (not eaten by a tag or `-}}`)
+  if (src.endsWith('\n') && !/(?:%\}|#\}|-\}\})\n$/.test(src) && out.endsWith('\n')) out = out.slice(0, -1);
+  const want = count(src);
+  const have = count(out);
+  return want > have ? out + '\n'.repeat(want - have) : out;
 }

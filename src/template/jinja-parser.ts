@@ -81,6 +81,7 @@ export function parseJinja(src: string, extensions: unknown[], opts: unknown): N
   p.extensions = extensions;
   const plain = Parser.prototype.parseAggregate;
   p.parseAggregate = function parseAggregate(this: NjParser): NjNode {
+    if (this.peekToken().type === 'left-paren') return parseGroup(this);
     const t = this.tokens;
     // back up over the opening bracket, like nunjucks' jinja-compat does
     const before = { index: t.index - 1, lineno: t.lineno, colno: t.colno - 1 };
@@ -127,6 +128,27 @@ export function parseJinja(src: string, extensions: unknown[], opts: unknown): N
     return parsePostfixJinja(this, node);
   };
   return p.parseAsRoot();
+}
+
+/**
+ * `( ... )`: a group, or Python's tuple when it has a comma (`(a,)`, `(a, b)`) or nothing (`()`); nunjucks
+ * refuses the trailing comma of `(a,)`. A tuple is marked `tuple: true` for the rewrite (strict-transform).
+ */
+function parseGroup(p: NjParser): NjNode {
+  const tok = p.nextToken();
+  const node = new nodes.Group(tok.lineno, tok.colno) as NjNode & { children: NjNode[]; tuple?: boolean };
+  let comma = false;
+  for (;;) {
+    if (p.skip('right-paren')) break;
+    if (node.children.length > 0) {
+      if (!p.skip('comma')) p.fail('parseAggregate: expected comma after expression', tok.lineno, tok.colno);
+      comma = true;
+      if (p.skip('right-paren')) break;
+    }
+    node.children.push(p.parseExpression());
+  }
+  if (comma || node.children.length === 0) node.tuple = true;
+  return node;
 }
 
 /**

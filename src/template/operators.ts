@@ -3,7 +3,7 @@
  * strings and lists, `==` compares lists and dicts by value, truthiness of `[]`/`{}` is false (`not`, `if`,
  * `and`/`or` — which also keep Python's short-circuit and "return the deciding operand" behaviour).
  */
-import { percentFormat } from './text-filters';
+import { pyPercent } from './py-format';
 import { isDict, pyCompare, pyEqual, truthy } from './values';
 
 export function pyAdd(a: unknown, b: unknown): unknown {
@@ -15,9 +15,9 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   return (a as number) + (b as number);
 }
 
-/** `'%s:%s' % (a, b)` formats; numbers take Python's modulo (the sign of the divisor). */
+/** `'%s:%s' % (a, b)` formats as Python does (py-format); numbers take Python's modulo (the sign of the divisor). */
 export function pyMod(a: unknown, b: unknown): unknown {
-  if (typeof a === 'string') return percentFormat(a, Array.isArray(b) ? b : [b]);
+  if (typeof a === 'string') return pyPercent(a, b);
   const x = a as number;
   const y = b as number;
   if (y === 0) throw new Error('integer division or modulo by zero');

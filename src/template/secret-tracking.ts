@@ -28,6 +28,7 @@ export const RE_ENCODING_FILTERS = [
   'to_nice_yaml',
   'from_json',
   'from_yaml',
+  'from_yaml_all',
   'quote',
   'urlencode',
   'replace',

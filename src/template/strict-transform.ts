@@ -180,10 +180,11 @@ function tx(node: NjNode, hard: boolean): NjNode {
     case 'Mod':
       return call(node, '__rm_mod', [tx(node.left as NjNode, true), tx(node.right as NjNode, true)]);
     case 'Group': {
-      // Python's tuple `(a, b)` is a list here (nunjucks would evaluate it with JavaScript's comma operator).
+      // Python's tuple `(a, b)`, `(a,)`: a list marked as a tuple (repr, `%` arguments); nunjucks would
+      // evaluate it with JavaScript's comma operator.
       const kids = (node.children ?? []).map((c) => tx(c, hard));
-      if (kids.length === 1) return kids[0];
-      return new nunjucksNodes.Array(node.lineno, node.colno, kids);
+      if (!(node as { tuple?: boolean }).tuple && kids.length === 1) return kids[0];
+      return call(node, '__rm_tuple', kids);
     }
     case 'Mul':
       return call(node, '__rm_mul', [tx(node.left as NjNode, true), tx(node.right as NjNode, true)]);

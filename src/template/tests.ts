@@ -1,7 +1,7 @@
 /** Jinja2/Ansible tests (`x is defined`, `result is failed`, `v is version('1.2', '>=')`). */
 import * as fs from 'node:fs';
 import type * as nunjucks from 'nunjucks';
-import { pyRegex } from './regex';
+import { pyAnchored, pyRegex } from './regex';
 import { isDict, isUndefinedLike, pyEqual, pyStr, splitKwargs, truthy, type Dict } from './values';
 
 type Test = (value: unknown, ...args: unknown[]) => boolean;
@@ -80,11 +80,7 @@ const regexTest =
       multiline: Boolean(kw.multiline),
     });
     const s = pyStr(v);
-    const m = re.exec(s);
-    if (!m) return false;
-    if (kind === 'search') return true;
-    if (kind === 'match') return m.index === 0 || new RegExp(`^(?:${re.source})`, re.flags).test(s);
-    return new RegExp(`^(?:${re.source})$`, re.flags).test(s);
+    return (kind === 'search' ? re.exec(s) : pyAnchored(re, s, kind)) !== null;
   };
 
 const num = (v: unknown) => typeof v === 'number';

@@ -1,41 +1,37 @@
 /** String, regex, encoding, path and URL filters (Ansible names and Python semantics). */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import * as YAML from 'yaml';
 import { quote } from '../command';
 import { pyJsonDumps } from '../py-json';
+import { pyYamlDump, pyYamlLoad, pyYamlLoadAll, type PyYamlDumpOptions } from '../py-yaml';
+import { pyPercent } from './py-format';
 import { pyRegex, pyReplacement } from './regex';
 import { pyRepr, pyStr, pyTuple, splitKwargs, toList, type Dict } from './values';
 
 type Filter = (value: unknown, ...args: unknown[]) => unknown;
 
+function yamlDumpKw(kw: Dict): PyYamlDumpOptions {
+  return {
+    indent: typeof kw.indent === 'number' ? kw.indent : undefined,
+    width: typeof kw.width === 'number' ? kw.width : undefined,
+    sortKeys: kw.sort_keys === undefined ? true : Boolean(kw.sort_keys),
+    explicitStart: Boolean(kw.explicit_start),
+  };
+}
+
+/** A YAML reading filter's errors name the filter and where, never the data (it may be secret). */
+function yamlFilter(name: string, read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}`);
+  }
+}
+
 function b64decode(v: unknown): string {
   const s = String(v).trim();
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(s)) throw new Error('b64decode: input is not valid base64');
   return Buffer.from(s, 'base64').toString('utf8');
-}
-
-/** Python's `'%s-%02d' % (a, b)` / `| format(a, b)`: %s %d %i %f %x %r with flags, width, precision. */
-export function percentFormat(fmt: string, args: unknown[]): string {
-  let i = 0;
-  return fmt.replace(
-    /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdifrx%])/g,
-    (_m, flags: string, width: string, prec: string | undefined, conv: string) => {
-      if (conv === '%') return '%';
-      if (i >= args.length) throw new Error('not enough arguments for format string');
-      const a = args[i++];
-      let out: string;
-      if (conv === 'd' || conv === 'i') out = String(Math.trunc(Number(a)));
-      else if (conv === 'f') out = Number(a).toFixed(prec === undefined ? 6 : Number(prec));
-      else if (conv === 'x') out = Math.trunc(Number(a)).toString(16);
-      else if (conv === 'r') out = pyRepr(a);
-      else out = pyStr(a);
-      const w = Number(width || 0);
-      if (out.length >= w) return out;
-      if (flags.includes('-')) return out.padEnd(w);
-      return flags.includes('0') && conv !== 's' ? out.padStart(w, '0') : out.padStart(w);
-    },
-  );
 }
 
 export function textFilters(): Record<string, Filter> {
@@ -108,27 +104,39 @@ export function textFilters(): Record<string, Filter> {
         throw new Error('from_json: the input is not valid JSON');
       }
     },
-    to_yaml: (v) => YAML.stringify(v, { indent: 2 }),
-    to_nice_yaml: (v, ...args) => {
+    // PyYAML's output, as Ansible's filters call yaml.dump (src/py-yaml.ts)
+    to_yaml: (v, ...args) => {
       const { kw } = splitKwargs(args);
-      return YAML.stringify(v, { indent: typeof kw.indent === 'number' ? kw.indent : 4 });
+      return pyYamlDump(v, {
+        ...yamlDumpKw(kw),
+        defaultFlowStyle:
+          kw.default_flow_style === undefined || kw.default_flow_style === null
+            ? undefined
+            : Boolean(kw.default_flow_style),
+      });
     },
-    from_yaml: (v) => {
-      try {
-        return YAML.parse(pyStr(v)) as unknown;
-      } catch (err) {
-        const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-        throw new Error(
-          `from_yaml: the input is not valid YAML${pos ? ` (line ${pos.line}, col ${pos.col})` : ''}`,
-        );
-      }
+    to_nice_yaml: (v, ...args) => {
+      const { pos, kw } = splitKwargs(args);
+      return pyYamlDump(v, {
+        ...yamlDumpKw(kw),
+        indent: typeof pos[0] === 'number' ? pos[0] : typeof kw.indent === 'number' ? kw.indent : 4,
+        defaultFlowStyle: false,
+      });
     },
+    from_yaml: (v) => yamlFilter('from_yaml', () => pyYamlLoad(pyStr(v))),
+    from_yaml_all: (v) => yamlFilter('from_yaml_all', () => pyYamlLoadAll(pyStr(v))),
     quote: (v) => quote(pyStr(v)),
     basename: (v) => path.posix.basename(pyStr(v)),
     dirname: (v) => path.posix.dirname(pyStr(v)),
     path_join: (v) => path.posix.join(...toList(v).map(pyStr)),
   };
-  t.format = (v, ...args) => percentFormat(pyStr(v), args);
+  // Jinja2's do_format: `soft_str(value) % (kwargs or args)`.
+  t.format = (v, ...args) => {
+    const { pos, kw } = splitKwargs(args);
+    if (pos.length && Object.keys(kw).length)
+      throw new Error("can't handle positional and keyword arguments at the same time");
+    return pyPercent(pyStr(v), Object.keys(kw).length ? kw : pyTuple(pos));
+  };
   t.splitext = (v) => {
     const s = pyStr(v);
     const ext = path.posix.extname(s);

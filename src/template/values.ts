@@ -24,6 +24,26 @@ export function pyTuple<T>(items: T[]): T[] {
   return items;
 }
 
+/** Whether a list is marked as a Python tuple. */
+export function isPyTuple(v: unknown): boolean {
+  return Array.isArray(v) && (v as unknown as Record<symbol, boolean>)[TUPLE] === true;
+}
+
+/** Python's type name of a value, for error texts (`not str`, `not NoneType`). */
+export function pyTypeName(v: unknown): string {
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (v === null || v === undefined) return 'NoneType';
+  if (Array.isArray(v)) return isPyTuple(v) ? 'tuple' : 'list';
+  if (isDict(v)) return 'dict';
+  return typeof v;
+}
+
+/** Characters Python's str.isprintable() refuses (other than the ones repr() names: \\n \\r \\t). */
+const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
 /** Python's repr() of a str: single quotes unless the text has ' and no ", escapes as Python writes them. */
 export function pyStrRepr(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -34,7 +54,13 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (ch !== ' ' && NON_PRINTABLE.test(ch))
+      out +=
+        c < 0x100
+          ? '\\x' + c.toString(16).padStart(2, '0')
+          : c < 0x10000
+            ? '\\u' + c.toString(16).padStart(4, '0')
+            : '\\U' + c.toString(16).padStart(8, '0');
     else out += ch;
   }
   return q + out + q;
@@ -85,6 +111,15 @@ export function isUndefinedLike(v: unknown): boolean {
   );
 }
 
+/** Python's repr()/str() of a float or int held as a JavaScript number (integral values print as ints). */
+export function pyNumber(v: number): string {
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
+  // Python writes exponents from 1e-5 down (JavaScript from 1e-7), with at least two exponent digits.
+  if (v !== 0 && !Number.isInteger(v) && Math.abs(v) < 1e-4)
+    return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return String(v);
+}
+
 /** Python repr() of a value, as Ansible shows lists and dicts inside strings. */
 export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return pyStrRepr(v);
@@ -105,7 +140,7 @@ export function pyStr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (v === true) return 'True';
   if (v === false) return 'False';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
+  if (typeof v === 'number') return pyNumber(v);
   if (Array.isArray(v) || isDict(v)) return pyRepr(v);
   return String(v);
 }

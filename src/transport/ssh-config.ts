@@ -11,6 +11,7 @@ import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isSecret, secret, type Secret } from '../command';
 import { UsageError } from '../errors';
+import { ShlexError, shlexWords } from '../shlex';
 import type { HostKeyPolicy } from './ssh-known-hosts';
 // ssh-config ships ESM types but a CommonJS build: take the types as ESM, load the CJS build.
 import type SSHConfigType from 'ssh-config' with { 'resolution-mode': 'import' };
@@ -278,23 +279,14 @@ export function parseHostKeyPolicy(v: unknown): HostKeyPolicy | undefined {
   return undefined;
 }
 
-/** Split a shell-like argument string (quotes honoured). */
+/** Split `ansible_ssh_common_args`-style text into words as Ansible's ssh plugin does (`shlex.split`). */
 export function splitArgs(s: string): string[] {
-  const out: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g;
-  let cur = '';
-  let last = -1;
-  for (const m of s.matchAll(re)) {
-    const word = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]!);
-    if (last === m.index) cur += word;
-    else {
-      if (last >= 0) out.push(cur);
-      cur = word;
-    }
-    last = m.index + m[0].length;
+  try {
+    return shlexWords(s);
+  } catch (e) {
+    if (e instanceof ShlexError) throw new UsageError(`cannot split ssh arguments: ${e.message}`);
+    throw e;
   }
-  if (last >= 0) out.push(cur);
-  return out;
 }
 
 /** What `ansible_ssh_common_args` / `ansible_ssh_extra_args` say: -J, -o Key=Value, ProxyCommand ssh -W. */

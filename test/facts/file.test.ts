@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, promises as fsp, readdirSync } from 'node:fs';
@@ -33,7 +34,7 @@ test.before(async () => {
     bbPath = path.join(dir, 'busybox-bin');
     await fsp.mkdir(bbPath);
     const tools =
-      'sh stat sha256sum cut readlink base64 cat mktemp dirname chmod chown chgrp mv sync id printf rm';
+      'sh stat md5sum sha1sum sha256sum sha512sum cut readlink base64 cat mktemp dirname chmod chown chgrp mv sync id printf rm';
     for (const t of tools.split(' ')) await fsp.symlink(box, path.join(bbPath, t));
     bb = new LocalTransport('bb', { baseEnv: { PATH: bbPath } });
   }
@@ -67,6 +68,10 @@ bothFlavours('fileStat', async (t) => {
   assert.is(lf.isreg, true);
   assert.is((await run(t, fileStat(dir))).isdir, true);
   assert.is((await run(t, fileStat(path.join(dir, "no'pe")))).exists, false);
+  for (const alg of ['md5', 'sha1', 'sha512'] as const) {
+    const want = createHash(alg).update('hello\n').digest('hex');
+    assert.is((await run(t, fileStat(f, { algorithm: alg }))).checksum, want, alg);
+  }
 });
 
 test('parseStat reads both stat flavours; a failing stat is an error', () => {

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InventoryError } from '../../src/errors';
 import { InventoryData } from '../../src/inventory/inventory-data';
-import { parseIniInventory, shlexSplit } from '../../src/inventory/ini-parser';
+import { parseIniInventory } from '../../src/inventory/ini-parser';
+import { shlexSplit } from '../../src/shlex';
 
 function parse(text: string): InventoryData {
   const inv = new InventoryData();
@@ -22,7 +23,7 @@ function parseError(text: string): InventoryError {
 
 test('shlex split keeps quotes out, comments off, and columns', () => {
   assert.equal(
-    shlexSplit(`h1 a='x y' b="q\\"t" c=d#comment`).map((t) => [t.text, t.col]),
+    shlexSplit(`h1 a='x y' b="q\\"t" c=d#comment`, { comments: true }).map((t) => [t.text, t.col]),
     [
       ['h1', 0],
       ['a=x y', 3],
@@ -84,7 +85,7 @@ const errors: [string, string, RegExp, string?][] = [
   ['[web\nh1', 'hosts.ini:1:1', /invalid section header/],
   ['[web:bogus]\nh1', 'hosts.ini:1:6', /unknown type "bogus"/],
   ['[web]\nh1 ansible_host', 'hosts.ini:2:4', /expected key=value/],
-  ['[web]\n  h1 a=1 b="open', 'hosts.ini:2:10', /no closing quotation/],
+  ['[web]\n  h1 a=1 b="open', 'hosts.ini:2:10', /No closing quotation/],
   ['[web]\nnode[3:1]', 'hosts.ini:2:5', /begin <= end/],
   ['[web:vars]\nx=1', 'hosts.ini:1:1', /undefined group "web"/],
   ['[p:children]\nnope', 'hosts.ini:2:1', /includes undefined group "nope"/],

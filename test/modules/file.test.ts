@@ -135,7 +135,15 @@ test('stat: exists, type, mode, owner, size, checksum; missing path', async () =
   assert.is(s.mode, '0640');
   assert.is(s.size, 6);
   assert.is(s.uid, os.userInfo().uid);
-  assert.is(s.checksum, '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03');
+  // sha1 by default, as Ansible's stat; checksum_algorithm (alias checksum) picks another
+  assert.is(s.checksum, 'f572d396fae9206628714fb2ce00f72e94f2258f');
+  const s256 = await runModule(stat, { path: f, checksum_algorithm: 'sha256' }, makeContext());
+  assert.is(
+    (s256.result.stat as Record<string, unknown>).checksum,
+    '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03',
+  );
+  const md5 = await runModule(stat, { path: f, checksum: 'md5' }, makeContext());
+  assert.is((md5.result.stat as Record<string, unknown>).checksum, 'b1946ac92492d2347c6235b4d2611184');
   assert.ok(Math.abs(Number(s.mtime) - Date.now() / 1000) < 120);
   const d = (await runModule(stat, { path: dir, get_checksum: false }, makeContext())).result.stat as Record<
     string,

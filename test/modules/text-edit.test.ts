@@ -1,5 +1,6 @@
 /**
- * replace and blockinfile against real Ansible: every case of golden/text-edit.golden.json (made by
+ * replace, blockinfile and lineinfile against real Ansible (lineinfile's cases are regex-heavy: the one
+ * Python-to-JS translation, lines searched with their line ending, match.expand backrefs): every case of golden/text-edit.golden.json (made by
  * golden/gen-text-edit.py with ansible-playbook) runs through the module pipeline on a temp file; the
  * file, changed, msg and failure must match, and a second run must change nothing.
  */
@@ -9,11 +10,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import blockinfile from '../../src/modules/blockinfile';
+import lineinfile from '../../src/modules/lineinfile';
 import replace, { replaceText } from '../../src/modules/replace';
 import { makeContext, runModule } from './context';
 
 interface Golden {
-  module: 'replace' | 'blockinfile';
+  module: 'replace' | 'blockinfile' | 'lineinfile';
   input: string;
   args: Record<string, unknown>;
   missing: boolean;
@@ -29,14 +31,14 @@ let dir = '';
 test.before(() => void (dir = mkdtempSync(path.join(tmpdir(), 'remediate-te-'))));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('replace and blockinfile match ansible-playbook on every golden case; second run is unchanged', async () => {
+test('replace, blockinfile and lineinfile match ansible-playbook on every golden case; second run is unchanged', async () => {
   assert.ok(goldens.length >= 20);
   for (const [i, g] of goldens.entries()) {
     const label = `case ${i} ${g.module} ${JSON.stringify(g.args)}`;
     const file = path.join(dir, `g${i}`);
     rmSync(file, { force: true });
     if (!g.missing) writeFileSync(file, g.input);
-    const def = g.module === 'replace' ? replace : blockinfile;
+    const def = g.module === 'replace' ? replace : g.module === 'lineinfile' ? lineinfile : blockinfile;
     const args = { ...g.args, path: file };
     let out;
     try {
@@ -48,7 +50,12 @@ test('replace and blockinfile match ansible-playbook on every golden case; secon
     assert.not.ok(g.failed, `${label}: Ansible failed`);
     assert.is(out.changed, g.changed, `${label}: changed`);
     assert.is(out.result['msg'], g.msg, `${label}: msg`);
-    assert.is(existsSync(file) ? readFileSync(file, 'utf8') : null, g.after, `${label}: content`);
+    const after = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    // Deliberate: lineinfile writes the lines it adds or replaces with the file's own CRLF ending, where
+    // Ansible writes os.linesep ("\n") into a CRLF file (the README's differences table).
+    const crlf = g.module === 'lineinfile' && g.input.includes('\r\n');
+    const norm = (s: string | null) => (crlf && s !== null ? s.replace(/\r\n/g, '\n') : s);
+    assert.is(norm(after), norm(g.after), `${label}: content`);
     const again = await runModule(def, args, makeContext());
     assert.is(again.changed, false, `${label}: second run`);
   }

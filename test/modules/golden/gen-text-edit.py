@@ -12,7 +12,7 @@ for i, c in enumerate(cases):
     module, text, args = c[0], c[1], c[2]
     path = os.path.join(tmp, 'f%d' % i)
     if len(c) < 4 or c[3] != 'missing':
-        open(path, 'w').write(text)
+        open(path, 'w', newline='').write(text)
     tasks.append({'name': 'case %d' % i, module: dict(args, path=path), 'register': 'r%d' % i,
                   'ignore_errors': True})
     tasks.append({'copy': {'content': '{{ r%d | to_json }}' % i, 'dest': path + '.result'}})
@@ -24,7 +24,7 @@ out = []
 for i, c in enumerate(cases):
     path = os.path.join(tmp, 'f%d' % i)
     r = json.load(open(path + '.result'))
-    after = open(path).read() if os.path.exists(path) else None
+    after = open(path, newline='').read() if os.path.exists(path) else None
     out.append({'module': c[0], 'input': c[1], 'args': c[2], 'missing': len(c) > 3,
                 'failed': bool(r.get('failed')), 'changed': bool(r.get('changed')),
                 'msg': r.get('msg', ''), 'after': after})

@@ -21,6 +21,22 @@ CASES = [
     "{{ '/etc/hosts' is same_file('/etc/../etc/hosts') }} {{ '/etc' is directory }} {{ '/etc/hosts' is file }}",
     "{{ [1] is issubset([1, 2]) }} {{ [1, 2] is issuperset([2]) }} {{ [3] is subset([1]) }}",
 ]
+# repr() as Python writes it (lists, dicts and tuples printed inside a string): quote choice, escapes,
+# non-printable and non-ASCII characters.
+REPR_STRINGS = [
+    "plain", "it's", 'say "hi"', "both ' and \"", "back\\slash", "tab\tnl\ncr\r", "nul\x00bell\x07",
+    "del\x7f", "c1\x80\x9f", "nbsp\xa0", "caf\u00e9", "\u20ac", "zw\u200b", "bom\ufeff", "ls\u2028",
+    "ps\u2029", "emoji\U0001F600", "cjk\u4e2d", "ideo\u3000sp", "surr?", "priv\ue000", "soft\xad",
+    "", " ", "'", '"', "'\"", "\\'",
+]
+for r in REPR_STRINGS:
+    CASES.append("{{ [%s] }}" % repr(r))
+CASES += [
+    "{{ {'k': \"it's\", \"q'\": [1, 2.5, None, True, False]} }}",
+    "{{ [0.1, 0.00001, 0.0001, 123.456, 0.00000015, -0.000042] }}",
+    "{{ [[], {}, ['a'], ('t',), ()] }}",
+    "{{ ['%s' % ('a',), ('x', ('y',))] }}",
+]
 
 env = jinja2.Environment(trim_blocks=True)
 env.filters.update(FilterModule().filters())
