@@ -50,3 +50,28 @@ export function doneBefore(rs: ResumeState, host: string, loc: string): DoneTask
   c.set(loc, n + 1);
   return rs.done.get(host)?.get(loc)?.[n];
 }
+
+/**
+ * A run_once task is journaled on the one host that ran it (its result was shared with the wave's other
+ * hosts, as Ansible does). On resume it is done for this wave when a host of the wave ran it (this
+ * occurrence) in the resumed run; in a play without `serial` (one wave) also when the host that ran it
+ * stopped for good since and is not resumed.
+ */
+export function doneOnce(
+  rs: ResumeState,
+  waveHosts: readonly string[],
+  loc: string,
+  occurrence: number,
+  singleWave: boolean,
+): DoneTask | undefined {
+  for (const h of waveHosts) {
+    const d = rs.done.get(h)?.get(loc)?.[occurrence - 1];
+    if (d) return d;
+  }
+  if (!singleWave) return undefined;
+  for (const byLoc of rs.done.values()) {
+    const d = byLoc.get(loc)?.[occurrence - 1];
+    if (d) return d;
+  }
+  return undefined;
+}
