@@ -2,15 +2,18 @@
  * The run journal: every run writes `.remediate/runs/<run-id>/` in the working directory —
  * `run.json` (the command line, what it ran with, digests of the playbook, templates and inventory,
  * start/end, exit code) and `events.ndjson` (run/play/task starts, one line per task result per host,
- * the recap). Secrets are masked (the same redaction as every reporter). Each line is written at once
- * (a killed controller loses nothing written before); the file is fsync'd at task boundaries (a task
- * start, a play's end, the recap) so a crash of the machine loses at most the running task's results.
+ * the recap). Secrets are masked (the same redaction as every reporter); a change's plan steps are left
+ * out (its description and diff are kept). The lines of one event-loop turn are written together at the
+ * end of that turn (a killed controller loses nothing the run went on from), and an fsync is started at
+ * task boundaries (a task start, a play's end, the recap) without blocking the run, so a crash of the
+ * machine loses at most the running task's results.
  * `remediate runs list/show/resume` and `runs merge` read it back.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, RunEvent } from '../events';
+import { sanitizingReplacer } from '../secrets/sanitize';
 import { redactEvent } from './journal';
 import { maskLiterals, redactValue } from './redact';
 import type { SecretValues } from '../secrets/secret-values';
@@ -72,9 +75,30 @@ const JOURNALED = new Set<RunEvent['kind']>([
 ]);
 const BOUNDARY = new Set<RunEvent['kind']>(['task-start', 'play-end', 'recap', 'run-end']);
 
+/** One journal line: the event redacted as `redactEvent` does, without plan steps, serialized without a copy. */
+export function journalLine(e: RunEvent): string {
+  let ev = e;
+  if (e.kind === 'task-result' && e.changes)
+    ev = {
+      ...e,
+      changes: e.changes.map(({ steps: _steps, ...c }) =>
+        c.diff?.secret ? { ...c, diff: { ...c.diff, before: '***', after: '***' } } : c,
+      ),
+    };
+  try {
+    return JSON.stringify(ev, sanitizingReplacer);
+  } catch {
+    return JSON.stringify(redactEvent(ev)); // a cycle: sanitize cuts it at depth 20
+  }
+}
+
 export class RunJournal implements Reporter {
   readonly dir: string;
   private fd: number | undefined;
+  private pending: string[] = [];
+  private flushQueued = false;
+  private syncing = false;
+  private syncAgain = false;
 
   constructor(
     root: string,
@@ -109,8 +133,42 @@ export class RunJournal implements Reporter {
 
   on(e: RunEvent): void {
     if (this.fd === undefined || !JOURNALED.has(e.kind)) return;
-    fs.writeSync(this.fd, maskLiterals(JSON.stringify(redactEvent(e)), this.secrets) + '\n');
-    if (BOUNDARY.has(e.kind)) fs.fsyncSync(this.fd);
+    this.pending.push(journalLine(e));
+    if (BOUNDARY.has(e.kind)) {
+      this.flush();
+      this.syncSoon();
+    } else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** Write the lines queued in this turn of the event loop, in one write. */
+  flush(): void {
+    if (this.fd === undefined || !this.pending.length) return;
+    const text = maskLiterals(this.pending.join('\n'), this.secrets) + '\n';
+    this.pending = [];
+    fs.writeSync(this.fd, text);
+  }
+
+  /** fsync off the event loop; one at a time, and once more if a boundary came while one was running. */
+  private syncSoon(): void {
+    if (this.fd === undefined) return;
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    fs.fsync(this.fd, () => {
+      this.syncing = false;
+      if (this.syncAgain) {
+        this.syncAgain = false;
+        this.syncSoon();
+      }
+    });
   }
 
   /** Record the end (exit code, interrupted) and close. */
@@ -122,6 +180,7 @@ export class RunJournal implements Reporter {
 
   close(): void {
     if (this.fd === undefined) return;
+    this.flush();
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     this.fd = undefined;

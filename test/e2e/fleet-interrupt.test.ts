@@ -117,7 +117,11 @@ function changedTwice(ids: string[]): string[] {
   return [...n].filter(([, c]) => c > 1).map(([k]) => k);
 }
 
-/** After the resume: each host re-issued its certificate exactly once across both runs; all clusters verify. */
+/**
+ * After the resume: no host re-issued its certificate twice; a host whose re-issue was in flight when the
+ * controller stopped (replaced on disk, result never journaled) finds it done in the resume (`ok`), so at
+ * most FORKS hosts have no journaled re-issue; every cluster verifies.
+ */
 async function finished(lab: string, ids: string[]): Promise<void> {
   assert.equal(changedTwice(ids), []);
   const perHost = new Map<string, number>();
@@ -125,10 +129,15 @@ async function finished(lab: string, ids: string[]): Promise<void> {
     for (const e of results(id))
       if (e.module === 'x509_reissue' && e.status === 'changed')
         perHost.set(e.host, (perHost.get(e.host) ?? 0) + 1);
-  assert.is(perHost.size, N, `every host re-issued once: ${JSON.stringify([...perHost])}`);
   assert.ok(
     [...perHost.values()].every((c) => c === 1),
     JSON.stringify([...perHost]),
+  );
+  const inFlight = results(ids[1]!).filter((e) => e.module === 'x509_reissue' && e.status === 'ok');
+  assert.ok(inFlight.length <= FORKS, `${inFlight.length} re-issues found done by the resume`);
+  assert.is(perHost.size + inFlight.length, N, JSON.stringify([...perHost]));
+  say(
+    `journaled re-issues: ${perHost.size} changed once, ${inFlight.length} found already done by the resume (in flight at the stop)`,
   );
   // the hosts re-issued before the interrupt were skipped as done in the resume, not re-applied
   const skipped = results(ids[1]!).filter(
