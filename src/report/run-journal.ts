@@ -3,10 +3,11 @@
  * `run.json` (the command line, what it ran with, digests of the playbook, templates and inventory,
  * start/end, exit code) and `events.ndjson` (run/play/task starts, one line per task result per host,
  * the recap). Secrets are masked (the same redaction as every reporter); a change's plan steps are left
- * out (its description and diff are kept). The lines of one event-loop turn are written together at the
- * end of that turn (a killed controller loses nothing the run went on from), and an fsync is started at
- * task boundaries (a task start, a play's end, the recap) without blocking the run, so a crash of the
- * machine loses at most the running task's results.
+ * out (its description and diff are kept). The lines of one event-loop turn are handed together, at the
+ * end of that turn, to a write done off the event loop (one in flight, each chunk at its offset, so the
+ * file is always a prefix of the run's events; a killed controller loses at most that last write), and
+ * an fsync follows at task boundaries (a task start, a play's end, the recap), so a crash of the machine
+ * loses at most the running task's results. `close` writes the rest synchronously.
  * `remediate runs list/show/resume` and `runs merge` read it back.
  */
 import { randomBytes } from 'node:crypto';
@@ -95,10 +96,18 @@ export function journalLine(e: RunEvent): string {
 export class RunJournal implements Reporter {
   readonly dir: string;
   private fd: number | undefined;
+  /** Lines of this event-loop turn, not yet handed to a write. */
   private pending: string[] = [];
   private flushQueued = false;
-  private syncing = false;
-  private syncAgain = false;
+  /** Chunks waiting for the write in flight; each is written at the next offset, in order. */
+  private queue: Buffer[] = [];
+  private inflight: { buf: Buffer; at: number } | undefined;
+  /** Where the next chunk goes (positional writes: the file is a prefix of the run's events at any time). */
+  private offset = 0;
+  private syncWanted = false;
+  /** Async writes and fsyncs under way; a closed journal closes its descriptor when they are done. */
+  private busy = 0;
+  private closedFd: number | undefined;
 
   constructor(
     root: string,
@@ -108,7 +117,8 @@ export class RunJournal implements Reporter {
     this.dir = path.join(root, RUNS_DIR, meta.id);
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.writeMeta();
-    this.fd = fs.openSync(path.join(this.dir, 'events.ndjson'), 'a', 0o600);
+    // not O_APPEND: positional writes (with O_APPEND Linux ignores the offset)
+    this.fd = fs.openSync(path.join(this.dir, 'events.ndjson'), 'w', 0o600);
   }
 
   get id(): string {
@@ -135,8 +145,8 @@ export class RunJournal implements Reporter {
     if (this.fd === undefined || !JOURNALED.has(e.kind)) return;
     this.pending.push(journalLine(e));
     if (BOUNDARY.has(e.kind)) {
+      this.syncWanted = true;
       this.flush();
-      this.syncSoon();
     } else if (!this.flushQueued) {
       this.flushQueued = true;
       setImmediate(() => {
@@ -146,29 +156,45 @@ export class RunJournal implements Reporter {
     }
   }
 
-  /** Write the lines queued in this turn of the event loop, in one write. */
+  /** Hand the lines queued in this turn of the event loop to the writer (one write, off the event loop). */
   flush(): void {
-    if (this.fd === undefined || !this.pending.length) return;
-    const text = maskLiterals(this.pending.join('\n'), this.secrets) + '\n';
-    this.pending = [];
-    fs.writeSync(this.fd, text);
+    if (this.fd === undefined) return;
+    if (this.pending.length) {
+      this.queue.push(Buffer.from(maskLiterals(this.pending.join('\n'), this.secrets) + '\n'));
+      this.pending = [];
+    }
+    this.kick();
   }
 
-  /** fsync off the event loop; one at a time, and once more if a boundary came while one was running. */
-  private syncSoon(): void {
-    if (this.fd === undefined) return;
-    if (this.syncing) {
-      this.syncAgain = true;
-      return;
+  /** One write in flight at a time, at its offset; then the fsync a task boundary asked for. */
+  private kick(): void {
+    const fd = this.fd;
+    if (fd === undefined || this.inflight || this.busy) return;
+    if (this.queue.length) {
+      const buf = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
+      this.queue = [];
+      const w = { buf, at: this.offset };
+      this.offset += buf.length;
+      this.inflight = w;
+      this.busy++;
+      fs.write(fd, buf, 0, buf.length, w.at, () => {
+        if (this.inflight === w) this.inflight = undefined;
+        this.idle();
+      });
+    } else if (this.syncWanted) {
+      this.syncWanted = false;
+      this.busy++;
+      fs.fsync(fd, () => this.idle());
     }
-    this.syncing = true;
-    fs.fsync(this.fd, () => {
-      this.syncing = false;
-      if (this.syncAgain) {
-        this.syncAgain = false;
-        this.syncSoon();
-      }
-    });
+  }
+
+  private idle(): void {
+    this.busy--;
+    if (this.fd !== undefined) return this.kick();
+    if (this.busy === 0 && this.closedFd !== undefined) {
+      fs.close(this.closedFd, () => {});
+      this.closedFd = undefined;
+    }
   }
 
   /** Record the end (exit code, interrupted) and close. */
@@ -178,12 +204,24 @@ export class RunJournal implements Reporter {
     this.writeMeta();
   }
 
+  /** Write everything now (the chunk in flight again, at its offset: the same bytes), fsync, close. */
   close(): void {
-    if (this.fd === undefined) return;
-    this.flush();
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
+    const fd = this.fd;
+    if (fd === undefined) return;
+    if (this.pending.length) {
+      this.queue.push(Buffer.from(maskLiterals(this.pending.join('\n'), this.secrets) + '\n'));
+      this.pending = [];
+    }
+    if (this.inflight) fs.writeSync(fd, this.inflight.buf, 0, this.inflight.buf.length, this.inflight.at);
+    for (const b of this.queue) {
+      fs.writeSync(fd, b, 0, b.length, this.offset);
+      this.offset += b.length;
+    }
+    this.queue = [];
+    fs.fsyncSync(fd);
     this.fd = undefined;
+    if (this.busy) this.closedFd = fd;
+    else fs.closeSync(fd);
   }
 }
 

@@ -1,5 +1,6 @@
 // The run journal's writer: each line is what `redactEvent` gives (minus plan steps), secrets masked,
-// the lines of one event-loop turn on disk by the next turn, everything on disk after close.
+// lines written soon after their turn of the event loop (off the loop, in order), everything on disk after
+// close, even with a write in flight.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,25 +77,41 @@ test('a cyclic value does not throw (cut as sanitize cuts it)', () => {
   assert.ok(line.includes('[too deep]'));
 });
 
-test('lines are on disk by the next turn of the event loop; all of them after close; literal secrets masked', async () => {
+const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(ok(), 'timed out');
+}
+
+test('lines are written soon after their turn, in order; all of them after close; literal secrets masked', async () => {
   const j = new RunJournal(dir, meta(), ['topsecret-literal']);
   const file = path.join(j.dir, 'events.ndjson');
   j.on({ kind: 'warning', time: 1, msg: 'the value topsecret-literal leaked' });
   j.on(result());
   j.on({ kind: 'host-output', time: 1, host: 'h', stream: 'stdout', chunk: 'not journaled' });
-  await new Promise((r) => setImmediate(r));
+  assert.is(lines(file).length, 0, 'not written inside the turn');
+  await until(() => lines(file).length === 2);
   const text = fs.readFileSync(file, 'utf8');
-  assert.is(text.split('\n').filter(Boolean).length, 2);
   assert.not.ok(text.includes('topsecret-literal'));
   assert.ok(text.includes('the value *** leaked'));
-  for (let i = 0; i < 100; i++) j.on(result());
-  j.on({ kind: 'task-start', time: 2, play: 'p', task: 't', loc: 'pb.yml:9:7', hosts: [] });
-  // a boundary writes at once
-  assert.is(fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length, 103);
-  j.on(result());
+  for (let t = 0; t < 5; t++) {
+    for (let i = 0; i < 100; i++) j.on(result({ t, i }));
+    j.on({ kind: 'task-start', time: 2, play: 'p', task: `t${t}`, loc: 'pb.yml:9:7', hosts: [] });
+    await new Promise((r) => setImmediate(r));
+  }
+  await until(() => lines(file).length === 2 + 5 * 101);
+  // a close with a write in flight: the file is complete and in order
+  for (let i = 0; i < 50; i++) j.on(result({ last: i }));
+  await new Promise((r) => setImmediate(r));
+  j.on(result({ last: 50 }));
   j.finish({ exitCode: 0, interrupted: false });
   const back = readRun(j.dir);
-  assert.is(back.events.length, 104);
+  assert.is(back.events.length, 2 + 5 * 101 + 51);
+  assert.is(lines(file).length, back.events.length, 'no cut line');
+  const order = back.events.flatMap((e) =>
+    e.kind === 'task-result' && e.result?.['last'] !== undefined ? [e.result['last']] : [],
+  );
+  assert.equal(order, [...Array(51).keys()]);
   assert.is(back.meta.exitCode, 0);
 });
 
