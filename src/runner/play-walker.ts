@@ -295,7 +295,7 @@ async function runModuleStep(
     const before = { ...hr.state.dynamicVars };
     // runs resume: done in the resumed run (by a host of this wave) — skipped as done, its result shared
     const once = shared.opts.resume
-      ? doneOnce(shared.opts.resume, wave.waveHosts, info.loc, n, wave.play.serial.length === 0)
+      ? doneOnce(shared.opts.resume, wave.waveHosts, info.loc, wave.play.serial.length === 0)
       : undefined;
     try {
       if (once) skipAsDone(wave, hr, task, once, { name, loc: info.loc, handler }, vars);

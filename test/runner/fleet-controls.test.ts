@@ -158,6 +158,25 @@ test('resume: a run_once task done in the interrupted run is skipped as done; it
       ],
     );
   }
+  // the same task in two plays (one location): done in the first play only — the second play runs it
+  {
+    const { once, show, loc } = mk();
+    const events: RunEvent[] = [];
+    await runPlaybook(
+      playbook(play([once, show]), play([once, show])),
+      fakeInventory({ hosts: { a: {}, b: {} } }),
+      options(new FakeWorld(), events, { resume: resumeStateFrom('RUN1', journal('a', loc)) }),
+    );
+    assert.equal(
+      results(events)
+        .filter((e) => e.task === 'once')
+        .map((e) => [e.host, e.status]),
+      [
+        ['a', 'skipped'],
+        ['a', 'ok'],
+      ],
+    );
+  }
   // serial: a wave whose hosts did not run it runs it (wave 1 = a, b ran it on a; wave 2 = c had not)
   const { once, show, loc } = mk();
   const events: RunEvent[] = [];
