@@ -3,11 +3,12 @@
  * `run.json` (the command line, what it ran with, digests of the playbook, templates and inventory,
  * start/end, exit code) and `events.ndjson` (run/play/task starts, one line per task result per host,
  * the recap). Secrets are masked (the same redaction as every reporter); a change's plan steps are left
- * out (its description and diff are kept). The lines of one event-loop turn are handed together, at the
- * end of that turn, to a write done off the event loop (one in flight, each chunk at its offset, so the
- * file is always a prefix of the run's events; a killed controller loses at most that last write), and
- * an fsync follows at task boundaries (a task start, a play's end, the recap), so a crash of the machine
- * loses at most the running task's results. `close` writes the rest synchronously.
+ * out (its description and diff are kept). Lines are written in batches — every 25 ms, every 500 lines
+ * and at each task boundary — by writes off the event loop (one in flight, each chunk at its offset, so
+ * the file is always a prefix of the run's events; a killed controller loses at most the last 25 ms of
+ * results, whose tasks run again on resume and find their work done), and an fsync follows at task
+ * boundaries (a task start, a play's end, the recap), so a crash of the machine loses at most the running
+ * task's results. `close` writes the rest synchronously.
  * `remediate runs list/show/resume` and `runs merge` read it back.
  */
 import { randomBytes } from 'node:crypto';
@@ -75,6 +76,9 @@ const JOURNALED = new Set<RunEvent['kind']>([
   'run-end',
 ]);
 const BOUNDARY = new Set<RunEvent['kind']>(['task-start', 'play-end', 'recap', 'run-end']);
+/** Lines are written in batches: at most this old (ms) or this many, and at every task boundary. */
+const FLUSH_MS = 25;
+const FLUSH_LINES = 500;
 
 /** One journal line: the event redacted as `redactEvent` does, without plan steps, serialized without a copy. */
 export function journalLine(e: RunEvent): string {
@@ -96,9 +100,9 @@ export function journalLine(e: RunEvent): string {
 export class RunJournal implements Reporter {
   readonly dir: string;
   private fd: number | undefined;
-  /** Lines of this event-loop turn, not yet handed to a write. */
+  /** Lines not yet handed to a write (at most FLUSH_MS old). */
   private pending: string[] = [];
-  private flushQueued = false;
+  private flushTimer: NodeJS.Timeout | undefined;
   /** Chunks waiting for the write in flight; each is written at the next offset, in order. */
   private queue: Buffer[] = [];
   private inflight: { buf: Buffer; at: number } | undefined;
@@ -147,17 +151,17 @@ export class RunJournal implements Reporter {
     if (BOUNDARY.has(e.kind)) {
       this.syncWanted = true;
       this.flush();
-    } else if (!this.flushQueued) {
-      this.flushQueued = true;
-      setImmediate(() => {
-        this.flushQueued = false;
-        this.flush();
-      });
+    } else if (this.pending.length >= FLUSH_LINES) this.flush();
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+      this.flushTimer.unref();
     }
   }
 
-  /** Hand the lines queued in this turn of the event loop to the writer (one write, off the event loop). */
+  /** Hand the queued lines to the writer (one write, off the event loop). */
   flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (this.fd === undefined) return;
     if (this.pending.length) {
       this.queue.push(Buffer.from(maskLiterals(this.pending.join('\n'), this.secrets) + '\n'));
