@@ -2,8 +2,10 @@
  * The live view for fleets (more than 20 hosts, in a TTY): listr2 with one row per play wave whose title
  * is the header — a progress bar and totals per outcome — and whose output lines (kept on screen, never
  * scrolled away) are the tasks in flight with how many hosts are on each, then the failing and unreachable
- * hosts as they happen (the newest 8, with a count of the rest). The text is rebuilt at most every 100 ms,
- * so the view's cost does not grow with the event rate. After the rows: failures, warnings, PLAY RECAP.
+ * hosts as they happen (the newest 8, with a count of the rest). The text is rebuilt at most every 250 ms
+ * and listr2 draws only then (lazy: no spinner timer; lines truncated, not word-wrapped — they are fitted
+ * to the terminal already), so the view's cost does not grow with the event rate: a few short frames a
+ * second. After the rows: failures, warnings, PLAY RECAP.
  */
 import { Listr } from 'listr2';
 import type { Reporter, RunEvent } from '../events';
@@ -14,7 +16,7 @@ import type { ReporterOptions } from './types';
 
 const BAR = 24;
 const SHOWN_PROBLEMS = 8;
-const REDRAW_MS = 100;
+const REDRAW_MS = 250;
 
 interface WaveState {
   title: string;
@@ -166,7 +168,12 @@ export class FleetView implements Reporter {
           },
         },
       ],
-      { concurrent: false, exitOnError: false, registerSignalListeners: false },
+      {
+        concurrent: false,
+        exitOnError: false,
+        registerSignalListeners: false,
+        rendererOptions: { lazy: true, formatOutput: 'truncate' },
+      },
     );
     const prev = this.running;
     this.running = (async () => {

@@ -2,15 +2,20 @@
  * The run journal: every run writes `.remediate/runs/<run-id>/` in the working directory —
  * `run.json` (the command line, what it ran with, digests of the playbook, templates and inventory,
  * start/end, exit code) and `events.ndjson` (run/play/task starts, one line per task result per host,
- * the recap). Secrets are masked (the same redaction as every reporter). Each line is written at once
- * (a killed controller loses nothing written before); the file is fsync'd at task boundaries (a task
- * start, a play's end, the recap) so a crash of the machine loses at most the running task's results.
+ * the recap). Secrets are masked (the same redaction as every reporter); a change's plan steps are left
+ * out (its description and diff are kept). Lines are written in batches — every 25 ms, every 500 lines
+ * and at each task boundary — by writes off the event loop (one in flight, each chunk at its offset, so
+ * the file is always a prefix of the run's events; a killed controller loses at most the last 25 ms of
+ * results, whose tasks run again on resume and find their work done), and an fsync follows at task
+ * boundaries (a task start, a play's end, the recap), so a crash of the machine loses at most the running
+ * task's results. `close` writes the rest synchronously.
  * `remediate runs list/show/resume` and `runs merge` read it back.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, RunEvent } from '../events';
+import { sanitizingReplacer } from '../secrets/sanitize';
 import { redactEvent } from './journal';
 import { maskLiterals, redactValue } from './redact';
 import type { SecretValues } from '../secrets/secret-values';
@@ -71,10 +76,42 @@ const JOURNALED = new Set<RunEvent['kind']>([
   'run-end',
 ]);
 const BOUNDARY = new Set<RunEvent['kind']>(['task-start', 'play-end', 'recap', 'run-end']);
+/** Lines are written in batches: at most this old (ms) or this many, and at every task boundary. */
+const FLUSH_MS = 25;
+const FLUSH_LINES = 500;
+
+/** One journal line: the event redacted as `redactEvent` does, without plan steps, serialized without a copy. */
+export function journalLine(e: RunEvent): string {
+  let ev = e;
+  if (e.kind === 'task-result' && e.changes)
+    ev = {
+      ...e,
+      changes: e.changes.map(({ steps: _steps, ...c }) =>
+        c.diff?.secret ? { ...c, diff: { ...c.diff, before: '***', after: '***' } } : c,
+      ),
+    };
+  try {
+    return JSON.stringify(ev, sanitizingReplacer);
+  } catch {
+    return JSON.stringify(redactEvent(ev)); // a cycle: sanitize cuts it at depth 20
+  }
+}
 
 export class RunJournal implements Reporter {
   readonly dir: string;
   private fd: number | undefined;
+  /** Lines not yet handed to a write (at most FLUSH_MS old). */
+  private pending: string[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** Chunks waiting for the write in flight; each is written at the next offset, in order. */
+  private queue: Buffer[] = [];
+  private inflight: { buf: Buffer; at: number } | undefined;
+  /** Where the next chunk goes (positional writes: the file is a prefix of the run's events at any time). */
+  private offset = 0;
+  private syncWanted = false;
+  /** Async writes and fsyncs under way; a closed journal closes its descriptor when they are done. */
+  private busy = 0;
+  private closedFd: number | undefined;
 
   constructor(
     root: string,
@@ -84,7 +121,8 @@ export class RunJournal implements Reporter {
     this.dir = path.join(root, RUNS_DIR, meta.id);
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.writeMeta();
-    this.fd = fs.openSync(path.join(this.dir, 'events.ndjson'), 'a', 0o600);
+    // not O_APPEND: positional writes (with O_APPEND Linux ignores the offset)
+    this.fd = fs.openSync(path.join(this.dir, 'events.ndjson'), 'w', 0o600);
   }
 
   get id(): string {
@@ -109,8 +147,58 @@ export class RunJournal implements Reporter {
 
   on(e: RunEvent): void {
     if (this.fd === undefined || !JOURNALED.has(e.kind)) return;
-    fs.writeSync(this.fd, maskLiterals(JSON.stringify(redactEvent(e)), this.secrets) + '\n');
-    if (BOUNDARY.has(e.kind)) fs.fsyncSync(this.fd);
+    this.pending.push(journalLine(e));
+    if (BOUNDARY.has(e.kind)) {
+      this.syncWanted = true;
+      this.flush();
+    } else if (this.pending.length >= FLUSH_LINES) this.flush();
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Hand the queued lines to the writer (one write, off the event loop). */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.fd === undefined) return;
+    if (this.pending.length) {
+      this.queue.push(Buffer.from(maskLiterals(this.pending.join('\n'), this.secrets) + '\n'));
+      this.pending = [];
+    }
+    this.kick();
+  }
+
+  /** One write in flight at a time, at its offset; then the fsync a task boundary asked for. */
+  private kick(): void {
+    const fd = this.fd;
+    if (fd === undefined || this.inflight || this.busy) return;
+    if (this.queue.length) {
+      const buf = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
+      this.queue = [];
+      const w = { buf, at: this.offset };
+      this.offset += buf.length;
+      this.inflight = w;
+      this.busy++;
+      fs.write(fd, buf, 0, buf.length, w.at, () => {
+        if (this.inflight === w) this.inflight = undefined;
+        this.idle();
+      });
+    } else if (this.syncWanted) {
+      this.syncWanted = false;
+      this.busy++;
+      fs.fsync(fd, () => this.idle());
+    }
+  }
+
+  private idle(): void {
+    this.busy--;
+    if (this.fd !== undefined) return this.kick();
+    if (this.busy === 0 && this.closedFd !== undefined) {
+      fs.close(this.closedFd, () => {});
+      this.closedFd = undefined;
+    }
   }
 
   /** Record the end (exit code, interrupted) and close. */
@@ -120,11 +208,24 @@ export class RunJournal implements Reporter {
     this.writeMeta();
   }
 
+  /** Write everything now (the chunk in flight again, at its offset: the same bytes), fsync, close. */
   close(): void {
-    if (this.fd === undefined) return;
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
+    const fd = this.fd;
+    if (fd === undefined) return;
+    if (this.pending.length) {
+      this.queue.push(Buffer.from(maskLiterals(this.pending.join('\n'), this.secrets) + '\n'));
+      this.pending = [];
+    }
+    if (this.inflight) fs.writeSync(fd, this.inflight.buf, 0, this.inflight.buf.length, this.inflight.at);
+    for (const b of this.queue) {
+      fs.writeSync(fd, b, 0, b.length, this.offset);
+      this.offset += b.length;
+    }
+    this.queue = [];
+    fs.fsyncSync(fd);
     this.fd = undefined;
+    if (this.busy) this.closedFd = fd;
+    else fs.closeSync(fd);
   }
 }
 

@@ -16,7 +16,7 @@ import { shouldRunTags } from './tags';
 import { executeTask } from './task-executor';
 import { throttleOf } from './throttle';
 import { skipAsDone } from './resume';
-import { doneBefore } from './resume-state';
+import { doneBefore, doneOnce } from './resume-state';
 import { countRescued, reportTaskResult } from './task-report';
 import { loopItems } from './task-loop';
 import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
@@ -277,7 +277,7 @@ async function runModuleStep(
   const sc: TaskScope = { ...scope, tags, inherited: inheritKeywords(scope.inherited, task) };
   const n = (hr.occurrences.get(task) ?? 0) + 1;
   hr.occurrences.set(task, n);
-  // runs resume: a task this host finished before is not run again (run_once tasks run: they are shared)
+  // runs resume: a task this host finished before is not run again (run_once tasks: below, once per wave)
   const resumed =
     shared.opts.resume && !sc.inherited.runOnce
       ? doneBefore(shared.opts.resume, hr.state.name, info.loc)
@@ -300,8 +300,13 @@ async function runModuleStep(
     let resolve!: (o: { status: 'ok'; result: Record<string, unknown>; facts?: Vars }) => void;
     byTask.set(n, new Promise((r) => (resolve = r)));
     const before = { ...hr.state.dynamicVars };
+    // runs resume: done in the resumed run (by a host of this wave) — skipped as done, its result shared
+    const once = shared.opts.resume
+      ? doneOnce(shared.opts.resume, wave.waveHosts, info.loc, wave.play.serial.length === 0)
+      : undefined;
     try {
-      end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
+      if (once) skipAsDone(wave, hr, task, once, { name, loc: info.loc, handler }, vars);
+      else end = await shared.forks.with(() => executeTask(wave, hr, task, sc, { name, handler, vars }));
     } finally {
       const facts: Vars = {};
       for (const [k, v] of Object.entries(hr.state.dynamicVars))

@@ -20,3 +20,23 @@ export function sanitize(value: unknown, depth = 0): unknown {
   }
   return out;
 }
+
+/**
+ * The same masking as `sanitize`, as a JSON.stringify replacer: no copy of the value is made (the run
+ * journal serializes every task result). Throws on a cycle, as JSON.stringify does; the caller falls back.
+ */
+export function sanitizingReplacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = key === '' ? value : (this as Record<string, unknown>)[key];
+  if (isSecret(raw)) return MASK;
+  if (Buffer.isBuffer(raw)) return `<${raw.length} bytes>`;
+  if (
+    key !== '' &&
+    !Array.isArray(this) &&
+    raw !== undefined &&
+    raw !== null &&
+    raw !== '' &&
+    isSecretVarName(key)
+  )
+    return MASK;
+  return value;
+}

@@ -113,4 +113,87 @@ test('resume: finished tasks are skipped as done with their registered result; t
   );
 });
 
+test('resume: a run_once task done in the interrupted run is skipped as done; its registered result is shared', async () => {
+  const mk = () => {
+    const once = task('count', { name: 'once' }, { name: 'once', runOnce: true, register: 'o' });
+    const show = task('echo', { msg: 'n={{ o.n }} x={{ o.extra }}' }, { name: 'show' });
+    return { once, show, loc: `${once.loc.file}:${once.loc.line}:${once.loc.col}` };
+  };
+  const journal = (host: string, loc: string): RunEvent[] => [
+    {
+      kind: 'task-result',
+      time: 0,
+      host,
+      task: 'once',
+      loc,
+      module: 'count',
+      status: 'changed',
+      durationMs: 1,
+      check: false,
+      result: { changed: true, n: 1, extra: 'from-journal' },
+    },
+  ];
+  // the host that ran it is resumed (b), or stopped for good since (z, not in the run): done either way
+  for (const ranOn of ['b', 'z']) {
+    const { once, show, loc } = mk();
+    const events: RunEvent[] = [];
+    const s = await runPlaybook(
+      playbook(play([once, show])),
+      fakeInventory({ hosts: { a: {}, b: {}, c: {} } }),
+      options(new FakeWorld(), events, { resume: resumeStateFrom('RUN1', journal(ranOn, loc)) }),
+    );
+    assert.is(s.exitCode, 0);
+    const rs = results(events);
+    assert.equal(
+      rs.filter((e) => e.task === 'once').map((e) => [e.host, e.status, e.msg]),
+      [['a', 'skipped', 'done in run RUN1 (changed)']],
+      ranOn,
+    );
+    assert.equal(
+      rs.filter((e) => e.task === 'show').map((e) => [e.host, e.result?.['msg']]),
+      [
+        ['a', 'n=1 x=from-journal'],
+        ['b', 'n=1 x=from-journal'],
+        ['c', 'n=1 x=from-journal'],
+      ],
+    );
+  }
+  // the same task in two plays (one location): done in the first play only — the second play runs it
+  {
+    const { once, show, loc } = mk();
+    const events: RunEvent[] = [];
+    await runPlaybook(
+      playbook(play([once, show]), play([once, show])),
+      fakeInventory({ hosts: { a: {}, b: {} } }),
+      options(new FakeWorld(), events, { resume: resumeStateFrom('RUN1', journal('a', loc)) }),
+    );
+    assert.equal(
+      results(events)
+        .filter((e) => e.task === 'once')
+        .map((e) => [e.host, e.status]),
+      [
+        ['a', 'skipped'],
+        ['a', 'ok'],
+      ],
+    );
+  }
+  // serial: a wave whose hosts did not run it runs it (wave 1 = a, b ran it on a; wave 2 = c had not)
+  const { once, show, loc } = mk();
+  const events: RunEvent[] = [];
+  await runPlaybook(
+    playbook(play([once, show], { serial: [2] })),
+    fakeInventory({ hosts: { a: {}, b: {}, c: {} } }),
+    options(new FakeWorld(), events, { resume: resumeStateFrom('RUN1', journal('a', loc)) }),
+  );
+  assert.equal(
+    results(events)
+      .filter((e) => e.task === 'once')
+      .map((e) => [e.host, e.status]),
+    [
+      ['a', 'skipped'],
+      ['c', 'ok'],
+    ],
+  );
+});
+
 test.run();
