@@ -4,7 +4,9 @@
  * start/end, exit code) and `events.ndjson` (run/play/task starts, one line per task result per host,
  * the recap). Secrets are masked (the same redaction as every reporter). Each line is written at once
  * (a killed controller loses nothing written before); the file is fsync'd at task boundaries (a task
- * start, a play's end, the recap) so a crash of the machine loses at most the running task's results.
+ * start, a play's end, the recap) so a crash of the machine loses at most the running task's results —
+ * those fsyncs run off the event loop (a slow disk does not stall every host's next step), and closing
+ * the journal fsyncs once more, synchronously.
  * `remediate runs list/show/resume` and `runs merge` read it back.
  */
 import { randomBytes } from 'node:crypto';
@@ -75,6 +77,10 @@ const BOUNDARY = new Set<RunEvent['kind']>(['task-start', 'play-end', 'recap', '
 export class RunJournal implements Reporter {
   readonly dir: string;
   private fd: number | undefined;
+  /** A second descriptor of events.ndjson for the boundary fsyncs in flight (closed after the last one). */
+  private syncFd: number | undefined;
+  private syncing = false;
+  private syncAgain = false;
 
   constructor(
     root: string,
@@ -84,7 +90,9 @@ export class RunJournal implements Reporter {
     this.dir = path.join(root, RUNS_DIR, meta.id);
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.writeMeta();
-    this.fd = fs.openSync(path.join(this.dir, 'events.ndjson'), 'a', 0o600);
+    const events = path.join(this.dir, 'events.ndjson');
+    this.fd = fs.openSync(events, 'a', 0o600);
+    this.syncFd = fs.openSync(events, 'r');
   }
 
   get id(): string {
@@ -110,7 +118,29 @@ export class RunJournal implements Reporter {
   on(e: RunEvent): void {
     if (this.fd === undefined || !JOURNALED.has(e.kind)) return;
     fs.writeSync(this.fd, maskLiterals(JSON.stringify(redactEvent(e)), this.secrets) + '\n');
-    if (BOUNDARY.has(e.kind)) fs.fsyncSync(this.fd);
+    if (BOUNDARY.has(e.kind)) this.syncSoon();
+  }
+
+  /** fsync in the background; a boundary reached while one is in flight asks for one more after it. */
+  private syncSoon(): void {
+    if (this.syncFd === undefined) return;
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    const fd = this.syncFd;
+    fs.fsync(fd, () => {
+      this.syncing = false;
+      if (this.fd === undefined) {
+        // closed meanwhile (close() fsynced synchronously): the descriptor was left for us to close
+        fs.close(fd, () => undefined);
+        this.syncFd = undefined;
+      } else if (this.syncAgain) {
+        this.syncAgain = false;
+        this.syncSoon();
+      }
+    });
   }
 
   /** Record the end (exit code, interrupted) and close. */
@@ -125,6 +155,10 @@ export class RunJournal implements Reporter {
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     this.fd = undefined;
+    if (this.syncFd !== undefined && !this.syncing) {
+      fs.closeSync(this.syncFd);
+      this.syncFd = undefined;
+    }
   }
 }
 
