@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { ExitCode, RemediateError } from '../errors';
 import { processIo, println, type CliIo } from './cli-io';
 
@@ -94,6 +94,8 @@ export function packageVersion(): string {
 
 /** The program; with `argv`, only the subcommands that command line needs are loaded (see commandsFor). */
 export function buildProgram(io: CliIo, done: (code: number) => void, argv?: string[]): Command {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Command } = require('commander') as typeof import('commander');
   const program = new Command('remediate');
   program
     .description('Agentless remediation runner: typed YAML playbooks over SSH, exact dry runs, checked steps')
@@ -126,6 +128,11 @@ function rawVerbosity(argv: string[]): number {
 /** Run the CLI with `argv` (as process.argv: node, script, args...). Resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let code: number = ExitCode.OK;
+  // a bare `--version` answers before commander is even loaded (what commander would print: the version)
+  if (argv.length === 3 && argv[2] === '--version') {
+    io.out.write(`${packageVersion()}\n`);
+    return ExitCode.OK;
+  }
   const program = buildProgram(io, (c) => (code = c), argv);
   try {
     if (argv.length <= 2) {
@@ -135,7 +142,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await program.parseAsync(argv);
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (e instanceof (require('commander') as typeof import('commander')).CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.OK;
       if (e.code === 'commander.help') return ExitCode.BAD_OPTIONS;
       return ExitCode.BAD_OPTIONS;

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { boolArg } from './arg-types';
-import { ModuleError } from '../errors';
-import { fileContent, fileStat, type FileStat } from '../facts/file';
-import { sha256 } from '../transport/file-transfer';
+import { execCommand, sh } from '../command';
+import { CommandError, ModuleError } from '../errors';
+import { fileContent, fileStat, parseStat, type FileStat } from '../facts/file';
+import { putScript, sha256 } from '../transport/file-transfer';
 import {
   attrArgs,
   attrChanges,
@@ -21,7 +22,7 @@ import {
   parseMode,
   type AttrArgs,
 } from './file-attrs';
-import type { Change, ModuleContext, ModuleResult, Plan, ResultInput } from './types';
+import type { Change, Fused, ModuleContext, ModuleResult, Plan, ResultInput, StepOutputs } from './types';
 
 export const putArgs = {
   dest: z
@@ -164,4 +165,92 @@ export function attrNote(a: AttrArgs): string {
     (a.owner === undefined ? '' : `, owner ${a.owner}`) +
     (a.group === undefined ? '' : `, group ${a.group}`)
   );
+}
+
+/** Contents up to this size travel on the fused exec's stdin (as the two-step upload's small-file path). */
+const FUSED_PUT_MAX = 64 * 1024;
+
+/**
+ * The fused path of a plain put (no backup, mode, owner or group, force on, no --diff, no become with a
+ * password): one exec stats `dest` as the probe does (and `dest/srcName` when dest is a directory), then,
+ * exactly when the plan those stats give is an upload — the file is missing, or a regular file whose
+ * SHA-256 differs — writes the content from stdin with the upload step's own script. Anything else (same
+ * content, not a regular file: the plan refuses) writes nothing; `split` hands the stats to the same plan.
+ */
+export function fusedPut(
+  ctx: ModuleContext,
+  a: PutArgs,
+  content: Buffer,
+  srcName: string | undefined,
+): Fused<PutFacts> | undefined {
+  if (a.backup || !a.force || a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
+    return undefined;
+  if (ctx.diff || content.length > FUSED_PUT_MAX || a.dest.endsWith('/')) return undefined;
+  if (ctx.become?.method === 'su' && ctx.become.password !== undefined) return undefined;
+  // the exec's stdin is text: content that is not UTF-8 takes the two-step path
+  const text = content.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(content)) return undefined;
+  checkAttrs(a);
+  const want = sha256(content);
+  const first = fileStat(a.dest, { follow: true });
+  const inDir = srcName ? path.posix.join(a.dest, srcName) : undefined;
+  const second = inDir ? fileStat(inDir, { follow: true }) : undefined;
+  // the upload of the plan, to whichever path the stats chose ($d)
+  const put = (dest: string) => putScript(dest, want, { statLine: true });
+  const decide = (dest: string) =>
+    sh`case "$out" in MISSING) ;; *'regular '*) case "$out" in *${`C ${want}  -`}*) exit 0;; esac;; *) exit 0;; esac; echo RMD-PUT; `
+      .script + put(dest).script;
+  let script =
+    sh`out=$(${first.command}); rc=$?; printf '%s\n' "$out"; echo RMD-RC $rc; [ $rc = 0 ] || exit 0; `.script;
+  if (inDir && second) {
+    script +=
+      sh`case "$out" in *' directory') out=$(${second.command}); rc=$?; printf '%s\n' "$out"; echo RMD-RC2 $rc; [ $rc = 0 ] || exit 0; `
+        .script +
+      decide(inDir) +
+      '; exit $?;; esac; ';
+  }
+  script += decide(a.dest);
+  const display = `stat ${a.dest}${inDir ? ` (or ${inDir})` : ''}; upload it (${content.length} bytes) when missing or different`;
+  return {
+    cmd: execCommand(script, display),
+    stdin: text,
+    invalidates: [`file:${a.dest}`, ...(inDir ? [`file:${inDir}`] : [])],
+    split(out) {
+      const stdout = out.stdout;
+      const rc1 = stdout.indexOf('RMD-RC ');
+      if (rc1 < 0) throw new ModuleError(`cannot stat ${a.dest}: ${out.stderr.trim() || `exit ${out.code}`}`);
+      const code1 = Number(stdout.slice(rc1 + 7).split('\n')[0]);
+      let dest = a.dest;
+      let stat = parseStat(a.dest, stdout.slice(0, rc1).replace(/\n$/, ''), code1, out.stderr);
+      let rest = stdout.slice(stdout.indexOf('\n', rc1) + 1);
+      if (inDir && stat.isdir) {
+        const rc2 = rest.indexOf('RMD-RC2 ');
+        if (rc2 < 0)
+          throw new ModuleError(`cannot stat ${inDir}: ${out.stderr.trim() || `exit ${out.code}`}`);
+        const code2 = Number(rest.slice(rc2 + 8).split('\n')[0]);
+        dest = inDir;
+        stat = parseStat(inDir, rest.slice(0, rc2).replace(/\n$/, ''), code2, out.stderr);
+        rest = rest.slice(rest.indexOf('\n', rc2) + 1);
+      }
+      const facts: PutFacts = { content, dest, stat };
+      const at = rest.indexOf('RMD-PUT\n');
+      if (at < 0) return { facts, outputs: {} };
+      if (out.code !== 0)
+        throw new CommandError(
+          ctx.host,
+          `upload ${dest}`,
+          out.code,
+          out.signal,
+          ctx.noLog ? '' : out.stderr,
+          out.durationMs,
+        );
+      const last = rest
+        .slice(at + 8)
+        .trim()
+        .split('\n')
+        .pop();
+      const outputs: StepOutputs = { '0': { kind: 'upload', changed: last !== 'unchanged', sha256: want } };
+      return { facts, outputs };
+    },
+  };
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import {
   findSource,
+  fusedPut,
   planPut,
   putResult,
   probePut,
@@ -11,7 +12,7 @@ import {
   type PutFacts,
   type PutState,
 } from './put-content';
-import { defineModule } from './types';
+import { defineModule, type ModuleContext } from './types';
 
 const args = z
   .object({
@@ -25,20 +26,29 @@ const args = z
   })
   .strict();
 
+/** The template rendered with the task's variables, and the file name a directory dest gets. */
+function render(ctx: ModuleContext, src: string): { content: Buffer; name: string } {
+  const file = findSource(ctx, src, 'templates');
+  const rendered = ctx.render(fs.readFileSync(file, 'utf8'), {
+    template_path: file,
+    template_fullpath: file,
+    template_host: ctx.host,
+  });
+  return { content: Buffer.from(rendered, 'utf8'), name: path.basename(file).replace(/\.j2$/, '') };
+}
+
 export default defineModule<typeof args, PutFacts, PutState>({
   name: 'template',
   description: 'Render a Jinja2 template on the controller and write it to the target when it differs',
   args,
   async probe(ctx, a) {
-    const file = findSource(ctx, a.src, 'templates');
-    const rendered = ctx.render(fs.readFileSync(file, 'utf8'), {
-      template_path: file,
-      template_fullpath: file,
-      template_host: ctx.host,
-    });
-    const name = path.basename(file).replace(/\.j2$/, '');
-    return probePut(ctx, a, Buffer.from(rendered, 'utf8'), name);
+    const { content, name } = render(ctx, a.src);
+    return probePut(ctx, a, content, name);
   },
   plan: (a, f, ctx) => planPut(a, f, ctx),
+  fused(a, ctx) {
+    const { content, name } = render(ctx, a.src);
+    return fusedPut(ctx, a, content, name);
+  },
   result: putResult,
 });

@@ -2,8 +2,8 @@
 import type { Reporter, RunEvent } from '../events';
 import { JsonReporter } from './json';
 import { PlainReporter } from './plain';
-import { PrettyReporter } from './pretty';
-import { FleetView } from './fleet-view';
+import type { PrettyReporter } from './pretty';
+import type { FleetView } from './fleet-view';
 import type { OutcomeTracker } from './outcomes';
 import { SummaryReporter } from './summary-reporter';
 import type { ReporterKind, ReporterOptions } from './types';
@@ -45,7 +45,12 @@ export function createReporter(kind: ReporterKind, opts: ReporterOptions): Repor
     // details (-v) and diffs need the scrolling plain output; the rows only redraw counts
     if (!(tty && wide && !opts.diff && opts.verbosity < 1)) return new PlainReporter(opts);
     // per-host rows read up to about a screen of hosts; beyond, the fleet view (header, bar, problems)
-    return (opts.hostCount ?? 0) > PER_HOST_ROWS_MAX ? new FleetView(opts) : new PrettyReporter(opts);
+    // loaded here: listr2 is start-up time that the plain and JSON outputs (pipes, CI) should not pay
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    if ((opts.hostCount ?? 0) > PER_HOST_ROWS_MAX)
+      return new (require('./fleet-view') as { FleetView: typeof FleetView }).FleetView(opts);
+    return new (require('./pretty') as { PrettyReporter: typeof PrettyReporter }).PrettyReporter(opts);
+    /* eslint-enable @typescript-eslint/no-require-imports */
   }
   return new PlainReporter(opts);
 }

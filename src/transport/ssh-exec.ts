@@ -237,7 +237,10 @@ class ChannelCommand {
     client.once('close', this.onClientGone);
     client.on('error', this.onClientError);
     this.run.start();
-    if (!this.driver) {
+    // A quick command may be over (its channel closed by the server, its 'close' still to come) before we
+    // get here: writing to or ending a destroyed channel only builds an error object (with a stack) that
+    // nothing reads, for every such exec.
+    if (!this.driver && !channel.destroyed) {
       if (this.opts.stdin !== undefined && this.opts.stdin.length > 0) channel.write(this.opts.stdin);
       channel.end();
     }

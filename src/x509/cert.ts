@@ -4,9 +4,17 @@
  * certificates and public keys are ever parsed here: private keys never leave the target.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type forgeTypes from 'node-forge';
 import { ModuleError } from '../errors';
 import { normalizeIp } from './sans';
+
+/** node-forge, loaded on first use: it costs tens of ms of start-up that a run with no certificate work
+ * (every playbook without an x509/tls module) should not pay. */
+let forgeLib: typeof forgeTypes | undefined;
+function forge(): typeof forgeTypes {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (forgeLib ??= require('node-forge') as typeof forgeTypes);
+}
 
 export interface SanSet {
   dns: string[];
@@ -42,11 +50,11 @@ export function splitPem(text: string): string[] {
   return text.match(PEM_RE) ?? [];
 }
 
-function nameToString(attrs: forge.pki.CertificateField[]): string {
+function nameToString(attrs: forgeTypes.pki.CertificateField[]): string {
   return attrs.map((a) => `${a.shortName ?? a.name ?? a.type}=${String(a.value)}`).join(', ');
 }
 
-function cnOf(attrs: forge.pki.CertificateField[]): string {
+function cnOf(attrs: forgeTypes.pki.CertificateField[]): string {
   const cn = attrs.find((a) => a.shortName === 'CN');
   return cn ? String(cn.value) : '';
 }
@@ -81,19 +89,19 @@ export function parseCertificate(pemText: string, source = 'certificate'): CertI
     });
   }
   let der: Buffer;
-  let asn1: forge.asn1.Asn1;
+  let asn1: forgeTypes.asn1.Asn1;
   try {
-    const msg = forge.pem.decode(pem)[0]!;
+    const msg = forge().pem.decode(pem)[0]!;
     der = Buffer.from(msg.body, 'binary');
-    asn1 = forge.asn1.fromDer(msg.body);
+    asn1 = forge().asn1.fromDer(msg.body);
   } catch (e) {
     throw new ModuleError(`${source}: unreadable PEM certificate (${(e as Error).message})`);
   }
   const node = new X509Certificate(der);
   const spki = node.publicKey.export({ type: 'spki', format: 'der' });
-  let cert: forge.pki.Certificate | undefined;
+  let cert: forgeTypes.pki.Certificate | undefined;
   try {
-    cert = forge.pki.certificateFromAsn1(asn1);
+    cert = forge().pki.certificateFromAsn1(asn1);
   } catch {
     // forge only reads RSA public keys; the fields below then come from Node's parser.
   }
@@ -104,7 +112,7 @@ export function parseCertificate(pemText: string, source = 'certificate'): CertI
   return info;
 }
 
-function fromForge(cert: forge.pki.Certificate): CertInfo {
+function fromForge(cert: forgeTypes.pki.Certificate): CertInfo {
   const sans: SanSet = { dns: [], ip: [] };
   const keyUsage: string[] = [];
   const eku: string[] = [];

@@ -162,14 +162,14 @@ test('lab commands without a lab fail with a hint, not a stack trace', async () 
   assert.not.match(r.stderr, /\n\s+at /);
 });
 
-test('--version loads no subcommand; a subcommand loads only its own implementation', () => {
+test('--version loads no subcommand and not commander; a subcommand loads only its own implementation', () => {
   // which of our modules a command line pulls in (start-up cost), in a fresh process
   const loaded = (args: string[]): string[] => {
     const code =
       `const { main } = require(${JSON.stringify(path.join(REPO_ROOT, 'src/cli/main.ts'))});` +
       `const io = { out: { write() {} }, err: { write() {} } };` +
       `main(['node', 'remediate', ...${JSON.stringify(args)}], io).then(() => process.stdout.write(` +
-      `JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/src/')).map((f) => f.split('/src/')[1]))))`;
+      `JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/src/') || f.includes('/node_modules/commander/')).map((f) => f.includes('/src/') ? f.split('/src/')[1] : 'commander'))))`;
     const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', code], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
@@ -184,6 +184,7 @@ test('--version loads no subcommand; a subcommand loads only its own implementat
   );
   const inventory = loaded(['inventory', '--help']);
   assert.ok(inventory.includes('cli/inventory-command.ts'));
+  assert.ok(inventory.includes('commander'), 'a subcommand parses with commander');
   assert.not.ok(
     inventory.some((f) =>
       /^(cli\/run-command|cli\/validate-command|playbook\/|template\/|runner\/index)/.test(f),

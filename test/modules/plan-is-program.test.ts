@@ -6,7 +6,7 @@
  * are compared with the checked plan.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -54,12 +54,12 @@ let dir = '';
 let bin = '';
 const templar = new Templar();
 
-function context(seq: string[], noFusion = true) {
+function context(seq: string[], noFusion = true, diff = true) {
   return createTaskContext({
     noFusion,
     host: 'localhost',
     vars: { inventory_hostname: 'kube01', ansible_verbosity: 0 },
-    diff: true,
+    diff,
     noLog: false,
     playbookDir: dir,
     env: { PATH: `${bin}:${path.join(dir, 'acct-bin')}:${process.env.PATH}` },
@@ -441,6 +441,112 @@ test('fused probe-and-apply (command/shell guards): same plan, status, result an
     assert.is(e1, 1, 'the fused path is one exec');
     assert.ok(e2 >= 1);
   }
+});
+
+/** template without --diff, backup or attributes: a fused stat-and-upload; [args, setup, fused?]. */
+const fusablePuts = (): [Record<string, unknown>, () => void, boolean][] => {
+  const tpl = () => writeFileSync(p('fp.j2'), 'name = {{ inventory_hostname }}\n');
+  const reset =
+    (...more: (() => void)[]) =>
+    () => {
+      rmSync(p('fp'), { recursive: true, force: true });
+      mkdirSync(p('fp'));
+      tpl();
+      for (const m of more) m();
+    };
+  return [
+    [{ src: 'fp.j2', dest: p('fp/new') }, reset(), true],
+    [{ src: 'fp.j2', dest: p('fp/same') }, reset(() => writeFileSync(p('fp/same'), 'name = kube01\n')), true],
+    [{ src: 'fp.j2', dest: p('fp/old') }, reset(() => writeFileSync(p('fp/old'), 'name = old\n')), true],
+    // a directory dest: the file inside it, by the template's name (missing, then different)
+    [{ src: 'fp.j2', dest: p('fp/d') }, reset(() => mkdirSync(p('fp/d'))), true],
+    [
+      { src: 'fp.j2', dest: p('fp/d') },
+      reset(
+        () => mkdirSync(p('fp/d')),
+        () => writeFileSync(p('fp/d/fp'), 'x\n'),
+      ),
+      true,
+    ],
+    // refused by the plan: not a regular file (a directory inside the directory dest), nothing written
+    [{ src: 'fp.j2', dest: p('fp/d') }, reset(() => mkdirSync(p('fp/d/fp'), { recursive: true })), true],
+    // a symlink dest is followed (as the probe's stat -L)
+    [
+      { src: 'fp.j2', dest: p('fp/link') },
+      reset(
+        () => writeFileSync(p('fp/target'), 'y\n'),
+        () => symlinkSync(p('fp/target'), p('fp/link')),
+      ),
+      true,
+    ],
+    // the upload fails (no such directory): the same error as the two-step upload
+    [{ src: 'fp.j2', dest: p('fp/missing-dir/x') }, reset(), true],
+    // not fused: force false, backup, attributes
+    [
+      { src: 'fp.j2', dest: p('fp/old'), force: false },
+      reset(() => writeFileSync(p('fp/old'), 'o\n')),
+      false,
+    ],
+    [
+      { src: 'fp.j2', dest: p('fp/old'), backup: true },
+      reset(() => writeFileSync(p('fp/old'), 'o\n')),
+      false,
+    ],
+    [{ src: 'fp.j2', dest: p('fp/m'), mode: '0600' }, reset(), false],
+  ];
+};
+
+test('fused stat-and-upload (template): same plan, status, result, error and file as two steps', async () => {
+  const def = modules['template'];
+  for (const [raw, setup, fusable] of fusablePuts()) {
+    const outcome = async (noFusion: boolean) => {
+      setup();
+      const seq: string[] = [];
+      const dest = String(raw['dest']);
+      const read = () => {
+        for (const f of [dest, path.join(dest, 'fp'), p('fp/target')])
+          try {
+            return `${f}: ${readFileSync(f, 'utf8')}`;
+          } catch {
+            // not this one
+          }
+        return 'none';
+      };
+      try {
+        const r = await runModuleCall(def, def.args.parse(raw), context(seq, noFusion, false), false);
+        return {
+          status: r.status,
+          changes: r.changes.map((c) => c.describe),
+          // a backup's name holds the time of day (to the second): the two runs may straddle one
+          result: JSON.parse(JSON.stringify(r.result).replace(/\.\d{4}-\d\d-\d\d@[\d:]+~/g, '.TIME~')),
+          file: read(),
+          execs: seq.filter((l) => l.startsWith('T ')).length,
+        };
+      } catch (e) {
+        return {
+          error: String(e).replace(/\(exit \d+, \d+ ms\)/, ''),
+          file: read(),
+          execs: seq.filter((l) => l.startsWith('T ')).length,
+        };
+      }
+    };
+    const two = await outcome(true);
+    const one = await outcome(false);
+    const { execs: e2, ...twoRest } = two;
+    const { execs: e1, ...oneRest } = one;
+    assert.equal(oneRest, twoRest, JSON.stringify(raw));
+    if (fusable) assert.is(e1, 1, `the fused path is one exec: ${JSON.stringify(raw)}`);
+    else assert.is(e1, e2, `not fused: ${JSON.stringify(raw)}`);
+  }
+  // the cases that write really wrote the rendered content
+  fusablePuts()[0]![1]();
+  await runModuleCall(
+    def,
+    def.args.parse({ src: 'fp.j2', dest: p('fp/new') }),
+    context([], false, false),
+    false,
+  );
+  assert.is(readFileSync(p('fp/new'), 'utf8'), 'name = kube01\n');
 });
 
 test('the stand-ins were really driven: a real run changed the state the check left alone', () => {
