@@ -161,12 +161,19 @@ export const inheritedKeywords = {
     .describe(
       'Run on this host instead (an inventory host with its connection vars, or localhost; may be templated)',
     ),
+  delegate_facts: boolOrTemplate.describe(
+    'Facts a delegated task sets (setup, set_fact) go to the delegated host instead of the task host',
+  ),
   run_once: z.boolean().describe('Run for the first host of the batch only'),
   any_errors_fatal: z.boolean().describe('A failure stops the play for all hosts'),
 };
 
 /** The inherited keywords a play may set. */
-export const { delegate_to: _taskOnly, ...playInheritedKeywords } = inheritedKeywords;
+export const {
+  delegate_to: _taskOnly,
+  delegate_facts: _taskOnlyFacts,
+  ...playInheritedKeywords
+} = inheritedKeywords;
 
 /** Keywords every kind of task accepts (module tasks, blocks, includes). */
 export const commonTaskKeywords = {

@@ -16,13 +16,14 @@ import {
   firstFalse,
   fromOutcome,
   throwIfUnresolved,
+  truthy,
   withResult,
   type ItemResult,
 } from './task-results';
 import { HostState } from './host-state';
 import { createTaskContext } from './task-context';
 import { hostVarsOf } from './variables';
-import { applyFacts } from './task-effects';
+import { applyFacts, applyInventory, applyStats } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
 import { resolveBecome, resolveEnvironment } from './task-settings';
 import { isSecretVarName } from '../secrets/secret-names';
@@ -35,6 +36,8 @@ interface PreparedCall {
   def: ModuleDefinition<any, any, any>;
   args: unknown;
   ctx: ApplierContext;
+  /** Where a delegated task ran (undefined: the task's own host). */
+  target?: HostState | 'local';
 }
 
 export async function runItem(run: TaskRun, vars: Vars, label?: string): Promise<ItemResult> {
@@ -43,7 +46,16 @@ export async function runItem(run: TaskRun, vars: Vars, label?: string): Promise
   const call = prepareCall(run, vars);
   if ('status' in call) return call;
   const r = await callWithRetries(run, call, vars, label);
-  applyFacts(run.task, run.hr, r.result);
+  // delegate_facts: facts a delegated task sets belong to the host it ran on, as in Ansible
+  const factsHost =
+    call.target && truthy(run.kw.delegateFacts, run.shared.templar, vars)
+      ? call.target === 'local'
+        ? localFactsHost(run)
+        : call.target
+      : run.hr.state;
+  applyFacts(run.task, factsHost, r.result);
+  applyInventory(run, r.result);
+  applyStats(run, r.result);
   return r;
 }
 
@@ -85,6 +97,16 @@ function delegateTarget(run: TaskRun, vars: Vars): HostState | 'local' | undefin
   return state;
 }
 
+/** `delegate_to: localhost` outside the inventory with delegate_facts: the controller's own host state. */
+function localFactsHost(run: TaskRun): HostState {
+  let state = run.shared.hosts.get('localhost');
+  if (!state) {
+    state = new HostState('localhost', { ansible_connection: 'local' });
+    run.shared.hosts.set('localhost', state);
+  }
+  return state;
+}
+
 /** Resolve the module, render and validate its arguments, settle become/environment, build its context. */
 function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
   const { shared, task, kw, hr } = run;
@@ -115,6 +137,7 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
     diff: shared.opts.diff,
     noLog: run.noLog,
     playbookDir: shared.playbook.dir,
+    inventory: shared.inventory,
     ...(run.scope.role ? { roleDir: run.scope.role.path } : {}),
     become,
     env,
@@ -137,7 +160,7 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
         : shared.opts.verbosity,
     signal: shared.signal,
   });
-  return { def, args, ctx };
+  return { def, args, ctx, ...(target ? { target } : {}) };
 }
 
 /** `until`: call again after `delay` seconds while the condition is false, `retries` times at most. */

@@ -204,7 +204,16 @@ export function taskVars(
 
 /** `groups`: group name → host names (plus `all` and `ungrouped` as Ansible has them). */
 export function groupsMap(inventory: Inventory): Record<string, string[]> {
-  const out: Record<string, string[]> = { all: [...inventory.hosts.keys()] };
+  let all = [...inventory.hosts.keys()];
+  try {
+    // add_host's hosts come first in `all`, as in Ansible (then every other host, in inventory order)
+    const sel = inventory.select('all');
+    const seen = new Set(sel);
+    if (sel[0] !== all[0]) all = [...sel, ...all.filter((h) => !seen.has(h))];
+  } catch {
+    // keep inventory order
+  }
+  const out: Record<string, string[]> = { all };
   for (const g of inventory.groups.keys()) {
     if (g === 'all') continue;
     try {

@@ -33,7 +33,8 @@ test('parses hostname, OS, kernel and addresses', () => {
   assert.is(f['kernel'], '6.1.0-18-amd64');
   assert.is(f['architecture'], 'x86_64');
   assert.equal(f['all_ipv4_addresses'], ['192.168.0.1']);
-  assert.equal(f['all_ipv6_addresses'], ['fd00::5']);
+  // as Ansible: every address but the loopback's, link-local ones included
+  assert.equal(f['all_ipv6_addresses'], ['fe80::1', 'fd00::5']);
   const v = factVars(f);
   assert.is(v['ansible_hostname'], 'kube01');
   assert.is((v['ansible_facts'] as Record<string, unknown>)['kernel'], '6.1.0-18-amd64');
