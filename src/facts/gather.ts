@@ -498,33 +498,45 @@ const SUBSET_OF: Record<string, 'hardware' | 'network'> = {
   default_ipv6: 'network',
 };
 
-const SUBSETS = ['all', 'min', 'hardware', 'network', 'virtual', 'facter', 'ohai'];
+/** Ansible's valid gather_subset names (min's own parts are always gathered with min). */
+const MIN_PARTS = `apparmor caps cmdline date_time distribution dns env fips local lsb pkg_mgr platform python
+selinux service_mgr ssh_pub_keys user`.split(/\s+/);
+const SUBSETS = ['hardware', 'network', 'virtual', 'facter', 'ohai', ...MIN_PARTS];
 
 /**
- * gather_subset (`all`, `min`, `hardware`, `network`, `!name`...) and filter (shell-style patterns on the
- * `ansible_` names) over parsed facts. Throws an Error naming a subset Ansible does not know.
+ * gather_subset (`all`, `min`, `hardware`, `network`, `!name`...) as Ansible's get_collector_names reads
+ * it (min always first; an explicitly named subset wins over an exclusion), and filter (shell-style
+ * patterns on the `ansible_` names), over parsed facts. Throws an Error naming a subset Ansible does not know.
  */
 export function selectFacts(facts: Vars, subset: string[] = ['all'], filter: string[] = []): Vars {
-  const want = new Set<string>();
-  const skip = new Set<string>();
-  for (const raw of subset) {
-    const neg = raw.startsWith('!');
-    const name = (neg ? raw.slice(1) : raw).trim();
-    if (!SUBSETS.includes(name))
+  const add = new Set<string>();
+  const exclude = new Set<string>();
+  const explicit = new Set<string>();
+  const nonMin = ['hardware', 'network', 'virtual', 'facter', 'ohai'];
+  for (const raw of ['min', ...subset].map((x) => x.trim())) {
+    if (raw === 'min') add.add('min');
+    else if (raw === 'all') for (const n of ['min', ...nonMin]) add.add(n);
+    else if (raw.startsWith('!')) {
+      const n = raw.slice(1);
+      if (n === 'all') for (const x of nonMin) exclude.add(x);
+      else exclude.add(n);
+    } else if (!SUBSETS.includes(raw))
       throw new Error(
-        `Bad subset '${name}' given to Ansible. gather_subset options allowed: ${SUBSETS.join(', ')}`,
+        `Bad subset '${raw}' given to Ansible. gather_subset options allowed: all, ${[...SUBSETS, 'min'].sort().join(', ')}`,
       );
-    const names = name === 'all' ? ['hardware', 'network', 'virtual'] : [name];
-    for (const n of names) (neg ? skip : want).add(n);
+    else {
+      explicit.add(raw);
+      add.add(raw);
+    }
   }
+  for (const x of exclude) if (!explicit.has(x)) add.delete(x);
   const ifaceNames = new Set(
     (Array.isArray(facts['interfaces']) ? facts['interfaces'] : []).map((d) => ifaceFactName(String(d))),
   );
   const out: Vars = {};
   for (const [k, v] of Object.entries(facts)) {
     const sub: string = ifaceNames.has(k) ? 'network' : (SUBSET_OF[k] ?? 'min');
-    if (sub !== 'min' && (!want.has(sub) || skip.has(sub))) continue;
-    if (sub === 'min' && skip.has('min') && !want.has('min')) continue;
+    if (!add.has(sub)) continue;
     if (filter.length && !filter.some((p) => globMatch(p, `ansible_${k}`))) continue;
     out[k] = v;
   }
