@@ -305,7 +305,11 @@ export class InventoryData implements Inventory {
     return true;
   }
 
+  /** Throws an Error for a parent that would make a loop (the group is its own ancestor). */
   dynamicGroupChanges(host: string, group: string, parents: string[]): boolean {
+    for (const p of parents)
+      if (p !== 'all' && (p === group || this.isAncestor(group, p)))
+        throw new Error(`adding group "${group}" as a child of "${p}" creates a dependency loop`);
     if (!this.groups.has(group)) return true;
     if (parents.some((p) => p !== 'all' && !this.parents.get(group)?.has(p))) return true;
     return !this.groups.get(group)!.hosts.includes(host);

@@ -35,7 +35,12 @@ export default defineModule<typeof args, undefined, undefined>({
     const parents = (
       a.parents === undefined ? ['all'] : Array.isArray(a.parents) ? a.parents : [a.parents]
     ).map((p) => (p === 'all' ? p : name(p)));
-    const changed = ctx.inventory?.dynamicGroupChanges?.(ctx.host, group, parents) ?? true;
+    let changed: boolean;
+    try {
+      changed = ctx.inventory?.dynamicGroupChanges?.(ctx.host, group, parents) ?? true;
+    } catch (e) {
+      throw new ModuleError((e as Error).message);
+    }
     return {
       changes: changed ? [{ describe: `add ${ctx.host} to group ${group}`, steps: [] }] : [],
       result: { add_group: group, parent_groups: parents },

@@ -41,8 +41,16 @@ export function applyInventory(run: TaskRun, result: Record<string, unknown>): v
   if (add && typeof add === 'object' && inv.addDynamicHost)
     changed = inv.addDynamicHost(add.host_name, add.groups, add.host_vars);
   const group = result['add_group'];
-  if (typeof group === 'string' && inv.addDynamicGroup)
-    changed = inv.addDynamicGroup(run.hr.state.name, group, (result['parent_groups'] as string[]) ?? ['all']);
+  try {
+    if (typeof group === 'string' && inv.addDynamicGroup)
+      changed = inv.addDynamicGroup(
+        run.hr.state.name,
+        group,
+        (result['parent_groups'] as string[]) ?? ['all'],
+      );
+  } catch {
+    // a loop: the module's plan refused it already (it plans from the same inventory)
+  }
   if (!changed) return;
   for (const [name, h] of shared.hosts) if (inv.hosts.has(name)) h.inventoryVars = inv.hostVars(name);
   const scope = run.wave.scope;

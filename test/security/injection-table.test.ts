@@ -50,7 +50,7 @@ const APPLY = new Set([
   'blockinfile',
 ]);
 /** Modules with no argument that reaches a target (controller-side or runner keywords). */
-const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta'];
+const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta', 'set_stats'];
 /**
  * Modules that landed at the end of the session (19:05) without base arguments here yet: NOT covered by this
  * table. Give each base arguments above and take it off this list.
@@ -114,6 +114,9 @@ const base: Record<string, Record<string, unknown>> = {
   kubeconfig_server: { path: `${dir}/kubeconfig`, server: 'https://192.168.0.1:6443' },
   replace: { path: `${dir}/kubelet.service`, regexp: '10\\.0\\.0\\.10', replace: '10.254.0.10' },
   blockinfile: { path: `${dir}/block.txt`, block: 'x', create: true },
+  setup: { gather_subset: 'min' },
+  add_host: { name: 'web9', groups: 'dyn' },
+  group_by: { key: 'os_linux' },
 };
 
 /** The string arguments of a module, from its zod schema (input side). */
