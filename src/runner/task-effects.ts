@@ -7,6 +7,7 @@ import type { AddHost } from '../modules/add_host';
 import { factVars } from './gather-facts';
 import type { HostState } from './host-state';
 import type { HostRun, WaveRun } from './play-context';
+import { trackSecretVars } from './secret-tracking';
 import type { TaskRun } from './task-run';
 import { groupsMap, makeHostvars } from './variables';
 
@@ -38,8 +39,11 @@ export function applyInventory(run: TaskRun, result: Record<string, unknown>): v
   const inv = shared.inventory;
   let changed = false;
   const add = result['add_host'] as AddHost | undefined;
-  if (add && typeof add === 'object' && inv.addDynamicHost)
+  if (add && typeof add === 'object' && inv.addDynamicHost) {
+    // an added host's password variables are secrets from now on, as an inventory's are
+    trackSecretVars(shared.opts.secrets, add.host_vars);
     changed = inv.addDynamicHost(add.host_name, add.groups, add.host_vars);
+  }
   const group = result['add_group'];
   try {
     if (typeof group === 'string' && inv.addDynamicGroup)
