@@ -14,6 +14,7 @@ export const GATHER_SCRIPT = script(
     'echo "@@uname"; uname -srm 2>/dev/null',
     'echo "@@kernel_version"; uname -v 2>/dev/null',
     'echo "@@os"; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
+    'echo "@@debian_version"; cat /etc/debian_version 2>/dev/null',
     'echo "@@lsb"; lsb_release -a 2>/dev/null || cat /etc/lsb-release 2>/dev/null',
     'echo "@@user"; id -un 2>/dev/null; id -u 2>/dev/null; id -g 2>/dev/null; id -ru 2>/dev/null; id -rg 2>/dev/null',
     'echo "@@passwd"; getent passwd "$(id -un 2>/dev/null)" 2>/dev/null || grep "^$(id -un 2>/dev/null):" /etc/passwd 2>/dev/null',
@@ -344,6 +345,9 @@ export function parseGatheredFacts(stdout: string): Vars {
     (w.includes(':') ? ipv6 : ipv4).push(w);
   }
   const family = familyOf(os['ID'] ?? '', os['ID_LIKE'] ?? '');
+  // Debian's point release is in /etc/debian_version (12.11), not os-release (12), as Ansible reads it
+  const debian = first('debian_version');
+  const version = os['ID'] === 'debian' && /^\d+(\.\d+)+$/.test(debian) ? debian : (os['VERSION_ID'] ?? '');
   const fqdn = first('fqdn') || hostname;
   const facts: Vars = {
     hostname: hostname.split('.')[0],
@@ -356,8 +360,9 @@ export function parseGatheredFacts(stdout: string): Vars {
     machine,
     architecture: machine,
     distribution: os['NAME'] ? distributionName(os['ID'] ?? '', os['NAME']) : system,
-    distribution_version: os['VERSION_ID'] ?? '',
-    distribution_major_version: (os['VERSION_ID'] ?? '').split('.')[0] ?? '',
+    distribution_version: version,
+    distribution_major_version: version.split('.')[0] ?? '',
+    distribution_minor_version: version.split('.')[1] ?? '',
     distribution_release: os['VERSION_CODENAME'] ?? '',
     os_family: family,
     all_ipv4_addresses: ipv4,

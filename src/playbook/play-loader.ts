@@ -113,6 +113,14 @@ async function loadPlay(
           : [raw.serial as number | string],
     anyErrorsFatal: (raw.any_errors_fatal as boolean | undefined) ?? false,
     gatherFacts: (raw.gather_facts as boolean | undefined) ?? true,
+    ...(parsed.gather_subset !== undefined
+      ? {
+          gatherSubset: (Array.isArray(parsed.gather_subset)
+            ? (parsed.gather_subset as string[])
+            : String(parsed.gather_subset).split(',')
+          ).map((x) => x.trim()),
+        }
+      : {}),
     strategy: (raw.strategy as 'linear' | 'free' | undefined) ?? 'linear',
     tags: (parsed.tags as string[] | undefined) ?? [],
     preTasks: await loadTasks(ctx, raw.pre_tasks, [...p, 'pre_tasks'], 'task'),

@@ -297,6 +297,11 @@ export const playKeywords = {
     'A first wave of N hosts or "N%"; the run shows its result and waits for a confirmation (--yes)',
   ),
   gather_facts: z.boolean().describe('Collect facts first (default true)'),
+  gather_subset: z
+    .union([z.string(), z.array(z.string())])
+    .describe(
+      'Which facts gather_facts collects: all (default), min, hardware, network; !name leaves one out',
+    ),
   strategy: z
     .enum(['linear', 'free'], { error: "expected 'linear' or 'free'" })
     .describe('linear (lock-step) or free'),

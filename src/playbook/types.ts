@@ -100,6 +100,8 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   canary?: number | string;
   anyErrorsFatal: boolean;
   gatherFacts: boolean;
+  /** `gather_subset:` of the play's fact gathering (default all). */
+  gatherSubset?: string[];
   strategy: 'linear' | 'free';
   forceHandlers?: boolean;
   tags: string[];

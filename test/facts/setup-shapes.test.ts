@@ -117,8 +117,14 @@ function checkValues(facts: Record<string, unknown>): void {
     assert.is(root['size_total'], st.bsize * st.blocks);
   }
   const osr = fs.readFileSync('/etc/os-release', 'utf8');
-  const ver = /^VERSION_ID="?([^"\n]*)"?$/m.exec(osr)?.[1] ?? '';
+  let ver = /^VERSION_ID="?([^"\n]*)"?$/m.exec(osr)?.[1] ?? '';
+  // Debian: the point release of /etc/debian_version, as Ansible reports it
+  if (/^ID=debian$/m.test(osr) && fs.existsSync('/etc/debian_version')) {
+    const dv = fs.readFileSync('/etc/debian_version', 'utf8').trim();
+    if (/^\d+(\.\d+)+$/.test(dv)) ver = dv;
+  }
   assert.is(facts['ansible_distribution_version'], ver);
+  assert.is(facts['ansible_distribution_major_version'], ver.split('.')[0]);
   const dt = facts['ansible_date_time'] as Record<string, string>;
   assert.ok(Math.abs(Number(dt['epoch']) - Date.now() / 1000) < 120, 'date_time.epoch is now');
 }
@@ -168,6 +174,7 @@ test('gather_subset and filter', async () => {
     assert.equal(Object.keys(f).sort(), [
       'ansible_distribution',
       'ansible_distribution_major_version',
+      'ansible_distribution_minor_version',
       'ansible_distribution_release',
       'ansible_distribution_version',
       'ansible_os_family',

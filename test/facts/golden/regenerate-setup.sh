@@ -19,7 +19,8 @@ facts = json.loads(text[text.index("{"):])["ansible_facts"]
 # the facts remediate implements (src/facts/gather.ts)
 KEYS = """hostname fqdn nodename domain env user_id user_uid user_gid user_gecos user_dir user_shell
 effective_user_id effective_group_id real_user_id real_group_id system kernel kernel_version architecture
-machine distribution distribution_version distribution_major_version distribution_release os_family
+machine distribution distribution_version distribution_major_version distribution_minor_version
+distribution_release os_family
 pkg_mgr service_mgr interfaces default_ipv4 default_ipv6 all_ipv4_addresses all_ipv6_addresses mounts
 memtotal_mb memfree_mb swaptotal_mb swapfree_mb processor processor_count processor_cores
 processor_threads_per_core processor_vcpus processor_nproc date_time lsb uptime_seconds machine_id
