@@ -23,13 +23,14 @@ export const GATHER_SCRIPT = script(
     'echo "@@addr"; ip -o addr show 2>/dev/null || { echo "@@hostnameI"; hostname -I 2>/dev/null; }',
     'echo "@@route4"; ip -4 route get 8.8.8.8 2>/dev/null',
     'echo "@@route6"; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null',
-    'echo "@@mounts"',
+    // the mounts Ansible lists (a device path or a network source, not fstype none), then one stat -f for all
+    'echo "@@mounts"; set --',
     'while read -r dev mnt fs opts rest; do',
     '  case "$dev" in /*|\\\\*|*:/*) ;; *) continue ;; esac',
     '  [ "$fs" = none ] && continue',
-    '  s=$(stat -f -c \'%S %b %a %c %d %s\' -- "$mnt" 2>/dev/null)',
-    '  printf \'%s %s %s %s %s\\n\' "$dev" "$mnt" "$fs" "$opts" "${s:--}"',
+    '  printf \'%s %s %s %s\\n\' "$dev" "$mnt" "$fs" "$opts"; set -- "$@" "$mnt"',
     'done < /proc/mounts 2>/dev/null',
+    'echo "@@statfs"; [ $# -gt 0 ] && stat -f -c \'%S %b %a %c %d %s %n\' -- "$@" 2>/dev/null',
     'echo "@@meminfo"; cat /proc/meminfo 2>/dev/null',
     'echo "@@cpuinfo"; cat /proc/cpuinfo 2>/dev/null',
     'echo "@@nproc"; nproc 2>/dev/null',
@@ -207,26 +208,40 @@ function parseCpu(lines: string[], arch: string, nproc: string): Vars {
   };
 }
 
-function parseMounts(lines: string[]): Vars[] {
+/** /proc/mounts lines (device, mount point, fstype, options) and `stat -f` of each mount point. */
+function parseMounts(lines: string[], statfs: string[]): Vars[] {
+  const octal = (s: string) =>
+    s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  const sizes = new Map<string, number[]>();
+  for (const line of statfs) {
+    const m = /^(\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (.*)$/.exec(line);
+    if (m) sizes.set(m[7]!, m.slice(1, 7).map(Number));
+  }
   const out: Vars[] = [];
   for (const line of lines) {
     const w = line.trim().split(/\s+/);
-    if (w.length < 5) continue;
-    const octal = (s: string) =>
-      s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    if (w.length < 4) continue;
     const m: Vars = { mount: octal(w[1]!), device: octal(w[0]!), fstype: w[2]!, options: w[3]! };
-    if (w[4] !== '-' && w.length >= 10) {
-      const [frsize, blocks, bavail, files, ffree, bsize] = w.slice(4, 10).map(Number) as number[];
+    const st = sizes.get(w[1]!);
+    if (st) {
+      const [frsize, blocks, bavail, files, ffree, bsize] = st as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       Object.assign(m, {
-        size_total: frsize! * blocks!,
-        size_available: frsize! * bavail!,
+        size_total: frsize * blocks,
+        size_available: frsize * bavail,
         block_size: bsize,
         block_total: blocks,
         block_available: bavail,
-        block_used: blocks! - bavail!,
+        block_used: blocks - bavail,
         inode_total: files,
         inode_available: ffree,
-        inode_used: files! - ffree!,
+        inode_used: files - ffree,
       });
     }
     out.push(m);
@@ -419,7 +434,7 @@ export function parseGatheredFacts(stdout: string): Vars {
   if (s.has('env')) facts['env'] = parseEnv(lines('env'));
   const lsb = parseLsb(lines('lsb'));
   if (Object.keys(lsb).length) facts['lsb'] = lsb;
-  if (s.has('mounts')) facts['mounts'] = parseMounts(lines('mounts'));
+  if (s.has('mounts')) facts['mounts'] = parseMounts(lines('mounts'), lines('statfs'));
   const mem: Record<string, number> = {};
   for (const line of lines('meminfo')) {
     const m = /^(\w+):\s+(\d+)/.exec(line);
