@@ -28,6 +28,12 @@ import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
 
 type WalkEnd = 'ok' | 'failed' | 'end';
 
+/**
+ * Modules whose whole effect is the run's own state (facts, the in-memory inventory, statistics) and that
+ * change nothing on a host: a resumed run runs them again instead of skipping them as done.
+ */
+const RUN_STATE = new Set(['setup', 'add_host', 'group_by', 'set_stats']);
+
 export async function walkHost(wave: WaveRun, hr: HostRun): Promise<WalkEnd> {
   const play = wave.play;
   const root = rootScope(play);
@@ -278,7 +284,7 @@ async function runModuleStep(
   hr.occurrences.set(task, n);
   // runs resume: a task this host finished before is not run again (run_once tasks run: they are shared)
   const resumed =
-    shared.opts.resume && !sc.inherited.runOnce
+    shared.opts.resume && !sc.inherited.runOnce && !RUN_STATE.has(shared.modules(task.module)?.name ?? '')
       ? doneBefore(shared.opts.resume, hr.state.name, info.loc)
       : undefined;
   if (resumed) {
