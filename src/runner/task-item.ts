@@ -22,7 +22,7 @@ import {
 } from './task-results';
 import { HostState } from './host-state';
 import { createTaskContext } from './task-context';
-import { hostVarsOf } from './variables';
+import { hostVarsOf, makeHostvars } from './variables';
 import { applyFacts, applyInventory, applyStats } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
 import { resolveBecome, resolveEnvironment } from './task-settings';
@@ -97,12 +97,24 @@ function delegateTarget(run: TaskRun, vars: Vars): HostState | 'local' | undefin
   return state;
 }
 
-/** `delegate_to: localhost` outside the inventory with delegate_facts: the controller's own host state. */
+/**
+ * `delegate_to: localhost` outside the inventory with delegate_facts: the implicit localhost (created as a
+ * `localhost` pattern creates it), whose facts `hostvars['localhost']` then shows, as in Ansible.
+ */
 function localFactsHost(run: TaskRun): HostState {
-  let state = run.shared.hosts.get('localhost');
+  const { shared } = run;
+  let state = shared.hosts.get('localhost');
   if (!state) {
-    state = new HostState('localhost', { ansible_connection: 'local' });
-    run.shared.hosts.set('localhost', state);
+    const inv = shared.inventory;
+    try {
+      inv.select('localhost');
+    } catch {
+      // an inventory that cannot add it: the facts are kept, hostvars does not show them
+    }
+    const known = inv.hosts.has('localhost');
+    state = new HostState('localhost', known ? inv.hostVars('localhost') : { ansible_connection: 'local' });
+    shared.hosts.set('localhost', state);
+    if (known) run.wave.scope.magic['hostvars'] = makeHostvars(run.wave.scope);
   }
   return state;
 }

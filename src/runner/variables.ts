@@ -206,10 +206,9 @@ export function taskVars(
 export function groupsMap(inventory: Inventory): Record<string, string[]> {
   let all = [...inventory.hosts.keys()];
   try {
-    // add_host's hosts come first in `all`, as in Ansible (then every other host, in inventory order)
-    const sel = inventory.select('all');
-    const seen = new Set(sel);
-    if (sel[0] !== all[0]) all = [...sel, ...all.filter((h) => !seen.has(h))];
+    // as Ansible's: add_host's hosts first, then every other host in inventory order; never the implicit
+    // localhost (a `localhost` play or delegate_facts creates it; it is in no group, not even all)
+    all = inventory.select('all');
   } catch {
     // keep inventory order
   }
