@@ -62,7 +62,14 @@ export type RunEvent =
   | { kind: 'log'; time: number; host?: string; level: 1 | 2 | 3; msg: string }
   | { kind: 'warning'; time: number; host?: string; msg: string }
   | { kind: 'play-end'; time: number; play: string }
-  | { kind: 'recap'; time: number; hosts: Record<string, HostCounts>; durationMs: number }
+  | {
+      kind: 'recap';
+      time: number;
+      hosts: Record<string, HostCounts>;
+      durationMs: number;
+      /** set_stats' custom statistics: per host, and `_run` for the run's own. */
+      customStats?: Record<string, Record<string, unknown>>;
+    }
   | { kind: 'run-end'; time: number; exitCode: number };
 
 export type RunEventKind = RunEvent['kind'];

@@ -19,6 +19,10 @@ const MAGIC = new Set([
   'inventory_file',
 ]);
 
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 function layers(): Record<VarsLayer, Map<string, Vars>> {
   return { inline: new Map(), 'inventory-dir': new Map(), 'playbook-dir': new Map() };
 }
@@ -36,6 +40,8 @@ export class InventoryData implements Inventory {
   private parents = new Map<string, Set<string>>();
   private hostSource = new Map<string, string>();
   private order = new Map<string, number>();
+  /** Hosts added by add_host, in the order they were added. */
+  private readonly dynamicHosts = new Set<string>();
   /** Direct members per group, for O(1) duplicate checks. */
   private members = new Map<string, Set<string>>();
   private depthCache?: Map<string, number>;
@@ -158,7 +164,10 @@ export class InventoryData implements Inventory {
 
   /** Hosts of a group including its descendants', in inventory order. `all` is every (non-implicit) host. */
   groupHosts(name: string): string[] {
-    if (name === 'all') return [...this.hosts.keys()].filter((h) => !this.implicitHosts.has(h));
+    if (name === 'all') {
+      const all = [...this.hosts.keys()].filter((h) => !this.implicitHosts.has(h));
+      return this.dynamicHosts.size ? this.inOrder(all) : all;
+    }
     const out = new Set<string>();
     const seen = new Set<string>();
     const walk = (g: string) => {
@@ -268,6 +277,56 @@ export class InventoryData implements Inventory {
     out.inventory_file = source ?? null;
     out.inventory_dir = source ? source.replace(/\/[^/]*$/, '') || '/' : null;
     return out;
+  }
+
+  dynamicHostChanges(name: string, groups: string[], vars: Vars): boolean {
+    if (!this.hosts.has(name)) return true;
+    const own = this.hostVarLayers.inline.get(name) ?? {};
+    if (Object.entries(vars).some(([k, v]) => !(k in own) || !sameValue(own[k], v))) return true;
+    return groups.some((g) => !this.groups.get(g)?.hosts.includes(name));
+  }
+
+  addDynamicHost(name: string, groups: string[], vars: Vars): boolean {
+    const changed = this.dynamicHostChanges(name, groups, vars);
+    if (!changed) return false;
+    // an implicit localhost named by add_host becomes a real inventory host
+    this.implicitHosts.delete(name);
+    const added = !this.hosts.has(name);
+    this.addHost(name);
+    if (added) {
+      // add_host puts the host into `all` itself, whose own hosts Ansible lists before its groups' hosts:
+      // the added hosts come first, in the order they were added
+      this.dynamicHosts.add(name);
+      this.order.set(name, -1e9 + this.dynamicHosts.size);
+    }
+    if (Object.keys(vars).length) this.setHostVars(name, vars);
+    for (const g of groups) this.addHost(name, g);
+    this.finalize();
+    return true;
+  }
+
+  /** Throws an Error for a parent that would make a loop (the group is its own ancestor). */
+  dynamicGroupChanges(host: string, group: string, parents: string[]): boolean {
+    for (const p of parents)
+      if (p !== 'all' && (p === group || this.isAncestor(group, p)))
+        throw new Error(`adding group "${group}" as a child of "${p}" creates a dependency loop`);
+    if (!this.groups.has(group)) return true;
+    if (parents.some((p) => p !== 'all' && !this.parents.get(group)?.has(p))) return true;
+    return !this.groups.get(group)!.hosts.includes(host);
+  }
+
+  addDynamicGroup(host: string, group: string, parents: string[]): boolean {
+    const changed = this.dynamicGroupChanges(host, group, parents);
+    if (!changed) return false;
+    this.addGroup(group);
+    for (const p of parents) {
+      if (p === 'all') continue;
+      const err = this.addChild(p, group);
+      if (err) throw new Error(err);
+    }
+    if (this.hosts.has(host)) this.addHost(host, group);
+    this.finalize();
+    return true;
   }
 
   /** Create the implicit localhost (ansible_connection=local) for a `localhost` pattern. */

@@ -33,4 +33,13 @@ export interface Inventory {
    * in inventory order. Throws InventoryError for a malformed pattern.
    */
   select(pattern: string): string[];
+  /**
+   * The run's in-memory changes (`add_host`, `group_by`), as Ansible's add_dynamic_host/add_dynamic_group:
+   * true when the inventory changed. Absent on inventories that cannot change (test fakes).
+   */
+  addDynamicHost?(name: string, groups: string[], vars: Vars): boolean;
+  addDynamicGroup?(host: string, group: string, parents: string[]): boolean;
+  /** Would addDynamicHost / addDynamicGroup change anything? (what a module's plan reports). */
+  dynamicHostChanges?(name: string, groups: string[], vars: Vars): boolean;
+  dynamicGroupChanges?(host: string, group: string, parents: string[]): boolean;
 }

@@ -3,6 +3,7 @@
  * `findModule` answers to the short name, `ansible.builtin.<name>`, `ansible.posix.<name>` style FQCNs and aliases.
  */
 import type { ModuleDefinition } from './types';
+import add_host from './add_host';
 import apt from './apt';
 import assemble from './assemble';
 import assert from './assert';
@@ -16,6 +17,7 @@ import fail from './fail';
 import fetch from './fetch';
 import get_url from './get_url';
 import group from './group';
+import group_by from './group_by';
 import file from './file';
 import find from './find';
 import lineinfile from './lineinfile';
@@ -31,6 +33,8 @@ import reboot from './reboot';
 import replace from './replace';
 import service from './service';
 import set_fact from './set_fact';
+import set_stats from './set_stats';
+import setup from './setup';
 import shell from './shell';
 import slurp from './slurp';
 import stat from './stat';
@@ -102,6 +106,11 @@ export const modules = {
   service,
   wait_for_connection,
   reboot,
+  // facts and in-memory inventory (issue 11)
+  setup,
+  add_host,
+  group_by,
+  set_stats,
 } satisfies Record<string, ModuleDefinition<any, any, any>>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

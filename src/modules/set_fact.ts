@@ -22,7 +22,8 @@ export default defineModule<typeof args, undefined, undefined>({
           hint: 'names are letters, digits and _, not starting with a digit',
         });
       }
-      facts[k] = v;
+      // as Ansible's set_fact (without jinja2_native): a 'true'/'false'/'yes'/'no' string is a boolean
+      facts[k] = typeof v === 'string' && /^(true|false|yes|no)$/i.test(v) ? /^(true|yes)$/i.test(v) : v;
     }
     if (Object.keys(facts).length === 0) throw new ModuleError('set_fact needs at least one variable');
     return { changes: [], result: { ansible_facts: facts } };

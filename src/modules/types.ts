@@ -43,7 +43,7 @@
 import type { z } from 'zod';
 import type { ExecCommand } from '../command';
 import type { Fact } from '../facts/types';
-import type { Vars } from '../inventory/types';
+import type { Inventory, Vars } from '../inventory/types';
 import type { Change, ExecOutput, Step, StepOutputs } from '../plan/steps';
 import type { BecomeOptions, ExecOptions, ExecResult } from '../transport/types';
 
@@ -114,6 +114,11 @@ export interface ModuleContext {
    * native result. Optional for older runners; modules that need it fail clearly without it.
    */
   evaluate?(expr: string, extra?: Vars): unknown;
+  /**
+   * The run's in-memory inventory, read-only: add_host and group_by plan from it (what would change).
+   * The runner applies their results; a module never changes it.
+   */
+  inventory?: Pick<Inventory, 'dynamicHostChanges' | 'dynamicGroupChanges'>;
   /** Debug output at -v / -vv. */
   log(msg: string, level?: 1 | 2 | 3): void;
   warn(msg: string): void;
@@ -175,6 +180,11 @@ export interface ModuleDefinition<A extends z.ZodTypeAny = z.ZodTypeAny, F = unk
   args: A;
   /** Runs on the controller only and needs no connection (debug, set_fact, assert, fail, meta). */
   controllerOnly?: boolean;
+  /**
+   * Ansible's BYPASS_HOST_LOOP (add_host): the task runs once, for the first host of the batch, and only
+   * that host registers its result (unlike run_once, nothing is copied to the other hosts).
+   */
+  bypassHostLoop?: boolean;
   /** Read-only look at the target. Must not change anything. */
   probe(ctx: ModuleContext, args: z.infer<A>): Promise<F>;
   /** Pure: from args and facts, what would change and its steps. Throw ModuleError to fail. */

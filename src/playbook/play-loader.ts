@@ -115,6 +115,14 @@ async function loadPlay(
     strategy: 'linear',
     ...playKeywordFields(raw),
     ...(templated ? { templated } : {}),
+    ...(parsed.gather_subset !== undefined
+      ? {
+          gatherSubset: (Array.isArray(parsed.gather_subset)
+            ? (parsed.gather_subset as string[])
+            : String(parsed.gather_subset).split(',')
+          ).map((x) => x.trim()),
+        }
+      : {}),
     tags: (parsed.tags as string[] | undefined) ?? [],
     preTasks: await loadTasks(ctx, raw.pre_tasks, [...p, 'pre_tasks'], 'task'),
     // roles run after pre_tasks and before tasks, in the same section (one handler flush after both)

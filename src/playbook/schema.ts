@@ -161,6 +161,9 @@ export const inheritedKeywords = {
     .describe(
       'Run on this host instead (an inventory host with its connection vars, or localhost; may be templated)',
     ),
+  delegate_facts: boolOrTemplate.describe(
+    'Facts a delegated task sets (setup, set_fact) go to the delegated host instead of the task host',
+  ),
   run_once: z.boolean().describe('Run for the first host of the batch only'),
   throttle: z
     .number()
@@ -174,7 +177,11 @@ export const inheritedKeywords = {
 };
 
 /** The inherited keywords a play may set. */
-export const { delegate_to: _taskOnly, ...playInheritedKeywords } = inheritedKeywords;
+export const {
+  delegate_to: _taskOnly,
+  delegate_facts: _taskOnlyFacts,
+  ...playInheritedKeywords
+} = inheritedKeywords;
 
 /** Keywords every kind of task accepts (module tasks, blocks, includes). */
 export const commonTaskKeywords = {
@@ -326,6 +333,11 @@ export const playKeywords = {
     'A first wave of N hosts or "N%"; the run shows its result and waits for a confirmation (--yes)',
   ),
   gather_facts: boolOrTemplate.describe('Collect facts first (default true)'),
+  gather_subset: z
+    .union([z.string(), z.array(z.string())])
+    .describe(
+      'Which facts gather_facts collects: all (default), min, hardware, network; !name leaves one out',
+    ),
   strategy: z
     .union([strategyName, templateOr("'linear', 'free'")], {
       error: "expected 'linear', 'free' or a {{ template }}",

@@ -104,6 +104,8 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   canary?: number | string;
   anyErrorsFatal: boolean;
   gatherFacts: boolean;
+  /** `gather_subset:` of the play's fact gathering (default all). */
+  gatherSubset?: string[];
   strategy: 'linear' | 'free';
   /** `order:` of the play's hosts (inventory order when unset). */
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';

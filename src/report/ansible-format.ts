@@ -1,4 +1,5 @@
 /** Text in Ansible's shapes: banners, the PLAY RECAP line, unified diffs, colors. */
+import { pyJsonDumps } from '../py-json';
 import { createTwoFilesPatch } from 'diff';
 import type { HostCounts } from '../events';
 import type { ReportedChange } from '../plan/steps';
@@ -86,6 +87,21 @@ export function colorDiff(text: string): string {
             : l,
     )
     .join('\n');
+}
+
+/**
+ * set_stats' statistics after the recap, as ansible-playbook's default callback prints them with
+ * show_custom_stats: a banner, a tab-indented line per host (sorted), then the run's own as `RUN:`.
+ */
+export function customStatsLines(stats: Record<string, Record<string, unknown>>): string[] {
+  const dump = (v: unknown) =>
+    pyJsonDumps(v, { indent: 1, sortKeys: true, ensureAscii: false }).replace(/\n/g, '');
+  const out = [banner('CUSTOM STATS: ')];
+  for (const host of Object.keys(stats).sort())
+    if (host !== '_run') out.push(`\t${host}: ${dump(stats[host])}`);
+  if (stats['_run']) out.push('', `\tRUN: ${dump(stats['_run'])}`);
+  out.push('');
+  return out;
 }
 
 /** JSON as Ansible prints results: 4-space indentation, keys sorted. */

@@ -11,7 +11,11 @@ import type { ReporterOptions } from './types';
 
 export class JsonReporter implements Reporter {
   private readonly human: PlainReporter;
-  private recap?: { hosts: Record<string, HostCounts>; durationMs: number };
+  private recap?: {
+    hosts: Record<string, HostCounts>;
+    durationMs: number;
+    customStats?: Record<string, Record<string, unknown>>;
+  };
   private play = '';
 
   constructor(private readonly o: ReporterOptions) {
@@ -70,7 +74,11 @@ export class JsonReporter implements Reporter {
         ...(e.result ? { result: e.result } : {}),
       });
     } else if (e.kind === 'recap') {
-      this.recap = { hosts: e.hosts, durationMs: e.durationMs };
+      this.recap = {
+        hosts: e.hosts,
+        durationMs: e.durationMs,
+        ...(e.customStats ? { customStats: e.customStats } : {}),
+      };
     } else if (e.kind === 'run-end') {
       this.line({
         type: 'recap',
@@ -78,6 +86,7 @@ export class JsonReporter implements Reporter {
         exitCode: e.exitCode,
         hosts: this.recap?.hosts ?? {},
         durationMs: this.recap?.durationMs ?? 0,
+        ...(this.recap?.customStats ? { custom_stats: this.recap.customStats } : {}),
       });
     }
     this.human.on(e);

@@ -12,6 +12,7 @@ import {
   banner,
   colorDiff,
   paint,
+  customStatsLines,
   recapLine,
   renderDiff,
   resultJson,
@@ -133,6 +134,7 @@ export class PlainReporter implements Reporter {
         for (const host of Object.keys(e.hosts).sort())
           this.print(recapLine(host, e.hosts[host]!, this.o.color));
         this.print('');
+        if (e.customStats) for (const line of customStatsLines(e.customStats)) this.print(line);
         return;
       }
       case 'run-end':

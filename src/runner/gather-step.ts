@@ -1,6 +1,6 @@
 /** The play's "Gathering Facts" step for one host: one exec of the gather script, as a reported task. */
 import { formatLoc } from '../errors';
-import { GATHER_SCRIPT, factVars, parseGatheredFacts } from './gather-facts';
+import { GATHER_SCRIPT, factVars, parseGatheredFacts, selectFacts } from './gather-facts';
 import { errorOutcome } from './module-call';
 import type { HostRun, WaveRun } from './play-context';
 import { reportTaskResult } from './task-report';
@@ -33,7 +33,8 @@ export async function gatherFacts(
       );
       if (r.code !== 0 && !r.stdout.includes('@@hostname'))
         throw new Error(`fact gathering failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
-      return { ok: true as const, facts: parseGatheredFacts(r.stdout) };
+      const facts = selectFacts(parseGatheredFacts(r.stdout), wave.play.gatherSubset ?? ['all']);
+      return { ok: true as const, facts };
     } catch (e) {
       return { ok: false as const, outcome: errorOutcome(e) };
     }

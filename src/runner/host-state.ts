@@ -26,7 +26,7 @@ export class HostState {
 
   constructor(
     readonly name: string,
-    readonly inventoryVars: Vars,
+    public inventoryVars: Vars,
   ) {}
 
   /** Connect lazily, once per run; a failed connection stays failed (never retried silently). */

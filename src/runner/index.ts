@@ -98,7 +98,13 @@ export async function runPlaybook(
   // as in ansible-playbook, a host no task ever reached (a later batch after a stop) is not in the recap
   for (const [name, h] of hosts)
     if (h.unreachable || Object.values(h.counts).some((n) => n > 0)) counts[name] = { ...h.counts };
-  emit({ kind: 'recap', time: now(), hosts: counts, durationMs: now() - started });
+  emit({
+    kind: 'recap',
+    time: now(),
+    hosts: counts,
+    durationMs: now() - started,
+    ...(shared.customStats ? { customStats: shared.customStats } : {}),
+  });
   const failedHosts = [...hosts.values()].filter((h) => h.counts.failed > 0).map((h) => h.name);
   const unreachableHosts = [...hosts.values()]
     .filter((h) => h.unreachable || h.counts.unreachable > 0)
@@ -270,9 +276,16 @@ function makeWave(
       hosts,
       ...(info.handler ? { handler: true } : {}),
     });
+  const leaders = new Map<object, string>();
+  const rank = new Map(waveHosts.map((h, i) => [h, i]));
   const barrier =
     play.strategy === 'linear'
       ? new LockstepBarrier(waveHosts, (groups) => {
+          for (const g of groups)
+            leaders.set(
+              g.info.key,
+              g.hosts.reduce((a, b) => (rank.get(a)! <= rank.get(b)! ? a : b)),
+            );
           // the play was stopped while hosts waited here: no banner for a step nobody runs
           if (wave.stopped || shared.signal.aborted) return;
           for (const g of groups) emitStart(g.info, g.hosts);
@@ -286,6 +299,7 @@ function makeWave(
     failedHosts: new Set(),
     stopped: false,
     runOnce: new Map(),
+    ...(barrier ? { leaderOf: (key: object) => leaders.get(key) } : {}),
     sync: async (host, info) => {
       if (barrier) return barrier.arrive(host, info);
       if (info && !started.has(info.key)) {

@@ -23,6 +23,8 @@ export interface RunShared {
   signal: AbortSignal;
   emit(e: RunEvent): void;
   now(): number;
+  /** set_stats' custom statistics: per host, `_run` for the run's own (shown after the recap). */
+  customStats?: Record<string, Vars>;
 }
 
 /** One wave of one play. */
@@ -42,7 +44,12 @@ export interface WaveRun {
   /** Wait for the host's turn at a task (linear: all hosts in step; free: at once). */
   sync(host: string, info?: StepInfo): Promise<void>;
   /** run_once results, by task and occurrence. */
-  runOnce: Map<object, Map<number, Promise<SharedOutcome>>>;
+  runOnce: Map<object, Map<number, RunOnceSlot>>;
+  /**
+   * Linear strategy: the first host (in the batch's order) of those released together at a step, which
+   * runs the step's run_once or add_host task, as in Ansible. Undefined under strategy free (first come).
+   */
+  leaderOf?(key: object): string | undefined;
   /** A host failed for good: apply any_errors_fatal / max_fail_percentage. */
   hostFailed(host: string, anyErrorsFatal: boolean): void;
 }
@@ -56,6 +63,13 @@ export interface HostRun {
   lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
   /** How many times each task object ran on this host (include loops run a task several times). */
   occurrences: Map<object, number>;
+}
+
+/** One run_once (or add_host) task occurrence: the host that runs it, and its outcome for the others. */
+export interface RunOnceSlot {
+  claimed: boolean;
+  outcome: Promise<SharedOutcome>;
+  resolve(o: SharedOutcome): void;
 }
 
 export interface SharedOutcome {

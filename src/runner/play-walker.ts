@@ -11,7 +11,13 @@ import { Templar } from '../template/index';
 import type { StepInfo } from './concurrency';
 import { gatherFacts } from './gather-step';
 import { errorOutcome } from './module-call';
-import { inheritKeywords, type HostRun, type WaveRun } from './play-context';
+import {
+  inheritKeywords,
+  type HostRun,
+  type RunOnceSlot,
+  type SharedOutcome,
+  type WaveRun,
+} from './play-context';
 import { shouldRunTags } from './tags';
 import { executeTask } from './task-executor';
 import { throttleOf } from './throttle';
@@ -22,6 +28,12 @@ import { loopItems } from './task-loop';
 import { enterRole, taskVars, type TaskScope, rootScope } from './variables';
 
 type WalkEnd = 'ok' | 'failed' | 'end';
+
+/**
+ * Modules whose whole effect is the run's own state (facts, the in-memory inventory, statistics) and that
+ * change nothing on a host: a resumed run runs them again instead of skipping them as done.
+ */
+const RUN_STATE = new Set(['setup', 'add_host', 'group_by', 'set_stats']);
 
 export async function walkHost(wave: WaveRun, hr: HostRun): Promise<WalkEnd> {
   const play = wave.play;
@@ -279,7 +291,7 @@ async function runModuleStep(
   hr.occurrences.set(task, n);
   // runs resume: a task this host finished before is not run again (run_once tasks: below, once per wave)
   const resumed =
-    shared.opts.resume && !sc.inherited.runOnce
+    shared.opts.resume && !sc.inherited.runOnce && !RUN_STATE.has(shared.modules(task.module)?.name ?? '')
       ? doneBefore(shared.opts.resume, hr.state.name, info.loc)
       : undefined;
   if (resumed) {
@@ -287,18 +299,29 @@ async function runModuleStep(
     return 'ok';
   }
   let end;
-  if (sc.inherited.runOnce) {
-    const byTask = wave.runOnce.get(task) ?? new Map();
+  // add_host bypasses the host loop (Ansible's BYPASS_HOST_LOOP): one host runs it, like run_once, but
+  // nothing is copied to the others (only that host registers the result)
+  const bypass = !sc.inherited.runOnce && shared.modules(task.module)?.bypassHostLoop === true;
+  if (sc.inherited.runOnce || bypass) {
+    const byTask = wave.runOnce.get(task) ?? new Map<number, RunOnceSlot>();
     wave.runOnce.set(task, byTask);
-    const shared1 = byTask.get(n);
-    if (shared1) {
-      const o = await shared1;
+    let slot = byTask.get(n);
+    if (!slot) {
+      let resolve!: (o: SharedOutcome) => void;
+      const outcome = new Promise<SharedOutcome>((r) => (resolve = r));
+      slot = { claimed: false, outcome, resolve };
+      byTask.set(n, slot);
+    }
+    // the first host of the batch runs it (linear); under strategy free, the first host to get here
+    const leader = wave.leaderOf?.(task);
+    if (leader !== undefined ? leader !== hr.state.name : slot.claimed) {
+      const o = await slot.outcome;
+      if (bypass) return 'ok';
       if (task.register) hr.state.dynamicVars[task.register] = o.result;
       if (o.facts) Object.assign(hr.state.dynamicVars, o.facts);
       return 'ok';
     }
-    let resolve!: (o: { status: 'ok'; result: Record<string, unknown>; facts?: Vars }) => void;
-    byTask.set(n, new Promise((r) => (resolve = r)));
+    slot.claimed = true;
     const before = { ...hr.state.dynamicVars };
     // runs resume: done in the resumed run (by a host of this wave) — skipped as done, its result shared
     const once = shared.opts.resume
@@ -311,7 +334,7 @@ async function runModuleStep(
       const facts: Vars = {};
       for (const [k, v] of Object.entries(hr.state.dynamicVars))
         if (before[k] !== v && k !== task.register) facts[k] = v;
-      resolve({
+      slot.resolve({
         status: 'ok',
         result: (task.register ? hr.state.dynamicVars[task.register] : {}) as Record<string, unknown>,
         facts,

@@ -7,7 +7,7 @@ import { CommandError } from '../errors';
 import type { RunEvent } from '../events';
 import type { Fact } from '../facts/types';
 import type { Vars } from '../inventory/types';
-import type { CtxExecOptions } from '../modules/types';
+import type { CtxExecOptions, ModuleContext } from '../modules/types';
 import type { BecomeOptions, ExecOptions, Transport } from '../transport/types';
 import type { ApplierContext } from './applier';
 import type { FactsCache } from './facts-cache';
@@ -34,6 +34,8 @@ export interface TaskContextInit {
   now: () => number;
   /** The runner's clock, for the applier's waits. */
   clock?: Clock;
+  /** The in-memory inventory (add_host and group_by plan from it). */
+  inventory?: ModuleContext['inventory'];
   /** Two-step path only (no fused probe-and-apply execs). */
   noFusion?: boolean;
   verbosity: number;
@@ -67,6 +69,7 @@ export function createTaskContext(init: TaskContextInit): TaskContext {
     noLog: init.noLog,
     playbookDir: init.playbookDir,
     ...(init.roleDir ? { roleDir: init.roleDir } : {}),
+    ...(init.inventory ? { inventory: init.inventory } : {}),
     become: init.become,
     signal: init.signal,
     ...(init.reconnect

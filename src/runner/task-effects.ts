@@ -3,21 +3,102 @@ import { formatLoc } from '../errors';
 import type { Vars } from '../inventory/types';
 import type { ModuleTask } from '../playbook/types';
 import { Templar } from '../template/index';
+import type { AddHost } from '../modules/add_host';
+import { factVars } from './gather-facts';
+import type { HostState } from './host-state';
 import type { HostRun, WaveRun } from './play-context';
+import { trackSecretVars } from './secret-tracking';
+import type { TaskRun } from './task-run';
+import { groupsMap, makeHostvars } from './variables';
 
 /** `ansible_facts` in a result: set_fact's become host variables, other modules' become facts. */
-export function applyFacts(task: ModuleTask, hr: HostRun, result: Record<string, unknown>): void {
+export function applyFacts(task: ModuleTask, host: HostState, result: Record<string, unknown>): void {
   const facts = result['ansible_facts'];
   if (!facts || typeof facts !== 'object' || result['failed'] === true) return;
-  if (task.module === 'set_fact' || task.module.endsWith('.set_fact'))
-    Object.assign(hr.state.dynamicVars, facts);
+  if (task.module === 'set_fact' || task.module.endsWith('.set_fact')) Object.assign(host.dynamicVars, facts);
   else if (task.module === 'include_vars' || task.module.endsWith('.include_vars'))
-    Object.assign(hr.state.includedVars, facts);
+    Object.assign(host.includedVars, facts);
+  else if (task.module === 'setup' || task.module.endsWith('.setup') || task.module.endsWith('gather_facts'))
+    Object.assign(
+      host.facts,
+      factVars(facts as Vars, (host.facts['ansible_facts'] as Vars | undefined) ?? {}),
+    );
   else {
-    const current = (hr.state.facts['ansible_facts'] as Vars | undefined) ?? {};
-    hr.state.facts['ansible_facts'] = { ...current, ...(facts as Vars) };
-    Object.assign(hr.state.facts, facts);
+    const current = (host.facts['ansible_facts'] as Vars | undefined) ?? {};
+    host.facts['ansible_facts'] = { ...current, ...(facts as Vars) };
+    Object.assign(host.facts, facts);
   }
+}
+
+/**
+ * add_host's `add_host` and group_by's `add_group` change the run's in-memory inventory (also in --check, as
+ * in Ansible): later plays' patterns see the hosts and groups, and every host's `groups`, `group_names`
+ * and `hostvars` are refreshed at once.
+ */
+export function applyInventory(run: TaskRun, result: Record<string, unknown>): void {
+  if (result['failed'] === true) return;
+  const { shared } = run;
+  const inv = shared.inventory;
+  let changed = false;
+  const add = result['add_host'] as AddHost | undefined;
+  if (add && typeof add === 'object' && inv.addDynamicHost) {
+    // an added host's password variables are secrets from now on, as an inventory's are
+    trackSecretVars(shared.opts.secrets, add.host_vars);
+    changed = inv.addDynamicHost(add.host_name, add.groups, add.host_vars);
+  }
+  const group = result['add_group'];
+  try {
+    if (typeof group === 'string' && inv.addDynamicGroup)
+      changed = inv.addDynamicGroup(
+        run.hr.state.name,
+        group,
+        (result['parent_groups'] as string[]) ?? ['all'],
+      );
+  } catch {
+    // a loop: the module's plan refused it already (it plans from the same inventory)
+  }
+  if (!changed) return;
+  for (const [name, h] of shared.hosts) if (inv.hosts.has(name)) h.inventoryVars = inv.hostVars(name);
+  const scope = run.wave.scope;
+  scope.magic['groups'] = groupsMap(inv);
+  scope.magic['hostvars'] = makeHostvars(scope);
+}
+
+/** set_stats' `ansible_stats`: custom statistics kept for the recap (Ansible's set_custom/update_custom_stats). */
+export function applyStats(run: TaskRun, result: Record<string, unknown>): void {
+  const st = result['ansible_stats'] as { data?: Vars; per_host?: boolean; aggregate?: boolean } | undefined;
+  if (!st || typeof st !== 'object' || result['failed'] === true || !st.data) return;
+  const stats = (run.shared.customStats ??= {});
+  const hosts = st.per_host ? (run.kw.runOnce ? [...run.wave.waveHosts] : [run.hr.state.name]) : ['_run'];
+  for (const h of hosts) {
+    const mine = (stats[h] ??= {});
+    for (const [k, v] of Object.entries(st.data)) {
+      if (st.aggregate === false || !(k in mine)) mine[k] = v;
+      else mine[k] = aggregateStat(mine[k], v);
+    }
+  }
+}
+
+/** Ansible's update_custom_stats: same-type values add up (dicts merge); a type mismatch keeps the old. */
+function aggregateStat(old: unknown, v: unknown): unknown {
+  const kind = (x: unknown) => (Array.isArray(x) ? 'list' : x === null ? 'null' : typeof x);
+  if (kind(old) !== kind(v)) return old;
+  if (Array.isArray(old)) return [...old, ...(v as unknown[])];
+  if (typeof old === 'number' || typeof old === 'string') return (old as number) + (v as number);
+  if (old && typeof old === 'object') return mergeHash(old as Vars, v as Vars);
+  return v;
+}
+
+function mergeHash(a: Vars, b: Vars): Vars {
+  const out: Vars = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const o = out[k];
+    out[k] =
+      o && v && typeof o === 'object' && typeof v === 'object' && !Array.isArray(o) && !Array.isArray(v)
+        ? mergeHash(o as Vars, v as Vars)
+        : v;
+  }
+  return out;
 }
 
 export function register(task: ModuleTask, hr: HostRun, result: Record<string, unknown>): void {

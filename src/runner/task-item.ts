@@ -16,13 +16,14 @@ import {
   firstFalse,
   fromOutcome,
   throwIfUnresolved,
+  truthy,
   withResult,
   type ItemResult,
 } from './task-results';
 import { HostState } from './host-state';
 import { createTaskContext } from './task-context';
-import { hostVarsOf } from './variables';
-import { applyFacts } from './task-effects';
+import { hostVarsOf, makeHostvars } from './variables';
+import { applyFacts, applyInventory, applyStats } from './task-effects';
 import { itemReport, renderKeyword, toInt, toNumber, type TaskRun } from './task-run';
 import { resolveBecome, resolveEnvironment } from './task-settings';
 import { isSecretVarName } from '../secrets/secret-names';
@@ -37,6 +38,8 @@ interface PreparedCall {
   args: unknown;
   /** The call's context, whose commands stop when `signal` aborts (the run's Ctrl-C, the task's timeout). */
   ctx: (signal: AbortSignal) => ApplierContext;
+  /** Where a delegated task ran (undefined: the task's own host). */
+  target?: HostState | 'local';
 }
 
 /**
@@ -51,7 +54,16 @@ export async function runItem(run: TaskRun, vars: Vars, label?: string): Promise
   const call = prepareCall(run, vars);
   if ('status' in call) return call;
   const r = await callWithRetries(run, call, vars, label);
-  applyFacts(run.task, run.hr, r.result);
+  // delegate_facts: facts a delegated task sets belong to the host it ran on, as in Ansible
+  const factsHost =
+    call.target && truthy(run.kw.delegateFacts, run.shared.templar, vars)
+      ? call.target === 'local'
+        ? localFactsHost(run)
+        : call.target
+      : run.hr.state;
+  applyFacts(run.task, factsHost, r.result);
+  applyInventory(run, r.result);
+  applyStats(run, r.result);
   return r;
 }
 
@@ -93,6 +105,28 @@ function delegateTarget(run: TaskRun, vars: Vars): HostState | 'local' | undefin
   return state;
 }
 
+/**
+ * `delegate_to: localhost` outside the inventory with delegate_facts: the implicit localhost (created as a
+ * `localhost` pattern creates it), whose facts `hostvars['localhost']` then shows, as in Ansible.
+ */
+function localFactsHost(run: TaskRun): HostState {
+  const { shared } = run;
+  let state = shared.hosts.get('localhost');
+  if (!state) {
+    const inv = shared.inventory;
+    try {
+      inv.select('localhost');
+    } catch {
+      // an inventory that cannot add it: the facts are kept, hostvars does not show them
+    }
+    const known = inv.hosts.has('localhost');
+    state = new HostState('localhost', known ? inv.hostVars('localhost') : { ansible_connection: 'local' });
+    shared.hosts.set('localhost', state);
+    if (known) run.wave.scope.magic['hostvars'] = makeHostvars(run.wave.scope);
+  }
+  return state;
+}
+
 /** Resolve the module, render and validate its arguments, settle become/environment, build its context. */
 function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
   const { shared, task, kw, hr } = run;
@@ -124,6 +158,7 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
       diff: shared.opts.diff,
       noLog: run.noLog,
       playbookDir: shared.playbook.dir,
+      inventory: shared.inventory,
       ...(run.scope.role ? { roleDir: run.scope.role.path } : {}),
       become,
       env,
@@ -149,7 +184,7 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
           : shared.opts.verbosity,
       signal,
     });
-  return { def, args, ctx };
+  return { def, args, ctx, ...(target ? { target } : {}) };
 }
 
 /** `until`: call again after `delay` seconds while the condition is false, `retries` times at most. */

@@ -205,7 +205,15 @@ export function taskVars(
 
 /** `groups`: group name → host names (plus `all` and `ungrouped` as Ansible has them). */
 export function groupsMap(inventory: Inventory): Record<string, string[]> {
-  const out: Record<string, string[]> = { all: [...inventory.hosts.keys()] };
+  let all = [...inventory.hosts.keys()];
+  try {
+    // as Ansible's: add_host's hosts first, then every other host in inventory order; never the implicit
+    // localhost (a `localhost` play or delegate_facts creates it; it is in no group, not even all)
+    all = inventory.select('all');
+  } catch {
+    // keep inventory order
+  }
+  const out: Record<string, string[]> = { all };
   for (const g of inventory.groups.keys()) {
     if (g === 'all') continue;
     try {

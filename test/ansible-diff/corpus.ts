@@ -46,6 +46,11 @@ export interface Golden {
   case: string;
   args: string[];
   first: RunRecord;
+  /**
+   * set_stats' statistics as the default callback prints them with show_custom_stats (per host, `_run`
+   * for the run's own); absent when the playbook sets none.
+   */
+  customStats?: Record<string, unknown>;
   /** The same playbook again on the same out/: idempotency as Ansible sees it. */
   second: Omit<RunRecord, 'files'>;
 }

@@ -36,7 +36,7 @@ async function runRemediate(
   inventory: string,
   args: string[],
   out: string,
-): Promise<Omit<RunRecord, 'files'>> {
+): Promise<Omit<RunRecord, 'files'> & { customStats?: Record<string, unknown> }> {
   const stdout = new PassThrough();
   let text = '';
   stdout.on('data', (d: Buffer) => (text += d.toString()));
@@ -54,12 +54,18 @@ async function runRemediate(
     env: { ...process.env, ANSIBLE_CONFIG: path.join(CASES, 'ansible.cfg') },
   });
   const recap: Record<string, Recap> = {};
+  let customStats: Record<string, unknown> | undefined;
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;
-    const o = JSON.parse(line) as { type?: string; hosts?: Record<string, Recap> };
+    const o = JSON.parse(line) as {
+      type?: string;
+      hosts?: Record<string, Recap>;
+      custom_stats?: Record<string, unknown>;
+    };
     if (o.type === 'recap' && o.hosts) for (const [h, c] of Object.entries(o.hosts)) recap[h] = { ...c };
+    if (o.type === 'recap' && o.custom_stats) customStats = o.custom_stats;
   }
-  return { exitCode, recap };
+  return { exitCode, recap, ...(customStats ? { customStats } : {}) };
 }
 
 function expected(g: Golden, d: Difference | undefined): Golden {
@@ -92,9 +98,9 @@ for (const c of cases) {
     const want = expected(golden, diff);
     const out = path.join(tmp, c.name);
     fs.mkdirSync(out);
-    const first = await runRemediate(c.file, c.inventory, c.args, out);
+    const { customStats, ...first } = await runRemediate(c.file, c.inventory, c.args, out);
     const files = snapshot(out);
-    const second = await runRemediate(c.file, c.inventory, c.args, out);
+    const { customStats: _again, ...second } = await runRemediate(c.file, c.inventory, c.args, out);
     if (process.env.DIFF_DUMP)
       fs.writeFileSync(
         path.join(process.env.DIFF_DUMP, `${c.name}.json`),
@@ -104,6 +110,7 @@ for (const c of cases) {
     assert.equal(files, want.first.files, `files${why}`);
     assert.equal(first.recap, want.first.recap, `recap${why}`);
     assert.is(first.exitCode, want.first.exitCode, `exit code${why}`);
+    assert.equal(customStats, golden.customStats, `set_stats' custom stats${why}`);
     assert.equal(second.recap, want.second.recap, `second recap${why}`);
     assert.is(second.exitCode, want.second.exitCode, `second exit code${why}`);
     if (!diff) exact.push(c.name);

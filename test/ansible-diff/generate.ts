@@ -10,7 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { CASES, GOLDEN, listCases, snapshot, type Golden, type Recap, type RunRecord } from './corpus';
 
-function runAnsible(file: string, inventory: string, args: string[], out: string): Omit<RunRecord, 'files'> {
+function runAnsible(
+  file: string,
+  inventory: string,
+  args: string[],
+  out: string,
+): Omit<RunRecord, 'files'> & { customStats?: Record<string, unknown> } {
   const r = spawnSync(
     'ansible-playbook',
     ['-i', inventory, file, '-e', `out=${out}`, '-e', `workdir=${out}`, ...args],
@@ -25,6 +30,7 @@ function runAnsible(file: string, inventory: string, args: string[], out: string
         ANSIBLE_LOCALHOST_WARNING: '0',
         ANSIBLE_DEPRECATION_WARNINGS: '0',
         ANSIBLE_CONFIG: path.join(CASES, 'ansible.cfg'),
+        ANSIBLE_SHOW_CUSTOM_STATS: '1',
       },
       maxBuffer: 64 * 1024 * 1024,
     },
@@ -37,7 +43,15 @@ function runAnsible(file: string, inventory: string, args: string[], out: string
     const [ok, changed, unreachable, failed, skipped, rescued, ignored] = m.slice(2).map(Number);
     recap[m[1]] = { ok, changed, unreachable, failed, skipped, rescued, ignored };
   }
-  return { exitCode: r.status ?? -1, recap };
+  // CUSTOM STATS: a tab-indented `host: {json}` line per host, then `RUN: {json}` (set_stats)
+  let customStats: Record<string, unknown> | undefined;
+  const at = r.stdout.search(/^CUSTOM STATS: \*+$/m);
+  if (at >= 0) {
+    customStats = {};
+    for (const m of r.stdout.slice(at).matchAll(/^\t(\S+): (.*)$/gm))
+      customStats[m[1] === 'RUN' ? '_run' : m[1]!] = JSON.parse(m[2]!);
+  }
+  return { exitCode: r.status ?? -1, recap, ...(customStats ? { customStats } : {}) };
 }
 
 const only = process.argv.slice(2);
@@ -45,10 +59,16 @@ for (const c of listCases()) {
   if (only.length && !only.includes(c.name)) continue;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ansible-diff-'));
   try {
-    const first = runAnsible(c.file, c.inventory, c.args, out);
+    const { customStats, ...first } = runAnsible(c.file, c.inventory, c.args, out);
     const files = snapshot(out);
-    const second = runAnsible(c.file, c.inventory, c.args, out);
-    const golden: Golden = { case: c.name, args: c.args, first: { ...first, files }, second };
+    const { customStats: _again, ...second } = runAnsible(c.file, c.inventory, c.args, out);
+    const golden: Golden = {
+      case: c.name,
+      args: c.args,
+      first: { ...first, files },
+      ...(customStats ? { customStats } : {}),
+      second,
+    };
     fs.writeFileSync(path.join(GOLDEN, `${c.name}.json`), JSON.stringify(golden, null, 2) + '\n');
     process.stdout.write(`${c.name}: exit ${first.exitCode}/${second.exitCode}\n`);
   } finally {

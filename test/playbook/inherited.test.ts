@@ -1,5 +1,6 @@
-// One table of inherited keywords (schema.ts): every entry is accepted on a play (but delegate_to), a
-// block, an include and a task, lands on the model under its camelCase name, and passes down.
+// One table of inherited keywords (schema.ts): every entry is accepted on a play (but delegate_to and
+// delegate_facts), a block, an include and a task, lands on the model under its camelCase name, and
+// passes down.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +25,7 @@ const SAMPLE: Record<string, unknown> = {
   ignore_unreachable: true,
   check_mode: false,
   delegate_to: 'localhost',
+  delegate_facts: true,
   run_once: true,
   throttle: 2,
   any_errors_fatal: true,
@@ -60,14 +62,15 @@ for (const k of Object.keys(inheritedKeywords)) {
   });
 }
 
-test('delegate_to is not a play keyword', async () => {
-  const file = path.join(dir, 'play-delegate.yml');
-  fs.writeFileSync(file, stringify([{ hosts: 'all', delegate_to: 'localhost', tasks: [] }]));
-  await loadPlaybook(file).then(
-    () => assert.unreachable('loaded'),
-    (e: Error) => assert.match(e.message, /unknown play keyword 'delegate_to'/),
-  );
-});
+for (const k of ['delegate_to', 'delegate_facts'])
+  test(`${k} is not a play keyword`, async () => {
+    const file = path.join(dir, `play-${k}.yml`);
+    fs.writeFileSync(file, stringify([{ hosts: 'all', [k]: SAMPLE[k], tasks: [] }]));
+    await loadPlaybook(file).then(
+      () => assert.unreachable('loaded'),
+      (e: Error) => assert.match(e.message, new RegExp(`unknown play keyword '${k}'`)),
+    );
+  });
 
 test('inheritKeywords: the inner value wins, environment merges, unset keywords pass through', () => {
   assert.equal(INHERITED_FIELDS, Object.keys(inheritedKeywords).map(camelCase));

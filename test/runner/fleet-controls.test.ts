@@ -3,6 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunEvent } from '../../src/events';
+import { InventoryData } from '../../src/inventory/inventory-data';
+import { findModule } from '../../src/modules/index';
 import { runPlaybook } from '../../src/runner/index';
 import { resumeStateFrom } from '../../src/runner/resume-state';
 import {
@@ -194,6 +196,49 @@ test('resume: a run_once task done in the interrupted run is skipped as done; it
       ['c', 'ok'],
     ],
   );
+});
+
+test('resume: group_by and set_stats run again (their effect is the run state), so later plays see the group', async () => {
+  const world = new FakeWorld();
+  const inv = new InventoryData();
+  inv.addHost('a');
+  inv.finalize();
+  const g = task('group_by', { key: 'g_{{ inventory_hostname }}' }, { name: 'group' });
+  const st = task('set_stats', { data: { n: 1 } }, { name: 'stats' });
+  const journaled: RunEvent[] = [g, st].map((t) => ({
+    kind: 'task-result' as const,
+    time: 0,
+    host: 'a',
+    task: t.name!,
+    loc: `${t.loc.file}:${t.loc.line}:${t.loc.col}`,
+    module: t.module,
+    status: 'changed' as const,
+    durationMs: 1,
+    check: false,
+    result: { changed: true },
+  }));
+  const events: RunEvent[] = [];
+  const opts = options(world, events, { resume: resumeStateFrom('RUN1', journaled) });
+  const fake = opts.modules!;
+  const s = await runPlaybook(
+    playbook(
+      play([g, st]),
+      play([task('kv', { key: 'k', value: 'v' }, { name: 'later' })], { hosts: 'g_a' }),
+    ),
+    inv,
+    { ...opts, modules: (n) => findModule(n) ?? fake(n) },
+  );
+  assert.is(s.exitCode, 0);
+  assert.equal(
+    results(events).map((e) => [e.host, e.task, e.status]),
+    [
+      ['a', 'group', 'changed'],
+      ['a', 'stats', 'ok'],
+      ['a', 'later', 'changed'],
+    ],
+  );
+  const recap = events.find((e) => e.kind === 'recap');
+  assert.equal(recap?.kind === 'recap' && recap.customStats, { _run: { n: 1 } });
 });
 
 test.run();

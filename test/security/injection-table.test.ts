@@ -65,7 +65,7 @@ const APPLY = new Set([
   'known_hosts',
 ]);
 /** Modules with no argument that reaches a target (controller-side or runner keywords). */
-const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta', 'wait_for_connection'];
+const NOTHING_TO_INJECT = ['set_fact', 'fail', 'meta', 'wait_for_connection', 'set_stats'];
 
 fs.writeFileSync(path.join(dir, 'in.txt'), 'hello\n');
 fs.writeFileSync(path.join(dir, 'tpl.j2'), 'v={{ 1 }}\n');
@@ -137,6 +137,9 @@ const base: Record<string, Record<string, unknown>> = {
   script: { cmd: `${dir}/script.sh`, chdir: dir, creates: `${dir}/no-such-file` },
   assemble: { src: `${dir}/frags`, dest: `${dir}/assembled.txt`, delimiter: '#' },
   known_hosts: { name: 'h.example', key: `h.example ${HOST_KEY}`, path: `${dir}/known_hosts` },
+  setup: { gather_subset: 'min' },
+  add_host: { name: 'web9', groups: 'dyn' },
+  group_by: { key: 'os_linux' },
 };
 
 /** The string arguments of a module, from its zod schema (input side). */
