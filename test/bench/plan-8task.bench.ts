@@ -39,6 +39,7 @@ interface Usage {
   sysSec?: number;
   sockWrites?: number;
   sockReads?: number;
+  firstConnectMs?: number;
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, usageFile?: string): Promise<Usage> {
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
       );
       console.log(`N=${n} done: ${rows[rows.length - 1]}`);
       const io = (u: Usage) =>
-        `user ${f1(u.userSec ?? NaN)} s, sys ${f1(u.sysSec ?? NaN)} s, socket writes/reads per host ${((u.sockWrites ?? NaN) / n).toFixed(1)}/${((u.sockReads ?? NaN) / n).toFixed(1)}`;
+        `user ${f1(u.userSec ?? NaN)} s, sys ${f1(u.sysSec ?? NaN)} s, socket writes/reads per host ${((u.sockWrites ?? NaN) / n).toFixed(1)}/${((u.sockReads ?? NaN) / n).toFixed(1)}, first connection at ${u.firstConnectMs ?? '-'} ms`;
       console.log(`  remediate: ${io(rem)}\n  floor:     ${io(fl)}`);
     }
   } finally {
