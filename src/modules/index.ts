@@ -1,129 +1,122 @@
 /**
- * The module registry: one explicit map, checked with `satisfies`. Each module is one file in this folder.
- * `findModule` answers to the short name, `ansible.builtin.<name>`, `ansible.posix.<name>` style FQCNs and aliases.
+ * The module registry: one explicit map, checked with `satisfies`. Each module is one file in this folder,
+ * loaded on first use (a run pays for the modules its playbook names, not all ~50: their zod schemas are
+ * built at load). `findModule` answers to the short name, `ansible.builtin.<name>`, `ansible.posix.<name>`
+ * style FQCNs and aliases.
  */
 import type { ModuleDefinition } from './types';
-import add_host from './add_host';
-import apt from './apt';
-import assemble from './assemble';
-import assert from './assert';
-import blockinfile from './blockinfile';
-import command from './command';
-import copy from './copy';
-import cron from './cron';
-import debug from './debug';
-import dnf from './dnf';
-import fail from './fail';
-import fetch from './fetch';
-import get_url from './get_url';
-import group from './group';
-import group_by from './group_by';
-import file from './file';
-import find from './find';
-import lineinfile from './lineinfile';
-import unit_flag from './unit_flag';
-import include_vars from './include_vars';
-import kubeconfig_server from './kubeconfig_server';
-import meta from './meta';
-import pkg from './package';
-import pause from './pause';
-import raw from './raw';
-import script from './script';
-import reboot from './reboot';
-import replace from './replace';
-import service from './service';
-import set_fact from './set_fact';
-import set_stats from './set_stats';
-import setup from './setup';
-import shell from './shell';
-import slurp from './slurp';
-import stat from './stat';
-import systemd from './systemd';
-import template from './template';
-import tempfile from './tempfile';
-import unarchive from './unarchive';
-import uri from './uri';
-import wait_for_connection from './wait_for_connection';
-import user from './user';
-import wait_for from './wait_for';
-import kubectl from './kubectl';
-import known_hosts from './known_hosts';
-import tls_check from './tls_check';
-import x509_info from './x509_info';
-import x509_key_match from './x509_key_match';
-import x509_reissue from './x509_reissue';
-import x509_sans from './x509_sans';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const modules = {
+type AnyModuleDefinition = ModuleDefinition<any, any, any>;
+
+const loaders = {
   // first set (area 3)
-  command,
-  shell,
-  raw,
-  copy,
-  template,
-  file,
-  stat,
-  lineinfile,
-  slurp,
-  fetch,
-  systemd,
-  wait_for,
-  uri,
-  assert,
-  debug,
-  set_fact,
-  fail,
-  meta,
+  command: () => (require('./command') as typeof import('./command')).default,
+  shell: () => (require('./shell') as typeof import('./shell')).default,
+  raw: () => (require('./raw') as typeof import('./raw')).default,
+  copy: () => (require('./copy') as typeof import('./copy')).default,
+  template: () => (require('./template') as typeof import('./template')).default,
+  file: () => (require('./file') as typeof import('./file')).default,
+  stat: () => (require('./stat') as typeof import('./stat')).default,
+  lineinfile: () => (require('./lineinfile') as typeof import('./lineinfile')).default,
+  slurp: () => (require('./slurp') as typeof import('./slurp')).default,
+  fetch: () => (require('./fetch') as typeof import('./fetch')).default,
+  systemd: () => (require('./systemd') as typeof import('./systemd')).default,
+  wait_for: () => (require('./wait_for') as typeof import('./wait_for')).default,
+  uri: () => (require('./uri') as typeof import('./uri')).default,
+  assert: () => (require('./assert') as typeof import('./assert')).default,
+  debug: () => (require('./debug') as typeof import('./debug')).default,
+  set_fact: () => (require('./set_fact') as typeof import('./set_fact')).default,
+  fail: () => (require('./fail') as typeof import('./fail')).default,
+  meta: () => (require('./meta') as typeof import('./meta')).default,
   // x509 / Kubernetes (area 7)
-  x509_info,
-  x509_key_match,
-  x509_sans,
-  x509_reissue,
-  tls_check,
-  kubectl,
+  x509_info: () => (require('./x509_info') as typeof import('./x509_info')).default,
+  x509_key_match: () => (require('./x509_key_match') as typeof import('./x509_key_match')).default,
+  x509_sans: () => (require('./x509_sans') as typeof import('./x509_sans')).default,
+  x509_reissue: () => (require('./x509_reissue') as typeof import('./x509_reissue')).default,
+  tls_check: () => (require('./tls_check') as typeof import('./tls_check')).default,
+  kubectl: () => (require('./kubectl') as typeof import('./kubectl')).default,
   // address-migration editors (issue 12)
-  unit_flag,
-  kubeconfig_server,
+  unit_flag: () => (require('./unit_flag') as typeof import('./unit_flag')).default,
+  kubeconfig_server: () => (require('./kubeconfig_server') as typeof import('./kubeconfig_server')).default,
   // everyday modules (issue 11)
-  replace,
-  blockinfile,
-  user,
-  group,
-  package: pkg,
-  apt,
-  dnf,
-  find,
-  tempfile,
-  cron,
-  pause,
-  script,
-  assemble,
-  known_hosts,
-  get_url,
-  unarchive,
-  include_vars,
-  service,
-  wait_for_connection,
-  reboot,
+  replace: () => (require('./replace') as typeof import('./replace')).default,
+  blockinfile: () => (require('./blockinfile') as typeof import('./blockinfile')).default,
+  user: () => (require('./user') as typeof import('./user')).default,
+  group: () => (require('./group') as typeof import('./group')).default,
+  package: () => (require('./package') as typeof import('./package')).default,
+  apt: () => (require('./apt') as typeof import('./apt')).default,
+  dnf: () => (require('./dnf') as typeof import('./dnf')).default,
+  find: () => (require('./find') as typeof import('./find')).default,
+  tempfile: () => (require('./tempfile') as typeof import('./tempfile')).default,
+  cron: () => (require('./cron') as typeof import('./cron')).default,
+  pause: () => (require('./pause') as typeof import('./pause')).default,
+  script: () => (require('./script') as typeof import('./script')).default,
+  assemble: () => (require('./assemble') as typeof import('./assemble')).default,
+  known_hosts: () => (require('./known_hosts') as typeof import('./known_hosts')).default,
+  get_url: () => (require('./get_url') as typeof import('./get_url')).default,
+  unarchive: () => (require('./unarchive') as typeof import('./unarchive')).default,
+  include_vars: () => (require('./include_vars') as typeof import('./include_vars')).default,
+  service: () => (require('./service') as typeof import('./service')).default,
+  wait_for_connection: () =>
+    (require('./wait_for_connection') as typeof import('./wait_for_connection')).default,
+  reboot: () => (require('./reboot') as typeof import('./reboot')).default,
   // facts and in-memory inventory (issue 11)
-  setup,
-  add_host,
-  group_by,
-  set_stats,
-} satisfies Record<string, ModuleDefinition<any, any, any>>;
+  setup: () => (require('./setup') as typeof import('./setup')).default,
+  add_host: () => (require('./add_host') as typeof import('./add_host')).default,
+  group_by: () => (require('./group_by') as typeof import('./group_by')).default,
+  set_stats: () => (require('./set_stats') as typeof import('./set_stats')).default,
+} satisfies Record<string, () => AnyModuleDefinition>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function findModule(name: string): ModuleDefinition<any, any, any> | undefined {
+type Loaders = typeof loaders;
+export type ModuleName = keyof Loaders;
+
+/**
+ * Module aliases (other short names), known without loading the modules. Each module's `aliases` must
+ * list exactly these (test/modules/registry.test.ts).
+ */
+export const MODULE_ALIASES: Partial<Record<ModuleName, readonly string[]>> = {
+  kubectl: ['k8s_kubectl'],
+  systemd: ['systemd_service'],
+  unit_flag: ['systemd_flag'],
+  x509_info: ['x509_certificate_info'],
+  x509_reissue: ['apiserver_cert'],
+  x509_sans: ['apiserver_sans'],
+  dnf: ['yum'],
+  setup: ['gather_facts'],
+};
+
+const loaded = new Map<string, AnyModuleDefinition>();
+function load(name: ModuleName): AnyModuleDefinition {
+  let def = loaded.get(name);
+  if (!def) {
+    def = loaders[name]();
+    loaded.set(name, def);
+  }
+  return def;
+}
+
+/** Every module by short name; a module is loaded when its property is first read. */
+export const modules = {} as { readonly [K in ModuleName]: ReturnType<Loaders[K]> };
+for (const name of Object.keys(loaders) as ModuleName[]) {
+  Object.defineProperty(modules, name, { enumerable: true, get: () => load(name) });
+}
+
+const aliasOf = new Map<string, ModuleName>();
+for (const [name, aliases] of Object.entries(MODULE_ALIASES) as [ModuleName, readonly string[]][])
+  for (const a of aliases) aliasOf.set(a, name);
+
+export function findModule(name: string): AnyModuleDefinition | undefined {
   const short = name.replace(
     /^(ansible\.builtin|ansible\.posix|ansible\.utils|community\.general|remediate)\./,
     '',
   );
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const all = modules as Record<string, ModuleDefinition<any, any, any>>;
-  return all[short] ?? Object.values(all).find((m) => m.aliases?.includes(short));
+  const key = Object.prototype.hasOwnProperty.call(loaders, short)
+    ? (short as ModuleName)
+    : aliasOf.get(short);
+  return key ? load(key) : undefined;
 }
 
 export function moduleNames(): string[] {
-  return Object.keys(modules);
+  return Object.keys(loaders);
 }

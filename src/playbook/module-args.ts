@@ -201,16 +201,28 @@ export interface ArgProblem {
  * Check args against the module's schema. `lenient` (load time) accepts template strings for any type and
  * quotes offending literals; strict (after rendering) names only their type, as they may hold secrets.
  */
+/** Each args schema's argument names and the names it accepts (aliases too), computed once per schema. */
+const argKeys = new WeakMap<z.ZodTypeAny, { names?: string[]; known?: Set<string> }>();
+function keysOf(schema: z.ZodTypeAny): { names?: string[]; known?: Set<string> } {
+  let k = argKeys.get(schema);
+  if (!k) {
+    const names = argNames(schema);
+    k = names ? { names, known: new Set([...names, ...aliasNames(schema)]) } : {};
+    argKeys.set(schema, k);
+  }
+  return k;
+}
+
 export function checkArgs(
   mod: AnyModule,
   args: Args,
   lenient: boolean,
 ): { problem?: ArgProblem; data?: unknown } {
-  const names = argNames(mod.args);
+  const { names, known: knownKeys } = keysOf(mod.args);
   // a module schema that is not .strict() would drop a misspelled argument silently: refuse it here too
   const stray =
-    names && args && typeof args === 'object' && !Array.isArray(args)
-      ? Object.keys(args).find((k) => !names.includes(k) && !aliasNames(mod.args).includes(k))
+    knownKeys && args && typeof args === 'object' && !Array.isArray(args)
+      ? Object.keys(args).find((k) => !knownKeys.has(k))
       : undefined;
   if (stray !== undefined) {
     const known = names!.filter((n) => n !== '_raw_params');

@@ -72,19 +72,59 @@ export class PlainReporter implements Reporter {
     if (this.o.verbosity >= 2) this.print(`task path: ${displayLoc(b.loc)}`);
   }
 
-  constructor(private readonly o: ReporterOptions) {}
+  /**
+   * Task-result lines not yet written, when the output is a pipe or a file: they go out in one write per
+   * event-loop turn instead of one per line (a synchronous pipe write that wakes its reader each time: a
+   * context switch per host and task at 1,000 hosts). Any other event, a line on stderr and `close` write
+   * them first, so the order of what is printed never changes. A terminal gets every line at once.
+   */
+  private pendingOut = '';
+  private readonly batchOut: boolean;
+  private flushScheduled = false;
+
+  constructor(private readonly o: ReporterOptions) {
+    const sink = o.out as { fd?: unknown; isTTY?: boolean };
+    this.batchOut = typeof sink.fd === 'number' && !sink.isTTY;
+  }
 
   private print(line: string): void {
-    this.o.out.write(maskLiterals(line, this.o.secrets) + '\n');
+    const text = maskLiterals(line, this.o.secrets) + '\n';
+    if (!this.batchOut) this.o.out.write(text);
+    else this.pendingOut += text;
   }
   private printErr(line: string): void {
+    this.flushOut();
     this.o.err.write(maskLiterals(line, this.o.secrets) + '\n');
+  }
+  private flushOut(): void {
+    if (!this.pendingOut) return;
+    const text = this.pendingOut;
+    this.pendingOut = '';
+    this.o.out.write(text);
+  }
+  private scheduleFlush(): void {
+    if (this.flushScheduled || !this.pendingOut) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushOut();
+    });
+  }
+
+  close(): void {
+    this.flushOut();
   }
   private c(s: string, code: string): string {
     return this.o.color ? paint(s, code) : s;
   }
 
   on(e: RunEvent): void {
+    this.print1(e);
+    if (e.kind === 'task-result' || e.kind === 'host-output') this.scheduleFlush();
+    else this.flushOut();
+  }
+
+  private print1(e: RunEvent): void {
     switch (e.kind) {
       case 'run-start':
         if (e.check && this.o.verbosity >= 1) this.print('(check mode: nothing will be changed)');

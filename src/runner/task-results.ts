@@ -22,15 +22,19 @@ export function applyConditions(
 ): ItemResult {
   if (!task.changedWhen?.length && !task.failedWhen?.length) return r;
   const out: ItemResult = { ...r, result: { ...r.result } };
-  const v = withResult(vars, task, out.result);
+  // `changed_when: false` needs no variables: the copy of the host's vars is made only for a template
+  const cond = (c: Condition, v: () => Vars) => (typeof c === 'boolean' ? c : templar.condition(c, v()));
   try {
     if (task.changedWhen?.length) {
-      const changed = task.changedWhen.every((c) => templar.condition(c, v));
+      let v: Vars | undefined;
+      const changed = task.changedWhen.every((c) =>
+        cond(c, () => (v ??= withResult(vars, task, out.result))),
+      );
       out.result['changed'] = changed;
       if (out.status !== 'failed') out.status = changed ? 'changed' : 'ok';
     }
     if (task.failedWhen?.length) {
-      const failed = task.failedWhen.every((c) => templar.condition(c, withResult(vars, task, out.result)));
+      const failed = task.failedWhen.every((c) => cond(c, () => withResult(vars, task, out.result)));
       out.result['failed'] = failed;
       if (failed) {
         out.status = 'failed';

@@ -63,7 +63,19 @@ export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostLi
   return out;
 }
 
+/** Compiled patterns: every host's verify walks every known_hosts line (a 1,000-line file, 1,000 hosts). */
+const globCache = new Map<string, RegExp>();
+
 function globToRegExp(glob: string): RegExp {
+  let cached = globCache.get(glob);
+  if (!cached) {
+    cached = compileGlob(glob);
+    if (globCache.size < 100_000) globCache.set(glob, cached);
+  }
+  return cached;
+}
+
+function compileGlob(glob: string): RegExp {
   const re = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')

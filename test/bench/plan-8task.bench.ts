@@ -35,6 +35,11 @@ interface Usage {
   sftp?: number;
   code: number | null;
   changed?: number;
+  userSec?: number;
+  sysSec?: number;
+  sockWrites?: number;
+  sockReads?: number;
+  firstConnectMs?: number;
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, usageFile?: string): Promise<Usage> {
@@ -209,6 +214,9 @@ async function main(): Promise<void> {
         ].join(' | '),
       );
       console.log(`N=${n} done: ${rows[rows.length - 1]}`);
+      const io = (u: Usage) =>
+        `user ${f1(u.userSec ?? NaN)} s, sys ${f1(u.sysSec ?? NaN)} s, socket writes/reads per host ${((u.sockWrites ?? NaN) / n).toFixed(1)}/${((u.sockReads ?? NaN) / n).toFixed(1)}, first connection at ${u.firstConnectMs ?? '-'} ms`;
+      console.log(`  remediate: ${io(rem)}\n  floor:     ${io(fl)}`);
     }
   } finally {
     await d.stop();

@@ -3,7 +3,25 @@
 'use strict';
 const fs = require('node:fs');
 const file = process.env.BENCH_USAGE_FILE;
-const counts = { exec: 0, sftp: 0 };
+const counts = { exec: 0, sftp: 0, sockWrites: 0, sockReads: 0 };
+{
+  const net = require('node:net');
+  const w = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (...args) {
+    if (this.remotePort) counts.sockWrites++;
+    return w.apply(this, args);
+  };
+  const c = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function (...args) {
+    if (counts.firstConnectMs === undefined) counts.firstConnectMs = Math.round(performance.now());
+    return c.apply(this, args);
+  };
+  const p = net.Socket.prototype.push;
+  net.Socket.prototype.push = function (...args) {
+    if (this.remotePort && args[0]) counts.sockReads++;
+    return p.apply(this, args);
+  };
+}
 try {
   const { Client } = require('ssh2');
   for (const m of ['exec', 'sftp']) {
@@ -26,6 +44,12 @@ process.on('exit', () => {
       maxRssMiB: u.maxRSS / 1024,
       exec: counts.exec,
       sftp: counts.sftp,
+      userSec: u.userCPUTime / 1e6,
+      sysSec: u.systemCPUTime / 1e6,
+      sockWrites: counts.sockWrites,
+      sockReads: counts.sockReads,
+      firstConnectMs: counts.firstConnectMs,
+      exitMs: Math.round(performance.now()),
     }),
   );
 });

@@ -205,4 +205,44 @@ test('pretty falls back to plain when not a TTY', () => {
   assert.match(out.text, /^TASK \[write csr\.conf\]/m);
 });
 
+test('plain on a pipe: task results go out in one write per event-loop turn, in the same order', async () => {
+  const events = scriptedEvents();
+  // a shared log: which stream wrote what, in order (as `2>&1` would show it)
+  const log: string[] = [];
+  const writes: string[] = [];
+  const out = { fd: 99, isTTY: false, write: (s: string) => (writes.push(s), log.push(`out:${s}`)) };
+  const err = { write: (s: string) => log.push(`err:${s}`) };
+  const batched = new PlainReporter({ verbosity: 0, diff: true, out, err, color: false, secrets: [SECRET] });
+  const plain = render(0, true, events);
+  for (const e of events) {
+    batched.on(e);
+    await new Promise((r) => setImmediate(r));
+  }
+  const text = log
+    .filter((l) => l.startsWith('out:'))
+    .map((l) => l.slice(4))
+    .join('');
+  assert.is(text, plain.out, 'the same text as line by line');
+  assert.ok(log.filter((l) => l.startsWith('err:')).length === 1);
+  // the warning comes after every result line printed before it
+  const warnAt = log.findIndex((l) => l.startsWith('err:'));
+  const outBefore = log
+    .slice(0, warnAt)
+    .map((l) => l.slice(4))
+    .join('');
+  const warning = events.findIndex((e) => e.kind === 'warning');
+  const before = render(0, true, events.slice(0, warning)).out;
+  assert.is(outBefore, before, 'stdout written before the warning is everything printed before it');
+
+  // results of one turn are one write; close() writes what is left
+  const w0 = writes.length;
+  const results = events.filter((e) => e.kind === 'task-result');
+  for (const e of results) batched.on(e);
+  assert.is(writes.length, w0, 'nothing written within the turn');
+  batched.close();
+  assert.is(writes.length, w0 + 1, 'one write for all of them');
+  await new Promise((r) => setImmediate(r));
+  assert.is(writes.length, w0 + 1, 'no write left scheduled with nothing pending');
+});
+
 test.run();
