@@ -34,8 +34,9 @@ test('parseMode reads octal strings and YAML numbers', () => {
   assert.is(parseMode('0o600'), 0o600);
   assert.is(parseMode(644), 0o644);
   assert.is(parseMode(undefined), undefined);
-  assert.throws(() => parseMode('u+x'), /invalid mode/);
-  assert.throws(() => parseMode('0999'), /invalid mode/);
+  assert.throws(() => parseMode('u+x'), /needs the current mode/);
+  assert.is(parseMode('u+x', { mode: 0o600, isdir: false, umask: 0o022 }), 0o700);
+  assert.throws(() => parseMode('0999'), /mode must be in octal or symbolic form/);
 });
 
 test('plan table: same content no change, other mode one change, new file', async () => {
