@@ -2,7 +2,7 @@
  * Generic file facts: one `stat -c` (+ `sha256sum`) exec per path, GNU coreutils and busybox compatible,
  * and a file's content (base64 over the wire, so binary files survive).
  */
-import { sh } from '../command';
+import { raw, sh } from '../command';
 import { ModuleError } from '../errors';
 import type { Fact } from './types';
 
@@ -26,6 +26,8 @@ export interface FileStat {
   checksum?: string;
   /** For a symbolic link: where it points. */
   lnk_source?: string;
+  /** The umask of the shell on the target (only when asked for: what a symbolic mode of a new file needs). */
+  umask?: number;
 }
 
 export interface FileStatOptions {
@@ -35,6 +37,8 @@ export interface FileStatOptions {
   checksum?: boolean;
   /** Which checksum (`<alg>sum` on the target). Default sha256; `stat` defaults to sha1 as Ansible does. */
   algorithm?: ChecksumAlgorithm;
+  /** Also report the target shell's umask (for a symbolic mode). Default false. */
+  umask?: boolean;
 }
 
 export const CHECKSUM_ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
@@ -47,6 +51,7 @@ export function fileStat(path: string, opts: FileStatOptions = {}): Fact<FileSta
   const alg = opts.algorithm ?? 'sha256';
   if (!CHECKSUM_ALGORITHMS.includes(alg)) throw new ModuleError(`unknown checksum algorithm ${String(alg)}`);
   const L = follow ? '-L' : '';
+  const um = opts.umask ? raw("\nprintf 'U '; umask") : raw('');
   const script = sh`p=${path}; L=${L}; c=${checksum ? 1 : 0}; sum=${alg + 'sum'}
 if [ -e "$p" ] || [ -L "$p" ]; then
   stat $L -c 'S %a %u %g %s %Y %i %U %G %F' -- "$p" || exit 1
@@ -54,9 +59,9 @@ if [ -e "$p" ] || [ -L "$p" ]; then
   if [ -L "$p" ]; then printf 'L '; readlink -- "$p"; fi
 else
   echo MISSING
-fi`;
+fi${um}`;
   return {
-    key: `file:${path}:stat:${follow ? 'L' : ''}${checksum ? `C${alg === 'sha256' ? '' : alg}` : ''}`,
+    key: `file:${path}:stat:${follow ? 'L' : ''}${checksum ? `C${alg === 'sha256' ? '' : alg}` : ''}${opts.umask ? 'U' : ''}`,
     command: script,
     parse: (stdout, r) => parseStat(path, stdout, r.code, r.stderr),
   };
@@ -65,7 +70,9 @@ fi`;
 export function parseStat(path: string, stdout: string, code: number | null, stderr = ''): FileStat {
   if (code !== 0) throw new ModuleError(`cannot stat ${path}: ${stderr.trim() || `exit ${code}`}`);
   const lines = stdout.split('\n');
-  if (lines[0] === 'MISSING') return { exists: false, isdir: false, isreg: false, islnk: false };
+  const u = lines.find((l) => l.startsWith('U '));
+  const umask = u ? { umask: parseInt(u.slice(2).trim(), 8) } : {};
+  if (lines[0] === 'MISSING') return { exists: false, isdir: false, isreg: false, islnk: false, ...umask };
   const s = lines.find((l) => l.startsWith('S '));
   if (!s)
     throw new ModuleError(`cannot stat ${path}: unexpected output ${JSON.stringify(stdout.slice(0, 200))}`);
@@ -89,6 +96,7 @@ export function parseStat(path: string, stdout: string, code: number | null, std
   if (c) st.checksum = c.slice(2).trim().split(/\s+/)[0];
   const l = lines.find((x) => x.startsWith('L '));
   if (l) st.lnk_source = l.slice(2);
+  if (u) st.umask = umask.umask;
   return st;
 }
 

@@ -25,8 +25,11 @@ export interface LoadInventoryOptions {
   playbookDir?: string;
 }
 
-/** Files skipped in an inventory directory (Ansible's INVENTORY_IGNORE_EXTS, except `.ini`). */
-const IGNORED = /(\.retry|\.md|\.txt|\.rst|\.bak|\.swp|\.orig|\.cfg|\.pyc|\.pyo|\.rpm|~)$/;
+/**
+ * Files skipped in an inventory directory: Ansible 2.14's default INVENTORY_IGNORE_EXTS (`ansible-config
+ * dump`: .pyc .pyo .swp .bak ~ .rpm .md .txt .rst .orig .ini .cfg .retry).
+ */
+const IGNORED = /(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
 const VARS_DIRS = new Set(['group_vars', 'host_vars']);
 
 function sourceFiles(dir: string): string[] {

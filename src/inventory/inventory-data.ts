@@ -272,7 +272,8 @@ export class InventoryData implements Inventory {
     const source = this.hostSource.get(host);
     out.inventory_hostname = host;
     out.inventory_hostname_short = host.split('.')[0];
-    out.group_names = h.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort();
+    // Ansible lists `ungrouped` too (an ungrouped host's group_names is ['ungrouped'])
+    out.group_names = h.groups.filter((g) => g !== 'all').sort();
     out.groups = this.groupsMap();
     out.inventory_file = source ?? null;
     out.inventory_dir = source ? source.replace(/\/[^/]*$/, '') || '/' : null;

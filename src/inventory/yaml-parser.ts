@@ -100,6 +100,18 @@ function throwYamlErrors(ctx: Ctx): void {
   );
 }
 
+/** How Python names the type of a YAML value Ansible's loader gives (for its warning texts). */
+function pythonType(node: Node): string {
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === 'boolean') return "<class 'bool'>";
+    if (typeof v === 'number')
+      return Number.isInteger(v) && !/[.eE]/.test(node.source ?? '') ? "<class 'int'>" : "<class 'float'>";
+    return "<class 'ansible.parsing.yaml.objects.AnsibleUnicode'>";
+  }
+  return "<class 'ansible.parsing.yaml.objects.AnsibleSequence'>";
+}
+
 function groupEntry(ctx: Ctx, name: string, nameNode: Node, value: unknown): void {
   const inv = ctx.inv;
   if (/[\s:[\]]/.test(name) || name === '')
@@ -112,13 +124,17 @@ function groupEntry(ctx: Ctx, name: string, nameNode: Node, value: unknown): voi
     const section = keyName(ctx, pair.key);
     const body = pair.value as Node | null;
     if (body === null || (isScalar(body) && body.value === null)) continue;
-    if (section !== 'hosts' && section !== 'vars' && section !== 'children')
-      fail(
-        ctx,
-        pair.key as Node,
-        `unexpected key "${section}" in group "${name}"${didYouMean(section, ['hosts', 'vars', 'children'])}`,
-        'a group has only "hosts", "vars" and "children"',
+    if (section !== 'hosts' && section !== 'vars' && section !== 'children') {
+      // Ansible skips the key with a warning (its text), and goes on; ours also says where it is
+      const at = locOf(ctx, pair.key as Node);
+      const where = ` (${at.file}:${at.line}:${at.col}${didYouMean(section, ['hosts', 'vars', 'children'])})`;
+      ctx.inv.warnings.push(
+        isMap(body)
+          ? `Skipping unexpected key (${section}) in group (${name}), only "vars", "children" and "hosts" are valid${where}`
+          : `Skipping key (${section}) in group (${name}) as it is not a mapping, it is a ${pythonType(body)}${where}`,
       );
+      continue;
+    }
     if (isScalar(body) && typeof body.value === 'string' && section !== 'vars') {
       // `hosts: web1` is allowed as shorthand for a one-entry mapping
       if (section === 'hosts') hostEntry(ctx, name, body.value, body, null);

@@ -12,7 +12,9 @@ export const attrArgs = {
   mode: z
     .union([z.string(), z.number()])
     .optional()
-    .describe('Permissions as octal: "0644", "644" or 0644 (YAML number written in octal digits)'),
+    .describe(
+      'Permissions: octal ("0644", "644", or 0644 as a YAML number) or symbolic ("u+x", "u=rw,g=r,o=", "a-w", "+X"), computed from the current mode as Ansible does',
+    ),
   owner: z.string().optional().describe('Owner user name or uid'),
   group: z.string().optional().describe('Group name or gid'),
 };
@@ -23,19 +25,133 @@ export interface AttrArgs {
   group?: string;
 }
 
+const OCTAL = /^0?o?[0-7]{1,4}$/;
+/** One clause of a symbolic mode, as Ansible's _symbolic_mode_to_octal accepts: who, then op+perms pairs. */
+const SYMBOLIC_CLAUSE = /^[ugoa]*(?:[-+=][rwxXstugo]*)+$/;
+
+/** A symbolic mode (`u+x`, `u=rw,g=r,o=`), not an octal one. */
+export function isSymbolicMode(mode: string | number | undefined): boolean {
+  return typeof mode === 'string' && !OCTAL.test(mode.trim());
+}
+
+function badMode(mode: string | number): ModuleError {
+  return new ModuleError(`mode must be in octal or symbolic form: ${JSON.stringify(mode)}`, {
+    hint: 'octal like "0644" (quoted in YAML), or symbolic like "u=rw,g=r,o=" or "u+x"',
+  });
+}
+
+/** Validate a mode argument, octal or symbolic (ModuleError when it is neither). */
+export function checkMode(mode: string | number | undefined): void {
+  if (mode === undefined) return;
+  if (!isSymbolicMode(mode)) {
+    if (!OCTAL.test(typeof mode === 'number' ? String(mode) : mode.trim())) throw badMode(mode);
+    return;
+  }
+  for (const clause of (mode as string).split(',')) {
+    // Ansible accepts a bare who (`u`: changes nothing); a clause with any other character fails
+    if (!SYMBOLIC_CLAUSE.test(clause) && !/^[ugoa]*$/.test(clause)) throw badMode(mode);
+    const who = /^[ugoa]*/.exec(clause)![0];
+    if (who.length > 1 && who.includes('a')) throw badMode(mode);
+  }
+}
+
+/** What a symbolic mode is computed from: the path's current mode (or the mode it is created with). */
+export interface ModeBase {
+  /** Permission bits, with setuid/setgid/sticky. */
+  mode: number;
+  isdir: boolean;
+  /** The target's umask (for a clause without who: `+x`). */
+  umask: number;
+}
+
+/**
+ * The base of a symbolic mode for a path: its current mode when it exists, else the mode it is created
+ * with — as Ansible's modules create it: a file 0666 & ~umask (atomic_move, open), a directory 0777 & ~umask
+ * (os.mkdir).
+ */
+export function modeBase(
+  st: FileStat | undefined,
+  create: 'file' | 'directory' = 'file',
+): ModeBase | undefined {
+  if (!st) return undefined;
+  const umask = st.umask ?? 0o022;
+  if (st.exists && st.mode !== undefined) return { mode: parseInt(st.mode, 8), isdir: st.isdir, umask };
+  if (st.umask === undefined) return undefined;
+  return { mode: (create === 'directory' ? 0o777 : 0o666) & ~umask, isdir: create === 'directory', umask };
+}
+
 /**
  * Parse a mode argument to a number. Strings are octal (`"0644"`, `"644"`, `"0o644"`). A YAML number is
- * read by its digits as octal too (YAML 1.2 reads an unquoted `0644` as 644).
+ * read by its digits as octal too (YAML 1.2 reads an unquoted `0644` as 644). A symbolic mode is computed
+ * from `base` (the current mode), as Ansible's set_mode_if_different does; it needs one.
  */
-export function parseMode(mode: string | number | undefined): number | undefined {
+export function parseMode(mode: string | number | undefined, base?: ModeBase): number | undefined {
   if (mode === undefined) return undefined;
+  checkMode(mode);
+  if (isSymbolicMode(mode)) {
+    if (!base)
+      throw new ModuleError(`symbolic mode ${JSON.stringify(mode)} needs the current mode of the path`, {
+        hint: 'use an octal mode here',
+      });
+    return symbolicMode(mode as string, base);
+  }
   const text = typeof mode === 'number' ? String(mode) : mode.trim();
-  if (!/^0?o?[0-7]{1,4}$/.test(text)) {
-    throw new ModuleError(`invalid mode ${JSON.stringify(mode)}: expected octal like "0644"`, {
-      hint: 'quote the mode in YAML ("0644"); symbolic modes (u+x) are not supported',
+  return parseInt(text.replace(/^0?o?/, '') || '0', 8);
+}
+
+/**
+ * Ansible's _symbolic_mode_to_octal (module_utils/basic.py, 2.14): clauses left to right on the running
+ * mode; an empty who means `a` limited by the umask; `X` is x when the path is a directory or any x bit is
+ * set in its mode before the change; `u`/`g`/`o` as perms copy that class's bits; `s` is setuid/setgid, `t` sticky.
+ */
+export function symbolicMode(spec: string, base: ModeBase): number {
+  let mode = base.mode & 0o7777;
+  for (const clause of spec.split(',')) {
+    const perms = clause.split(/[-+=]/);
+    const ops = clause.match(/[-+=]/g) ?? [];
+    let users = perms.shift()!;
+    const useUmask = users === '';
+    if (users === 'a' || users === '') users = 'ugo';
+    perms.forEach((p, i) => {
+      for (const user of users) {
+        const apply = permBits(base, user, p, useUmask);
+        mode = applyOp(user, ops[i]!, apply, mode);
+      }
     });
   }
-  return parseInt(text.replace(/^0?o?/, '') || '0', 8);
+  return mode;
+}
+
+/** The bits a clause's perms stand for; `X` and `u`/`g`/`o` read the path's mode before the change (2.14). */
+function permBits(base: ModeBase, user: string, perms: string, useUmask: boolean): number {
+  const prev = base.mode & 0o7777;
+  const applyX = base.isdir || (prev & 0o111) > 0;
+  const rev = base.umask ^ 0o7777;
+  const m = (bit: number) => (useUmask ? rev & bit : bit);
+  const shift = user === 'u' ? 6 : user === 'g' ? 3 : 0;
+  const cls = (c: number) => (prev >> c) & 7; // the rwx of class at shift c
+  let out = 0;
+  for (const p of perms) {
+    if (p === 'r') out |= m(4 << shift);
+    else if (p === 'w') out |= m(2 << shift);
+    else if (p === 'x') out |= m(1 << shift);
+    else if (p === 'X') out |= applyX ? 1 << shift : 0;
+    else if (p === 's') out |= user === 'u' ? 0o4000 : user === 'g' ? 0o2000 : 0;
+    else if (p === 't') out |= user === 'o' ? 0o1000 : 0;
+    else if (p === 'u') out |= cls(6) << shift;
+    else if (p === 'g') out |= cls(3) << shift;
+    else if (p === 'o') out |= cls(0) << shift;
+  }
+  return out;
+}
+
+function applyOp(user: string, op: string, apply: number, cur: number): number {
+  if (op === '=') {
+    const mask = user === 'u' ? 0o4700 : user === 'g' ? 0o2070 : 0o1007;
+    return (cur & (mask ^ 0o7777)) | apply;
+  }
+  if (op === '+') return cur | apply;
+  return cur & ~apply & 0o7777;
 }
 
 export const modeString = (m: number): string => m.toString(8).padStart(4, '0');
@@ -56,7 +172,7 @@ export function checkId(kind: 'owner' | 'group', v: string | undefined): void {
 
 /** Validate mode, owner and group of the args (ModuleError on the first bad one). */
 export function checkAttrs(a: AttrArgs): void {
-  parseMode(a.mode);
+  checkMode(a.mode);
   checkId('owner', a.owner);
   checkId('group', a.group);
 }
@@ -74,7 +190,7 @@ function sameId(want: string, id: number | undefined, name: string | undefined):
 export function attrChanges(path: string, st: FileStat | undefined, a: AttrArgs): Change[] {
   const out: Change[] = [];
   checkAttrs(a);
-  const mode = parseMode(a.mode);
+  const mode = parseMode(a.mode, modeBase(st));
   const have = st?.exists ? st.mode : undefined;
   if (mode !== undefined && (have === undefined || parseInt(have, 8) !== mode)) {
     out.push({
@@ -97,12 +213,16 @@ export function attrChanges(path: string, st: FileStat | undefined, a: AttrArgs)
   return out;
 }
 
-/** Commands setting every given attribute (for a path just created). */
-export function attrCommands(path: string, a: AttrArgs, opts: { noDeref?: boolean } = {}): ExecCommand[] {
+/** Commands setting every given attribute (for a path just created; `base`: its mode then, for a symbolic mode). */
+export function attrCommands(
+  path: string,
+  a: AttrArgs,
+  opts: { noDeref?: boolean; base?: ModeBase } = {},
+): ExecCommand[] {
   checkAttrs(a);
   const h = opts.noDeref ? '-h' : '';
   const out: ExecCommand[] = [];
-  const mode = parseMode(a.mode);
+  const mode = opts.noDeref ? undefined : parseMode(a.mode, opts.base);
   if (a.owner !== undefined) out.push(sh`chown ${h ? [h] : []} ${a.owner} -- ${path}`);
   if (a.group !== undefined) out.push(sh`chgrp ${h ? [h] : []} ${a.group} -- ${path}`);
   if (mode !== undefined && !opts.noDeref) out.push(sh`chmod ${modeString(mode)} -- ${path}`);

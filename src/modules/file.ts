@@ -5,7 +5,16 @@ import { execCommand, sh, type ExecCommand } from '../command';
 import { CommandError, ModuleError } from '../errors';
 import { fileStat, parseStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
-import { attrArgs, attrChanges, attrCommands, checkAttrs, modeString, parseMode } from './file-attrs';
+import {
+  attrArgs,
+  attrChanges,
+  attrCommands,
+  checkAttrs,
+  isSymbolicMode,
+  modeBase,
+  modeString,
+  parseMode,
+} from './file-attrs';
 import { defineModule, type Change, type Fused, type StepOutputs } from './types';
 
 const args = withAliases(
@@ -55,7 +64,12 @@ export default defineModule<typeof args, Facts, undefined>({
   args,
   async probe(ctx, a) {
     checkAttrs(a);
-    const stat = await ctx.fact(fileStat(a.path, { checksum: false }));
+    if (a.recurse && isSymbolicMode(a.mode))
+      throw new ModuleError(`recurse with a symbolic mode (${String(a.mode)}) is not supported`, {
+        hint: 'give recurse an octal mode, or set the symbolic mode on each path',
+      });
+    // a symbolic mode is computed from the current mode, or from the umask for a path created here
+    const stat = await ctx.fact(fileStat(a.path, { checksum: false, umask: isSymbolicMode(a.mode) }));
     const facts: Facts = { stat };
     if (state(a, stat) === 'hard' && a.src) facts.src = await ctx.fact(fileStat(a.src, { checksum: false }));
     if (a.recurse && stat.isdir && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)) {
@@ -95,7 +109,12 @@ export default defineModule<typeof args, Facts, undefined>({
             hint: 'remove it first (state: absent)',
           });
         }
-        if (!st.exists) add(`create directory ${p}`, sh`mkdir -p -- ${p}`, ...attrCommands(p, a));
+        if (!st.exists)
+          add(
+            `create directory ${p}`,
+            sh`mkdir -p -- ${p}`,
+            ...attrCommands(p, a, { base: modeBase(st, 'directory') }),
+          );
         else attrs();
         break;
       case 'file':
@@ -109,7 +128,12 @@ export default defineModule<typeof args, Facts, undefined>({
         break;
       case 'touch': {
         const preserve = a.modification_time === 'preserve' && a.access_time === 'preserve';
-        if (!st.exists) add(`create empty file ${p}`, sh`touch -- ${p}`, ...attrCommands(p, a));
+        if (!st.exists)
+          add(
+            `create empty file ${p}`,
+            sh`touch -- ${p}`,
+            ...attrCommands(p, a, { base: modeBase(st, 'file') }),
+          );
         else {
           if (!preserve) add(`update the times of ${p}`, sh`touch -- ${p}`);
           attrs();
@@ -151,7 +175,9 @@ export default defineModule<typeof args, Facts, undefined>({
             hint: 'set force: true to replace it',
           });
         }
-        add(`create hard link ${p} → ${a.src}`, sh`ln -f -- ${a.src} ${p}`, ...attrCommands(p, a));
+        // a hard link has its source's mode
+        const base = modeBase({ ...f.src, umask: st.umask });
+        add(`create hard link ${p} → ${a.src}`, sh`ln -f -- ${a.src} ${p}`, ...attrCommands(p, a, { base }));
         break;
       }
     }

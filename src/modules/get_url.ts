@@ -19,7 +19,15 @@ import { ModuleError } from '../errors';
 import { fileStat, type FileStat } from '../facts/file';
 import type { ExecOutput } from '../plan/steps';
 import { boolArg, intArg } from './arg-types';
-import { attrArgs, attrChanges, checkAttrs, modeString, parseMode } from './file-attrs';
+import {
+  attrArgs,
+  attrChanges,
+  checkAttrs,
+  isSymbolicMode,
+  modeBase,
+  modeString,
+  parseMode,
+} from './file-attrs';
 import { attrNote } from './put-content';
 import { defineModule, type Change } from './types';
 
@@ -162,7 +170,7 @@ if [ -d "$d" ]; then echo dir; else echo file; fi`);
     if (tool === 'wget' && /^file:/i.test(a.url))
       throw new ModuleError('file:// URLs need curl on the target (wget does not read them)');
     const dest = kind === 'dir' ? path.posix.join(a.dest, urlBasename(a.url)) : a.dest;
-    const stat = await ctx.fact(fileStat(dest, { follow: true }));
+    const stat = await ctx.fact(fileStat(dest, { follow: true, umask: isSymbolicMode(a.mode) }));
     const facts: Facts = { tool, dest, stat };
     if (stat.exists && !stat.isreg) throw new ModuleError(`dest ${dest} exists and is not a regular file`);
     if (stat.isreg && want) {
@@ -222,7 +230,7 @@ if [ -d "$d" ]; then echo dir; else echo file; fi`);
         },
       };
     }
-    const mode = parseMode(a.mode);
+    const mode = parseMode(a.mode, modeBase(f.stat, 'file'));
     const attrs = [
       ...(a.owner !== undefined ? [sh`chown ${a.owner} -- "$tmp"`] : []),
       ...(a.group !== undefined ? [sh`chgrp ${a.group} -- "$tmp"`] : []),
@@ -256,7 +264,7 @@ printf 'SIZE '; wc -c < "$tmp"
 ${attrCmd}
 mv -f -- "$tmp" "$dest"`;
     const change: Change = {
-      describe: `${download}${exists ? '' : attrNote(a)}`,
+      describe: `${download}${exists ? '' : attrNote(a, f.stat)}`,
       steps: [{ kind: 'exec', id: 'download', cmd, ok: 'any', invalidates: [`file:${f.dest}`] }],
     };
     return {

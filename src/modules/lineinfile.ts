@@ -4,7 +4,16 @@ import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
 import { fileContent, fileStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
-import { attrArgs, attrChanges, backupPath, backupStep, checkAttrs, parseMode } from './file-attrs';
+import {
+  attrArgs,
+  attrChanges,
+  backupPath,
+  backupStep,
+  checkAttrs,
+  isSymbolicMode,
+  modeBase,
+  parseMode,
+} from './file-attrs';
 import { editLines } from './line-edit';
 import { attrNote } from './put-content';
 import { factsOf } from './ask-facts';
@@ -61,7 +70,7 @@ export default defineModule<typeof args, Facts, State>({
     checkAttrs(a);
     // the stat and the content in one exec (the content fact says "missing" for a missing file)
     const [stat, file] = await factsOf(ctx, [
-      fileStat(a.path, { follow: true, checksum: false }),
+      fileStat(a.path, { follow: true, checksum: false, umask: isSymbolicMode(a.mode) }),
       fileContent(a.path),
     ] as const);
     if (stat.exists && !stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
@@ -69,7 +78,7 @@ export default defineModule<typeof args, Facts, State>({
     return { stat, content };
   },
   plan(a, f, ctx) {
-    parseMode(a.mode);
+    checkAttrs(a);
     if (a.regexp !== undefined && a.search_string !== undefined) {
       throw new ModuleError('give either regexp or search_string, not both');
     }
@@ -99,13 +108,15 @@ export default defineModule<typeof args, Facts, State>({
         kind: 'upload',
         dest: a.path,
         content: Buffer.from(edit.content, 'utf8'),
-        mode: parseMode(a.mode),
+        mode: parseMode(a.mode, modeBase(f.stat, 'file')),
         owner: a.owner,
         group: a.group,
         ...(ctx.noLog ? { secret: true } : {}),
       });
       changes.push({
-        describe: f.stat.exists ? `${edit.msg} in ${a.path}` : `create ${a.path} with the line${attrNote(a)}`,
+        describe: f.stat.exists
+          ? `${edit.msg} in ${a.path}`
+          : `create ${a.path} with the line${attrNote(a, f.stat)}`,
         diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after: edit.content },
         steps,
       });

@@ -18,6 +18,8 @@ import {
   backupStep,
   checkAttrs,
   diffText,
+  isSymbolicMode,
+  modeBase,
   modeString,
   parseMode,
   type AttrArgs,
@@ -85,11 +87,13 @@ export async function probePut(
   checkAttrs(a);
   let dest = a.dest;
   if (srcName && dest.endsWith('/')) dest = path.posix.join(dest, srcName);
-  let stat = await ctx.fact(fileStat(dest, { follow: true }));
+  // a symbolic mode is computed from the current mode, or from the umask for a new file
+  const umask = isSymbolicMode(a.mode);
+  let stat = await ctx.fact(fileStat(dest, { follow: true, umask }));
   if (stat.isdir) {
     if (!srcName) throw new ModuleError(`dest ${dest} is a directory`, { hint: 'name the file in dest' });
     dest = path.posix.join(dest, srcName);
-    stat = await ctx.fact(fileStat(dest, { follow: true }));
+    stat = await ctx.fact(fileStat(dest, { follow: true, umask }));
   }
   const facts: PutFacts = { content, dest, stat };
   if (
@@ -121,7 +125,7 @@ export function planPut(a: PutArgs, f: PutFacts, ctx: ModuleContext, secret = fa
     kind: 'upload' as const,
     dest: f.dest,
     content: f.content,
-    mode: parseMode(a.mode),
+    mode: parseMode(a.mode, modeBase(f.stat, 'file')),
     owner: a.owner,
     group: a.group,
     ...(hideDiff ? { secret: true } : {}),
@@ -130,7 +134,7 @@ export function planPut(a: PutArgs, f: PutFacts, ctx: ModuleContext, secret = fa
   if (!f.stat.exists) {
     writeContent = true;
     changes.push({
-      describe: `create ${f.dest} (${f.content.length} byte${f.content.length === 1 ? '' : 's'}${attrNote(a)})`,
+      describe: `create ${f.dest} (${f.content.length} byte${f.content.length === 1 ? '' : 's'}${attrNote(a, f.stat)})`,
       diff: after === undefined ? undefined : { path: f.dest, before: '', after },
       steps: [upload],
     });
@@ -158,8 +162,8 @@ export function putResult({ plan, outputs }: ResultInput<unknown, PutState>): Mo
 }
 
 /** `, mode 0640, owner root` for a file created with these attributes. */
-export function attrNote(a: AttrArgs): string {
-  const mode = parseMode(a.mode);
+export function attrNote(a: AttrArgs, st?: FileStat): string {
+  const mode = parseMode(a.mode, modeBase(st, 'file'));
   return (
     (mode === undefined ? '' : `, mode ${modeString(mode)}`) +
     (a.owner === undefined ? '' : `, owner ${a.owner}`) +

@@ -5,7 +5,16 @@
  */
 import { ModuleError } from '../errors';
 import { fileContent, fileStat, type FileStat } from '../facts/file';
-import { attrChanges, backupPath, backupStep, checkAttrs, parseMode, type AttrArgs } from './file-attrs';
+import {
+  attrChanges,
+  backupPath,
+  backupStep,
+  checkAttrs,
+  isSymbolicMode,
+  modeBase,
+  parseMode,
+  type AttrArgs,
+} from './file-attrs';
 import type { Change, ModuleContext, Plan, ResultInput, Step } from './types';
 
 export interface TextFacts {
@@ -25,7 +34,9 @@ export interface TextEditArgs extends AttrArgs {
 /** Read-only: the file's stat (following links) and text; refuses a path that is not a regular file. */
 export async function probeText(ctx: ModuleContext, a: TextEditArgs): Promise<TextFacts> {
   checkAttrs(a);
-  const stat = await ctx.fact(fileStat(a.path, { follow: true, checksum: false }));
+  const stat = await ctx.fact(
+    fileStat(a.path, { follow: true, checksum: false, umask: isSymbolicMode(a.mode) }),
+  );
   if (stat.exists && !stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
   const content = stat.exists ? (await ctx.fact(fileContent(a.path))).content.toString('utf8') : '';
   return { stat, content };
@@ -75,7 +86,7 @@ export function planTextEdit(
   describe: string,
   result: Record<string, unknown>,
 ): Plan<TextEditState> {
-  parseMode(a.mode);
+  checkAttrs(a);
   const changes: Change[] = [];
   const state: TextEditState = {};
   const write = after !== f.content || !f.stat.exists;
@@ -89,7 +100,7 @@ export function planTextEdit(
       kind: 'upload',
       dest: a.path,
       content: Buffer.from(after, 'utf8'),
-      mode: parseMode(a.mode),
+      mode: parseMode(a.mode, modeBase(f.stat, 'file')),
       owner: a.owner,
       group: a.group,
       ...(ctx.noLog ? { secret: true } : {}),

@@ -71,9 +71,6 @@ async function loadPlay(
   }
   const hosts = Array.isArray(raw.hosts) ? (raw.hosts as string[]).join(':') : (raw.hosts as string);
   const vars: Vars = { ...((raw.vars as Vars | undefined) ?? {}) };
-  // `connection: local` is Ansible's play-level ansible_connection.
-  if (raw.connection !== undefined && vars.ansible_connection === undefined)
-    vars.ansible_connection = raw.connection;
   const roles = newPlayRoles(path.dirname(src.file), opts.rolesPath ?? defaultRolesPath());
   const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [], errors, roles };
   // A plain (untemplated) vars file that does not exist is a mistake we can point at now.
@@ -138,6 +135,8 @@ async function loadPlay(
   if (Object.keys(roles.playDefaults).length) play.roleDefaults = roles.playDefaults;
   if (Object.keys(roles.playVars).length) play.roleVars = roles.playVars;
   if (raw.canary !== undefined) play.canary = raw.canary as number | string;
+  // `connection: local`: the play's default connection; any ansible_connection variable (inventory too) wins
+  if (typeof raw.connection === 'string') play.connection = raw.connection;
 
   // Every notify must name a handler (by name or listen topic). Templated names are checked at run time.
   // A handler that failed to load still counts by its written name (no second error for its notifiers).

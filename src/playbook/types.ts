@@ -110,6 +110,8 @@ export interface Play extends Omit<KeywordValues<typeof playInheritedKeywords>, 
   /** `order:` of the play's hosts (inventory order when unset). */
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   forceHandlers?: boolean;
+  /** `connection:` keyword: ansible_connection below every variable (inventory, play vars, ...), as in Ansible. */
+  connection?: string;
   /** Keywords written as templates, rendered when the play starts (play-keywords.ts). */
   templated?: Partial<
     Record<

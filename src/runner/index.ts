@@ -232,6 +232,7 @@ function makeWave(
     varsFilesVars,
     roleDefaults: play.roleDefaults,
     roleVars: play.roleVars,
+    ...(play.connection !== undefined ? { connection: play.connection } : {}),
     extraVars: shared.opts.extraVars,
     magic: {},
     templar: shared.templar,

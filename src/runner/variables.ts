@@ -22,6 +22,8 @@ export interface PlayScope {
   /** The play's `roles:` defaults (lowest) and vars (above vars_files), visible play-wide as in Ansible. */
   roleDefaults?: Vars;
   roleVars?: Vars;
+  /** The play's `connection:` keyword: ansible_connection when no variable sets it. */
+  connection?: string;
   extraVars: Vars;
   /** Magic vars shared by every host of the play (play_hosts, playbook_dir, ...). */
   magic: Vars;
@@ -177,6 +179,8 @@ export function taskVars(
   // remote_user is below every ansible_user variable (and above -u / ssh_config User), as in Ansible
   const v: Vars = Object.assign(
     scope.inherited.remoteUser !== undefined ? { ansible_user: scope.inherited.remoteUser } : {},
+    // the play's connection keyword is below every ansible_connection variable, inventory ones too
+    play.connection !== undefined ? { ansible_connection: play.connection } : {},
     play.roleDefaults,
   );
   for (const d of scope.roleDefaults ?? []) Object.assign(v, d);

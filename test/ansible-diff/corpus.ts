@@ -4,7 +4,8 @@
  *
  * A case is a playbook run against inventory.ini (inventory-local.ini for the engine corpus) with `-e out=DIR` (and `-e workdir=DIR` for the engine's
  * corpus in test/fixtures/playbooks). A first line `# args: ...` adds command-line options (only
- * --limit, --tags, --skip-tags, --check, -e K=V are understood).
+ * --limit, --tags, --skip-tags, --check, -e K=V are understood). A leading comment line
+ * `# inventory: PATH` (relative to cases/) runs the case on that inventory instead.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,6 +56,16 @@ export interface Golden {
   second: Omit<RunRecord, 'files'>;
 }
 
+/** `# inventory: PATH` among the leading comment lines: the case's own inventory (relative to cases/). */
+function inventoryOf(file: string, dflt: string): string {
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.startsWith('#')) break;
+    const m = /^# inventory: (\S+)\s*$/.exec(line);
+    if (m) return path.resolve(CASES, m[1]);
+  }
+  return dflt;
+}
+
 function argsOf(file: string): string[] {
   const first = fs.readFileSync(file, 'utf8').split('\n', 1)[0];
   const m = /^# args: (.*)$/.exec(first);
@@ -66,7 +77,11 @@ export function listCases(): Case[] {
     .readdirSync(CASES)
     .filter((f) => f.endsWith('.yml'))
     .sort()
-    .map((f) => ({ name: f.replace(/\.yml$/, ''), file: path.join(CASES, f), inventory: INVENTORY }));
+    .map((f) => ({
+      name: f.replace(/\.yml$/, ''),
+      file: path.join(CASES, f),
+      inventory: inventoryOf(path.join(CASES, f), INVENTORY),
+    }));
   const engine = fs
     .readdirSync(ENGINE_CORPUS)
     .filter((f) => f.endsWith('.yml'))

@@ -75,7 +75,6 @@ const YAML_INV: [string, string, string, string][] = [
     'my group',
     'invalid group name',
   ],
-  ['unknown group section', 'all:\n  hostz:\n    h1:\n', 'hostz', ''],
   ['ansible_port abc', 'all:\n  hosts:\n    h1:\n      ansible_port: abc\n', 'abc', 'is not a port number'],
   [
     'ansible_port 99999',

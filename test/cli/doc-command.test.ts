@@ -80,7 +80,7 @@ test('doc -l lists every module with its description', async () => {
   assert.is(r.code, 0);
   const lines = r.out.trim().split('\n');
   assert.is(lines.length, moduleNames().length);
-  assert.ok(lines.some((l) => /^copy\s+Copy a file or inline content/.test(l)));
+  assert.ok(lines.some((l) => /^copy\s+Copy a file, a directory or inline content/.test(l)));
 });
 
 test('doc --json: the same data, machine-readable', async () => {

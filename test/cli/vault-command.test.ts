@@ -235,7 +235,7 @@ test(
   'inventory and validate take the vault flags; vaulted values print as ***; a wrong password is exit 4',
   withDir(async (dir) => {
     fs.mkdirSync(path.join(dir, 'inv', 'group_vars'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'inv', 'hosts.ini'), 'web1\n');
+    fs.writeFileSync(path.join(dir, 'inv', 'hosts'), 'web1\n'); // a .ini file in a directory is ignored, as by Ansible
     fs.writeFileSync(
       path.join(dir, 'inv', 'group_vars', 'all.yml'),
       encryptVault('app_release: vaulted-rel-42\n', 'correct horse'),

@@ -31,6 +31,9 @@ test('a directory source: INI + YAML + subdirectory merged in name order; junk s
   assert.equal(inv.select('masters'), ['kube01', 'kube02', 'kube03']);
   assert.equal(inv.select('workers'), ['node1', 'node2', 'node3', 'node4']);
   assert.not.ok(inv.groups.has('this'));
+  // .ini, like Ansible's other INVENTORY_IGNORE_EXTS, is skipped inside a directory
+  assert.not.ok(inv.groups.has('ignored_ini'), '15-skipped.ini is not read');
+  assert.not.ok(inv.hosts.has('ini-host'));
 });
 
 test('group_vars/ and host_vars/ beside the source: files, NAME/ dirs, json', async () => {
@@ -48,7 +51,7 @@ test('group_vars/ and host_vars/ beside the source: files, NAME/ dirs, json', as
 });
 
 test('a file source, and the playbook directory on top', async () => {
-  const inv = await loadInventory([path.join(FIX, 'site/10-hosts.ini')], {
+  const inv = await loadInventory([path.join(FIX, 'site/10-hosts')], {
     playbookDir: path.join(FIX, 'playbook'),
   });
   assert.is(inv.hostVars('node1').env, 'playbook-file');
@@ -56,7 +59,7 @@ test('a file source, and the playbook directory on top', async () => {
 });
 
 test('several sources merge in order; a host list with commas', async () => {
-  const inv = await loadInventory([path.join(FIX, 'site/10-hosts.ini'), 'extra1,extra2,']);
+  const inv = await loadInventory([path.join(FIX, 'site/10-hosts'), 'extra1,extra2,']);
   assert.equal(inv.select('ungrouped'), ['extra1', 'extra2']);
   assert.equal(inv.select('prod').length, 5);
 });

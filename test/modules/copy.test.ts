@@ -7,7 +7,11 @@ import * as path from 'node:path';
 import copy from '../../src/modules/copy';
 import template from '../../src/modules/template';
 import { parseMode } from '../../src/modules/file-attrs';
-import { describes, makeContext, runModule } from './context';
+import { describes, makeContext, runModule, type TestContext } from './context';
+import { askFacts } from '../../src/runner/facts-batch';
+import { FactsCache } from '../../src/runner/facts-cache';
+import { LocalTransport } from '../../src/transport/local';
+import type { Fact } from '../../src/facts/types';
 
 let dir = '';
 let pb = '';
@@ -34,8 +38,9 @@ test('parseMode reads octal strings and YAML numbers', () => {
   assert.is(parseMode('0o600'), 0o600);
   assert.is(parseMode(644), 0o644);
   assert.is(parseMode(undefined), undefined);
-  assert.throws(() => parseMode('u+x'), /invalid mode/);
-  assert.throws(() => parseMode('0999'), /invalid mode/);
+  assert.throws(() => parseMode('u+x'), /needs the current mode/);
+  assert.is(parseMode('u+x', { mode: 0o600, isdir: false, umask: 0o022 }), 0o700);
+  assert.throws(() => parseMode('0999'), /mode must be in octal or symbolic form/);
 });
 
 test('plan table: same content no change, other mode one change, new file', async () => {
@@ -173,6 +178,67 @@ test('remote_src copies a file on the target, then is idempotent', async () => {
     () => assert.unreachable(),
     (e) => assert.match(String(e), /remote src .* does not exist/),
   );
+});
+
+/** A context whose batched facts (ctx.facts) run as the runner's do: one exec for the facts not cached. */
+function batchedContext(): TestContext {
+  const ctx = makeContext({ playbookDir: pb });
+  const cache = new FactsCache();
+  const t = new LocalTransport('localhost');
+  ctx.facts = ((fs: readonly Fact<unknown>[]) =>
+    askFacts(cache, fs, (cmd) => {
+      ctx.execs.push(cmd.display);
+      return t.exec(cmd);
+    })) as TestContext['facts'];
+  return ctx;
+}
+
+test('copy src=<dir>: "dir/" copies the contents, "dir" the directory; one probe exec; then idempotent', async () => {
+  const src = path.join(pb, 'files', 'tree');
+  await fsp.mkdir(path.join(src, 'sub', 'deep'), { recursive: true });
+  await fsp.writeFile(path.join(src, 'a.txt'), 'a\n');
+  await fsp.writeFile(path.join(src, 'sub', 'b.txt'), 'b\n');
+  await fsp.writeFile(path.join(src, 'sub', 'deep', 'c.txt'), 'c\n');
+  const into = path.join(dir, 'into');
+  const args = { src: 'tree/', dest: into, mode: '0640', directory_mode: 'u=rwx,g=rx,o=' };
+  const r = await runModule(copy, args, batchedContext());
+  assert.is(r.changed, true);
+  assert.equal(describes(r.plan), [
+    `create directory ${into}`,
+    `create directory ${into}/sub`,
+    `create directory ${into}/sub/deep`,
+    `create ${into}/a.txt (2 bytes, mode 0640)`,
+    `create ${into}/sub/b.txt (2 bytes, mode 0640)`,
+    `create ${into}/sub/deep/c.txt (2 bytes, mode 0640)`,
+  ]);
+  assert.is(await fsp.readFile(path.join(into, 'sub', 'deep', 'c.txt'), 'utf8'), 'c\n');
+  assert.is(await mode(path.join(into, 'sub')), 0o750);
+  assert.is(await mode(path.join(into, 'sub', 'b.txt')), 0o640);
+  // one changed file: one upload; the probe is one exec for every destination path
+  await fsp.writeFile(path.join(into, 'sub', 'b.txt'), 'changed\n');
+  const ctx = batchedContext();
+  const fix = await runModule(copy, args, ctx);
+  assert.equal(describes(fix.plan).length, 1);
+  assert.match(describes(fix.plan)[0]!, /^update content of .*sub\/b\.txt/);
+  assert.is(await fsp.readFile(path.join(into, 'sub', 'b.txt'), 'utf8'), 'b\n');
+  const quiet = batchedContext();
+  const again = await runModule(copy, args, quiet);
+  assert.is(again.changed, false);
+  assert.is(quiet.execs.length, 1, quiet.execs.join('\n---\n'));
+  // without the slash: dest/tree
+  const itself = path.join(dir, 'itself');
+  const r2 = await runModule(copy, { src: 'tree', dest: itself }, batchedContext());
+  assert.is(r2.changed, true);
+  assert.is(await fsp.readFile(path.join(itself, 'tree', 'a.txt'), 'utf8'), 'a\n');
+  assert.is((await runModule(copy, { src: 'tree', dest: itself }, batchedContext())).changed, false);
+  // a file where a directory must go is refused before anything changes
+  await fsp.writeFile(path.join(dir, 'clash'), 'x');
+  const clash = await runModule(copy, { src: 'tree/', dest: path.join(dir, 'clash') }, batchedContext()).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  assert.match(String(clash?.message), /clash exists and is not a directory/);
+  assert.is(await fsp.readFile(path.join(dir, 'clash'), 'utf8'), 'x');
 });
 
 test('missing src is a clear error', async () => {

@@ -32,7 +32,12 @@ test('keywords.yml: every task keyword is normalized', async () => {
   assert.is(play.name, 'Task keywords');
   assert.is(play.hosts, 'localhost');
   assert.is(play.gatherFacts, false, 'YAML 1.1: no is false');
-  assert.is(play.vars.ansible_connection, 'local', 'connection: local becomes ansible_connection');
+  assert.is(play.connection, 'local', 'connection: local is the play connection');
+  assert.is(
+    play.vars.ansible_connection,
+    undefined,
+    'not a play variable: inventory ansible_connection wins',
+  );
   assert.equal(play.tags, ['keywords']);
   assert.equal(play.environment, { REMEDIATE_PLAY_ENV: 'play' });
   const [mkdir, touch, sh, loop, withItems, withList, until, args, ignore, setFact, stat, asrt, meta] =
@@ -217,7 +222,8 @@ for (const [file, line, col, fragment, at] of bad) {
 
 test('empty-sections.yml: empty keywords and sections are absent', async () => {
   const play = (await loadPlaybook(path.join(GOOD, 'empty-sections.yml'))).plays[0];
-  assert.equal(play.vars, { ansible_connection: 'local' });
+  assert.equal(play.vars, {});
+  assert.is(play.connection, 'local');
   assert.equal(play.preTasks, []);
   assert.equal(play.handlers, []);
   const t = mod(play.tasks[0]);
