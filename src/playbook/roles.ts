@@ -187,6 +187,7 @@ export function roleInclude(
   r: { deps: Task[]; scope: RoleScope; tasksFile?: string },
   parsed: Raw,
   loop: Pick<IncludeTask, 'loop' | 'loopControl'>,
+  handlersId?: string,
 ): Task {
   const inc: IncludeTask = {
     ...common(ctx, parsed, at),
@@ -195,6 +196,7 @@ export function roleInclude(
     baseDir: r.scope.path,
     role: r.scope,
     ...loop,
+    ...(handlersId ? { handlersId } : {}),
   };
   if (!r.deps.length) return inc;
   // dependencies run once, under the include's conditions and tags

@@ -16,6 +16,7 @@ import {
   roleTaskKeywords,
   TEMPLATE_RE,
 } from './schema';
+import { formatLoc } from '../errors';
 import { didYouMean } from '../suggest';
 import { keywordValues } from './keyword-values';
 import { checkKeywords, common, loopOf, type PlayRoles, type TaskLoadContext } from './task-keywords';
@@ -319,6 +320,7 @@ async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Ta
   u.use.varsFrom = s.vars_from;
   u.use.defaultsFrom = s.defaults_from;
   u.use.handlersFrom = s.handlers_from;
+  const before = pr.handlers.length;
   const r = (await expandRole({ ...ctx, roles: pr }, pr, u.use))!;
   if (kw === 'import_role') {
     for (const k of ['loop', 'with_items', 'with_list'])
@@ -326,7 +328,11 @@ async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Ta
         throw ctx.src.error(`import_role cannot '${k}'; use include_role`, [...p, k], { key: true });
     return roleBlock(ctx, p, r, parsed);
   }
-  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p));
+  // the handlers this include_role loaded (its role's and its dependencies') exist in Ansible once it runs
+  const added = pr.handlers.slice(before) as ModuleTask[];
+  const handlersId = added.length ? formatLoc(ctx.src.loc(p)) : undefined;
+  for (const h of added) h.includedBy = handlersId;
+  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p), handlersId);
 }
 
 /** Roles used from a task file read on its own (include_tasks at run time): searched from its directory. */

@@ -286,6 +286,7 @@ function makeWave(
     failedHosts: new Set(),
     stopped: false,
     runOnce: new Map(),
+    includedHandlers: new Set(),
     sync: async (host, info) => {
       if (barrier) return barrier.arrive(host, info);
       if (info && !started.has(info.key)) {

@@ -43,6 +43,8 @@ export interface WaveRun {
   sync(host: string, info?: StepInfo): Promise<void>;
   /** run_once results, by task and occurrence. */
   runOnce: Map<object, Map<number, Promise<SharedOutcome>>>;
+  /** include_role tasks that have run (their `handlersId`): their handlers are known to the play from then on. */
+  includedHandlers: Set<string>;
   /** A host failed for good: apply any_errors_fatal / max_fail_percentage. */
   hostFailed(host: string, anyErrorsFatal: boolean): void;
 }
