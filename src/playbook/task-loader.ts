@@ -321,18 +321,28 @@ async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Ta
   u.use.defaultsFrom = s.defaults_from;
   u.use.handlersFrom = s.handlers_from;
   const before = pr.handlers.length;
-  const r = (await expandRole({ ...ctx, roles: pr }, pr, u.use))!;
+  const touched: ModuleTask[] = [];
+  const r = (await expandRole({ ...ctx, roles: pr }, pr, u.use, [], touched))!;
   if (kw === 'import_role') {
+    // an import_role's handlers are known from the start, even if an include_role read them first
+    for (const h of touched) delete h.includedBy;
     for (const k of ['loop', 'with_items', 'with_list'])
       if (k in raw)
         throw ctx.src.error(`import_role cannot '${k}'; use include_role`, [...p, k], { key: true });
     return roleBlock(ctx, p, r, parsed);
   }
-  // the handlers this include_role loaded (its role's and its dependencies') exist in Ansible once it runs
-  const added = pr.handlers.slice(before) as ModuleTask[];
-  const handlersId = added.length ? formatLoc(ctx.src.loc(p)) : undefined;
-  for (const h of added) h.includedBy = handlersId;
-  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p), handlersId);
+  // the handlers this include_role brings (its role's and its dependencies') exist in Ansible once it
+  // runs: those it reads first, and those an earlier include_role read (not those already known statically)
+  const fresh = new Set(pr.handlers.slice(before));
+  const handlersId = formatLoc(ctx.src.loc(p));
+  let any = false;
+  for (const h of touched) {
+    if (fresh.has(h)) h.includedBy = [handlersId];
+    else if (h.includedBy && !h.includedBy.includes(handlersId)) h.includedBy.push(handlersId);
+    else continue;
+    any = true;
+  }
+  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p), any ? handlersId : undefined);
 }
 
 /** Roles used from a task file read on its own (include_tasks at run time): searched from its directory. */

@@ -62,8 +62,8 @@ export interface ModuleTask extends TaskCommon, ModuleTaskValues {
   /** `with_<lookup>:` — `loop` holds the lookup's terms; the items are what the lookup returns. */
   loopLookup?: string;
   loopControl?: LoopControl;
-  /** A handler brought in by an include_role (its id): Ansible knows it only once that include ran. */
-  includedBy?: string;
+  /** A handler brought in only by include_roles (their ids): Ansible knows it once one of them ran. */
+  includedBy?: string[];
 }
 
 export interface BlockTask extends TaskCommon {

@@ -41,9 +41,9 @@ export function handlerKey(h: ModuleTask): string {
 export function knownHandlers(wave: WaveRun): ModuleTask[] {
   const all = wave.play.handlers;
   if (wave.includedHandlers.size === 0) return all.filter((h) => h.includedBy === undefined);
-  const out = all.filter((h) => h.includedBy === undefined);
-  for (const id of wave.includedHandlers) for (const h of all) if (h.includedBy === id) out.push(h);
-  return out;
+  const out = new Set(all.filter((h) => h.includedBy === undefined));
+  for (const id of wave.includedHandlers) for (const h of all) if (h.includedBy?.includes(id)) out.add(h);
+  return [...out];
 }
 
 /**
