@@ -209,7 +209,10 @@ test('rollback: a kubelet that does not come back with the new --cluster-dns get
   const r = await run(rollback, 'fix-cluster-dns');
   const out = r.stdout + r.stderr;
   assert.is(r.code, 2, out);
-  has(out, /FAILED! => \{.*"msg": "rolled back: the kubelet did not come back with --cluster-dns=10\.254\.0\.10/);
+  has(
+    out,
+    /FAILED! => \{.*"msg": "rolled back: the kubelet did not come back with --cluster-dns=10\.254\.0\.10/,
+  );
   assert.ok(readFileSync(dropIn).equals(before), 'the drop-in is back, byte for byte');
   const [s] = await labStatus({ dir: rollbackDir });
   assert.ok(s!.faults.includes('cluster-dns'), 'the kubelet still runs with the old flag');
