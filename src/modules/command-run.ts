@@ -149,7 +149,7 @@ export function runResult({ plan, outputs }: { plan: Plan<RunState>; outputs: St
     const tail = stderr.split('\n').slice(-5).join('\n');
     throw new ModuleError(`${why}${tail ? `: ${tail}` : ''}`, {
       // as Ansible: the command ran, so its failed result is changed too (counted so when ignored)
-      data: { ...result, msg: why, changed: true },
+      data: { ...result, msg: r.timedOut || r.signal ? why : 'non-zero return code', changed: true },
       hint: `the command was: ${state.display}`,
     });
   }

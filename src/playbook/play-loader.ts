@@ -72,6 +72,9 @@ async function loadPlay(
   const hosts = Array.isArray(raw.hosts) ? (raw.hosts as string[]).join(':') : (raw.hosts as string);
   const vars: Vars = { ...((raw.vars as Vars | undefined) ?? {}) };
   const roles = newPlayRoles(path.dirname(src.file), opts.rolesPath ?? defaultRolesPath());
+  /** Which of `roles.handlers` the play's `roles:` list read (the others: import_role/include_role). */
+  let rolesFrom = 0;
+  let rolesTo = 0;
   const ctx: TaskLoadContext = { src, dir: path.dirname(src.file), importStack, notifies: [], errors, roles };
   // A plain (untemplated) vars file that does not exist is a mistake we can point at now.
   const varsFiles =
@@ -124,14 +127,25 @@ async function loadPlay(
     preTasks: await loadTasks(ctx, raw.pre_tasks, [...p, 'pre_tasks'], 'task'),
     // roles run after pre_tasks and before tasks, in the same section (one handler flush after both)
     tasks: [
-      ...(await errors.attempt(() => loadPlayRoles(ctx, roles, raw.roles, [...p, 'roles']), [])),
+      ...(await (async () => {
+        rolesFrom = roles.handlers.length;
+        const t = await errors.attempt(() => loadPlayRoles(ctx, roles, raw.roles, [...p, 'roles']), []);
+        rolesTo = roles.handlers.length;
+        return t;
+      })()),
       ...(await loadTasks(ctx, raw.tasks, [...p, 'tasks'], 'task')),
     ],
     postTasks: await loadTasks(ctx, raw.post_tasks, [...p, 'post_tasks'], 'task'),
     handlers: (await loadTasks(ctx, raw.handlers, [...p, 'handlers'], 'handler')) as ModuleTask[],
   };
-  // role handlers come before the play's own (Ansible lists role handlers first)
-  play.handlers = [...roles.handlers, ...play.handlers];
+  // Ansible's order: the `roles:` handlers, the play's own, then those of import_role/include_role as read
+  // (a notify by name binds to the last handler file that has the name)
+  play.handlers = [
+    ...roles.handlers.slice(rolesFrom, rolesTo),
+    ...play.handlers,
+    ...roles.handlers.slice(0, rolesFrom),
+    ...roles.handlers.slice(rolesTo),
+  ];
   if (Object.keys(roles.playDefaults).length) play.roleDefaults = roles.playDefaults;
   if (Object.keys(roles.playVars).length) play.roleVars = roles.playVars;
   if (raw.canary !== undefined) play.canary = raw.canary as number | string;

@@ -54,6 +54,15 @@ async function readVars(ctx: TaskLoadContext, file: string | undefined, at: Path
   return src.value as Vars;
 }
 
+const handlerFileMaps = new WeakMap<PlayRoles, Map<string, ModuleTask[]>>();
+
+/** The handlers read from each role handlers file of a play (a file is read once per play). */
+function handlersByFile(pr: PlayRoles): Map<string, ModuleTask[]> {
+  let m = handlerFileMaps.get(pr);
+  if (!m) handlerFileMaps.set(pr, (m = new Map()));
+  return m;
+}
+
 export interface RoleUse {
   /** The role as written (name or path). */
   name: string;
@@ -79,6 +88,8 @@ export async function expandRole(
   pr: PlayRoles,
   use: RoleUse,
   chain: string[] = [],
+  /** Collects the handlers this use brings (its role's and its dependencies', loaded now or before). */
+  touched?: ModuleTask[],
 ): Promise<{ deps: Task[]; scope: RoleScope; tasksFile?: string; tasks: Task[] } | undefined> {
   const dir = findRoleDir(use.name, pr, ctx.dir);
   if (!dir) {
@@ -116,7 +127,7 @@ export async function expandRole(
     const depUse = roleUseOf(d, use.at, true);
     if (!depUse) continue;
     depUse.use.playWide = use.playWide;
-    const sub = await expandRole(ctx, pr, depUse.use, [...chain, dir]);
+    const sub = await expandRole(ctx, pr, depUse.use, [...chain, dir], touched);
     if (sub) deps.push(roleBlock(ctx, use.at, sub, parseKeywords(ctx, depUse.raw, use.at)));
   }
 
@@ -126,6 +137,7 @@ export async function expandRole(
   }
 
   const handlersFile = roleFile(dir, 'handlers', use.handlersFrom ?? 'main');
+  const loadedHandlers = handlersByFile(pr);
   if (handlersFile && !pr.handlerFiles.has(handlersFile)) {
     pr.handlerFiles.add(handlersFile);
     const src = await YamlSource.load(handlersFile, ctx.src.loc(use.at), 'role handlers file');
@@ -136,7 +148,9 @@ export async function expandRole(
       if (h.name) h.listen = [...(h.listen ?? []), `${name} : ${h.name}`];
       pr.handlers.push(h);
     }
+    loadedHandlers.set(handlersFile, hs);
   }
+  if (handlersFile) touched?.push(...(loadedHandlers.get(handlersFile) ?? []));
 
   const tasksFile = roleFile(dir, 'tasks', use.tasksFrom ?? 'main');
   if (use.tasksFrom && !tasksFile)
@@ -187,6 +201,7 @@ export function roleInclude(
   r: { deps: Task[]; scope: RoleScope; tasksFile?: string },
   parsed: Raw,
   loop: Pick<IncludeTask, 'loop' | 'loopControl'>,
+  handlersId?: string,
 ): Task {
   const inc: IncludeTask = {
     ...common(ctx, parsed, at),
@@ -195,6 +210,7 @@ export function roleInclude(
     baseDir: r.scope.path,
     role: r.scope,
     ...loop,
+    ...(handlersId ? { handlersId } : {}),
   };
   if (!r.deps.length) return inc;
   // dependencies run once, under the include's conditions and tags

@@ -16,6 +16,7 @@ import {
   roleTaskKeywords,
   TEMPLATE_RE,
 } from './schema';
+import { formatLoc } from '../errors';
 import { didYouMean } from '../suggest';
 import { keywordValues } from './keyword-values';
 import { checkKeywords, common, loopOf, type PlayRoles, type TaskLoadContext } from './task-keywords';
@@ -319,14 +320,29 @@ async function loadRoleTask(ctx: TaskLoadContext, raw: Raw, p: Path): Promise<Ta
   u.use.varsFrom = s.vars_from;
   u.use.defaultsFrom = s.defaults_from;
   u.use.handlersFrom = s.handlers_from;
-  const r = (await expandRole({ ...ctx, roles: pr }, pr, u.use))!;
+  const before = pr.handlers.length;
+  const touched: ModuleTask[] = [];
+  const r = (await expandRole({ ...ctx, roles: pr }, pr, u.use, [], touched))!;
   if (kw === 'import_role') {
+    // an import_role's handlers are known from the start, even if an include_role read them first
+    for (const h of touched) delete h.includedBy;
     for (const k of ['loop', 'with_items', 'with_list'])
       if (k in raw)
         throw ctx.src.error(`import_role cannot '${k}'; use include_role`, [...p, k], { key: true });
     return roleBlock(ctx, p, r, parsed);
   }
-  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p));
+  // the handlers this include_role brings (its role's and its dependencies') exist in Ansible once it
+  // runs: those it reads first, and those an earlier include_role read (not those already known statically)
+  const fresh = new Set(pr.handlers.slice(before));
+  const handlersId = formatLoc(ctx.src.loc(p));
+  let any = false;
+  for (const h of touched) {
+    if (fresh.has(h)) h.includedBy = [handlersId];
+    else if (h.includedBy && !h.includedBy.includes(handlersId)) h.includedBy.push(handlersId);
+    else continue;
+    any = true;
+  }
+  return roleInclude(ctx, p, r, parsed, loopOf(ctx, parsed, p), any ? handlersId : undefined);
 }
 
 /** Roles used from a task file read on its own (include_tasks at run time): searched from its directory. */

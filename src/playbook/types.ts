@@ -62,6 +62,8 @@ export interface ModuleTask extends TaskCommon, ModuleTaskValues {
   /** `with_<lookup>:` — `loop` holds the lookup's terms; the items are what the lookup returns. */
   loopLookup?: string;
   loopControl?: LoopControl;
+  /** A handler brought in only by include_roles (their ids): Ansible knows it once one of them ran. */
+  includedBy?: string[];
 }
 
 export interface BlockTask extends TaskCommon {
@@ -85,6 +87,8 @@ export interface IncludeTask extends TaskCommon {
   loopControl?: LoopControl;
   /** `notify` of an enclosing block: passed to the included tasks without their own when they load. */
   inheritedNotify?: string[];
+  /** include_role: the id its handlers carry (`includedBy`); running the include makes them known. */
+  handlersId?: string;
 }
 
 export type Task = ModuleTask | BlockTask | IncludeTask;

@@ -239,17 +239,19 @@ export class PlainReporter implements Reporter {
       }
       case 'failed':
       case 'ignored': {
-        const msg = e.msg ?? 'failed';
-        const where = e.loc ? ` (${displayLoc(e.loc)})` : '';
-        if (e.item !== undefined) this.print(this.c(`failed: [${e.host}]${item} => ${msg}${where}`, RED));
-        else this.print(this.c(`fatal: [${e.host}]: FAILED! => ${msg}${where}`, RED));
-        if (v >= 1 && e.result) this.print(this.c(resultJson(this.visible(e.result)), RED));
+        // the result as ansible-playbook's default callback prints it, then where it happened and why
+        const dump = this.failedResult(e, { msg: e.msg ?? 'failed' });
+        if (e.item !== undefined) this.print(this.c(`failed: [${e.host}]${item} => ${dump}`, RED));
+        else this.print(this.c(`fatal: [${e.host}]: FAILED! => ${dump}`, RED));
+        this.whereWhy(e);
         if (e.status === 'ignored') this.print(this.c('...ignoring', CYAN));
         break;
       }
-      case 'unreachable':
-        this.print(this.c(`fatal: [${e.host}]: UNREACHABLE! => ${e.msg ?? 'unreachable'}`, BRIGHT_RED));
+      case 'unreachable': {
+        const dump = this.failedResult(e, { changed: false, msg: e.msg ?? 'unreachable', unreachable: true });
+        this.print(this.c(`fatal: [${e.host}]: UNREACHABLE! => ${dump}`, BRIGHT_RED));
         break;
+      }
       case 'rescued':
         this.print(this.c(`rescued: [${e.host}]${item}`, GREEN));
         break;
@@ -266,6 +268,44 @@ export class PlainReporter implements Reporter {
     void _c;
     void _f;
     return resultJson('msg' in rest ? { msg: rest['msg'] } : rest);
+  }
+
+  /**
+   * A failed or unreachable result as Ansible's default callback dumps it: `failed`/`skipped` and internal
+   * keys dropped, keys sorted, one line of JSON (indented by 4 for debug/assert, which Ansible always shows
+   * verbosely, and from -vvv); no_log results are already censored by the runner.
+   */
+  private failedResult(e: TaskResult, fallback: Record<string, unknown>): string {
+    const r: Record<string, unknown> = { ...(e.result ?? fallback) };
+    delete r['failed'];
+    delete r['skipped'];
+    if (r['msg'] === undefined && !('censored' in r) && e.msg !== undefined) r['msg'] = e.msg;
+    if (e.status === 'unreachable') {
+      r['changed'] ??= false;
+      r['unreachable'] = true;
+    }
+    for (const k of Object.keys(r)) if (k.startsWith('_ansible_')) delete r[k];
+    if (this.o.verbosity < 3) delete r['diff'];
+    // Ansible's debug and assert actions mark their results to be shown indented; a task that failed before
+    // its action ran (a template error) has no such mark
+    const verboseAlways =
+      (/(^|\.)debug$/.test(e.module) && e.status !== 'failed' && e.status !== 'ignored') ||
+      (/(^|\.)assert$/.test(e.module) && 'assertion' in r);
+    const pretty = verboseAlways || this.o.verbosity > 2;
+    return pyJsonDumps(redactValue(r), {
+      sortKeys: true,
+      ensureAscii: false,
+      ...(pretty ? { indent: 4 } : {}),
+    });
+  }
+
+  /** After the result: the task's file:line:col and remediate's own message when it says more. */
+  private whereWhy(e: TaskResult): void {
+    const r = e.result ?? {};
+    const said = e.msg === undefined || e.msg === r['msg'] || e.msg === r['censored'];
+    if (!e.loc && said) return;
+    const where = e.loc ? displayLoc(e.loc) : '';
+    this.print(this.c(`  ${where}${where && !said ? ': ' : ''}${said ? '' : e.msg}`, RED));
   }
 
   private visible(r: Record<string, unknown>): Record<string, unknown> {

@@ -20,7 +20,7 @@ export class HostState {
   /** Failed (not rescued) in this run: excluded from later plays. */
   failed = false;
   unreachable = false;
-  /** Handler names/topics notified and not yet run. */
+  /** Handlers notified and not yet run (their `handlerKey`). */
   readonly notified = new Set<string>();
   private transport?: Promise<Transport>;
 

@@ -301,6 +301,7 @@ function makeWave(
     stopped: false,
     runOnce: new Map(),
     ...(barrier ? { leaderOf: (key: object) => leaders.get(key) } : {}),
+    includedHandlers: new Set(),
     sync: async (host, info) => {
       if (barrier) return barrier.arrive(host, info);
       if (info && !started.has(info.key)) {

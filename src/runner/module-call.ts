@@ -94,7 +94,9 @@ export function errorOutcome(e: unknown): CallOutcome {
   }
   if (e instanceof ModuleError) {
     const msg = e.hint ? `${e.message} (${e.hint})` : e.message;
-    return { status: 'failed', result: { ...(e.data ?? {}), msg }, changes: [], msg };
+    // the result carries the module's own message (as Ansible's); the event's adds remediate's detail
+    const resultMsg = typeof e.data?.['msg'] === 'string' ? e.data['msg'] : e.message;
+    return { status: 'failed', result: { ...(e.data ?? {}), msg: resultMsg }, changes: [], msg };
   }
   if (e instanceof TemplateError || e instanceof RemediateError) {
     const msg = e.hint ? `${e.message} (${e.hint})` : e.message;

@@ -50,6 +50,8 @@ export interface WaveRun {
    * runs the step's run_once or add_host task, as in Ansible. Undefined under strategy free (first come).
    */
   leaderOf?(key: object): string | undefined;
+  /** include_role tasks that have run (their `handlersId`): their handlers are known to the play from then on. */
+  includedHandlers: Set<string>;
   /** A host failed for good: apply any_errors_fatal / max_fail_percentage. */
   hostFailed(host: string, anyErrorsFatal: boolean): void;
 }

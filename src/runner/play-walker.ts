@@ -19,6 +19,7 @@ import {
   type WaveRun,
 } from './play-context';
 import { shouldRunTags } from './tags';
+import { handlerKey, knownHandlers } from './task-effects';
 import { executeTask } from './task-executor';
 import { throttleOf } from './throttle';
 import { skipAsDone } from './resume';
@@ -111,6 +112,12 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
   const { shared } = wave;
   const tags = union(scope.tags, inc.tags);
   if (!shouldRunTags(tags, shared.opts.tags, shared.opts.skipTags)) return 'ok';
+  // an include_role with handlers makes them known to the play: in linear mode every host first finishes
+  // the step before, so the notifies sent there bind as in Ansible (before the include's handlers exist)
+  if (inc.handlersId) {
+    await wave.sync(hr.state.name);
+    if (wave.stopped || shared.signal.aborted) return 'end';
+  }
   const vars = taskVars(wave.scope, hr.state, scope, inc.vars);
   const name = `include_tasks: ${inc.file}`;
   const loc = formatLoc(inc.loc);
@@ -180,6 +187,8 @@ async function runInclude(wave: WaveRun, hr: HostRun, inc: IncludeTask, scope: T
     });
     // ansible-playbook counts each included file (per host, per loop item) as an ok task
     if (!inc.role) hr.state.counts.ok++;
+    // an include_role's handlers join the play's handlers once it has run (for any host, as in Ansible)
+    if (inc.handlersId) wave.includedHandlers.add(inc.handlersId);
     const inner = childScope(scope, inc, {
       tags,
       includeVars: [...scope.includeVars, { ...(inc.vars ?? {}), ...loopVars }],
@@ -382,9 +391,9 @@ function stepWanted(wave: WaveRun, hr: HostRun, task: ModuleTask, info: StepInfo
   return answer;
 }
 
-/** Run the notified handlers, in definition order, once each; in linear mode every host takes each step. */
+/** Run the notified handlers, in the order the play knows them, once each; in linear mode every host takes each step. */
 async function flushHandlers(wave: WaveRun, hr: HostRun, scope: TaskScope): Promise<WalkEnd> {
-  const handlers = wave.play.handlers;
+  const handlers = knownHandlers(wave);
   if (handlers.length === 0) return 'ok';
   const hs = hr.state;
   const hscope: TaskScope = {
@@ -394,20 +403,16 @@ async function flushHandlers(wave: WaveRun, hr: HostRun, scope: TaskScope): Prom
     includeLoopVars: scope.includeLoopVars,
   };
   let result: WalkEnd = 'ok';
-  const ran = new Set<string>();
   for (const h of handlers) {
-    const wanted =
-      (h.name !== undefined && hs.notified.has(h.name)) || (h.listen ?? []).some((t) => hs.notified.has(t));
-    if (!wanted || result !== 'ok' || hr.ended || wave.stopped) {
+    const key = handlerKey(h);
+    if (!hs.notified.has(key) || result !== 'ok' || hr.ended || wave.stopped) {
       if (!hr.ended && !wave.stopped) await wave.sync(hs.name);
       continue;
     }
-    if (h.name !== undefined) ran.add(h.name);
-    for (const t of h.listen ?? []) ran.add(t);
+    hs.notified.delete(key);
     const r = await runModuleStep(wave, hr, h, h.role ? enterRole(hscope, h.role) : hscope, true);
     if (r !== 'ok') result = r;
   }
-  for (const n of ran) hs.notified.delete(n);
   return result;
 }
 

@@ -4,7 +4,8 @@ import { sanitize } from '../secrets/sanitize';
 export { isSecretVarName } from '../secrets/secret-names';
 export { sanitize };
 
-export const NO_LOG_MSG = 'the output has been hidden due to no_log';
+export const NO_LOG_MSG =
+  "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
 export function sanitizeResult(result: Record<string, unknown>, noLog: boolean): Record<string, unknown> {
   if (noLog) {

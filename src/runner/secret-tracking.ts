@@ -30,6 +30,8 @@ function addOutputs(secrets: SecretValues, result: Record<string, unknown>): voi
   for (const k of OUTPUT_KEYS) {
     const v = result[k];
     if (v === undefined) continue;
+    // a command's msg only says how it ended ("non-zero return code"): its output is stdout/stderr
+    if (k === 'msg' && 'rc' in result) continue;
     if (k === 'results' && Array.isArray(v)) {
       for (const r of v) if (r && typeof r === 'object') addOutputs(secrets, r as Record<string, unknown>);
     } else secrets.addTree(v);

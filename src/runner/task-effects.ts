@@ -105,9 +105,44 @@ export function register(task: ModuleTask, hr: HostRun, result: Record<string, u
   if (task.register) hr.state.dynamicVars[task.register] = result;
 }
 
-/** Mark the handlers a changed task notifies; warn about names no handler answers to. */
+const handlerKeys = new WeakMap<ModuleTask, string>();
+let nextHandlerKey = 0;
+
+/** A handler's identity in a host's `notified` set (two handlers may share a name). */
+export function handlerKey(h: ModuleTask): string {
+  let k = handlerKeys.get(h);
+  if (k === undefined) handlerKeys.set(h, (k = `handler#${nextHandlerKey++}`));
+  return k;
+}
+
+/**
+ * The handlers the play knows now, in the order Ansible runs them: those loaded with the play, then each
+ * include_role's in the order the includes ran.
+ */
+export function knownHandlers(wave: WaveRun): ModuleTask[] {
+  const all = wave.play.handlers;
+  if (wave.includedHandlers.size === 0) return all.filter((h) => h.includedBy === undefined);
+  const out = new Set(all.filter((h) => h.includedBy === undefined));
+  for (const id of wave.includedHandlers) for (const h of all) if (h.includedBy?.includes(id)) out.add(h);
+  return [...out];
+}
+
+/**
+ * Mark the handlers a changed task notifies; warn about names no handler answers to. As in Ansible, a
+ * notify binds when it is sent, to the handlers the play knows then (an include_role's once it has run,
+ * for any host): by name, one handler — searching the handler files (the play's `handlers:`, each role's)
+ * from the last loaded back, and within one file the first of that name (also as `role : name`); by
+ * topic, every listener.
+ */
 export function notify(wave: WaveRun, hr: HostRun, task: ModuleTask, vars: Vars): void {
-  const handlers = wave.play.handlers;
+  const handlers = knownHandlers(wave);
+  // handler files: runs of handlers from the same role use (or the play's own section)
+  const groups: ModuleTask[][] = [];
+  for (const h of handlers) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].role === h.role) last.push(h);
+    else groups.push([h]);
+  }
   for (const raw of task.notify ?? []) {
     let name = raw;
     try {
@@ -115,16 +150,27 @@ export function notify(wave: WaveRun, hr: HostRun, task: ModuleTask, vars: Vars)
     } catch {
       // keep the name as written
     }
-    // a handler is notified by its name or a listen topic, either possibly templated ("restart {{ svc }}"):
-    // rendered with the notifying task's variables; the handler is remembered by the topic as written
+    // a handler name or listen topic may be templated ("restart {{ svc }}"): rendered with the notifying
+    // task's variables
+    const matches = (topic: string | undefined): boolean =>
+      topic !== undefined &&
+      (topic === name || (Templar.isTemplated(topic) && renderedTopic(wave, topic, vars) === name));
     let known = false;
-    for (const h of handlers) {
-      for (const topic of h.listen ? [h.name, ...h.listen] : [h.name]) {
-        if (topic === undefined) continue;
-        if (topic === name || (Templar.isTemplated(topic) && renderedTopic(wave, topic, vars) === name)) {
-          hr.state.notified.add(topic);
+    for (let g = groups.length - 1; g >= 0 && !known; g--) {
+      for (const h of groups[g]) {
+        const qualified = h.role && h.name !== undefined ? `${h.role.name} : ${h.name}` : undefined;
+        if (matches(h.name) || matches(qualified)) {
+          hr.state.notified.add(handlerKey(h));
           known = true;
+          break;
         }
+      }
+    }
+    for (const h of handlers) {
+      const qualified = h.role && h.name !== undefined ? `${h.role.name} : ${h.name}` : undefined;
+      if ((h.listen ?? []).some((t) => t !== qualified && matches(t))) {
+        hr.state.notified.add(handlerKey(h));
+        known = true;
       }
     }
     if (!known) {

@@ -2,7 +2,8 @@
  * One item of a task (the whole task when it has no loop): when → module call prepared → until/retries
  * around (module call → changed_when/failed_when) → facts.
  */
-import { formatLoc } from '../errors';
+import { formatLoc, TemplateError } from '../errors';
+import { undefinedOptionMessage } from './ansible-error-text';
 import type { Vars } from '../inventory/types';
 import type { ModuleDefinition } from '../modules/types';
 import type { ApplierContext } from './applier';
@@ -142,9 +143,19 @@ function prepareCall(run: TaskRun, vars: Vars): PreparedCall | ItemResult {
   let args: unknown;
   let become: BecomeOptions | undefined;
   let env: Record<string, string> | undefined;
+  let rendered: unknown;
   try {
-    const rendered = templar.render(task.args, vars);
+    rendered = templar.render(task.args, vars);
     throwIfUnresolved(rendered);
+  } catch (e) {
+    const item = fromOutcome(errorOutcome(e));
+    // an undefined variable in the arguments: the result says it in Ansible's words
+    if (e instanceof TemplateError && e.variable !== undefined) {
+      item.result = { failed: true, msg: undefinedOptionMessage(e.message, task.loc) };
+    }
+    return item;
+  }
+  try {
     become = resolveBecome(kw, vars, shared.opts.becomePassword, templar);
     env = resolveEnvironment(kw.environment, templar, vars);
     args = validateModuleArgs(def, (rendered ?? {}) as Vars, task.argsLoc);

@@ -1,13 +1,14 @@
 /**
  * Where and how to connect to a host: inventory variables (ansible_host, ansible_port, ansible_user,
  * ansible_ssh_private_key_file, ansible_ssh_common_args -J / -o, jump, ...) over command-line defaults over
- * `~/.ssh/config` (or `-F FILE`, parsed by the `ssh-config` package: Host / Match host, HostName, User,
- * Port, IdentityFile, ProxyJump, ConnectTimeout, ServerAliveInterval, StrictHostKeyChecking,
+ * `~/.ssh/config` (or `-F FILE`, parsed by the `ssh-config` package: Host, Match (host, originalhost,
+ * user, localuser, all, canonical, final, exec "cmd" with OpenSSH's % tokens), HostName, User, Port, IdentityFile, ProxyJump, ConnectTimeout, ServerAliveInterval, StrictHostKeyChecking,
  * UserKnownHostsFile, HostKeyAlias, HostKeyAlgorithms) over OpenSSH's defaults. Jump hosts are resolved through the same
  * config, recursively (a bastion's own ProxyJump is honoured), which gives chains of several hops.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isSecret, secret, type Secret } from '../command';
 import { UsageError } from '../errors';
@@ -231,7 +232,90 @@ function parseConfigFiles(files: { path: string; userConf: boolean }[]): {
     lines.push(...expandConfig(f.path, f.userConf, [], 0, stamps));
   }
   const any = [...stamps.values()].some((s) => s !== 'absent');
-  return { cfg: any ? SSHConfig.parse(lines.join('\n')) : null, stamps };
+  const cfg = any ? SSHConfig.parse(lines.join('\n')) : null;
+  if (cfg && lines.some((l) => MATCH_RE.test(l) && /\b(exec|canonical|final|host)\b/i.test(l)))
+    perHostLines.set(cfg, lines);
+  return { cfg, stamps };
+}
+
+const MATCH_RE = /^\s*match(?:\s*=\s*|\s+)(.*?)\s*$/i;
+/** Configs with `Match exec` / `canonical` / `final` / `host`: their lines, rewritten for each host (hostMatchConfig). */
+const perHostLines = new WeakMap<SSHConfig, string[]>();
+
+/** OpenSSH's % tokens of `Match exec`, from what the config said before that line (readconf.c). */
+function execTokens(
+  state: Record<string, string | string[]>,
+  host: string,
+  user?: string,
+): Record<string, string> {
+  const me = userInfo();
+  const local = hostname();
+  const hn = first(state['hostname']);
+  const h = hn ? hn.replace(/%h/g, host) : host;
+  return {
+    h,
+    n: host,
+    p: first(state['port']) ?? '22',
+    r: first(state['user']) ?? user ?? me.username,
+    u: me.username,
+    l: local,
+    L: local.split('.')[0]!,
+    d: me.homedir,
+    k: first(state['hostkeyalias']) ?? h,
+    j: first(state['proxyjump']) ?? '',
+    '%': '%',
+  };
+}
+
+/**
+ * The config for one host when it has `Match exec "cmd"` (run with `sh -c` on the controller, % tokens
+ * expanded as OpenSSH does from the values set before that line; true when it exits 0) or `Match
+ * canonical` (true in the final pass, which `Match final` asks for; remediate never canonicalizes names).
+ * Each such criterion is decided, in file order, and the line rewritten for the `ssh-config` package.
+ */
+function hostMatchConfig(cfg: SSHConfig, lines: string[], host: string, user?: string): SSHConfig {
+  const out = [...lines];
+  const hasFinal = lines.some((l) => MATCH_RE.test(l) && /(^|\s)final\b/i.test(MATCH_RE.exec(l)![1]!));
+  for (let i = 0; i < out.length; i++) {
+    // `HostName %h.example`: expanded here, so that a final pass (and `Match host`) sees the real name
+    if (/^\s*hostname(\s*=\s*|\s+)/i.test(out[i]!) && out[i]!.includes('%'))
+      out[i] = out[i]!.replace(/%([h%])/g, (_a, c: string) => (c === 'h' ? host : '%'));
+    const m = MATCH_RE.exec(out[i]!);
+    if (!m || !/\b(exec|canonical)\b/i.test(m[1]!)) continue;
+    const words = splitArgs(m[1]!);
+    const crit: [string, string | undefined][] = [];
+    let ok = true;
+    for (let j = 0; j < words.length; j++) {
+      const raw = words[j]!;
+      const neg = raw.startsWith('!');
+      const kw = (neg ? raw.slice(1) : raw).toLowerCase();
+      if (kw === 'exec') {
+        const cmd = words[++j] ?? '';
+        const before = SSHConfig.parse(out.slice(0, i).join('\n'));
+        const state = before.compute(user ? { Host: host, User: user } : { Host: host }, {
+          ignoreCase: true,
+          matchExec: false,
+        });
+        const t = execTokens(state, host, user);
+        const expanded = cmd.replace(/%(.)/g, (all, c: string) => t[c] ?? all);
+        const r = spawnSync('/bin/sh', ['-c', expanded], { stdio: 'ignore', timeout: 30_000 });
+        if ((r.status === 0) === neg) ok = false;
+      } else if (kw === 'canonical') {
+        if (neg || !hasFinal) {
+          if (!neg) ok = false;
+        } else crit.push(['final', undefined]);
+      } else if (BARE_CRITERIA.has(kw)) crit.push([raw, undefined]);
+      else crit.push([raw, words[++j] ?? '']);
+    }
+    // a false criterion: `exec` (the package never runs it); none left: every host
+    if (!ok) out[i] = 'Match exec false';
+    else out[i] = crit.length ? matchLine(crit) : 'Match all';
+  }
+  void cfg;
+  // OpenSSH evaluates every criterion of every Match line, so any `final` asks for the final pass; the
+  // package stops at a line's first false criterion: a leading `Match final` asks for it in any case
+  if (hasFinal) out.unshift('Match final');
+  return SSHConfig.parse(out.join('\n'));
 }
 
 /**
@@ -431,6 +515,8 @@ interface Layer {
 
 function fromConfig(cfg: SSHConfig | null, name: string, user?: string): Record<string, string | string[]> {
   if (!cfg) return {};
+  const lines = perHostLines.get(cfg);
+  if (lines) cfg = hostMatchConfig(cfg, lines, name, user);
   return cfg.compute(user ? { Host: name, User: user } : { Host: name }, {
     ignoreCase: true,
     matchExec: false,

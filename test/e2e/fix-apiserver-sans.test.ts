@@ -113,9 +113,9 @@ test('--check: SAN diff per host, refusals with reasons, unreachable listed; not
   for (const c of clustersWith(fleet, 'svc-clusterip'))
     has(out, new RegExp(`changed: \\[${host(c)}\\]\\n\\s+~ kubectl delete service/kubernetes`));
   for (const c of clustersWith(fleet, 'key-mismatch'))
-    has(out, new RegExp(`${host(c)}\\]: FAILED! => refused \\(key-mismatch\\)`));
+    has(out, new RegExp(`${host(c)}\\]: FAILED! => \\{.*"msg": "refused \\(key-mismatch\\)`));
   for (const c of clustersWith(fleet, 'no-ca-key'))
-    has(out, new RegExp(`${host(c)}\\]: FAILED! => refused \\(ca-key-missing\\)`));
+    has(out, new RegExp(`${host(c)}\\]: FAILED! => \\{.*"msg": "refused \\(ca-key-missing\\)`));
   const rc = recap(out);
   for (const c of clustersWith(fleet, 'unreachable')) assert.is(rc[host(c)]!.unreachable, 1);
   for (const c of clustersWith(fleet, 'healthy'))
@@ -170,7 +170,7 @@ test('rollback: the apiserver does not verify after the restart -> old cert rest
   has(out, /changed: \[kube01\.c001\]\n\s+~ SAN \+IP:10\.254\.0\.1/);
   assert.match(
     out,
-    /FAILED! => rolled back: after the restart the apiserver did not verify for 10\.254\.0\.1 .*IP address mismatch.*the previous certificate was restored from \/etc\/pki\/tls\/kube01\/server\.crt\.\d{8}T\d{6}Z\.bak/,
+    /FAILED! => \{.*"msg": "rolled back: after the restart the apiserver did not verify for 10\.254\.0\.1 .*IP address mismatch.*the previous certificate was restored from \/etc\/pki\/tls\/kube01\/server\.crt\.\d{8}T\d{6}Z\.bak/,
   );
   assert.is(recap(out)[host(c)]!.failed, 1);
   // restarted with the new certificate, then again with the old one (both by the systemd module)

@@ -140,7 +140,7 @@ test('fix-migration --check: the plan per cluster, nothing changes', async () =>
     /changed: \[kube01\.c001\] => \(item=\/etc\/systemd\/system\/kubelet\.service\.d\/10-cluster-dns\.conf\)/,
   );
   has(out, /changed: \[kube01\.c001\]\n\s+~ restart etcd\.service/);
-  has(out, /kube01\.c003\]: FAILED! => refused \(key-mismatch\)/);
+  has(out, /kube01\.c003\]: FAILED! => \{.*"msg": "refused \(key-mismatch\)/);
   const rc = recap(out);
   assert.is(rc[host('c002')]!.changed, 0, 'healthy cluster: no change planned');
   assert.equal(allChecksums(fleet), original, '--check changed a file');
@@ -209,7 +209,10 @@ test('rollback: a kubelet that does not come back with the new --cluster-dns get
   const r = await run(rollback, 'fix-cluster-dns');
   const out = r.stdout + r.stderr;
   assert.is(r.code, 2, out);
-  has(out, /FAILED! => rolled back: the kubelet did not come back with --cluster-dns=10\.254\.0\.10/);
+  has(
+    out,
+    /FAILED! => \{.*"msg": "rolled back: the kubelet did not come back with --cluster-dns=10\.254\.0\.10/,
+  );
   assert.ok(readFileSync(dropIn).equals(before), 'the drop-in is back, byte for byte');
   const [s] = await labStatus({ dir: rollbackDir });
   assert.ok(s!.faults.includes('cluster-dns'), 'the kubelet still runs with the old flag');

@@ -37,8 +37,8 @@ const RECAP =
  * The lines of default-callback output remediate's plain reporter imitates, in order: banners (with their
  * exact 80-column star padding), status lines, retry lines, the debug block and the PLAY RECAP lines (exact,
  * trailing spaces included). Where remediate differs on purpose, the line is cut to the shared part:
- *   - `fatal: [h]: FAILED! => …`, `fatal: [h]: UNREACHABLE! => …`: Ansible prints the result as JSON;
- *     remediate prints the message and the task's file:line:col (the result is in -v and --output json).
+ *   - `fatal: [h]: FAILED! => …`, `fatal: [h]: UNREACHABLE! => …`: both print the result as JSON, but the
+ *     scripted events' results are not Ansible's (failures.test.ts compares real results line by line).
  *   - Ansible leaves a trailing space after a skipped item's label (`skipping: [h] => (item=b) `); remediate
  *     does not (trailing whitespace is trimmed on status lines).
  *   - diffs: compared separately (see diffHunks) — Ansible prints them before the status line, remediate

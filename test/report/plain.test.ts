@@ -142,7 +142,7 @@ test('plain: a failed include_tasks (no task-start of its own) gets one TASK ban
   );
   assert.match(
     out.text,
-    /TASK \[include_tasks: missing\.yml\] \*+\nfatal: \[a\]: FAILED! => cannot read task file/,
+    /TASK \[include_tasks: missing\.yml\] \*+\nfatal: \[a\]: FAILED! => \{[^\n]*"msg": "cannot read task file/,
   );
 });
 

@@ -12,7 +12,7 @@ test('pretty: after the rows, failures and the PLAY RECAP are printed at close',
   for (const e of events) r.on(e);
   assert.not.match(out.text, /PLAY RECAP/); // held until the listr rows are done
   await r.close();
-  assert.match(out.text, /fatal: \[kube01\]: FAILED! => 'api_ip' is undefined/);
+  assert.match(out.text, /fatal: \[kube01\]: FAILED! => \{"msg": "'api_ip' is undefined"\}/);
   assert.match(out.text, /fatal: \[kube02\]: UNREACHABLE!/);
   assert.match(out.text, /PLAY RECAP \*+\nkube01 {21}: ok=3 {4}changed=3/);
   assert.match(err.text, /\[WARNING\]: kube02: something odd/);
