@@ -5,39 +5,17 @@
  * summary after the recap, the file:line:col under a failure) are left out.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli/main';
+import { goldenWorkdir, runPlain } from '../helpers/golden-playbook';
 
 const DIR = path.join(__dirname, 'golden', 'debug-loop');
 // the run leaves its journal under its working directory: a copy of the playbook in a temporary one
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'debug-loop-'));
-for (const f of ['site.yml', 'hosts.ini']) fs.copyFileSync(path.join(DIR, f), path.join(work, f));
-test.after(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = goldenWorkdir(test, DIR, 'debug-loop-');
 
 async function remediatePlain(): Promise<string> {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d: Buffer) => (text += d.toString()));
-  const err = new PassThrough();
-  err.resume();
-  const stdin = new PassThrough();
-  stdin.end();
-  const argv = [
-    'node',
-    'remediate',
-    'run',
-    'site.yml',
-    '-i',
-    'hosts.ini',
-    '--output',
-    'plain',
-    '--no-retry-file',
-  ];
-  const code = await main(argv, { out, err, stdin, cwd: work, env: { ...process.env, NO_COLOR: '1' } });
+  const { code, text } = await runPlain(work);
   assert.is(code, 0, text);
   return text;
 }

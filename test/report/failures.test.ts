@@ -6,40 +6,17 @@
  * file:line:col and its own message when it says more), its task totals and its summary: left out here.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli/main';
+import { goldenWorkdir, runPlain } from '../helpers/golden-playbook';
 
 const DIR = path.join(__dirname, 'golden', 'failures');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'failures-'));
-for (const f of ['site.yml', 'hosts.ini']) fs.copyFileSync(path.join(DIR, f), path.join(work, f));
-test.after(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = goldenWorkdir(test, DIR, 'failures-');
 
 async function remediatePlain(verbose = false): Promise<string> {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d: Buffer) => (text += d.toString()));
-  const err = new PassThrough();
-  err.resume();
-  const stdin = new PassThrough();
-  stdin.end();
-  const argv = [
-    'node',
-    'remediate',
-    'run',
-    'site.yml',
-    '-i',
-    'hosts.ini',
-    '--output',
-    'plain',
-    '--no-retry-file',
-  ];
-  if (verbose) argv.push('-v');
   // h2 is unreachable (nothing listens on port 9): exit 3
-  const code = await main(argv, { out, err, stdin, cwd: work, env: { ...process.env, NO_COLOR: '1' } });
+  const { code, text } = await runPlain(work, verbose ? ['-v'] : []);
   assert.is(code, 3, text);
   return text;
 }
