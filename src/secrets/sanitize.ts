@@ -40,3 +40,39 @@ export function sanitizingReplacer(this: unknown, key: string, value: unknown): 
     return MASK;
   return value;
 }
+
+/** Key names checked against `isSecretVarName`, remembered: result keys repeat across hosts and tasks. */
+const secretNames = new Map<string, boolean>();
+function isSecretName(key: string): boolean {
+  let yes = secretNames.get(key);
+  if (yes === undefined) {
+    if (secretNames.size >= 4096) secretNames.clear(); // keys from data (file names ...): stay bounded
+    secretNames.set(key, (yes = isSecretVarName(key)));
+  }
+  return yes;
+}
+
+/**
+ * Would `sanitizingReplacer` change anything in `value` when serialized? No when it holds no `secret()`
+ * value, no buffer (nor anything else that serializes itself through `toJSON`, dates apart), no non-empty
+ * value under a secret-looking name (`names`: false where the names are fixed by a type, none of them
+ * secret-looking) and is at most 20 levels deep (a cycle is not); then the plain `JSON.stringify` gives
+ * the same text, several times faster than with the replacer. Errs towards yes.
+ */
+export function needsSanitizing(value: unknown, depth = 0, names = true): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > 20) return true;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function' && !(value instanceof Date)) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (needsSanitizing(v, depth + 1, names)) return true;
+    return false;
+  }
+  const o = value as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object' ? v === null : v === undefined || v === '') continue;
+    if (names && isSecretName(k)) return true;
+    if (typeof v === 'object' && needsSanitizing(v, depth + 1, names)) return true;
+  }
+  return false;
+}

@@ -3,6 +3,8 @@
  * fake transport (so the share is an upper bound: a real run's tasks take far longer). Rounds interleave
  * baseline / view / journal in one process (ROUNDS, default 9); per mode the median and the min–max of wall
  * time and of the process's CPU time (user+sys, less sensitive to other load on the machine) are printed.
+ * The own time is also given per round as a share of the rest of that round's wall time (both are stretched
+ * alike when other work on the machine preempts the run: the steadier figure on a loaded machine).
  * DELAY_MS (default 0) adds that much latency to every command on the fake transport, as a network and a
  * target would (0: the controller is CPU-bound, the worst case for the view and the journal).
  * Run in a terminal (the view draws only on a TTY):  npx tsx test/bench/fleet-view-journal.bench.ts [HOSTS] [TASKS]
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
   const delay = Number(process.env['DELAY_MS'] ?? 0);
   const devnull = fs.createWriteStream('/dev/null');
   const own: Record<string, number[]> = { baseline: [], view: [], journal: [] };
+  // own time as a share of the rest of the same run: other load on the machine stretches both alike
+  const share: Record<string, number[]> = { baseline: [], view: [], journal: [] };
   const kinds = ['baseline', 'view', 'journal'] as const;
   for (let round = 0; round < rounds; round++) {
     // the order rotates each round, so no mode always runs first (JIT warm-up, the previous mode's garbage)
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
       times[kind]!.push(ms);
       cpu[kind]!.push((c.user + c.system) / 1000);
       own[kind]!.push(mine);
+      share[kind]!.push((mine / (ms - mine)) * 100);
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });
@@ -105,7 +110,8 @@ async function main(): Promise<void> {
     (k === 'baseline'
       ? ''
       : `  difference to baseline: wall ${over(times[k]!, times.baseline!)}, cpu ${over(cpu[k]!, cpu.baseline!)}` +
-        `\n         own time ${stat(own[k]!)} = ${((median(own[k]!) / median(times.baseline!)) * 100).toFixed(1)}% of the baseline wall`);
+        `\n         own time ${stat(own[k]!)} = ${((median(own[k]!) / median(times.baseline!)) * 100).toFixed(1)}% of the baseline wall;` +
+        ` per round, own / rest of that run: median ${median(share[k]!).toFixed(1)}% (${Math.min(...share[k]!).toFixed(1)}–${Math.max(...share[k]!).toFixed(1)})`);
   process.stderr.write(
     [
       `${nHosts} hosts × ${nTasks} tasks, fake transport (${delay} ms per command), forks 50, ${rounds} interleaved rounds each`,
