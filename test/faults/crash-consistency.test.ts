@@ -9,38 +9,18 @@
  * spread over the lab's clusters (one controller per cluster with --limit), each cluster reset to the
  * `sans` state between points. Prints the table kill point → state found → rerun outcome.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { labDown, labUp, labVerify, type LabInfo } from '../../src/lab';
+import { labVerify } from '../../src/lab';
 import { runCli } from '../helpers/cli';
 import { runAndKillAt, type JsonEvent } from '../helpers/kill-at';
-import { holderPid, inspect, resetSans, type Found } from './lab-cluster';
+import { holderPid, inspect, labForFile, resetSans, type Found } from './lab-cluster';
 
 const PLAYBOOK = 'playbooks/fix-apiserver-sans.yml';
 const WORKERS = Math.max(1, Number(process.env.REMEDIATE_FAULT_WORKERS ?? 3));
-const root = mkdtempSync(path.join(tmpdir(), 'remediate-crash-'));
-const dir = path.join(root, 'lab');
-let lab: LabInfo;
-
-test.before(async () => {
-  try {
-    lab = await labUp({ dir, clusters: WORKERS, faults: `sans=${WORKERS}` });
-  } catch (e) {
-    await teardown();
-    throw e;
-  }
-});
-let tornDown = false;
-async function teardown(): Promise<void> {
-  if (tornDown) return;
-  tornDown = true;
-  await labDown({ dir }).catch(() => undefined);
-  rmSync(root, { recursive: true, force: true });
-}
-test.after(teardown);
+const fx = labForFile(test, 'remediate-crash-', { clusters: WORKERS, faults: `sans=${WORKERS}` });
+const { dir } = fx;
 
 interface KillPoint {
   task: string;
@@ -56,7 +36,15 @@ interface Row {
   detail: string;
 }
 
-const runArgs = (host: string) => ['run', PLAYBOOK, '-i', lab.inventory, '--no-retry-file', '--limit', host];
+const runArgs = (host: string) => [
+  'run',
+  PLAYBOOK,
+  '-i',
+  fx.lab.inventory,
+  '--no-retry-file',
+  '--limit',
+  host,
+];
 
 /** Tasks in the order a run starts them, with the number of commands each sent (from `-vv` log lines). */
 interface TaskSeen {
@@ -135,7 +123,7 @@ function printTable(rows: Row[]): void {
 
 test('SIGKILL at the start of and mid-way through every task: cert old or valid new, the rerun converges', async () => {
   // baseline: the task list and the commands each task sends (on the first cluster, then reset)
-  const first = lab.clusters[0]!;
+  const first = fx.lab.clusters[0]!;
   const base = await runAndKillAt([...runArgs(`kube01.${first.name}`), '-vv'], { trigger: () => false });
   assert.is(base.code, 0, base.stderr);
   const tasks = tasksOf(base.events);
@@ -150,14 +138,14 @@ test('SIGKILL at the start of and mid-way through every task: cert old or valid 
   let next = 0;
   try {
     await Promise.all(
-      lab.clusters.map(async (c) => {
+      fx.lab.clusters.map(async (c) => {
         for (let i = next++; i < points.length; i = next++)
           rows[i] = await killAndRerun(c.name, `kube01.${c.name}`, points[i]!);
       }),
     );
   } finally {
     // the lab goes down here, not only in test.after: two long runs were seen to leave theirs up
-    await teardown();
+    await fx.teardown();
   }
   printTable(rows);
   process.stdout.write(`${rows.length} kill points over ${tasks.length} tasks, ${WORKERS} clusters\n`);

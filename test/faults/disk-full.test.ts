@@ -7,37 +7,17 @@
  * 0-byte .bak, no .remediate-new) nor a temp dir in /tmp; once space is freed, the next run converges
  * (exit 0, `lab verify` passes).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { labDown, labUp, labVerify, type LabInfo } from '../../src/lab';
+import { labVerify } from '../../src/lab';
 import { runCli } from '../helpers/cli';
-import { holderPid, inClusterSh, PKI } from './lab-cluster';
+import { holderPid, inClusterSh, labForFile, PKI } from './lab-cluster';
 
 const PLAYBOOK = 'playbooks/fix-apiserver-sans.yml';
 const FILLER = '.remediate-test-fill';
-const root = mkdtempSync(path.join(tmpdir(), 'remediate-diskfull-'));
-const dir = path.join(root, 'lab');
-let lab: LabInfo;
-
-test.before(async () => {
-  try {
-    lab = await labUp({ dir, clusters: 1, faults: 'sans=1' });
-  } catch (e) {
-    await teardown();
-    throw e;
-  }
-});
-let tornDown = false;
-async function teardown(): Promise<void> {
-  if (tornDown) return;
-  tornDown = true;
-  await labDown({ dir }).catch(() => undefined);
-  rmSync(root, { recursive: true, force: true });
-}
-test.after(teardown);
+const fx = labForFile(test, 'remediate-diskfull-', { clusters: 1, faults: 'sans=1' });
+const { dir } = fx;
 
 /** The PKI directory onto a 64 KiB tmpfs with the same files, mode and owner; then filled up. */
 const FILL = `set -e
@@ -70,13 +50,23 @@ async function look(pid: number): Promise<Record<string, string>> {
 }
 
 test('disk full at the certificate write: fails with "no space left", old cert intact, nothing left; converges once freed', async () => {
-  const cluster = lab.clusters[0]!.name;
+  const cluster = fx.lab.clusters[0]!.name;
   const host = `kube01.${cluster}`;
   const pid = holderPid(dir, cluster);
   const before = await look(pid);
   const filled = await inClusterSh(pid, FILL);
   assert.match(filled, /free=0\b/, filled);
-  const args = ['run', PLAYBOOK, '-i', lab.inventory, '--no-retry-file', '--limit', host, '--output', 'json'];
+  const args = [
+    'run',
+    PLAYBOOK,
+    '-i',
+    fx.lab.inventory,
+    '--no-retry-file',
+    '--limit',
+    host,
+    '--output',
+    'json',
+  ];
 
   const t0 = Date.now();
   const r = await runCli(args, { timeoutMs: 180_000 });

@@ -4,7 +4,11 @@
  * recreated while the API does not verify) so one lab serves many kill points, and report what a killed run
  * left behind (which certificate is on disk, stray files in the PKI directory, the apiserver unit).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { Test } from 'uvu';
+import { labDown, labUp, type LabInfo } from '../../src/lab';
 import { inCluster } from '../../src/lab/holder';
 import { readState } from '../../src/lab/state';
 
@@ -79,4 +83,46 @@ export async function inspect(pid: number): Promise<Found> {
 /** Runs `script` inside the cluster and returns its stdout (for tests that plant faults). */
 export function inClusterSh(pid: number, script: string): Promise<string> {
   return sh(pid, script);
+}
+
+/**
+ * The lab of one fault-test file, in a temporary root: brought up in `before` (a lab that fails half-way
+ * is taken down), taken down with its root removed in `after` — or earlier by `teardown()`, once whichever
+ * comes first. `beforeDown` runs first (close what the test put in front of the lab).
+ */
+export function labForFile(
+  suite: Test,
+  prefix: string,
+  opts: { clusters: number; faults: string },
+  beforeDown?: () => void,
+): { root: string; dir: string; readonly lab: LabInfo; teardown(): Promise<void> } {
+  const root = mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = path.join(root, 'lab');
+  let lab: LabInfo | undefined;
+  let tornDown = false;
+  const teardown = async (): Promise<void> => {
+    if (tornDown) return;
+    tornDown = true;
+    beforeDown?.();
+    await labDown({ dir }).catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  };
+  suite.before(async () => {
+    try {
+      lab = await labUp({ dir, ...opts });
+    } catch (e) {
+      await teardown();
+      throw e;
+    }
+  });
+  suite.after(teardown);
+  return {
+    root,
+    dir,
+    get lab(): LabInfo {
+      if (!lab) throw new Error('the lab is not up (before() has not run or failed)');
+      return lab;
+    },
+    teardown,
+  };
 }

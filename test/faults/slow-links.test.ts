@@ -12,40 +12,28 @@
  * causes; TCP itself never shows the loss).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { labDown, labUp, labVerify, type LabInfo } from '../../src/lab';
+import { labVerify } from '../../src/lab';
 import { readState } from '../../src/lab/state';
 import { runCli } from '../helpers/cli';
+import { labForFile } from './lab-cluster';
 
 const PLAYBOOK = 'playbooks/fix-apiserver-sans.yml';
 const CLUSTERS = 2;
-const root = mkdtempSync(path.join(tmpdir(), 'remediate-slowlinks-'));
-const dir = path.join(root, 'lab');
-let lab: LabInfo;
 const proxies: net.Server[] = [];
-
-test.before(async () => {
-  try {
-    lab = await labUp({ dir, clusters: CLUSTERS, faults: `sans=${CLUSTERS}` });
-  } catch (e) {
-    await teardown();
-    throw e;
-  }
-});
-let tornDown = false;
-async function teardown(): Promise<void> {
-  if (tornDown) return;
-  tornDown = true;
-  for (const p of proxies) p.close();
-  await labDown({ dir }).catch(() => undefined);
-  rmSync(root, { recursive: true, force: true });
-}
-test.after(teardown);
+const fx = labForFile(
+  test,
+  'remediate-slowlinks-',
+  { clusters: CLUSTERS, faults: `sans=${CLUSTERS}` },
+  () => {
+    for (const p of proxies) p.close();
+  },
+);
+const { root, dir } = fx;
 
 /** `tc qdisc add` on a link (in namespace `ns`, or here); false when the kernel refuses the qdisc. */
 function qdisc(ns: string | undefined, dev: string, spec: string[]): boolean {
@@ -137,7 +125,7 @@ test('latency and loss on every link: the fix completes with no false failure, l
   const st = readState(path.resolve(dir))!;
   const clusters = st.clusters;
   const netem = ['netem', 'delay', '100ms', '20ms', 'loss', '2%'];
-  let inventory = lab.inventory;
+  let inventory = fx.lab.inventory;
   let mode: string;
   const stats: ShapeStats = { chunks: 0, stalls: 0 };
   if (qdisc(clusters[0]!.ns, 'eth0', netem)) {
@@ -152,8 +140,8 @@ test('latency and loss on every link: the fix completes with no false failure, l
     for (const c of clusters)
       assert.ok(qdisc(c.ns, 'eth0', tbf) && qdisc(undefined, c.veth, tbf), `tbf on ${c.name}: tc refused it`);
     // the SSH connections through the proxies: an inventory and known_hosts naming 127.0.0.1:PORT
-    const known = readFileSync(lab.knownHosts, 'utf8');
-    let inv = readFileSync(lab.inventory, 'utf8');
+    const known = readFileSync(fx.lab.knownHosts, 'utf8');
+    let inv = readFileSync(fx.lab.inventory, 'utf8');
     const shapedKnown: string[] = [];
     for (const [i, c] of clusters.entries()) {
       const port = await delayProxy(c.address, 22, stats, 1000 + i);
@@ -168,7 +156,7 @@ test('latency and loss on every link: the fix completes with no false failure, l
     }
     const knownFile = path.join(root, 'known_hosts.shaped');
     writeFileSync(knownFile, shapedKnown.join('\n') + '\n');
-    inv = inv.split(lab.knownHosts).join(knownFile);
+    inv = inv.split(fx.lab.knownHosts).join(knownFile);
     inventory = path.join(root, 'inventory.shaped.ini');
     writeFileSync(inventory, inv);
   }
