@@ -79,7 +79,8 @@ ENVS
     done
     NOTIFY_FILE="$RUN/$u.ready"; export NOTIFY_FILE
     eval "set -- $cmd"
-    setsid "$@" </dev/null >>"$RUN/$u.log" 2>&1 &
+    # not fd 9: the unit's job lock (see locked) must not outlive the job in the daemon
+    setsid "$@" </dev/null >>"$RUN/$u.log" 2>&1 9>&- &
     echo "$! $(starttime $!)" >"$RUN/$u.pid"
   )
   i=0
@@ -131,11 +132,17 @@ ExecMainPID=$p"
     if [ $value = 1 ]; then echo "@{line#*=}"; else echo "$line"; fi
   done
 }
+restart1() { stop "$1"; start "$1"; }
+# systemd runs one job per unit at a time, and a job goes on when its client is gone (a killed controller's
+# restart still finishes): so jobs here take the unit's lock, and a second restart waits for the first.
+locked() {
+  ( flock 9 && "$@" ) 9>"$RUN/$(base "$2").lock" || exit $?
+}
 rc=0
 case "$verb" in
-  start) for u in $units; do start "$u"; done ;;
-  stop) for u in $units; do stop "$u"; done ;;
-  restart|reload-or-restart|try-restart) for u in $units; do stop "$u"; start "$u"; done ;;
+  start) for u in $units; do locked start "$u"; done ;;
+  stop) for u in $units; do locked stop "$u"; done ;;
+  restart|reload-or-restart|try-restart) for u in $units; do locked restart1 "$u"; done ;;
   is-active)
     for u in $units; do s=$(state "$u"); [ $quiet = 1 ] || echo "$s"; [ "$s" = active ] || rc=3; done ;;
   is-failed)

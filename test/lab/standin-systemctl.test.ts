@@ -26,6 +26,12 @@ fs.writeFileSync(
     `ExecStart=/bin/sh -c 'touch "$NOTIFY_FILE"; exec sleep 1000'\n\n[Install]\nWantedBy=multi-user.target\n`,
 );
 fs.writeFileSync(path.join(units, 'static.service'), '[Service]\nExecStart=/bin/sleep 1000\n');
+// like an apiserver on its port: a second instance cannot start while the first one holds it
+const port = path.join(dir, 'port');
+fs.writeFileSync(
+  path.join(units, 'single.service'),
+  `[Service]\nExecStart=flock -n ${port} sh -c 'touch "$NOTIFY_FILE"; exec sleep 1000'\n`,
+);
 
 const env = {
   ...process.env,
@@ -58,7 +64,7 @@ const isAlive = (pid: number) => {
 };
 
 test.after(() => {
-  sc('stop', 'demo', 'static');
+  sc('stop', 'demo', 'static', 'single');
   for (const c of started) c.kill('SIGKILL');
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -113,6 +119,20 @@ test('the systemd module sees an enabled, loaded unit and its real run state', (
   assert.is(sc('restart', 'demo').code, 0);
   assert.not.ok(isAlive(pid), 'restart stopped the old process');
   assert.ok(isAlive(mainPid()));
+});
+
+test("restarts of one unit run one at a time, as systemd jobs do (a killed run's restart, then the next one)", async () => {
+  assert.is(sc('start', 'single').code, 0);
+  const restarts = Array.from(
+    { length: 4 },
+    () =>
+      new Promise<number | null>((resolve) => {
+        const c = spawn('/bin/sh', [bin, 'restart', 'single'], { env, stdio: 'ignore' });
+        c.on('close', resolve);
+      }),
+  );
+  assert.equal(await Promise.all(restarts), [0, 0, 0, 0], 'every restart succeeds');
+  assert.is(sc('is-active', 'single').out, 'active\n');
 });
 
 /** Starts a session leader (like an sshd session) that gets `pid`, via ns_last_pid; undefined if beaten. */
