@@ -2,22 +2,12 @@
 import { z } from 'zod';
 import { boolArg } from './arg-types';
 import { ModuleError } from '../errors';
-import { fileContent, fileStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
-import {
-  attrArgs,
-  attrChanges,
-  backupPath,
-  backupStep,
-  checkAttrs,
-  isSymbolicMode,
-  modeBase,
-  parseMode,
-} from './file-attrs';
+import { attrArgs, checkAttrs } from './file-attrs';
 import { editLines } from './line-edit';
 import { attrNote } from './put-content';
-import { factsOf } from './ask-facts';
-import { defineModule, type Change, type Step } from './types';
+import { planTextEdit, probeText, type TextEditState, type TextFacts } from './text-edit';
+import { defineModule } from './types';
 
 const args = withAliases(
   z
@@ -53,30 +43,11 @@ const args = withAliases(
   { dest: 'path', destfile: 'path', name: 'path' },
 );
 
-interface Facts {
-  stat: FileStat;
-  content: string;
-}
-interface State {
-  /** The backup the plan makes, if any. */
-  backup?: string;
-}
-
-export default defineModule<typeof args, Facts, State>({
+export default defineModule<typeof args, TextFacts, TextEditState>({
   name: 'lineinfile',
   description: 'Ensure a line is present in (or absent from) a text file, replacing a matching line',
   args,
-  async probe(ctx, a) {
-    checkAttrs(a);
-    // the stat and the content in one exec (the content fact says "missing" for a missing file)
-    const [stat, file] = await factsOf(ctx, [
-      fileStat(a.path, { follow: true, checksum: false, umask: isSymbolicMode(a.mode) }),
-      fileContent(a.path),
-    ] as const);
-    if (stat.exists && !stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
-    const content = stat.exists ? file.content.toString('utf8') : '';
-    return { stat, content };
-  },
+  probe: (ctx, a) => probeText(ctx, a),
   plan(a, f, ctx) {
     checkAttrs(a);
     if (a.regexp !== undefined && a.search_string !== undefined) {
@@ -95,39 +66,14 @@ export default defineModule<typeof args, Facts, State>({
       }
     }
     const edit = editLines(f.content, a);
-    const changes: Change[] = [];
-    const state: State = {};
-    const write = edit.changed || !f.stat.exists;
-    if (write) {
-      const steps: Step[] = [];
-      if (a.backup && f.stat.exists) {
-        state.backup = backupPath(a.path);
-        steps.push(backupStep(a.path, state.backup));
-      }
-      steps.push({
-        kind: 'upload',
-        dest: a.path,
-        content: Buffer.from(edit.content, 'utf8'),
-        mode: parseMode(a.mode, modeBase(f.stat, 'file')),
-        owner: a.owner,
-        group: a.group,
-        ...(ctx.noLog ? { secret: true } : {}),
-      });
-      changes.push({
-        describe: f.stat.exists
-          ? `${edit.msg} in ${a.path}`
-          : `create ${a.path} with the line${attrNote(a, f.stat)}`,
-        diff: ctx.noLog ? undefined : { path: a.path, before: f.content, after: edit.content },
-        steps,
-      });
-    }
-    // A rewritten file gets its attributes from the upload; otherwise fix them in place.
-    if (f.stat.exists)
-      for (const c of attrChanges(a.path, f.stat, a)) changes.push(write ? { ...c, steps: [] } : c);
+    const describe = f.stat.exists
+      ? `${edit.msg} in ${a.path}`
+      : `create ${a.path} with the line${attrNote(a, f.stat)}`;
     const result: Record<string, unknown> = { msg: edit.msg, path: a.path };
     if (edit.found !== undefined) result.found = edit.found;
-    return { changes, state, result };
+    return planTextEdit(a, f, ctx, edit.content, describe, result);
   },
+  // Ansible's lineinfile names the backup `backup` (replace and blockinfile: `backup_file`)
   result({ plan, outputs }) {
     const result: Record<string, unknown> = { ...(plan.result ?? {}) };
     if (plan.state?.backup && outputs['backup']) result.backup = plan.state.backup;

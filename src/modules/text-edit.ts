@@ -1,5 +1,5 @@
 /**
- * Whole-file text edits shared by `replace` and `blockinfile`: probe the file's stat and content (cached
+ * Whole-file text edits shared by `lineinfile`, `replace`, `blockinfile`, `assemble` and `known_hosts`: probe the file's stat and content (cached
  * facts), then plan one atomic upload of the edited text (with an optional backup first), or only the
  * attribute changes when the text is already right. The edit itself is a pure function of the text.
  */
@@ -15,6 +15,7 @@ import {
   parseMode,
   type AttrArgs,
 } from './file-attrs';
+import { factsOf } from './ask-facts';
 import type { Change, ModuleContext, Plan, ResultInput, Step } from './types';
 
 export interface TextFacts {
@@ -31,23 +32,29 @@ export interface TextEditArgs extends AttrArgs {
   backup: boolean;
 }
 
-/** Read-only: the file's stat (following links) and text; refuses a path that is not a regular file. */
+/**
+ * Read-only: the file's stat (following links) and text, asked in one exec (the content fact says "missing"
+ * for a missing file); refuses a path that is not a regular file.
+ */
 export async function probeText(ctx: ModuleContext, a: TextEditArgs): Promise<TextFacts> {
   checkAttrs(a);
-  const stat = await ctx.fact(
+  const [stat, file] = await factsOf(ctx, [
     fileStat(a.path, { follow: true, checksum: false, umask: isSymbolicMode(a.mode) }),
-  );
+    fileContent(a.path),
+  ] as const);
   if (stat.exists && !stat.isreg) throw new ModuleError(`${a.path} is not a regular file`);
-  const content = stat.exists ? (await ctx.fact(fileContent(a.path))).content.toString('utf8') : '';
-  return { stat, content };
+  return { stat, content: stat.exists ? file.content.toString('utf8') : '' };
 }
 
-/** Read-only: an existing regular file's stat and text; a missing file or a non-file is refused. */
+/** Read-only: an existing regular file's stat and text (one exec); a missing file or a non-file is refused. */
 export async function probeExistingText(ctx: ModuleContext, path: string): Promise<TextFacts> {
-  const stat = await ctx.fact(fileStat(path, { follow: true, checksum: false }));
+  const [stat, file] = await factsOf(ctx, [
+    fileStat(path, { follow: true, checksum: false }),
+    fileContent(path),
+  ] as const);
   if (!stat.exists) throw new ModuleError(`${path} does not exist`);
   if (!stat.isreg) throw new ModuleError(`${path} is not a regular file`);
-  return { stat, content: (await ctx.fact(fileContent(path))).content.toString('utf8') };
+  return { stat, content: file.content.toString('utf8') };
 }
 
 /**
