@@ -149,18 +149,19 @@ async function runStep(
 async function execStep(ctx: ApplierContext, step: ExecStep): Promise<ExecOutput> {
   const clock = ctx.clock ?? wallClock;
   const start = clock.now();
+  const execOpts = {
+    stdin: step.stdin,
+    cwd: step.cwd,
+    timeoutMs: step.timeoutMs,
+    become: !step.noBecome,
+    traced: true,
+  };
   let r;
   try {
     if (step.reconnect) {
       try {
         await ctx.reconnect?.();
-        r = await ctx.exec(step.cmd, {
-          stdin: step.stdin,
-          cwd: step.cwd,
-          timeoutMs: step.timeoutMs,
-          become: !step.noBecome,
-          traced: true,
-        });
+        r = await ctx.exec(step.cmd, execOpts);
       } catch (e) {
         if (ctx.signal.aborted) throw e;
         // the host is not back yet: a result the wait judges, not a failure
@@ -176,14 +177,7 @@ async function execStep(ctx: ApplierContext, step: ExecStep): Promise<ExecOutput
           end,
         };
       }
-    } else
-      r = await ctx.exec(step.cmd, {
-        stdin: step.stdin,
-        cwd: step.cwd,
-        timeoutMs: step.timeoutMs,
-        become: !step.noBecome,
-        traced: true,
-      });
+    } else r = await ctx.exec(step.cmd, execOpts);
   } finally {
     // A command can change anything: the facts it may have changed cannot be trusted after it.
     if (step.invalidates) for (const k of step.invalidates) ctx.invalidateFacts(k);
