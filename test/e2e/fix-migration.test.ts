@@ -119,7 +119,15 @@ test('diagnosis: exactly the planted leftovers, evidence and fix per finding, no
   }
   const all = rep.findings.filter((f) => f.host === host('c001'));
   const ev = (id: string) => all.filter((f) => f.id === id).map((f) => f.evidence);
-  assert.equal(ev('kubeconfig').length, 5, 'five kubeconfigs');
+  assert.equal(ev('kubeconfig').filter((e) => / server: /.test(e)).length, 5, 'five kubeconfigs');
+  // what runs counts too: the components a stale kubeconfig (or etcd's old URLs) keeps down
+  assert.equal(
+    ev('kubeconfig').filter((e) => e.startsWith('systemctl is-active')).sort(),
+    ['kube-controller-manager', 'kube-proxy', 'kube-scheduler', 'kubelet'].map(
+      (u) => `systemctl is-active ${u}.service: failed`,
+    ),
+  );
+  assert.ok(ev('etcd').includes('systemctl is-active etcd.service: failed'), ev('etcd').join('\n'));
   assert.match(ev('cluster-dns')[0]!, /10-cluster-dns\.conf:3:.*--cluster-dns=192\.168\.0\.10/);
   assert.match(ev('dns-service')[0]!, /kube-dns\.yml:\d+:\s+clusterIP: 192\.168\.0\.10/);
   has(
