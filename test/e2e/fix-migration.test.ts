@@ -122,7 +122,9 @@ test('diagnosis: exactly the planted leftovers, evidence and fix per finding, no
   assert.equal(ev('kubeconfig').filter((e) => / server: /.test(e)).length, 5, 'five kubeconfigs');
   // what runs counts too: the components a stale kubeconfig (or etcd's old URLs) keeps down
   assert.equal(
-    ev('kubeconfig').filter((e) => e.startsWith('systemctl is-active')).sort(),
+    ev('kubeconfig')
+      .filter((e) => e.startsWith('systemctl is-active'))
+      .sort(),
     ['kube-controller-manager', 'kube-proxy', 'kube-scheduler', 'kubelet'].map(
       (u) => `systemctl is-active ${u}.service: failed`,
     ),

@@ -44,12 +44,7 @@ test('editLines table (Ansible rules)', () => {
       'port=8080 # web\n',
       true,
     ],
-    [
-      'x=1\n',
-      { line: 'y=\\g<v>', regexp: '^x=(?P<v>\\d)$', backrefs: true },
-      'y=1\n',
-      true,
-    ],
+    ['x=1\n', { line: 'y=\\g<v>', regexp: '^x=(?P<v>\\d)$', backrefs: true }, 'y=1\n', true],
     ['x=1\n', { line: 'z=\\1', regexp: '^nomatch(.*)$', backrefs: true }, 'x=1\n', false],
   ];
   for (const [text, args, want, changed] of table) {
