@@ -11,19 +11,11 @@ import * as assert from 'uvu/assert';
 import { labVerify } from '../../src/lab';
 import { runCli } from '../helpers/cli';
 import { runAndKillAt } from '../helpers/kill-at';
-import { labForFile } from './lab-cluster';
+import { labForFile, runArgsOf } from './lab-cluster';
 
 const fx = labForFile(test, 'remediate-crash-pods-', { clusters: 1, faults: 'cluster-dns=1' });
-const run = (playbook: string, ...extra: string[]) => [
-  'run',
-  `playbooks/${playbook}.yml`,
-  '-i',
-  fx.lab.inventory,
-  '--no-retry-file',
-  '-e',
-  'wordpress_timeout=20 kube_dns_timeout=60',
-  ...extra,
-];
+const run = (playbook: string) =>
+  runArgsOf(`playbooks/${playbook}.yml`, fx.lab.inventory, '-e', 'wordpress_timeout=20 kube_dns_timeout=60');
 
 test('killed between the kubelet restart and the pods: the rerun recreates the pods from their age', async () => {
   const cluster = fx.lab.clusters[0]!.name;

@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { labVerify } from '../../src/lab';
 import { runCli } from '../helpers/cli';
-import { holderPid, inClusterSh, labForFile, PKI } from './lab-cluster';
+import { holderPid, inClusterSh, labForFile, PKI, runArgsOf } from './lab-cluster';
 
 const PLAYBOOK = 'playbooks/fix-apiserver-sans.yml';
 const FILLER = '.remediate-test-fill';
@@ -56,17 +56,7 @@ test('disk full at the certificate write: fails with "no space left", old cert i
   const before = await look(pid);
   const filled = await inClusterSh(pid, FILL);
   assert.match(filled, /free=0\b/, filled);
-  const args = [
-    'run',
-    PLAYBOOK,
-    '-i',
-    fx.lab.inventory,
-    '--no-retry-file',
-    '--limit',
-    host,
-    '--output',
-    'json',
-  ];
+  const args = runArgsOf(PLAYBOOK, fx.lab.inventory, '--limit', host, '--output', 'json');
 
   const t0 = Date.now();
   const r = await runCli(args, { timeoutMs: 180_000 });

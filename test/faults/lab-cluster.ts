@@ -126,3 +126,13 @@ export function labForFile(
     teardown,
   };
 }
+
+/** `remediate run PLAYBOOK -i INVENTORY --no-retry-file MORE…`: the fault tests' command line. */
+export const runArgsOf = (playbook: string, inventory: string, ...more: string[]): string[] => [
+  'run',
+  playbook,
+  '-i',
+  inventory,
+  '--no-retry-file',
+  ...more,
+];
