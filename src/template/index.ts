@@ -15,7 +15,7 @@ import { namedFiltersAndTests, strictTransform, type NjNode } from './strict-tra
 import { parseJinja, PySlice } from './jinja-parser';
 import { registerTests, runTest } from './tests';
 import { LOOKUP_NAMES, lookupResult, runLookup } from './lookups';
-import { pyStr, pyTuple, splitKwargs, toBool, truthy, UNRESOLVED_MARK } from './values';
+import { isDict, pyStr, pyTuple, splitKwargs, toBool, truthy, UNRESOLVED_MARK } from './values';
 import type { SecretValues } from '../secrets/secret-values';
 import { trackSecretFilters, trackSecretLookup, trackSecretVar } from './secret-tracking';
 
@@ -173,6 +173,7 @@ export class Templar {
       for (let i = 0; i < kv.length; i += 2) out[pyStr(kv[i])] = kv[i + 1];
       return out;
     });
+    this.env.addGlobal('__rm_iter', (v: unknown) => (isDict(v) ? Object.keys(v) : v));
     this.env.addGlobal('__rm_concat', (a: unknown, b: unknown) => pyStr(a) + pyStr(b));
     this.env.addGlobal('__rm_cmp', pyCompareChain);
     this.env.addGlobal('__rm_not', (v: unknown) => !truthy(v));

@@ -9,6 +9,7 @@
  * - `{{ expr }}` output goes through `__rm_str` (Python str(): True, None, ['a']) or, when the template is one
  *   expression, `__rm_capture` (keeps the native value);
  * - `x is test(args)` compiles to `__rm_test("test", x, args)`;
+ * - `{% for k in d %}` walks `__rm_iter(d)`: a dict's keys, as Jinja2 does;
  * - `True`, `False`, `None` are literals, as in Jinja2.
  */
 // nunjucks ships no types for its parser and AST; this is the part we use.
@@ -161,6 +162,9 @@ function tx(node: NjNode, hard: boolean): NjNode {
         node.body = new nunjucksNodes.If(arr.lineno, arr.colno, arr.cond, node.body, null);
       }
       node.arr = tx(node.arr as NjNode, true);
+      // Jinja2 iterates a dict's keys; nunjucks' one-name loop walks `.length` and sees nothing in a dict
+      if ((node.name as NjNode).typename === 'Symbol')
+        node.arr = call(node, '__rm_iter', [node.arr as NjNode]);
       if (isNode(node.body)) node.body = tx(node.body, true);
       if (isNode(node.else_)) node.else_ = tx(node.else_, true);
       return node;

@@ -36,6 +36,14 @@ CASES += [
     "{{ [0.1, 0.00001, 0.0001, 123.456, 0.00000015, -0.000042] }}",
     "{{ [[], {}, ['a'], ('t',), ()] }}",
     "{{ ['%s' % ('a',), ('x', ('y',))] }}",
+    # a for loop over a dict walks its keys, in order; over a string, its characters
+    "{% for k in {'b': 1, 'a': 2} %}{{ loop.index }}={{ k }};{% endfor %}",
+    "{% for k in {'x': [1], 'y': {'z': 2}} if k != 'x' %}{{ k }}{% endfor %}",
+    "{% for k in {} %}{{ k }}{% else %}empty{% endfor %}",
+    "{% for c in 'abc' %}{{ c }}-{% endfor %}",
+    "{% for k, v in {'a': 1, 'b': 2}.items() %}{{ k }}{{ v }}{% endfor %}",
+    "{% for k in {'a': 1}.keys() %}{{ k }}{% endfor %}{% for v in {'a': 1}.values() %}{{ v }}{% endfor %}",
+    "{% for unit in {'u1': ['f'], 'u2': []} %}{% for f in {'u1': ['f'], 'u2': []}[unit] %}{{ unit }}:{{ f }}{% endfor %}{% endfor %}",
 ]
 
 env = jinja2.Environment(trim_blocks=True)
