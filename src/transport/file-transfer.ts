@@ -51,6 +51,8 @@ dir=$(dirname "$d")
 t=$(mktemp "$dir/.remediate.XXXXXX") || exit 1
 trap 'rm -f "$t"' EXIT HUP INT TERM
 cat > "$t" || exit 1
+# stdin cut short (the controller killed, the link dropped) ends cat too: never put a torn file in place
+[ "$(sha256sum < "$t" | cut -d' ' -f1)" = "$want" ] || { echo "upload cut short: $d left as it was" >&2; exit 1; }
 if [ -z "$m" ] && [ -e "$d" ]; then m=0$(stat -c %a "$d"); fi
 [ -n "$m" ] || m=${raw(`0$(printf %o $((0666 & ~$(umask))))`)}
 chmod "$m" "$t" || exit 1

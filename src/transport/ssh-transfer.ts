@@ -150,7 +150,8 @@ export async function putFile(
   if (!session) {
     // No SFTP subsystem: stream the content through `cat` into the temp file, then finish.
     await run(
-      `umask 077 && cat > ${quote(tmp)} && ${finish(tmp)} || { rc=$?; rm -f ${quote(tmp)}; exit $rc; }`,
+      // the digest check: stdin cut short (controller killed, link dropped) must not put a torn file in place
+      `umask 077 && cat > ${quote(tmp)} && [ "$(sha256sum < ${quote(tmp)} | cut -d' ' -f1)" = ${sum} ] && ${finish(tmp)} || { rc=$?; rm -f ${quote(tmp)}; exit $rc; }`,
       opts.become,
       content,
     );

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { script, secret } from '../../src/command';
+import { putScript, sha256 } from '../../src/transport/file-transfer';
 import { ConnectError, ExitCode } from '../../src/errors';
 import { BecomeError } from '../../src/transport/become';
 import { createSshTransportFactory, type SshTransportFactory } from '../../src/transport/ssh';
@@ -405,6 +406,28 @@ test('an upload interrupted mid-transfer leaves the old file intact', async () =
     await g.closeAll();
     await victim.stop();
   }
+});
+
+test('an upload on stdin cut short (controller killed mid-send) never puts a torn file in place', async () => {
+  const t = host();
+  const p = join(work, 'torn.conf');
+  writeFileSync(p, 'old line\n');
+  const whole = Buffer.from(
+    'KUBE_RANGES="--service-cluster-ip-range=10.254.0.0/24 --cluster-cidr=10.32.0.0/16"\n',
+  );
+  // what sshd hands the script when the controller dies after part of the content: the part, then EOF
+  const r = await t.exec(putScript(p, sha256(whole)), { stdin: whole.subarray(0, 20) });
+  assert.is.not(r.code, 0);
+  assert.match(r.stderr, /upload cut short/);
+  assert.is(readFileSync(p, 'utf8'), 'old line\n');
+  assert.equal(
+    readdirSync(work).filter((x) => x.startsWith('.remediate')),
+    [],
+  );
+  // the whole content still goes through
+  const ok = await t.exec(putScript(p, sha256(whole)), { stdin: whole });
+  assert.is(ok.code, 0, ok.stderr);
+  assert.equal(readFileSync(p), whole);
 });
 
 test.run();
