@@ -200,7 +200,7 @@ export function fusedPut(
   const inDir = srcName ? path.posix.join(a.dest, srcName) : undefined;
   const second = inDir ? fileStat(inDir, { follow: true }) : undefined;
   // the upload of the plan, to whichever path the stats chose ($d)
-  const put = (dest: string) => putScript(dest, want, { statLine: true });
+  const put = (dest: string) => putScript(dest, want, content.length, { statLine: true });
   const decide = (dest: string) =>
     sh`case "$out" in MISSING) ;; *'regular '*) case "$out" in *${`C ${want}  -`}*) exit 0;; esac;; *) exit 0;; esac; echo RMD-PUT; `
       .script + put(dest).script;

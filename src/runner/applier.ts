@@ -226,7 +226,7 @@ async function uploadStep(ctx: ApplierContext, step: UploadStep): Promise<StepOu
     });
     return { kind: 'upload', changed: r.changed, sha256: r.sha256 };
   }
-  const cmd = putScript(step.dest, digest, {
+  const cmd = putScript(step.dest, digest, step.content.length, {
     mode: step.mode,
     owner: step.owner,
     group: step.group,

@@ -28,40 +28,57 @@ export function octalMode(mode: number): string {
   return '0' + (mode & 0o7777).toString(8).padStart(3, '0');
 }
 
-/** The script that writes stdin to `dest` atomically; stdout's last line is `changed` or `unchanged`. */
-export function putScript(dest: string, digest: string, opts: PutScriptOptions = {}): ExecCommand {
+/**
+ * The script that writes stdin (`size` bytes) to `dest` atomically; stdout's last line is `changed` or
+ * `unchanged`. Every process it starts is a fork on the target, once per host and upload: the destination is
+ * read with one `stat` and one `sha256sum`, the temp file checked with the `stat` that also reports it.
+ */
+export function putScript(
+  dest: string,
+  digest: string,
+  size: number,
+  opts: PutScriptOptions = {},
+): ExecCommand {
   const mode = opts.mode === undefined ? '' : octalMode(opts.mode);
+  // as `stat -c %a` prints it
+  const modeA = opts.mode === undefined ? '' : (opts.mode & 0o7777).toString(8);
   const owner = opts.owner ?? '';
   const group = opts.group ?? '';
   const st = opts.statLine ? raw(`stat -c 'S %a %u %g %s %Y %i %U %G %F' -- "$d" || exit 1; `) : raw('');
   // Unchanged when: the file exists, its hash matches, and (if asked) its mode/owner/group match.
-  return sh`d=${dest}; want=${digest}; m=${mode}; o=${owner}; g=${group}
+  return sh`d=${dest}; want=${digest}; n=${String(size)}; m=${mode}; ma=${modeA}; o=${owner}; g=${group}
 same=
-if [ -f "$d" ]; then
-  have=$(sha256sum < "$d" 2>/dev/null | cut -d' ' -f1)
+cm=; have=
+if [ -e "$d" ]; then
+  if cur=$(stat -c '%a %u %g %U %G' -- "$d" 2>/dev/null); then set -- $cur; cm=$1; cu=$2; cg=$3; cU=$4; cG=$5; fi
+  if [ -f "$d" ]; then have=$(sha256sum < "$d" 2>/dev/null); have=\${have%% *}; fi
   if [ "$have" = "$want" ]; then
     same=1
-    if [ -n "$m" ] && [ "$(stat -c %a "$d")" != "$(printf %o "$m")" ]; then same=; fi
-    if [ -n "$o" ] && [ "$(stat -c %U "$d")" != "$o" ] && [ "$(stat -c %u "$d")" != "$o" ]; then same=; fi
-    if [ -n "$g" ] && [ "$(stat -c %G "$d")" != "$g" ] && [ "$(stat -c %g "$d")" != "$g" ]; then same=; fi
+    if [ -n "$m" ] && [ "$cm" != "$ma" ]; then same=; fi
+    if [ -n "$o" ] && [ "$cU" != "$o" ] && [ "$cu" != "$o" ]; then same=; fi
+    if [ -n "$g" ] && [ "$cG" != "$g" ] && [ "$cg" != "$g" ]; then same=; fi
   fi
 fi
 if [ -n "$same" ]; then cat >/dev/null; ${st}echo unchanged; exit 0; fi
-dir=$(dirname "$d")
+case $d in */*) dir=\${d%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac
 t=$(mktemp "$dir/.remediate.XXXXXX") || exit 1
-trap 'rm -f "$t"' EXIT HUP INT TERM
+# the temp file goes whatever ends the script: a cut connection closes its pipes, and the next write is a SIGPIPE
+trap 'rm -f "$t"' EXIT
+trap 'exit 1' HUP INT TERM PIPE
 cat > "$t" || exit 1
-# stdin cut short (the controller killed, the link dropped) ends cat too: never put a torn file in place
-[ "$(sha256sum < "$t" | cut -d' ' -f1)" = "$want" ] || { echo "upload cut short: $d left as it was" >&2; exit 1; }
-if [ -z "$m" ] && [ -e "$d" ]; then m=0$(stat -c %a "$d"); fi
-[ -n "$m" ] || m=${raw(`0$(printf %o $((0666 & ~$(umask))))`)}
-chmod "$m" "$t" || exit 1
-if [ -z "$o" ] && [ -e "$d" ] && [ "$(id -u)" = 0 ]; then o=$(stat -c %u "$d"); fi
-if [ -z "$g" ] && [ -e "$d" ] && [ "$(id -u)" = 0 ]; then g=$(stat -c %g "$d"); fi
-if [ -n "$o" ]; then chown "$o" "$t" || exit 1; fi
-if [ -n "$g" ]; then chgrp "$g" "$t" || exit 1; fi
+if [ -n "$cm" ]; then
+  [ -n "$m" ] || m=0$cm
+  if { [ -z "$o" ] || [ -z "$g" ]; } && [ "$(id -u)" = 0 ]; then o=\${o:-$cu}; g=\${g:-$cg}; fi
+fi
+# no mode asked and a new file: 0666 less the umask, as a shell redirection creates it (mktemp made it 0600)
+if [ -n "$m" ]; then chmod "$m" "$t" || exit 1; else chmod =rw "$t" || exit 1; fi
+if [ -n "$o" ]; then chown "$o\${g:+:$g}" "$t" || exit 1; elif [ -n "$g" ]; then chgrp "$g" "$t" || exit 1; fi
 sync "$t" 2>/dev/null || sync
+s=$(stat -c 'S %a %u %g %s %Y %i %U %G %F' -- "$t") || exit 1
+set -- $s
+# stdin cut short (the controller killed, the link dropped) ends cat too: never put a torn file in place
+[ "$5" = "$n" ] || { echo "upload cut short ($5 of $n bytes): $d left as it was" >&2; exit 1; }
 mv -f "$t" "$d" || exit 1
-trap - EXIT HUP INT TERM
-${st}echo changed`;
+trap - EXIT HUP INT TERM PIPE
+${opts.statLine ? raw(`printf '%s\\n' "$s"; `) : raw('')}echo changed`;
 }

@@ -179,7 +179,10 @@ export class LocalTransport implements Transport {
   async put(remotePath: string, content: Buffer, opts: PutOptions = {}): Promise<PutResult> {
     const digest = sha256(content);
     if (!this.isSelf(opts.become)) {
-      const r = await this.exec(putScript(remotePath, digest, opts), { stdin: content, become: opts.become });
+      const r = await this.exec(putScript(remotePath, digest, content.length, opts), {
+        stdin: content,
+        become: opts.become,
+      });
       if (r.code !== 0) throw fileError(this.host, 'write', remotePath, r.stderr.trim() || `exit ${r.code}`);
       return { changed: r.stdout.trim().split('\n').pop() !== 'unchanged', sha256: digest };
     }

@@ -96,19 +96,21 @@ bothFlavours('fileContent survives binary content', async (t) => {
 bothFlavours('putScript (shell upload): atomic, idempotent, mode kept, no temp leftovers', async (t) => {
   const f = path.join(dir, `put-${t.host}`);
   const body = Buffer.from('content\n');
-  const r1 = await t.exec(putScript(f, sha256(body), { mode: 0o640 }), { stdin: body });
+  const r1 = await t.exec(putScript(f, sha256(body), body.length, { mode: 0o640 }), { stdin: body });
   assert.is(r1.stdout.trim(), 'changed', r1.stderr);
   assert.is((await fsp.stat(f)).mode & 0o777, 0o640);
-  const r2 = await t.exec(putScript(f, sha256(body), { mode: 0o640 }), { stdin: body });
+  const r2 = await t.exec(putScript(f, sha256(body), body.length, { mode: 0o640 }), { stdin: body });
   assert.is(r2.stdout.trim(), 'unchanged');
-  const r3 = await t.exec(putScript(f, sha256(body), { mode: 0o600 }), { stdin: body });
+  const r3 = await t.exec(putScript(f, sha256(body), body.length, { mode: 0o600 }), { stdin: body });
   assert.is(r3.stdout.trim(), 'changed');
   const other = Buffer.from('other\n');
-  await t.exec(putScript(f, sha256(other)), { stdin: other });
+  await t.exec(putScript(f, sha256(other), other.length), { stdin: other });
   assert.is(await fsp.readFile(f, 'utf8'), 'other\n');
   assert.is((await fsp.stat(f)).mode & 0o777, 0o600);
   // a failure (directory missing) leaves nothing behind
-  const bad = await t.exec(putScript(path.join(dir, 'nodir', 'x'), sha256(body)), { stdin: body });
+  const bad = await t.exec(putScript(path.join(dir, 'nodir', 'x'), sha256(body), body.length), {
+    stdin: body,
+  });
   assert.is.not(bad.code, 0);
   assert.equal(
     readdirSync(dir).filter((n) => n.startsWith('.remediate')),

@@ -83,7 +83,7 @@ function expectedOps(step: Step): string[] {
       return [`T ${step.cmd.display}`];
     case 'upload':
       return [
-        `T ${putScript(step.dest, sha256(step.content), { mode: step.mode, owner: step.owner, group: step.group, statLine: true }).display}`,
+        `T ${putScript(step.dest, sha256(step.content), step.content.length, { mode: step.mode, owner: step.owner, group: step.group, statLine: true }).display}`,
       ];
     case 'fetch':
       return [`T get ${step.src}`];

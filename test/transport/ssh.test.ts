@@ -13,7 +13,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { Client } from 'ssh2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -416,7 +417,7 @@ test('an upload on stdin cut short (controller killed mid-send) never puts a tor
     'KUBE_RANGES="--service-cluster-ip-range=10.254.0.0/24 --cluster-cidr=10.32.0.0/16"\n',
   );
   // what sshd hands the script when the controller dies after part of the content: the part, then EOF
-  const r = await t.exec(putScript(p, sha256(whole)), { stdin: whole.subarray(0, 20) });
+  const r = await t.exec(putScript(p, sha256(whole), whole.length), { stdin: whole.subarray(0, 20) });
   assert.is.not(r.code, 0);
   assert.match(r.stderr, /upload cut short/);
   assert.is(readFileSync(p, 'utf8'), 'old line\n');
@@ -425,9 +426,44 @@ test('an upload on stdin cut short (controller killed mid-send) never puts a tor
     [],
   );
   // the whole content still goes through
-  const ok = await t.exec(putScript(p, sha256(whole)), { stdin: whole });
+  const ok = await t.exec(putScript(p, sha256(whole), whole.length), { stdin: whole });
   assert.is(ok.code, 0, ok.stderr);
   assert.equal(readFileSync(p), whole);
+});
+
+test('an upload whose connection is cut mid-send leaves neither a torn file nor its temp file', async () => {
+  const p = join(work, 'cut.conf');
+  writeFileSync(p, 'old line\n');
+  const whole = Buffer.from('x'.repeat(4096));
+  // the controller SIGKILLed: its TCP connection gone with part of the content sent, no EOF, no close
+  const sock = connect(d.port, d.host);
+  const c = new Client();
+  await new Promise<void>((resolve, reject) =>
+    c
+      .once('ready', () => resolve())
+      .once('error', reject)
+      .connect({
+        sock,
+        username: TEST_USERS.nopasswd,
+        privateKey: readFileSync(d.clientKey),
+      }),
+  );
+  c.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) =>
+    c.exec(putScript(p, sha256(whole), whole.length).display, (err, ch) => {
+      if (err) return reject(err);
+      ch.write(whole.subarray(0, 100));
+      setTimeout(() => {
+        sock.destroy();
+        resolve();
+      }, 300);
+    }),
+  );
+  // the orphaned script on the target ends on its own: wait for it to clean up
+  const temps = () => readdirSync(work).filter((x) => x.startsWith('.remediate'));
+  for (let i = 0; i < 50 && temps().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(temps(), []);
+  assert.is(readFileSync(p, 'utf8'), 'old line\n');
 });
 
 test.run();
