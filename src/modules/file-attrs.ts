@@ -229,13 +229,20 @@ export function attrCommands(
   return out;
 }
 
-/** `dest.2026-11-26@18:04:03~` (Ansible puts the pid in too; the timestamp is enough to be unique per run). */
+let backups = 0;
+
+/**
+ * `dest.NUMBER.2026-11-26@18:04:03~`, Ansible's shape (`basename.PID.YYYY-MM-DD@HH:MM:SS~`). Ansible's
+ * number is its module's pid on the target; ours is the controller's pid and a count of the backups it
+ * named, so two backups of one file in the same second (two edits in a loop) never share a name — the
+ * second overwrote the first, and a rollback restored a half-edited file.
+ */
 export function backupPath(dest: string, now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const ts =
     `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}` +
     `@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`;
-  return `${dest}.${ts}~`;
+  return `${dest}.${process.pid * 1_000_000 + (backups++ % 1_000_000)}.${ts}~`;
 }
 
 /** Copy dest to its backup name, keeping mode, owner and times; a failed copy leaves no partial backup. */

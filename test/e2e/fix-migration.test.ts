@@ -15,6 +15,8 @@ import * as assert from 'uvu/assert';
 import { labDown, labStatus, labUp, labVerify, type LabFault, type LabInfo } from '../../src/lab';
 import { runCli, type CliResult } from '../helpers/cli';
 import { allChecksums, checksums } from '../helpers/lab-checksums';
+import { inCluster } from '../../src/lab/holder';
+import { holderPid } from '../faults/lab-cluster';
 
 const root = mkdtempSync(path.join(tmpdir(), 'remediate-mig-'));
 const fleetDir = path.join(root, 'fleet');
@@ -67,7 +69,7 @@ test.before(async () => {
         clusters: 5,
         faults: 'migrated-all=1,healthy=1,key-mismatch=1,cluster-dns=1,etcd-sans=1',
       }),
-      labUp({ dir: rollbackDir, clusters: 1, faults: 'bad-kubelet=1' }),
+      labUp({ dir: rollbackDir, clusters: 2, faults: 'bad-kubelet=1,etcd-sans=1' }),
     ]);
   } catch (e) {
     await teardown();
@@ -208,7 +210,7 @@ cp -p /root/new.conf ${dropIn} && rm /root/new.conf`;
 });
 
 test('rollback: a kubelet that does not come back with the new --cluster-dns gets the old drop-in back', async () => {
-  const c = rollback.clusters[0]!.name;
+  const c = rollback.clusters.find((x) => x.faults.includes('bad-kubelet'))!.name;
   const dropIn = path.join(
     rollback.dir,
     'clusters',
@@ -216,7 +218,7 @@ test('rollback: a kubelet that does not come back with the new --cluster-dns get
     'etc/systemd/system/kubelet.service.d/10-cluster-dns.conf',
   );
   const before = readFileSync(dropIn);
-  const r = await run(rollback, 'fix-cluster-dns');
+  const r = await run(rollback, 'fix-cluster-dns', '--limit', host(c));
   const out = r.stdout + r.stderr;
   assert.is(r.code, 2, out);
   has(
@@ -224,9 +226,39 @@ test('rollback: a kubelet that does not come back with the new --cluster-dns get
     /FAILED! => \{.*"msg": "rolled back: the kubelet did not come back with --cluster-dns=10\.254\.0\.10/,
   );
   assert.ok(readFileSync(dropIn).equals(before), 'the drop-in is back, byte for byte');
-  const [s] = await labStatus({ dir: rollbackDir });
+  const s = (await labStatus({ dir: rollbackDir })).find((x) => x.name === c);
   assert.ok(s!.faults.includes('cluster-dns'), 'the kubelet still runs with the old flag');
   assert.not.ok(s!.faults.includes('kubeconfig'), 'every component runs again (the kubelet came back)');
+});
+
+test('rollback: etcd that cannot bind the new address gets its unit back as it was, both URL edits undone', async () => {
+  const c = rollback.clusters.find((x) => x.faults.includes('etcd-sans'))!.name;
+  const unit = path.join(rollback.dir, 'clusters', c, 'etc/systemd/system/etcd.service');
+  const before = readFileSync(unit);
+  // something else holds 192.168.0.1:2379: etcd on the new URLs exits like etcd ("bind: ...")
+  const pid = holderPid(rollbackDir, c);
+  const squat = await inCluster(pid, [
+    'sh',
+    '-c',
+    'setsid socat TCP-LISTEN:2379,bind=192.168.0.1,reuseaddr,fork EXEC:/bin/true </dev/null >/dev/null 2>&1 & echo $!',
+  ]);
+  try {
+    const r = await run(rollback, 'fix-etcd', '--limit', host(c));
+    const out = r.stdout + r.stderr;
+    assert.is(r.code, 2, out);
+    has(out, /rolled back: after the restart etcd did not verify for 192\.168\.0\.1/);
+    // two edits of one file in the same second: each backup its own name, the oldest (the original) restored
+    const edits = [...out.matchAll(/cp -p '?(\/etc\/systemd\/system\/etcd\.service\.\d+\.[^' ]+~)/g)].map(
+      (m) => m[1],
+    );
+    assert.is(new Set(edits).size, 2, out);
+    assert.ok(
+      readFileSync(unit).equals(before),
+      `etcd.service is back, byte for byte:\n${readFileSync(unit, 'utf8')}`,
+    );
+  } finally {
+    await inCluster(pid, ['kill', squat.stdout.trim()]);
+  }
 });
 
 test.run();

@@ -104,7 +104,7 @@ test('copy src from files/, into a directory dest, with backup', async () => {
   assert.is(r.result.dest, path.join(d, 'app.conf'));
   assert.is(await fsp.readFile(path.join(d, 'app.conf'), 'utf8'), 'port = 80\n');
   const backup = String(r.result.backup_file);
-  assert.match(backup, /app\.conf\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
+  assert.match(backup, /app\.conf\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/);
   assert.is(await fsp.readFile(backup, 'utf8'), 'port = 8080\n');
   const again = await runModule(
     copy,

@@ -101,7 +101,7 @@ const norm = (s: string) =>
     .replace(/RMD-[0-9a-f]{12}/g, 'RMD-TAG')
     .replace(/0x[0-9a-f]{32}/g, '0xSERIAL')
     .replace(/\d{8}T\d{6}Z/g, 'STAMP')
-    .replace(/\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~/g, 'STAMP~')
+    .replace(/\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~/g, '.N.STAMP~')
     .replace(/want=[0-9a-f]{64}/g, 'want=SHA');
 
 const stepsOf = (p: Plan, check: boolean): Step[] => [
@@ -522,7 +522,7 @@ test('fused stat-and-upload (template): same plan, status, result, error and fil
           status: r.status,
           changes: r.changes.map((c) => c.describe),
           // a backup's name holds the time of day (to the second): the two runs may straddle one
-          result: JSON.parse(JSON.stringify(r.result).replace(/\.\d{4}-\d\d-\d\d@[\d:]+~/g, '.TIME~')),
+          result: JSON.parse(JSON.stringify(r.result).replace(/\.\d+\.\d{4}-\d\d-\d\d@[\d:]+~/g, '.N.TIME~')),
           file: read(),
           execs: seq.filter((l) => l.startsWith('T ')).length,
         };
