@@ -27,7 +27,7 @@ import {
   type Row,
 } from './crash-points';
 import { holderPid, labForFile, runArgsOf } from './lab-cluster';
-import { classify, readMaster, resetMaster, snapshotMaster, type MasterFiles } from './master-state';
+import { classify, readMaster, resetMaster, settle, snapshotMaster, type MasterFiles } from './master-state';
 
 const PLAYBOOK = 'playbooks/fix-migration.yml';
 const WORKERS = Math.max(1, Number(process.env.REMEDIATE_FAULT_WORKERS ?? 3));
@@ -72,11 +72,22 @@ async function reset(c: Cluster): Promise<void> {
 async function killAndRerun(c: Cluster, p: KillPoint): Promise<Row> {
   await reset(c);
   const k = await runAndKillAt([...runArgs(c.name), '-vv'], { trigger: killAt(p) });
+  // the moment of the kill: every file old, new or both in place (a temp file of a command still running is
+  // no fault yet) ...
+  const atKill = classify(await readMaster(c.pid), c.old, c.done!);
+  // ... and once the commands the kill orphaned have ended: nothing stray left either
+  const orphans = await settle(c.pid);
   const left = classify(await readMaster(c.pid), c.old, c.done!);
+  left.bad.unshift(...atKill.bad.filter((b) => !b.endsWith('(stray)') && !left.bad.includes(b)));
   const rerun = await runCli(runArgs(c.name), { timeoutMs: 300_000 });
   const [v] = await labVerify({ dir: fx.dir, cluster: c.name });
+  // leftovers of the killed run are the next run's to remove; it leaves none of its own
+  await settle(c.pid);
+  const after = classify(await readMaster(c.pid), c.old, c.done!);
+  left.bad.push(...after.bad.map((b) => `after the rerun: ${b}`));
+  left.bad.push(...after.partial.map((f) => `after the rerun: ${f} (old and new words mixed)`));
   const partial = left.partial.map((f) => f.split('/').pop()).join(' ');
-  const state = `${left.new.length} new, ${left.partial.length} partial${partial ? ` (${partial})` : ''}, ${left.backups} bak${left.bad.length ? `, BAD ${left.bad.length}` : ''}`;
+  const state = `${left.new.length} new, ${left.partial.length} partial${partial ? ` (${partial})` : ''}, ${left.backups} bak${orphans ? `, ${orphans} cmd ran on` : ''}${left.bad.length ? `, BAD ${left.bad.length}` : ''}`;
   return rowOf(p, k.killed, state, left.bad, rerun, v);
 }
 

@@ -6,6 +6,7 @@
  * tasks edit in turn) made of old and new lines and words in place; certificates are old or valid new;
  * keys never change; backups are whole copies; anything else is stray.
  */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { inClusterSh } from './lab-cluster';
 
 /** The lab-owned paths, relative to / (globs expand inside the cluster with cwd /). */
@@ -44,6 +45,36 @@ kubectl create ${MANIFESTS} >/dev/null 2>&1 || true
   );
 }
 
+/** Commands of remediate (its exec wrapper's marker in their command line) running in the cluster's namespace. */
+function remediateCommands(holder: number): number[] {
+  const ns = (pid: number | string) => readlinkSync(`/proc/${pid}/ns/net`);
+  const mine = ns(holder);
+  const out: number[] = [];
+  for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`).includes('REMEDIATE-PGID-') && ns(pid) === mine)
+        out.push(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Wait until the commands a killed controller left running on the master have ended (the target does not
+ * stop a command when the connection drops: an upload or a certificate install goes on to its end or to
+ * its cleanup). Returns how many there were.
+ */
+export async function settle(holder: number, timeoutMs = 60_000): Promise<number> {
+  const first = remediateCommands(holder).length;
+  for (const end = Date.now() + timeoutMs; remediateCommands(holder).length > 0;) {
+    if (Date.now() > end) throw new Error(`commands of the killed run still running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return first;
+}
+
 /** path → base64 content, and for every serving certificate whether it is valid now. */
 export interface MasterFiles {
   files: Map<string, string>;
@@ -74,8 +105,8 @@ done
   return { files, certOk };
 }
 
-/** `file.2026-12-03@09:22:25~` (Ansible's backup name) or `server.crt.20261203T092227Z.bak` (x509_reissue). */
-const BACKUP = /(\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~|\.\d{8}T\d{6}Z\.bak)$/;
+/** `file.NUMBER.2026-12-03@09:22:25~` (Ansible's backup name) or `server.crt.20261203T092227Z.bak` (x509_reissue). */
+const BACKUP = /(\.(?:\d+\.)?\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~|\.\d{8}T\d{6}Z\.bak)$/;
 
 const text = (b64: string | undefined): string | undefined =>
   b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
