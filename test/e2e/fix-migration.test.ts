@@ -15,8 +15,7 @@ import * as assert from 'uvu/assert';
 import { labDown, labStatus, labUp, labVerify, type LabFault, type LabInfo } from '../../src/lab';
 import { runCli, type CliResult } from '../helpers/cli';
 import { allChecksums, checksums } from '../helpers/lab-checksums';
-import { inCluster } from '../../src/lab/holder';
-import { holderPid } from '../faults/lab-cluster';
+import { holderPid, inClusterSh } from '../faults/lab-cluster';
 
 const root = mkdtempSync(path.join(tmpdir(), 'remediate-mig-'));
 const fleetDir = path.join(root, 'fleet');
@@ -237,11 +236,12 @@ test('rollback: etcd that cannot bind the new address gets its unit back as it w
   const before = readFileSync(unit);
   // something else holds 192.168.0.1:2379: etcd on the new URLs exits like etcd ("bind: ...")
   const pid = holderPid(rollbackDir, c);
-  const squat = await inCluster(pid, [
-    'sh',
-    '-c',
-    'setsid socat TCP-LISTEN:2379,bind=192.168.0.1,reuseaddr,fork EXEC:/bin/true </dev/null >/dev/null 2>&1 & echo $!',
-  ]);
+  const squat = (
+    await inClusterSh(
+      pid,
+      'setsid socat TCP-LISTEN:2379,bind=192.168.0.1,reuseaddr,fork EXEC:/bin/true </dev/null >/dev/null 2>&1 & echo $!',
+    )
+  ).trim();
   try {
     const r = await run(rollback, 'fix-etcd', '--limit', host(c));
     const out = r.stdout + r.stderr;
@@ -257,7 +257,7 @@ test('rollback: etcd that cannot bind the new address gets its unit back as it w
       `etcd.service is back, byte for byte:\n${readFileSync(unit, 'utf8')}`,
     );
   } finally {
-    await inCluster(pid, ['kill', squat.stdout.trim()]);
+    await inClusterSh(pid, `kill ${squat}`);
   }
 });
 
