@@ -64,7 +64,11 @@ const faultsNow = async (name: string): Promise<string> =>
 async function reset(c: Cluster): Promise<void> {
   await resetMaster(c.pid);
   const left = classify(await readMaster(c.pid), c.old, c.done ?? c.old);
-  assert.equal([...left.new, ...left.partial, ...left.bad], [], `${c.name}: the reset left changes`);
+  assert.equal(
+    [...left.new, ...left.partial, ...left.stray, ...left.bad],
+    [],
+    `${c.name}: the reset left changes`,
+  );
   assert.is(left.backups, 0, `${c.name}: the reset left backups`);
   assert.is(await faultsNow(c.name), c.faults, `${c.name}: faults after the reset`);
 }
@@ -78,13 +82,13 @@ async function killAndRerun(c: Cluster, p: KillPoint): Promise<Row> {
   // ... and once the commands the kill orphaned have ended: nothing stray left either
   const orphans = await settle(c.pid);
   const left = classify(await readMaster(c.pid), c.old, c.done!);
-  left.bad.unshift(...atKill.bad.filter((b) => !b.endsWith('(stray)') && !left.bad.includes(b)));
+  left.bad.unshift(...atKill.bad.filter((b) => !left.bad.includes(b)), ...left.stray);
   const rerun = await runCli(runArgs(c.name), { timeoutMs: 300_000 });
   const [v] = await labVerify({ dir: fx.dir, cluster: c.name });
   // leftovers of the killed run are the next run's to remove; it leaves none of its own
   await settle(c.pid);
   const after = classify(await readMaster(c.pid), c.old, c.done!);
-  left.bad.push(...after.bad.map((b) => `after the rerun: ${b}`));
+  left.bad.push(...[...after.stray, ...after.bad].map((b) => `after the rerun: ${b}`));
   left.bad.push(...after.partial.map((f) => `after the rerun: ${f} (old and new words mixed)`));
   const partial = left.partial.map((f) => f.split('/').pop()).join(' ');
   const state = `${left.new.length} new, ${left.partial.length} partial${partial ? ` (${partial})` : ''}, ${left.backups} bak${orphans ? `, ${orphans} cmd ran on` : ''}${left.bad.length ? `, BAD ${left.bad.length}` : ''}`;

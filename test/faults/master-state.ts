@@ -131,7 +131,9 @@ export interface Classified {
   /** Files made of old and new words in place (several tasks edit them in turn). */
   partial: string[];
   backups: number;
-  /** Anything that is none of the above: torn or foreign content, a missing file, a stray file. */
+  /** Files that are none of the lab's, its versions or its backups (a temp file of a command still running). */
+  stray: string[];
+  /** Anything else that is none of the above: torn or foreign content, a missing file. */
   bad: string[];
 }
 
@@ -139,7 +141,7 @@ const isCert = (p: string): boolean => /\/server\.crt$/.test(p);
 
 /** What a killed run left, against the snapshot (`old`) and a completed run's files (`done`). */
 export function classify(now: MasterFiles, old: MasterFiles, done: MasterFiles): Classified {
-  const r: Classified = { new: [], partial: [], backups: 0, bad: [] };
+  const r: Classified = { new: [], partial: [], backups: 0, stray: [], bad: [] };
   const versionOf = (p: string, b64: string): 'old' | 'new' | 'partial' | undefined => {
     if (b64 === old.files.get(p)) return 'old';
     if (b64 === done.files.get(p)) return 'new';
@@ -158,7 +160,7 @@ export function classify(now: MasterFiles, old: MasterFiles, done: MasterFiles):
       continue;
     }
     if (!old.files.has(p) && !done.files.has(p)) {
-      r.bad.push(`${p} (stray)`);
+      r.stray.push(`${p} (stray)`);
       continue;
     }
     if (isCert(p)) {
