@@ -3,6 +3,7 @@
  * and a file's content (base64 over the wire, so binary files survive).
  */
 import { raw, sh } from '../command';
+import { STAT_LINE_FORMAT } from '../transport/file-transfer';
 import { ModuleError } from '../errors';
 import type { Fact } from './types';
 
@@ -54,7 +55,7 @@ export function fileStat(path: string, opts: FileStatOptions = {}): Fact<FileSta
   const um = opts.umask ? raw("\nprintf 'U '; umask") : raw('');
   const script = sh`p=${path}; L=${L}; c=${checksum ? 1 : 0}; sum=${alg + 'sum'}
 if [ -e "$p" ] || [ -L "$p" ]; then
-  stat $L -c 'S %a %u %g %s %Y %i %U %G %F' -- "$p" || exit 1
+  stat $L -c ${STAT_LINE_FORMAT} -- "$p" || exit 1
   if [ "$c" = 1 ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$L" ] || [ ! -L "$p" ]; }; then printf 'C '; "$sum" < "$p" || exit 1; fi
   if [ -L "$p" ]; then printf 'L '; readlink -- "$p"; fi
 else

@@ -23,6 +23,9 @@ export interface PutScriptOptions {
   statLine?: boolean;
 }
 
+/** `stat -c` format of a file's stat line, `S mode uid gid size mtime inode user group type` (parseStat reads it). */
+export const STAT_LINE_FORMAT = 'S %a %u %g %s %Y %i %U %G %F';
+
 /** `0o644` → `0644`. */
 export function octalMode(mode: number): string {
   return '0' + (mode & 0o7777).toString(8).padStart(3, '0');
@@ -44,7 +47,7 @@ export function putScript(
   const modeA = opts.mode === undefined ? '' : (opts.mode & 0o7777).toString(8);
   const owner = opts.owner ?? '';
   const group = opts.group ?? '';
-  const st = opts.statLine ? raw(`stat -c 'S %a %u %g %s %Y %i %U %G %F' -- "$d" || exit 1; `) : raw('');
+  const st = opts.statLine ? raw(`stat -c '${STAT_LINE_FORMAT}' -- "$d" || exit 1; `) : raw('');
   // Unchanged when: the file exists, its hash matches, and (if asked) its mode/owner/group match.
   return sh`d=${dest}; want=${digest}; n=${String(size)}; m=${mode}; ma=${modeA}; o=${owner}; g=${group}
 same=
@@ -74,7 +77,7 @@ fi
 if [ -n "$m" ]; then chmod "$m" "$t" || exit 1; else chmod =rw "$t" || exit 1; fi
 if [ -n "$o" ]; then chown "$o\${g:+:$g}" "$t" || exit 1; elif [ -n "$g" ]; then chgrp "$g" "$t" || exit 1; fi
 sync "$t" 2>/dev/null || sync
-s=$(stat -c 'S %a %u %g %s %Y %i %U %G %F' -- "$t") || exit 1
+s=$(stat -c ${STAT_LINE_FORMAT} -- "$t") || exit 1
 set -- $s
 # stdin cut short (the controller killed, the link dropped) ends cat too: never put a torn file in place
 [ "$5" = "$n" ] || { echo "upload cut short ($5 of $n bytes): $d left as it was" >&2; exit 1; }
