@@ -137,6 +137,17 @@ function firstLine(display: string): string {
   return lines.length > 1 ? `${lines[0]} … (${lines.length - 1} more lines)` : lines[0]!;
 }
 
+/**
+ * Connections whose login shell is /bin/sh (true) or another (false); absent until known. sshd runs every
+ * command line with the user's login shell (`SHELL -c LINE`), which may be bash, zsh, fish or csh, so a
+ * script goes as `exec /bin/sh -c SCRIPT`: the same POSIX shell whatever the account's. When the login
+ * shell is /bin/sh itself, that runs /bin/sh twice: the script is then the line itself, which saves an
+ * exec per command (~1.2 ms of the target's CPU; on the 8-task bench, about a seventh of the run's wall
+ * time at 100 hosts). Learnt from the first command without become on a connection, whose group-id line
+ * also carries `$SHELL` (set by sshd from the passwd entry); a reconnect is a new Client and learns again.
+ */
+const loginShellIsSh = new WeakMap<Client, boolean>();
+
 /** Run a command on a channel of `client`. Non-zero exit is a result; a lost channel is a ChannelLostError. */
 export async function execOnChannel(
   host: string,
@@ -146,16 +157,18 @@ export async function execOnChannel(
   opts: ExecOptions = {},
 ): Promise<RawExecResult> {
   const started = Date.now();
+  const shellIsSh = loginShellIsSh.get(client);
   const inner = execCommand(
-    pgidPrelude(!!opts.become) + prepareScript(cmd.script, opts),
+    pgidPrelude(!!opts.become, !opts.become && shellIsSh === undefined) + prepareScript(cmd.script, opts),
     prepareScript(cmd.display, opts),
   );
   const wrapped = opts.become ? wrapBecome(inner, opts.become) : undefined;
   const script = wrapped ? wrapped.command.script : inner.script;
   const display = wrapped ? wrapped.command.display : inner.display;
   // `exec`: the login shell sshd started (as the leader of a new session) becomes our shell, so its `$$`
-  // is the command's process group (see pgidPrelude), and one fork less.
-  const commandLine = `exec /bin/sh -c ${quote(script)}`;
+  // is the command's process group (see pgidPrelude), and one fork less. `sh` is its `$0`, as sshd names a
+  // login shell /bin/sh that is given the script itself.
+  const commandLine = shellIsSh ? script : `exec /bin/sh -c ${quote(script)} sh`;
   if (opts.signal?.aborted) throw abortError();
   const { channel, release } = await openChannel(host, client, sessions, commandLine, !!wrapped?.needsPty);
   return new Promise<RawExecResult>((resolve, reject) => {
@@ -271,6 +284,8 @@ class ChannelCommand {
   }
 
   private pgidSeen(): void {
+    if (this.pg.loginShell !== undefined && !loginShellIsSh.has(this.t.client))
+      loginShellIsSh.set(this.t.client, this.pg.loginShell === '/bin/sh');
     if (this.pg.pgid !== undefined) this.onPgid?.();
   }
 

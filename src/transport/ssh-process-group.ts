@@ -23,13 +23,20 @@ export const KILL_GRACE_SECONDS = 2;
  * group to stop at the end is the one process ID is in (resolved by the kill, see killGroupScript).
  *
  * Without become the shell is the leader of the session sshd started for the channel (sshd calls setsid;
- * the command line is `exec /bin/sh -c ...`, so our shell is the login shell itself), so `$$` is enough: one builtin, nothing read (the hot path). With
- * become the shell may not lead its group (a plain sudo keeps the session's) and may exit before its
- * children, so the group id itself is read now: /proc/$$/stat (field 5), else `ps`. That costs a few
- * hundred one-byte reads in dash, noise next to sudo's own start-up.
+ * the command line is the login shell's, or `exec /bin/sh -c ...`, so our shell is the login shell
+ * itself), so `$$` is enough: one builtin, nothing read (the hot path). With become the shell may not lead
+ * its group (a plain sudo keeps the session's) and may exit before its children, so the group id itself
+ * is read now: /proc/$$/stat (field 5), else `ps`. That costs a few hundred one-byte reads in dash, noise
+ * next to sudo's own start-up.
+ *
+ * `reportShell` (never with become, where sudo has replaced the environment): the line is
+ * `MARKER:ID:SHELL`, with the login shell sshd set in `$SHELL` from the passwd entry (see execOnChannel).
  */
-export function pgidPrelude(become: boolean): string {
-  if (!become) return `printf '%s:%s\\n' ${MARKER} $$ >&2; `;
+export function pgidPrelude(become: boolean, reportShell = false): string {
+  if (!become)
+    return reportShell
+      ? `printf '%s:%s:%s\\n' ${MARKER} $$ "$SHELL" >&2; `
+      : `printf '%s:%s\\n' ${MARKER} $$ >&2; `;
   return (
     `{ read -r _rmpg _rmpg _rmpg _rmpg _rmpgid _rmpg < /proc/$$/stat || _rmpgid=$(ps -o pgid= -p $$); } 2>/dev/null; ` +
     `printf '%s:%s\\n' ${MARKER} \${_rmpgid:-$$} >&2; unset _rmpg _rmpgid; `
@@ -44,6 +51,8 @@ export function pgidPrelude(become: boolean): string {
 export class PgidLine {
   /** The process (or group) id the command reported. */
   pgid?: number;
+  /** The login shell, when the line reported it (`MARKER:ID:SHELL`). */
+  loginShell?: string;
   private done = false;
   private pending = '';
   private atLineStart = true;
@@ -74,8 +83,11 @@ export class PgidLine {
       }
       const line = text.slice(0, nl).replace(/\r$/, '');
       if (line.startsWith(`${MARKER}:`)) {
-        const n = Number(line.slice(MARKER.length + 1));
+        const rest = line.slice(MARKER.length + 1);
+        const colon = rest.indexOf(':');
+        const n = Number(colon < 0 ? rest : rest.slice(0, colon));
         if (Number.isInteger(n) && n > 1) this.pgid = n;
+        if (colon >= 0) this.loginShell = rest.slice(colon + 1);
         this.done = true;
         return out + text.slice(nl + 1);
       }

@@ -14,7 +14,7 @@
  * RSS at 1,000 hosts < 250 MiB.
  *
  * Run: npx tsx test/bench/plan-8task.bench.ts [N ...]   (default: 20 100; needs root for the test users)
- *      CPU_PROF=1 adds --cpu-prof to remediate (profiles in the bench's temp dir, path printed).
+ *      CPU_PROF=1 adds --cpu-prof to remediate and the floor (profiles in the bench's temp dir, path printed).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -128,7 +128,7 @@ async function one(n: number, d: Sshd, work: string): Promise<Record<string, Usa
   );
   out.floor = await run(
     process.execPath,
-    ['-r', HOOK, floorJs(work), spec],
+    [...prof, '-r', HOOK, floorJs(work), spec],
     { ...env, BENCH_USAGE_FILE: usage('floor'), NODE_PATH: path.join(REPO_ROOT, 'node_modules') },
     usage('floor'),
   );

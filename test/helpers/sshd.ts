@@ -7,6 +7,7 @@
  *  - `rmt`    password TEST_PASSWORD, sudo with password
  *  - `rmtnp`  no password (`*`), sudo NOPASSWD
  *  - `rmttty` no password, sudo NOPASSWD but `requiretty`
+ *  - `rmtbash` no password, sudo NOPASSWD, and /bin/bash as its login shell (the others have /bin/sh)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -28,7 +29,12 @@ import { exitCleanups } from './exit-cleanups';
 import './hook-guard';
 
 export const TEST_PASSWORD = 'rmt-Test-pass-1';
-export const TEST_USERS = { password: 'rmt', nopasswd: 'rmtnp', requiretty: 'rmttty' } as const;
+export const TEST_USERS = {
+  password: 'rmt',
+  nopasswd: 'rmtnp',
+  requiretty: 'rmttty',
+  bash: 'rmtbash',
+} as const;
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
@@ -53,9 +59,10 @@ function userExists(name: string): boolean {
 export function ensureTestUsers(): void {
   if (process.getuid?.() !== 0) throw new Error('the sshd test harness needs root (it creates test users)');
   for (const name of Object.values(TEST_USERS)) {
+    const shell = name === TEST_USERS.bash ? '/bin/bash' : '/bin/sh';
     if (!userExists(name)) {
       try {
-        sh('useradd', ['-m', '-s', '/bin/sh', name]);
+        sh('useradd', ['-m', '-s', shell, name]);
       } catch (e) {
         if (!userExists(name)) throw e;
       }
@@ -64,12 +71,14 @@ export function ensureTestUsers(): void {
   // `*`, not the locked `!`: with UsePAM no, sshd refuses locked accounts even for key auth.
   sh('usermod', ['-p', '*', TEST_USERS.nopasswd]);
   sh('usermod', ['-p', '*', TEST_USERS.requiretty]);
+  sh('usermod', ['-p', '*', TEST_USERS.bash]);
   sh('chpasswd', [], `${TEST_USERS.password}:${TEST_PASSWORD}\n`);
   const sudoers =
     `${TEST_USERS.password} ALL=(ALL) ALL\n` +
     `${TEST_USERS.nopasswd} ALL=(ALL) NOPASSWD: ALL\n` +
     `Defaults:${TEST_USERS.requiretty} requiretty\n` +
-    `${TEST_USERS.requiretty} ALL=(ALL) NOPASSWD: ALL\n`;
+    `${TEST_USERS.requiretty} ALL=(ALL) NOPASSWD: ALL\n` +
+    `${TEST_USERS.bash} ALL=(ALL) NOPASSWD: ALL\n`;
   mkdirSync('/etc/sudoers.d', { recursive: true });
   const f = '/etc/sudoers.d/remediate-test';
   if (!existsSync(f) || readFileSync(f, 'utf8') !== sudoers) {
