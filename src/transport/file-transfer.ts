@@ -64,7 +64,14 @@ if [ -e "$d" ]; then
 fi
 if [ -n "$same" ]; then cat >/dev/null; ${st}echo unchanged; exit 0; fi
 case $d in */*) dir=\${d%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac
-t=$(mktemp "$dir/.remediate.XXXXXX") || exit 1
+[ -d "$dir" ] || { echo "Destination directory $dir does not exist" >&2; exit 1; }
+# a name only mktemp knows, created here with O_EXCL (noclobber): 0666 less the umask, as a redirection makes a
+# new file, so a new file without a mode needs no chmod; a name taken since fails the script (and is left alone)
+t=$(mktemp -u "$dir/.remediate.XXXXXX") || exit 1
+set -C
+# (the shell's own message, taken again only on failure, is kept without its line number)
+{ true > "$t"; } 2>/dev/null || { e=$({ true > "$t"; } 2>&1); echo "cannot create a temporary file in $dir: \${e##*: }" >&2; exit 1; }
+set +C
 # the temp file goes whatever ends the script: a cut connection closes its pipes, and the next write is a SIGPIPE
 trap 'rm -f "$t"' EXIT
 trap 'exit 1' HUP INT TERM PIPE
@@ -73,8 +80,7 @@ if [ -n "$cm" ]; then
   [ -n "$m" ] || m=0$cm
   if { [ -z "$o" ] || [ -z "$g" ]; } && [ "$(id -u)" = 0 ]; then o=\${o:-$cu}; g=\${g:-$cg}; fi
 fi
-# no mode asked and a new file: 0666 less the umask, as a shell redirection creates it (mktemp made it 0600)
-if [ -n "$m" ]; then chmod "$m" "$t" || exit 1; else chmod =rw "$t" || exit 1; fi
+if [ -n "$m" ]; then chmod "$m" "$t" || exit 1; fi
 if [ -n "$o" ]; then chown "$o\${g:+:$g}" "$t" || exit 1; elif [ -n "$g" ]; then chgrp "$g" "$t" || exit 1; fi
 sync "$t" 2>/dev/null || sync
 s=$(stat -c ${STAT_LINE_FORMAT} -- "$t") || exit 1

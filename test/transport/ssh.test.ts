@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import {
   chownSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -19,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { script, secret } from '../../src/command';
+import { execCommand, script, secret } from '../../src/command';
 import { putScript, sha256 } from '../../src/transport/file-transfer';
 import { ConnectError, ExitCode } from '../../src/errors';
 import { BecomeError } from '../../src/transport/become';
@@ -429,6 +430,34 @@ test('an upload on stdin cut short (controller killed mid-send) never puts a tor
   const ok = await t.exec(putScript(p, sha256(whole), whole.length), { stdin: whole });
   assert.is(ok.code, 0, ok.stderr);
   assert.equal(readFileSync(p), whole);
+});
+
+test('an upload makes a new file as a redirection would (0666 less the umask) and says why it cannot', async () => {
+  const t = host();
+  const body = Buffer.from('new file\n');
+  const up = (dest: string, prefix = '') => {
+    const c = putScript(dest, sha256(body), body.length);
+    return t.exec(execCommand(prefix + c.script, prefix + c.display), { stdin: body });
+  };
+  for (const [umask, mode] of [
+    ['022', 0o644],
+    ['027', 0o640],
+    ['077', 0o600],
+  ] as const) {
+    const p = join(work, `umask-${umask}`);
+    const r = await up(p, `umask ${umask}; `);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(statSync(p).mode & 0o7777, mode, `umask ${umask}`);
+  }
+  const missing = await up(join(work, 'no-such-dir', 'x'));
+  assert.is(missing.code, 1);
+  assert.is(missing.stderr, `Destination directory ${join(work, 'no-such-dir')} does not exist\n`);
+  const ro = join(work, 'read-only');
+  mkdirSync(ro, { mode: 0o555 });
+  const denied = await up(join(ro, 'x'));
+  assert.is(denied.code, 1);
+  assert.is(denied.stderr, `cannot create a temporary file in ${ro}: Permission denied\n`);
+  assert.equal(readdirSync(ro), []);
 });
 
 test('an upload whose connection is cut mid-send leaves neither a torn file nor its temp file', async () => {
