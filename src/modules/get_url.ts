@@ -253,7 +253,9 @@ if [ "$got" != ${want.hex} ]; then echo "The checksum for $tmp did not match ${w
         : sh`printf '%s\n' "$out" | awk '/^  HTTP[/]/{s=$2} END{print "STATUS " s}'`;
     const cmd = sh`dest=${f.dest}
 tmp=$(mktemp "$(dirname -- "$dest")/.remediate-get_url.XXXXXX") || exit 1
+# the temp file goes whatever ends the script: a cut connection closes its pipes, and the next write is a SIGPIPE
 trap 'rm -f -- "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM PIPE
 out=$(${dl} 2>&1); rc=$?
 ${status}
 if [ "$rc" != 0 ]; then printf '%s\n' "$out" >&2; exit 4; fi

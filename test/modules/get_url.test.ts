@@ -4,7 +4,18 @@
  * checksum mismatch leaves dest untouched, a directory dest, headers reach the server and never the output.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -160,6 +171,48 @@ for (const tool of ['curl', 'wget'] as const) {
     );
   });
 }
+
+test('a connection cut during the download leaves no temp file beside dest', async () => {
+  body = 'x'.repeat(100_000);
+  const dest = path.join(dir, 'cut.txt');
+  // the script's stdout is closed before it prints (sshd closes the pipes of a cut connection): its next
+  // write is a SIGPIPE, which must still remove the temp file
+  const cut: Transport = {
+    ...new LocalTransport('localhost'),
+    host: 'localhost',
+    connect: async () => undefined,
+    close: async () => undefined,
+    exec: async (cmd: ExecCommand) => {
+      if (!cmd.script.includes('.remediate-get_url')) return new LocalTransport('localhost').exec(cmd);
+      const child = spawn('sh', ['-c', cmd.script], { stdio: ['ignore', 'pipe', 'ignore'] });
+      child.stdout.destroy();
+      const [code, signal] = await new Promise<[number | null, string | null]>((r) =>
+        child.on('exit', (c, s) => r([c, s])),
+      );
+      return {
+        code,
+        signal,
+        stdout: '',
+        stderr: '',
+        timedOut: false,
+        durationMs: 0,
+        start: 0,
+        end: 0,
+      } as never;
+    },
+    put: (p, c, o) => new LocalTransport('localhost').put(p, c, o),
+    get: (p) => new LocalTransport('localhost').get(p),
+  };
+  await runModule(get_url, { url: `${base}/cut.txt`, dest }, makeContext({ transport: cut })).catch(
+    () => undefined,
+  );
+  assert.not.ok(existsSync(dest));
+  assert.equal(
+    readdirSync(dir).filter((n) => n.startsWith('.remediate-get_url')),
+    [],
+    'no temp file left',
+  );
+});
 
 test('dest is a directory: the file is named after the URL', async () => {
   body = 'in dir\n';
