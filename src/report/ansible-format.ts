@@ -1,6 +1,5 @@
 /** Text in Ansible's shapes: banners, the PLAY RECAP line, unified diffs, colors. */
 import { pyJsonDumps } from '../py-json';
-import { createTwoFilesPatch } from 'diff';
 import type { HostCounts } from '../events';
 import type { ReportedChange } from '../plan/steps';
 
@@ -56,7 +55,8 @@ export function renderDiff(change: ReportedChange): string {
   if (!d || d.secret) return '';
   if (d.before === d.after) return '';
   const p = d.path ?? '';
-  const patch = createTwoFilesPatch(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a diff is shown
+  const patch = (require('diff') as typeof import('diff')).createTwoFilesPatch(
     `before${p ? `: ${p}` : ''}`,
     `after${p ? `: ${p}` : ''}`,
     d.before,

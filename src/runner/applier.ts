@@ -28,10 +28,18 @@ import {
 import { fileStat, parseStat } from '../facts/file';
 import type { Fact } from '../facts/types';
 import { putScript, sha256 } from '../transport/file-transfer';
-import { controllerRequest } from '../transport/http';
-import { tlsHandshake } from '../transport/tls-probe';
+import type * as HttpT from '../transport/http';
+import type * as TlsProbeT from '../transport/tls-probe';
 import type { PutOptions, PutResult } from '../transport/types';
 import type { Clock } from './types';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** Loaded when a step needs them (node:http/https/tls cost a run's start-up ~5 ms otherwise). */
+const controllerRequest: typeof HttpT.controllerRequest = (...a) =>
+  (require('../transport/http') as typeof HttpT).controllerRequest(...a);
+const tlsHandshake: typeof TlsProbeT.tlsHandshake = (...a) =>
+  (require('../transport/tls-probe') as typeof TlsProbeT).tlsHandshake(...a);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Uploads up to this size travel on an exec's stdin; bigger ones use the transport's put. */
 export const STDIN_UPLOAD_MAX = 4 * 1024 * 1024;
