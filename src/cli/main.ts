@@ -9,6 +9,10 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, RemediateError } from '../errors';
 import { processIo, println, type CliIo } from './cli-io';
+import { lazyZodLocales } from '../zod-lazy-locales';
+
+// before anything loads zod (the subcommands' modules are required below, when one runs)
+lazyZodLocales();
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 type Register = (program: Command, io: CliIo, done: (code: number) => void) => void;
