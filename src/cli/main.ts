@@ -9,10 +9,6 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, RemediateError } from '../errors';
 import { processIo, println, type CliIo } from './cli-io';
-import { lazyZodLocales } from '../zod-lazy-locales';
-
-// before anything loads zod (the subcommands' modules are required below, when one runs)
-lazyZodLocales();
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 type Register = (program: Command, io: CliIo, done: (code: number) => void) => void;
@@ -110,7 +106,12 @@ export function buildProgram(io: CliIo, done: (code: number) => void, argv?: str
       writeOut: (s) => io.out.write(s),
       writeErr: (s) => io.err.write(s),
     });
-  for (const c of commandsFor(argv)) c.register(program, io, done);
+  const commands = commandsFor(argv);
+  // before a subcommand's modules load zod
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (commands.length)
+    (require('../zod-lazy-locales') as typeof import('../zod-lazy-locales')).lazyZodLocales();
+  for (const c of commands) c.register(program, io, done);
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok, 1 internal error, 2 task failed, 3 host unreachable, 4 invalid playbook or\n' +
