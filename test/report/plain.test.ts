@@ -205,7 +205,7 @@ test('pretty falls back to plain when not a TTY', () => {
   assert.match(out.text, /^TASK \[write csr\.conf\]/m);
 });
 
-test('plain on a pipe: task results go out in one write per event-loop turn, in the same order', async () => {
+test('plain on a pipe: task results go out together (at most every 100 ms), in the same order', async () => {
   const events = scriptedEvents();
   // a shared log: which stream wrote what, in order (as `2>&1` would show it)
   const log: string[] = [];
@@ -243,6 +243,17 @@ test('plain on a pipe: task results go out in one write per event-loop turn, in 
   assert.is(writes.length, w0 + 1, 'one write for all of them');
   await new Promise((r) => setImmediate(r));
   assert.is(writes.length, w0 + 1, 'no write left scheduled with nothing pending');
+  // results over several turns wait together, and go out within 100 ms without close()
+  const w1 = writes.length;
+  for (const e of results) {
+    batched.on(e);
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.is(writes.length, w1, 'several turns: still pending');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.is(writes.length, w1 + 1, 'one write for them, without close()');
+  batched.close();
+  assert.is(writes.length, w1 + 1);
 });
 
 test.run();
