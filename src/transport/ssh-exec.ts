@@ -252,8 +252,8 @@ class ChannelCommand {
     this.run.start();
     // A quick command may be over (its channel closed by the server, its 'close' still to come) before we
     // get here: writing to or ending a destroyed channel only builds an error object (with a stack) that
-    // nothing reads, for every such exec.
-    if (!this.driver && !channel.destroyed) {
+    // nothing reads, for every such exec. ssh2's own destroy ends the channel without marking it destroyed.
+    if (!this.driver && !channel.destroyed && !channel.writableEnded) {
       if (this.opts.stdin !== undefined && this.opts.stdin.length > 0) channel.write(this.opts.stdin);
       channel.end();
     }
