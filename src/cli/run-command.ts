@@ -527,6 +527,7 @@ async function runWithSecrets(
         secrets,
         signal: abort.signal,
         detailedExitCode: Boolean(o.detailedExitcode),
+        awaitClose: false,
         ...(o.step ? { confirmStep: stepConfirmer(io) } : {}),
       }),
     );
@@ -535,7 +536,9 @@ async function runWithSecrets(
     retry = [...new Set([...summary.failedHosts, ...summary.unreachableHosts])];
   } finally {
     process.removeListener('SIGINT', onSigint);
-    await transportFactory.closeAll().catch(() => {});
+    // every connection is told the run is over; their teardown on the servers is not waited for (the
+    // runner did not wait either: awaitClose false), since the process exits once the output is written
+    void transportFactory.closeAll().catch(() => {});
     await reporter.close?.();
     for (const r of extra) await r.close?.();
     journal?.close();

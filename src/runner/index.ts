@@ -91,8 +91,12 @@ export async function runPlaybook(
   } finally {
     interrupted = abort.signal.aborted;
     opts.signal?.removeEventListener('abort', onAbort);
-    await Promise.all([...hosts.values()].map((h) => h.close()));
-    if (local) await local.then((t) => t.close()).catch(() => {});
+    const closing = Promise.all([
+      ...[...hosts.values()].map((h) => h.close()),
+      ...(local ? [local.then((t) => t.close()).catch(() => {})] : []),
+    ]);
+    if (opts.awaitClose !== false) await closing;
+    else closing.catch(() => {});
   }
   const counts: Record<string, HostCounts> = {};
   // as in ansible-playbook, a host no task ever reached (a later batch after a stop) is not in the recap

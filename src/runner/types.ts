@@ -60,6 +60,12 @@ export interface RunnerOptions {
    * registers, facts and vars_files variables); reporters given the same set mask them.
    */
   secrets?: SecretValues;
+  /**
+   * false: once the plays are over, connections are ended (the server told so) but not waited for before
+   * the recap and the summary. For a caller that exits right after (the CLI): at 1,000 hosts sshd takes
+   * ~1 s to tear its sessions down. Default true: every connection is closed when the run resolves.
+   */
+  awaitClose?: boolean;
 }
 
 export interface RunSummary {

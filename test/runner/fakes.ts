@@ -23,6 +23,9 @@ export class FakeWorld {
   delay = new Map<string, number>();
   /** Per-host gates: a host's execs wait until its gate is released (see hold). */
   gates = new Map<string, Promise<void>>();
+  /** How long a connection takes to close (ms, real timers), and the hosts whose close has completed. */
+  closeDelay = 0;
+  closed: string[] = [];
 
   /** Holds every exec on `host` until the returned release is called: order from events, not delays. */
   hold(host: string): () => void {
@@ -72,7 +75,10 @@ export class FakeWorld {
       async get() {
         return Buffer.from('');
       },
-      async close() {},
+      async close() {
+        if (world.closeDelay) await new Promise((r) => setTimeout(r, world.closeDelay));
+        world.closed.push(h.name);
+      },
     };
     return t;
   };

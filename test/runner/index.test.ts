@@ -389,4 +389,27 @@ test('abort: exit 99', async () => {
   );
 });
 
+test('connections are closed before the recap; with awaitClose false they are ended, not waited for', async () => {
+  for (const awaitClose of [undefined, false]) {
+    const world = new FakeWorld();
+    world.closeDelay = 150;
+    let closedAtRecap: string[] = [];
+    const emit = (e: RunEvent) => {
+      if (e.kind === 'recap') closedAtRecap = [...world.closed];
+    };
+    const pb = playbook(play([task('kv', { key: 'k', value: 'v' })]));
+    const s = await runPlaybook(pb, two(), options(world, [], { emit, awaitClose }));
+    assert.is(s.exitCode, 0);
+    if (awaitClose === undefined) {
+      assert.equal(closedAtRecap.sort(), ['a', 'b'], 'default: closed before the recap');
+      assert.equal(world.closed.sort(), ['a', 'b']);
+    } else {
+      assert.equal(closedAtRecap, [], 'the recap does not wait');
+      assert.equal(world.closed, [], 'the run resolved before the closes completed');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(world.closed.sort(), ['a', 'b'], 'every connection was still closed');
+    }
+  }
+});
+
 test.run();
