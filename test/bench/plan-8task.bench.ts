@@ -5,7 +5,9 @@
  *
  *   remediate   node dist/cli/main.js run ... (built first with `npm run build`)
  *   floor       plan-8task-floor.ts (run as JS): raw ssh2, one connection per host, one exec per step,
- *               same forks
+ *               same forks, host by host
+ *   lockstep    the same floor step by step across all hosts, as the linear strategy runs a play: a
+ *               reference column (how much of the gap the lockstep itself costs); targets are vs `floor`
  *   ansible     ansible-playbook with pipelining (only at N <= ANSIBLE_MAX_N, default 20; when installed)
  *
  * Prints wall time, controller CPU seconds, peak RSS, exec/SFTP channels per host (counted in the
@@ -14,6 +16,7 @@
  * RSS at 1,000 hosts < 250 MiB.
  *
  * Run: npx tsx test/bench/plan-8task.bench.ts [N ...]   (default: 20 100; needs root for the test users)
+ *      REPEAT=k runs each size k times (default 3), the sides alternating; the table shows medians.
  *      CPU_PROF=1 adds --cpu-prof to remediate and the floor (profiles in the bench's temp dir, path printed).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -112,7 +115,7 @@ async function one(n: number, d: Sshd, work: string): Promise<Record<string, Usa
     { ...env, BENCH_USAGE_FILE: usage('remediate') },
     usage('remediate'),
   );
-  const spec = path.join(work, `floor-${n}.json`);
+  const spec = path.join(work, `spec-floor-${n}.json`);
   fs.writeFileSync(
     spec,
     JSON.stringify({
@@ -131,6 +134,19 @@ async function one(n: number, d: Sshd, work: string): Promise<Record<string, Usa
     [...prof, '-r', HOOK, floorJs(work), spec],
     { ...env, BENCH_USAGE_FILE: usage('floor'), NODE_PATH: path.join(REPO_ROOT, 'node_modules') },
     usage('floor'),
+  );
+  // the same floor in lockstep (Ansible's linear strategy, which the playbook uses): a reference column
+  const lockSpec = path.join(work, `spec-lockstep-${n}.json`);
+  const specJson = JSON.parse(fs.readFileSync(spec, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(
+    lockSpec,
+    JSON.stringify({ ...specJson, dir: `/tmp/p8-lock-${process.pid}-${n}`, lockstep: true }),
+  );
+  out.lockstep = await run(
+    process.execPath,
+    ['-r', HOOK, floorJs(work), lockSpec],
+    { ...env, BENCH_USAGE_FILE: usage('lockstep'), NODE_PATH: path.join(REPO_ROOT, 'node_modules') },
+    usage('lockstep'),
   );
   const ansible = spawnSync('ansible-playbook', ['--version']).status === 0;
   if (ansible && n <= ANSIBLE_MAX_N) {
@@ -160,7 +176,7 @@ async function one(n: number, d: Sshd, work: string): Promise<Record<string, Usa
       },
     );
   }
-  for (const p of ['rem', 'floor', 'ans'])
+  for (const p of ['rem', 'floor', 'lock', 'ans'])
     fs.rmSync(`/tmp/p8-${p}-${process.pid}-${n}`, { recursive: true, force: true });
   return out;
 }
@@ -179,9 +195,22 @@ function floorJs(work: string): string {
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 
+const median = (xs: number[]): number => {
+  const a = xs.filter(Number.isFinite).sort((x, y) => x - y);
+  if (!a.length) return NaN;
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+};
+/** The median of one field over a side's runs. */
+const med = (runs: (Usage | undefined)[], k: keyof Usage): number =>
+  median(runs.map((u) => (u ? Number(u[k]) : NaN)));
+
 async function main(): Promise<void> {
   const ns = process.argv.slice(2).map(Number);
   const sizes = ns.length ? ns : [20, 100];
+  // Runs per size, remediate and the floor (and ansible) alternating: the table shows medians, the
+  // per-run ratios show the spread. A shared machine's load moves single runs by ±20%.
+  const reps = Math.max(1, Number(process.env.REPEAT ?? 3));
   const b = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`npm run build failed: ${b.stdout}${b.stderr}`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-8task-bench-'));
@@ -191,31 +220,49 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   try {
     console.log(
-      `loadavg at start: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}; cores: ${os.cpus().length}`,
+      `loadavg at start: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}; cores: ${os.cpus().length}; ${reps} run(s) per size`,
     );
     for (const n of sizes) {
-      const r = await one(n, d, work);
-      const rem = r.remediate!;
-      const fl = r.floor!;
-      const an = r.ansible;
-      const ratio = rem.wallSec / fl.wallSec;
+      const runs: Record<string, Usage | undefined>[] = [];
+      for (let i = 0; i < reps; i++) {
+        const r = await one(n, d, work);
+        runs.push(r);
+        const an = r.ansible ? `, ansible ${f1(r.ansible.wallSec)} s` : '';
+        console.log(
+          `N=${n} run ${i + 1}/${reps}: remediate ${f1(r.remediate!.wallSec)} s, floor ${f1(r.floor!.wallSec)} s (${(r.remediate!.wallSec / r.floor!.wallSec).toFixed(2)}x), floor in lockstep ${f1(r.lockstep!.wallSec)} s${an}`,
+        );
+      }
+      const rem = runs.map((r) => r.remediate);
+      const fl = runs.map((r) => r.floor);
+      const ls = runs.map((r) => r.lockstep);
+      const lw = med(ls, 'wallSec');
+      const an = runs.map((r) => r.ansible);
+      const hasAn = an.some(Boolean);
+      const w = med(rem, 'wallSec');
+      const fw = med(fl, 'wallSec');
+      const aw = med(an, 'wallSec');
+      const codes = (k: string) => [...new Set(runs.map((r) => String(r[k]?.code)))].join(',');
       rows.push(
         [
           String(n),
-          `${f1(rem.wallSec)} s`,
-          `${f1(fl.wallSec)} s`,
-          `${ratio.toFixed(2)}x`,
-          an ? `${f1(an.wallSec)} s (${(an.wallSec / rem.wallSec).toFixed(1)}x)` : '-',
-          `${f1(rem.cpuSec)} / ${f1(fl.cpuSec)} (${(rem.cpuSec / fl.cpuSec).toFixed(2)}x)`,
-          `${rem.maxRssMiB.toFixed(0)} / ${fl.maxRssMiB.toFixed(0)} MiB`,
-          `${((rem.exec ?? NaN) / n).toFixed(1)} / ${((fl.exec ?? NaN) / n).toFixed(1)}`,
-          `${((rem.sftp ?? 0) / n).toFixed(1)}`,
-          `${rem.code}/${fl.code}${an ? `/${an.code}` : ''}`,
+          `${f1(w)} s`,
+          `${f1(fw)} s`,
+          `${(w / fw).toFixed(2)}x`,
+          `${f1(lw)} s (${(w / lw).toFixed(2)}x)`,
+          hasAn ? `${f1(aw)} s (${(aw / w).toFixed(1)}x)` : '-',
+          `${f1(med(rem, 'cpuSec'))} / ${f1(med(fl, 'cpuSec'))} (${(med(rem, 'cpuSec') / med(fl, 'cpuSec')).toFixed(2)}x)`,
+          `${med(rem, 'maxRssMiB').toFixed(0)} / ${med(fl, 'maxRssMiB').toFixed(0)} MiB`,
+          `${(med(rem, 'exec') / n).toFixed(1)} / ${(med(fl, 'exec') / n).toFixed(1)}`,
+          `${(med(rem, 'sftp') / n || 0).toFixed(1)}`,
+          `${codes('remediate')}/${codes('floor')}/${codes('lockstep')}${hasAn ? `/${codes('ansible')}` : ''}`,
         ].join(' | '),
       );
-      console.log(`N=${n} done: ${rows[rows.length - 1]}`);
-      const io = (u: Usage) =>
-        `user ${f1(u.userSec ?? NaN)} s, sys ${f1(u.sysSec ?? NaN)} s, socket writes/reads per host ${((u.sockWrites ?? NaN) / n).toFixed(1)}/${((u.sockReads ?? NaN) / n).toFixed(1)}, first connection at ${u.firstConnectMs ?? '-'} ms`;
+      console.log(`N=${n} medians: ${rows[rows.length - 1]}`);
+      console.log(
+        `  per-run ratios: ${runs.map((r) => (r.remediate!.wallSec / r.floor!.wallSec).toFixed(2) + 'x').join(' ')}`,
+      );
+      const io = (u: (Usage | undefined)[]) =>
+        `user ${f1(med(u, 'userSec'))} s, sys ${f1(med(u, 'sysSec'))} s, socket writes/reads per host ${(med(u, 'sockWrites') / n).toFixed(1)}/${(med(u, 'sockReads') / n).toFixed(1)}, first connection at ${med(u, 'firstConnectMs').toFixed(0)} ms`;
       console.log(`  remediate: ${io(rem)}\n  floor:     ${io(fl)}`);
     }
   } finally {
@@ -224,9 +271,9 @@ async function main(): Promise<void> {
     else console.log(`profiles in ${path.join(work, 'prof')}`);
   }
   console.log(
-    '\n| N | remediate | raw ssh2 floor | ratio | ansible-playbook (pipelining) | controller CPU s (rem / floor) | peak RSS (rem / floor) | exec channels/host (rem / floor) | SFTP/host | exit codes |',
+    `\nMedians of ${reps} run(s) per size:\n| N | remediate | raw ssh2 floor | ratio | floor in lockstep (ratio) | ansible-playbook (pipelining) | controller CPU s (rem / floor) | peak RSS (rem / floor) | exec channels/host (rem / floor) | SFTP/host | exit codes |`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r} |`);
   console.log(`loadavg at end: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
 }
