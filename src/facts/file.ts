@@ -2,7 +2,7 @@
  * Generic file facts: one `stat -c` (+ `sha256sum`) exec per path, GNU coreutils and busybox compatible,
  * and a file's content (base64 over the wire, so binary files survive).
  */
-import { raw, sh } from '../command';
+import { raw, sh, type ExecCommand } from '../command';
 import { STAT_LINE_FORMAT } from '../transport/file-transfer';
 import { ModuleError } from '../errors';
 import type { Fact } from './types';
@@ -66,6 +66,17 @@ fi${um}`;
     command: script,
     parse: (stdout, r) => parseStat(path, stdout, r.code, r.stderr),
   };
+}
+
+/**
+ * For a fused script: shell that puts a file fact's output in `$out` and its status in `$rc`. The fact runs
+ * in a command substitution (a fork on the target); a path that does not exist answers MISSING without
+ * one, as the fact's own script does (the first run's common case). Not for a fact with `umask`, whose
+ * MISSING has a second line.
+ */
+export function captureFileStat(path: string, fact: Fact<FileStat>): ExecCommand {
+  if (fact.key.endsWith('U')) throw new Error('captureFileStat: a fact with umask');
+  return sh`if [ -e ${path} ] || [ -L ${path} ]; then out=$(${fact.command}); else out=MISSING; fi; rc=$?; `;
 }
 
 export function parseStat(path: string, stdout: string, code: number | null, stderr = ''): FileStat {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { boolArg } from './arg-types';
 import { execCommand, sh, type ExecCommand } from '../command';
 import { CommandError, ModuleError } from '../errors';
-import { fileStat, parseStat, type FileStat } from '../facts/file';
+import { captureFileStat, fileStat, parseStat, type FileStat } from '../facts/file';
 import { withAliases } from './arg-aliases';
 import {
   attrArgs,
@@ -223,7 +223,7 @@ function fusedDirectory(a: Args, host: string): Fused<Facts> | undefined {
   checkAttrs(a);
   const fact = fileStat(a.path, { checksum: false });
   const mkdir = sh`mkdir -p -- ${a.path}`;
-  const head = sh`out=$(${fact.command}); rc=$?; printf '%s\n' "$out"; echo RMD-RC $rc; [ $rc = 0 ] && [ "$out" = MISSING ] || exit 0; `;
+  const head = sh`${captureFileStat(a.path, fact)}printf '%s\n' "$out"; echo RMD-RC $rc; [ $rc = 0 ] && [ "$out" = MISSING ] || exit 0; `;
   return {
     cmd: execCommand(head.script + mkdir.script, head.display + mkdir.display),
     invalidates: [`file:${a.path}`],

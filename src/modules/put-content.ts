@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { boolArg } from './arg-types';
 import { execCommand, sh } from '../command';
 import { CommandError, ModuleError } from '../errors';
-import { fileContent, fileStat, parseStat, type FileStat } from '../facts/file';
+import { captureFileStat, fileContent, fileStat, parseStat, type FileStat } from '../facts/file';
 import { putScript, sha256 } from '../transport/file-transfer';
 import {
   attrArgs,
@@ -205,10 +205,11 @@ export function fusedPut(
     sh`case "$out" in MISSING) ;; *'regular '*) case "$out" in *${`C ${want}  -`}*) exit 0;; esac;; *) exit 0;; esac; echo RMD-PUT; `
       .script + put(dest).script;
   let script =
-    sh`out=$(${first.command}); rc=$?; printf '%s\n' "$out"; echo RMD-RC $rc; [ $rc = 0 ] || exit 0; `.script;
+    sh`${captureFileStat(a.dest, first)}printf '%s\n' "$out"; echo RMD-RC $rc; [ $rc = 0 ] || exit 0; `
+      .script;
   if (inDir && second) {
     script +=
-      sh`case "$out" in *' directory') out=$(${second.command}); rc=$?; printf '%s\n' "$out"; echo RMD-RC2 $rc; [ $rc = 0 ] || exit 0; `
+      sh`case "$out" in *' directory') ${captureFileStat(inDir, second)}printf '%s\n' "$out"; echo RMD-RC2 $rc; [ $rc = 0 ] || exit 0; `
         .script +
       decide(inDir) +
       '; exit $?;; esac; ';
