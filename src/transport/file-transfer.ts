@@ -5,8 +5,8 @@
  * writes a temp file in the destination's directory (same filesystem), sets mode/owner, syncs and renames
  * it into place, printing `changed`. The temp file is removed on any failure.
  */
-import { createHash } from 'node:crypto';
-import { sh, raw, type ExecCommand } from '../command';
+import { createHash, randomBytes } from 'node:crypto';
+import { execCommand, sh, raw, type ExecCommand } from '../command';
 
 export function sha256(content: Buffer | string): string {
   return createHash('sha256').update(content).digest('hex');
@@ -29,6 +29,14 @@ export const STAT_LINE_FORMAT = 'S %a %u %g %s %Y %i %U %G %F';
 /** `0o644` → `0644`. */
 export function octalMode(mode: number): string {
   return '0' + (mode & 0o7777).toString(8).padStart(3, '0');
+}
+
+/**
+ * The temp file's random suffix: 12 hex digits in the script, `XXXXXXXXXXXX` in its display, so a shown or
+ * journaled upload reads the same every time (and a preview the same as the run).
+ */
+function tempSuffix(): ExecCommand {
+  return execCommand(randomBytes(6).toString('hex'), 'XXXXXXXXXXXX');
 }
 
 /**
@@ -65,9 +73,10 @@ fi
 if [ -n "$same" ]; then cat >/dev/null; ${st}echo unchanged; exit 0; fi
 case $d in */*) dir=\${d%/*}; [ -n "$dir" ] || dir=/ ;; *) dir=. ;; esac
 [ -d "$dir" ] || { echo "Destination directory $dir does not exist" >&2; exit 1; }
-# a name only mktemp knows, created here with O_EXCL (noclobber): 0666 less the umask, as a redirection makes a
-# new file, so a new file without a mode needs no chmod; a name taken since fails the script (and is left alone)
-t=$(mktemp -u "$dir/.remediate.XXXXXX") || exit 1
+# a name no one can guess (random from the controller, shown as XXXX), created here with O_EXCL (noclobber):
+# 0666 less the umask, as a redirection makes a new file, so a new file without a mode needs no chmod; a name
+# taken fails the script (and is left alone)
+t="$dir/.remediate.${tempSuffix()}"
 set -C
 # (the shell's own message, taken again only on failure, is kept without its line number)
 { true > "$t"; } 2>/dev/null || { e=$({ true > "$t"; } 2>&1); echo "cannot create a temporary file in $dir: \${e##*: }" >&2; exit 1; }
