@@ -31,7 +31,7 @@ const LAYERS: string[][] = [
   // Python's word splitter and PyYAML's reading/writing (py-yaml uses yaml-guard's limits)
   ['shlex', 'py-yaml'],
   // leaves: shared pieces that import nothing of ours
-  ['command', 'errors', 'abort', 'suggest', 'py-json', 'yaml-guard'],
+  ['command', 'errors', 'abort', 'suggest', 'py-json', 'yaml-guard', 'zod-lazy-locales'],
 ];
 
 /**

@@ -536,9 +536,10 @@ async function runWithSecrets(
     retry = [...new Set([...summary.failedHosts, ...summary.unreachableHosts])];
   } finally {
     process.removeListener('SIGINT', onSigint);
-    // every connection is told the run is over; their teardown on the servers is not waited for (the
-    // runner did not wait either: awaitClose false), since the process exits once the output is written
-    void transportFactory.closeAll().catch(() => {});
+    // every connection is told the run is over and its socket closed, freeing its descriptor for the journal
+    // and the reports; the servers' teardown is not waited for (the runner did not wait either: awaitClose
+    // false), since the process exits once the output is written
+    await transportFactory.closeAll({ wait: false }).catch(() => {});
     await reporter.close?.();
     for (const r of extra) await r.close?.();
     journal?.close();

@@ -60,10 +60,10 @@ export class HostState {
     return t;
   }
 
-  async close(): Promise<void> {
+  async close(opts?: { wait?: boolean }): Promise<void> {
     if (!this.transport) return;
     try {
-      await (await this.transport).close();
+      await (await this.transport).close(opts);
     } catch {
       // the connection never opened, or closing failed: nothing to release
     }

@@ -91,12 +91,12 @@ export async function runPlaybook(
   } finally {
     interrupted = abort.signal.aborted;
     opts.signal?.removeEventListener('abort', onAbort);
-    const closing = Promise.all([
-      ...[...hosts.values()].map((h) => h.close()),
+    // awaitClose false: each connection is ended and its socket closed at once (no wait for the host)
+    const wait = opts.awaitClose !== false;
+    await Promise.all([
+      ...[...hosts.values()].map((h) => h.close({ wait })),
       ...(local ? [local.then((t) => t.close()).catch(() => {})] : []),
     ]);
-    if (opts.awaitClose !== false) await closing;
-    else closing.catch(() => {});
   }
   const counts: Record<string, HostCounts> = {};
   // as in ansible-playbook, a host no task ever reached (a later batch after a stop) is not in the recap

@@ -61,9 +61,9 @@ export interface RunnerOptions {
    */
   secrets?: SecretValues;
   /**
-   * false: once the plays are over, connections are ended (the server told so) but not waited for before
-   * the recap and the summary. For a caller that exits right after (the CLI): at 1,000 hosts sshd takes
-   * ~1 s to tear its sessions down. Default true: every connection is closed when the run resolves.
+   * false: once the plays are over, each connection is ended (the server told so) and its socket closed
+   * at once, without waiting for the server's side before the recap and the summary. For a caller that exits
+   * right after (the CLI): at 1,000 hosts sshd takes ~1 s to tear its sessions down. Default true.
    */
   awaitClose?: boolean;
 }

@@ -32,7 +32,10 @@ export interface TransportFactoryOptions {
 }
 
 /** A TransportFactory whose connections the runner closes once, at the end of the run. */
-export type ClosableTransportFactory = TransportFactory & { closeAll(): Promise<void> };
+export type ClosableTransportFactory = TransportFactory & {
+  /** Close every connection; `wait: false` ends them and frees their sockets now, without waiting for the servers. */
+  closeAll(opts?: { wait?: boolean }): Promise<void>;
+};
 
 const IMPLICIT_LOCAL = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -61,7 +64,7 @@ export function createTransportFactory(opts: TransportFactoryOptions = {}): Clos
     if (connectionType(host, opts.connection) === 'local') return new LocalTransport(host);
     return ssh(host);
   }) as ClosableTransportFactory;
-  factory.closeAll = () => ssh.closeAll();
+  factory.closeAll = (opts) => ssh.closeAll(opts);
   return factory;
 }
 

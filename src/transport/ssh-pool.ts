@@ -73,6 +73,16 @@ export const DEFAULT_CONNECT_RETRIES = 1;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Tell the server the connection is over (DISCONNECT goes into the socket) and close the socket now, so
+ * its descriptor is free when this returns; the server's side of the close is not waited for. ssh2's own
+ * destroy() does nothing once end() has run, hence its socket.
+ */
+export function endNow(c: Client): void {
+  c.end();
+  (c as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
+}
+
 export class SshPool {
   private readonly bastions = new Map<string, Promise<Client>>();
   private readonly stores = new Map<string, KnownHosts>();
@@ -269,9 +279,14 @@ export class SshPool {
   }
 
   /** Close every connection this pool opened (targets and bastions). */
-  async closeAll(): Promise<void> {
+  async closeAll(opts: { wait?: boolean } = {}): Promise<void> {
     this.closed = true;
     const all = [...this.clients];
+    if (opts.wait === false) {
+      for (const c of all) endNow(c);
+      this.bastions.clear();
+      return;
+    }
     await Promise.all(
       all.map(
         (c) =>

@@ -10,7 +10,7 @@ import type { ExecCommand } from '../command';
 import { ConnectError } from '../errors';
 import { checkSshArgs, resolveSshEndpoint, type SshEndpoint } from './ssh-config';
 import { ChannelLostError, execOnChannel, openSession, type RawExecResult } from './ssh-exec';
-import { Gate, type SshPool } from './ssh-pool';
+import { endNow, Gate, type SshPool } from './ssh-pool';
 import { getFile, putFile, TransferError, type SftpSession, type TransferHost } from './ssh-transfer';
 import type {
   BecomeOptions,
@@ -210,12 +210,13 @@ export class SshTransport implements Transport, TransferHost {
   }
 
   /** Close the connection. A later call opens a fresh one (meta: reset_connection), until the pool closes. */
-  async close(): Promise<void> {
+  async close(opts: { wait?: boolean } = {}): Promise<void> {
     const c = this.conn;
     this.conn = undefined;
     this.everConnected = false;
     this.reconnectAllowed = false;
     if (!c) return;
+    if (opts.wait === false) return endNow(c);
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 2000);
       c.once('close', () => {

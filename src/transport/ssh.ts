@@ -11,8 +11,11 @@ export type SshTransportFactoryOptions = SshPoolOptions;
 
 export interface SshTransportFactory {
   (host: TransportHost): SshTransport;
-  /** Close every connection (targets and bastions). Idempotent. */
-  closeAll(): Promise<void>;
+  /**
+   * Close every connection (targets and bastions). Idempotent. `wait: false`: each connection is told so
+   * and its socket closed at once (its descriptor freed), without waiting for the server's side.
+   */
+  closeAll(opts?: { wait?: boolean }): Promise<void>;
 }
 
 export function createSshTransportFactory(opts: SshTransportFactoryOptions = {}): SshTransportFactory {
@@ -23,7 +26,8 @@ export function createSshTransportFactory(opts: SshTransportFactoryOptions = {})
     if (!t) transports.set(host.name, (t = new SshTransport(host, pool)));
     return t;
   }) as SshTransportFactory;
-  factory.closeAll = async () => {
+  factory.closeAll = async (opts = {}) => {
+    if (opts.wait === false) return pool.closeAll(opts);
     await Promise.all([...transports.values()].map((t) => t.close()));
     await pool.closeAll();
   };

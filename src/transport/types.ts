@@ -77,7 +77,11 @@ export interface Transport {
   put(remotePath: string, content: Buffer, opts?: PutOptions): Promise<PutResult>;
   /** Read a whole file. Throws when it does not exist or cannot be read. */
   get(remotePath: string, opts?: { become?: BecomeOptions }): Promise<Buffer>;
-  close(): Promise<void>;
+  /**
+   * `wait: false`: tell the host the connection is over and free it at once, without waiting for the
+   * host's side to close (for a process about to exit).
+   */
+  close(opts?: { wait?: boolean }): Promise<void>;
   /**
    * Drop the connection and open a fresh one, forgetting an earlier connection failure: a host that went
    * away on purpose (reboot, wait_for_connection). Throws ConnectError when it cannot be reached now; a later

@@ -23,7 +23,7 @@ export class FakeWorld {
   delay = new Map<string, number>();
   /** Per-host gates: a host's execs wait until its gate is released (see hold). */
   gates = new Map<string, Promise<void>>();
-  /** How long a connection takes to close (ms, real timers), and the hosts whose close has completed. */
+  /** How long a connection takes to close (ms, real timers), and the hosts whose close has returned. */
   closeDelay = 0;
   closed: string[] = [];
 
@@ -75,9 +75,11 @@ export class FakeWorld {
       async get() {
         return Buffer.from('');
       },
-      async close() {
-        if (world.closeDelay) await new Promise((r) => setTimeout(r, world.closeDelay));
-        world.closed.push(h.name);
+      async close(opts) {
+        // `wait: false` frees the connection at once; otherwise the server takes closeDelay to close it
+        if (opts?.wait !== false && world.closeDelay)
+          await new Promise((r) => setTimeout(r, world.closeDelay));
+        world.closed.push(opts?.wait === false ? `${h.name} (no wait)` : h.name);
       },
     };
     return t;

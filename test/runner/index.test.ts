@@ -389,25 +389,26 @@ test('abort: exit 99', async () => {
   );
 });
 
-test('connections are closed before the recap; with awaitClose false they are ended, not waited for', async () => {
+test('connections are closed before the recap; with awaitClose false without waiting for the servers', async () => {
   for (const awaitClose of [undefined, false]) {
     const world = new FakeWorld();
-    world.closeDelay = 150;
+    world.closeDelay = 300;
     let closedAtRecap: string[] = [];
     const emit = (e: RunEvent) => {
-      if (e.kind === 'recap') closedAtRecap = [...world.closed];
+      if (e.kind === 'recap') closedAtRecap = [...world.closed].sort();
     };
     const pb = playbook(play([task('kv', { key: 'k', value: 'v' })]));
+    const t0 = Date.now();
     const s = await runPlaybook(pb, two(), options(world, [], { emit, awaitClose }));
+    const took = Date.now() - t0;
     assert.is(s.exitCode, 0);
     if (awaitClose === undefined) {
-      assert.equal(closedAtRecap.sort(), ['a', 'b'], 'default: closed before the recap');
-      assert.equal(world.closed.sort(), ['a', 'b']);
+      assert.equal(closedAtRecap, ['a', 'b'], 'default: closed (waited for) before the recap');
+      assert.ok(took >= 300, `waited for the closes (${took} ms)`);
     } else {
-      assert.equal(closedAtRecap, [], 'the recap does not wait');
-      assert.equal(world.closed, [], 'the run resolved before the closes completed');
-      await new Promise((r) => setTimeout(r, 300));
-      assert.equal(world.closed.sort(), ['a', 'b'], 'every connection was still closed');
+      // freed before the recap (the reports and the journal may need the descriptors), nothing waited for
+      assert.equal(closedAtRecap, ['a (no wait)', 'b (no wait)']);
+      assert.ok(took < 300, `did not wait for the servers (${took} ms)`);
     }
   }
 });

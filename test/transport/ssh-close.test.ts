@@ -4,7 +4,7 @@
  * Real sshd on loopback: a bastion and a target behind it.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -47,6 +47,42 @@ async function until(cond: () => boolean, ms = 10_000): Promise<boolean> {
     if (cond()) return true;
   return cond();
 }
+
+test('close without waiting (the CLI at the end of a run) frees the socket at once; the server ends the session', async () => {
+  const f = createSshTransportFactory({ privateKey: bastion.clientKey });
+  try {
+    const direct = {
+      ansible_host: bastion.host,
+      ansible_port: bastion.port,
+      ansible_user: TEST_USERS.nopasswd,
+      remediate_known_hosts: kh,
+    };
+    const hosts = ['c', 'd', 'e'].map((name) => f({ name, vars: direct }));
+    await Promise.all(hosts.map((h) => h.exec(script('true'))));
+    const sessions = bastion.sessionPids().length;
+    assert.ok(sessions > 0);
+    // this process's open sockets (descriptors, as `ulimit -n` counts them)
+    const sockets = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
+        } catch {
+          return false;
+        }
+      }).length;
+    const before = sockets();
+    await hosts[0]!.close({ wait: false });
+    assert.is(sockets(), before - 1, "the descriptor is free when close() returns, before the server's side");
+    await f.closeAll({ wait: false });
+    assert.is(sockets(), before - 3);
+    assert.ok(
+      await until(() => bastion.sessionPids().length === 0),
+      'the server saw the disconnect and ended every session',
+    );
+  } finally {
+    await f.closeAll();
+  }
+});
 
 test('closing every host behind a jump host closes the jump host connection too', async () => {
   const f = createSshTransportFactory({ privateKey: bastion.clientKey, jumpIdleMs: 100 });
