@@ -83,6 +83,22 @@ export function endNow(c: Client): void {
   (c as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
 }
 
+/** End a connection: `wait: false` as endNow; else until the server has closed it too (at most 2 s). */
+export function endClient(c: Client, opts: { wait?: boolean } = {}): Promise<void> {
+  if (opts.wait === false) {
+    endNow(c);
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, 2000);
+    c.once('close', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    c.end();
+  });
+}
+
 export class SshPool {
   private readonly bastions = new Map<string, Promise<Client>>();
   private readonly stores = new Map<string, KnownHosts>();
@@ -281,25 +297,7 @@ export class SshPool {
   /** Close every connection this pool opened (targets and bastions). */
   async closeAll(opts: { wait?: boolean } = {}): Promise<void> {
     this.closed = true;
-    const all = [...this.clients];
-    if (opts.wait === false) {
-      for (const c of all) endNow(c);
-      this.bastions.clear();
-      return;
-    }
-    await Promise.all(
-      all.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, 2000);
-            c.once('close', () => {
-              clearTimeout(t);
-              resolve();
-            });
-            c.end();
-          }),
-      ),
-    );
+    await Promise.all([...this.clients].map((c) => endClient(c, opts)));
     this.bastions.clear();
   }
 }

@@ -10,7 +10,7 @@ import type { ExecCommand } from '../command';
 import { ConnectError } from '../errors';
 import { checkSshArgs, resolveSshEndpoint, type SshEndpoint } from './ssh-config';
 import { ChannelLostError, execOnChannel, openSession, type RawExecResult } from './ssh-exec';
-import { endNow, Gate, type SshPool } from './ssh-pool';
+import { endClient, Gate, type SshPool } from './ssh-pool';
 import { getFile, putFile, TransferError, type SftpSession, type TransferHost } from './ssh-transfer';
 import type {
   BecomeOptions,
@@ -216,14 +216,6 @@ export class SshTransport implements Transport, TransferHost {
     this.everConnected = false;
     this.reconnectAllowed = false;
     if (!c) return;
-    if (opts.wait === false) return endNow(c);
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 2000);
-      c.once('close', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      c.end();
-    });
+    await endClient(c, opts);
   }
 }
