@@ -156,21 +156,31 @@ export function runResult({ plan, outputs }: { plan: Plan<RunState>; outputs: St
   return result;
 }
 
+/** Reserved words of sh: a command whose first word is one is not run inline (it would parse otherwise). */
+const RESERVED = new Set('! { } case do done elif else esac fi for if in then until while'.split(' '));
+
 /**
  * The fused path of command/shell with creates/removes: one exec prints the guards' answers on its first
  * line, then runs the command (in chdir) only when the guards let it — the plan, result and report are
  * those of the two-step path (probe exec, then the run step). Not with stdin (a skipped command would
  * leave it unread).
+ *
+ * With one guard and no chdir the guard runs in the exec's own shell and touches no variable, only the
+ * positional parameters (a variable could be one the task's environment exports, which the command must
+ * see unchanged); the guard's fork is saved. Then `command`'s words (`words`: quoted, nothing expanded,
+ * an ordinary program or builtin first) run right there after `set --`, as the two-step path's script
+ * would run them: one process, not a fresh `/bin/sh` and its child. Shell text always runs in a fresh
+ * `/bin/sh -c` (it may read `$1` or `$0`).
  */
-export function fusedRun(a: GuardArgs, cmd: ExecCommand): Fused<GuardFacts> | undefined {
+export function fusedRun(
+  a: GuardArgs,
+  cmd: ExecCommand,
+  words?: readonly string[],
+): Fused<GuardFacts> | undefined {
   const guards = guardsCommand(a);
   if (!guards || a.stdin !== undefined) return undefined;
-  const c = a.creates !== undefined ? 1 : 0;
-  const r = a.removes !== undefined ? 1 : 0;
-  // one line: a failing `cd` reports the same line number as the two-step path's
-  const head = sh`g=$(${guards} </dev/null); set -- $g; run=1; if [ ${c} = 1 ]; then [ "$1" = yes ] && run=0; shift; fi; if [ ${r} = 1 ] && [ "$1" = no ]; then run=0; fi; echo RMD-GUARDS $g; [ $run = 1 ] || exit 0; ${a.chdir !== undefined ? sh`cd -- ${a.chdir} || exit 1` : raw(':')}; exec /bin/sh -c `;
-  // the command goes in quoted, its secrets masked in the display
-  const fused = execCommand(head.script + quote(cmd.script), head.display + quote(cmd.display));
+  const one = (a.creates === undefined) !== (a.removes === undefined);
+  const fused = one && a.chdir === undefined ? inlineGuard(a, cmd, words) : subshellGuard(a, cmd);
   return {
     cmd: fused,
     split(out) {
@@ -187,4 +197,46 @@ export function fusedRun(a: GuardArgs, cmd: ExecCommand): Fused<GuardFacts> | un
       return { facts, outputs: { run: { ...out, stdout: nl < 0 ? '' : out.stdout.slice(nl + 1) } } };
     },
   };
+}
+
+/**
+ * Both guards, or chdir: the guards are answered in a subshell (in chdir), whose status says whether the
+ * command runs, so the exec's own shell sets no variable (the task's environment may export one of the same
+ * name); then the command in a fresh sh.
+ */
+function subshellGuard(a: GuardArgs, cmd: ExecCommand): ExecCommand {
+  const cd = a.chdir !== undefined ? sh`cd -- ${a.chdir} 2>/dev/null; ` : raw('');
+  const scan = (pattern: string, v: string) =>
+    sh`r=no; for f in ${raw(globWord(pattern))}; do if [ -e "$f" ] || [ -L "$f" ]; then r=yes; break; fi; done; ${raw(v)}=$r; `;
+  const c = a.creates !== undefined ? scan(a.creates, 'c') : raw('');
+  const r = a.removes !== undefined ? scan(a.removes, 'x') : raw('');
+  const words = [a.creates !== undefined ? ' $c' : '', a.removes !== undefined ? ' $x' : ''].join('');
+  const runs = [a.creates !== undefined ? '[ $c = no ]' : '', a.removes !== undefined ? '[ $x = yes ]' : '']
+    .filter(Boolean)
+    .join(' && ');
+  // one line: a failing `cd` reports the same line number as the two-step path's
+  const head = sh`(${cd}${c}${r}echo RMD-GUARDS${raw(words)}; ${raw(runs)}) </dev/null || exit 0; ${a.chdir !== undefined ? sh`cd -- ${a.chdir} || exit 1` : raw(':')}; exec /bin/sh -c `;
+  // the command goes in quoted, its secrets masked in the display
+  return execCommand(head.script + quote(cmd.script), head.display + quote(cmd.display));
+}
+
+/**
+ * One guard, no chdir: `set -- GLOB`, then shift until a match (the same test as existsLine's), all in the
+ * exec's shell; the answer printed, the command run or the script ended as the guard says.
+ */
+function inlineGuard(a: GuardArgs, cmd: ExecCommand, words?: readonly string[]): ExecCommand {
+  const creates = a.creates !== undefined;
+  const glob = raw(globWord((creates ? a.creates : a.removes)!));
+  // creates: a match skips the command; removes: no match skips it
+  const decide = creates
+    ? raw('if [ $# -gt 0 ]; then echo RMD-GUARDS yes; exit 0; fi; echo RMD-GUARDS no; set --; ')
+    : raw('if [ $# = 0 ]; then echo RMD-GUARDS no; exit 0; fi; echo RMD-GUARDS yes; set --; ');
+  const head = sh`set -- ${glob}; while [ $# -gt 0 ]; do if [ -e "$1" ] || [ -L "$1" ]; then break; fi; shift; done; ${decide}`;
+  const first = words?.[0];
+  const inline = first !== undefined && /^[A-Za-z0-9_\-+.,:/@%^]+$/.test(first) && !RESERVED.has(first);
+  if (inline) return execCommand(head.script + cmd.script, head.display + cmd.display);
+  return execCommand(
+    head.script + 'exec /bin/sh -c ' + quote(cmd.script),
+    head.display + 'exec /bin/sh -c ' + quote(cmd.display),
+  );
 }

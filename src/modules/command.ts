@@ -50,6 +50,9 @@ export default defineModule<typeof args, GuardFacts, RunState>({
     const words = commandWords(a);
     return planRun(a, facts, argv(words), words);
   },
-  fused: (a) => fusedRun(a, argv(commandWords(a))),
+  fused: (a) => {
+    const words = commandWords(a);
+    return fusedRun(a, argv(words), words);
+  },
   result: runResult,
 });

@@ -62,7 +62,11 @@ function context(seq: string[], noFusion = true, diff = true) {
     diff,
     noLog: false,
     playbookDir: dir,
-    env: { PATH: `${bin}:${path.join(dir, 'acct-bin')}:${process.env.PATH}` },
+    // g, run, c, x, r, f: the names a fused guard could set in the exec's shell; the command sees these
+    env: {
+      PATH: `${bin}:${path.join(dir, 'acct-bin')}:${process.env.PATH}`,
+      ...Object.fromEntries(['g', 'run', 'c', 'x', 'r', 'f'].map((k) => [k, `env-${k}`])),
+    },
     transport: async () => new Recorder(seq),
     facts: new FactsCache(),
     templar,
@@ -400,6 +404,35 @@ const fusable = (): [keyof typeof modules, Record<string, unknown>, () => void][
   ['shell', { _raw_params: 'pwd; exit 3', chdir: '/etc', creates: p('nope') }, () => undefined],
   ['command', { _raw_params: 'true', chdir: p('no-such-dir'), creates: p('nope') }, () => undefined],
   ['shell', { cmd: 'echo $1 $g', creates: p('nope'), removes: '/etc/hostname' }, () => undefined],
+  // command's words run in the exec's own shell after one guard: what they see is what two steps see
+  ['command', { argv: ['printenv', 'g', 'run', 'c', 'x', 'r', 'f'], creates: p('nope') }, () => undefined],
+  [
+    'command',
+    { argv: ['printenv', 'g', 'run', 'c', 'x', 'r', 'f'], removes: '/etc/hostname' },
+    () => undefined,
+  ],
+  ['shell', { cmd: 'echo "$@" $#; printenv g run c x r f', removes: '/etc/host*' }, () => undefined],
+  [
+    'command',
+    { argv: ['printenv', 'g', 'run', 'c', 'x', 'r', 'f'], creates: p('nope'), removes: '/etc/hostname' },
+    () => undefined,
+  ],
+  ['command', { argv: ['printenv', 'g', 'run'], chdir: '/etc', creates: p('nope') }, () => undefined],
+  ['command', { argv: ['shift'], removes: '/etc/hostname' }, () => undefined],
+  ['command', { argv: ['exit', '4'], creates: p('nope') }, () => undefined],
+  ['command', { argv: ['if', 'true'], creates: p('nope') }, () => undefined],
+  ['command', { argv: ['FOO=1', 'printenv', 'FOO'], creates: p('nope') }, () => undefined],
+  ['command', { argv: ['no-such-program-x', 'a b'], removes: '/etc/hostname' }, () => undefined],
+  ['command', { argv: ['echo', 'never'], removes: p('fz*') }, () => undefined],
+  [
+    'command',
+    { argv: ['echo', 'never'], creates: p('fl') },
+    () => {
+      rmSync(p('fl'), { force: true });
+      symlinkSync('/nonexistent', p('fl'));
+    },
+  ],
+  ['command', { argv: ['echo', 'ran'], creates: p('fm[12]') }, () => rmSync(p('fl'), { force: true })],
   [
     'file',
     { path: p('fd/a/b'), state: 'directory' },
@@ -559,3 +592,22 @@ test('the stand-ins were really driven: a real run changed the state the check l
 });
 
 test.run();
+
+test('fused command with one guard and no chdir: the words run in the exec shell, without a fork for the guard', () => {
+  const script = (raw: Record<string, unknown>) => {
+    const def = modules.command;
+    const f = def.fused!(def.args.parse(raw) as never, {} as never);
+    return f!.cmd.script;
+  };
+  const inline = script({ argv: ['touch', '/tmp/x y'], creates: '/tmp/x y' });
+  assert.not.match(inline, /\/bin\/sh -c|\$\(|\(/, inline);
+  assert.match(inline, /; touch '\/tmp\/x y'$/);
+  // a reserved or assignment word first, both guards, or chdir: the command goes to a fresh sh
+  for (const raw of [
+    { argv: ['if', 'true'], creates: '/x' },
+    { argv: ['A=1', 'env'], creates: '/x' },
+    { argv: ['true'], creates: '/x', removes: '/y' },
+    { argv: ['true'], creates: '/x', chdir: '/tmp' },
+  ])
+    assert.match(script(raw), /exec \/bin\/sh -c /, JSON.stringify(raw));
+});
