@@ -591,8 +591,6 @@ test('the stand-ins were really driven: a real run changed the state the check l
   assert.is(r.stdout.trim(), 'active');
 });
 
-test.run();
-
 test('fused command with one guard and no chdir: the words run in the exec shell, without a fork for the guard', () => {
   const script = (raw: Record<string, unknown>) => {
     const def = modules.command;
@@ -611,3 +609,5 @@ test('fused command with one guard and no chdir: the words run in the exec shell
   ])
     assert.match(script(raw), /exec \/bin\/sh -c /, JSON.stringify(raw));
 });
+
+test.run();
